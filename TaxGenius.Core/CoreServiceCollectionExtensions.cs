@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TaxGenius.Core.Dashboards;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Email;
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything the app needs that is not web: options, the database (PostgreSQL when <c>ConnectionStrings:Postgres</c> is set,
+    /// otherwise the embedded SQLite file), Identity's stores and rules, the cache (Redis when <c>ConnectionStrings:Redis</c> is set),
+    /// e-mail (SMTP when <c>Email:Smtp:Host</c> is set, otherwise the outbox folder) and the feature services.
+    /// </summary>
+    public static IHostApplicationBuilder AddTaxGeniusCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<TaxGeniusOptions>().Bind(configuration.GetSection(TaxGeniusOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        var taxGenius = configuration.GetSection(TaxGeniusOptions.Section).Get<TaxGeniusOptions>() ?? new TaxGeniusOptions();
+        var paths = new TaxGeniusPaths(Path.Combine(builder.Environment.ContentRootPath, taxGenius.DataPath));
+        services.AddSingleton(paths);
+
+        var database = ResolveDatabase(configuration, paths);
+        if (builder.Environment.IsProduction() && database.Provider != DatabaseProvider.Postgres)
+        {
+            throw new OptionsValidationException(nameof(DatabaseOptions), typeof(DatabaseOptions),
+            [
+                "ConnectionStrings:Postgres (environment variable ConnectionStrings__Postgres) is required in Production. " +
+                "The embedded SQLite store is a development default.",
+            ]);
+        }
+
+        services.AddOptions<DatabaseOptions>().Configure(o =>
+        {
+            o.Provider = database.Provider;
+            o.ConnectionString = database.ConnectionString;
+            o.AutoMigrate = database.AutoMigrate;
+        });
+        services.AddTaxGeniusDatabase(database);
+
+        services.AddIdentityCore<ApplicationUser>(IdentityConfiguration.Configure)
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<TaxGeniusDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        AddCache(services, configuration);
+
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(new OutboxFolder(paths.Outbox));
+        var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
+        if (email.UseSmtp)
+        {
+            services.AddSingleton<IEmailTransport, SmtpEmailTransport>();
+        }
+        else
+        {
+            services.AddSingleton<IEmailTransport, OutboxEmailTransport>();
+        }
+
+        services.AddSingleton<EmailService>();
+
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
+        services.AddScoped<DemoDataSeeder>();
+        services.AddSingleton<DatabaseInitializer>();
+
+        services.AddScoped<AccountRegistrationService>();
+        services.AddSingleton<RoleHomeService>();
+        return builder;
+    }
+
+    private static DatabaseOptions ResolveDatabase(IConfiguration configuration, TaxGeniusPaths paths)
+    {
+        var section = configuration.GetSection(DatabaseOptions.Section);
+        var autoMigrate = section.GetValue<bool?>(nameof(DatabaseOptions.AutoMigrate));
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            return new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = postgres, AutoMigrate = autoMigrate };
+        }
+
+        var sqlite = configuration.GetConnectionString("Sqlite");
+        return new DatabaseOptions
+        {
+            Provider = DatabaseProvider.Sqlite,
+            ConnectionString = string.IsNullOrWhiteSpace(sqlite) ? DatabaseServiceCollectionExtensions.SqliteConnectionString(paths.DatabaseFile) : sqlite,
+            AutoMigrate = autoMigrate,
+        };
+    }
+
+    private static void AddCache(IServiceCollection services, IConfiguration configuration)
+    {
+        var redis = configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddDistributedMemoryCache();
+            return;
+        }
+
+        // One multiplexer for the whole process. AbortOnConnectFail=false: the app starts, and keeps serving, while Redis is away.
+        var redisOptions = ConfigurationOptions.Parse(redis);
+        redisOptions.AbortOnConnectFail = false;
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
+        services.AddStackExchangeRedisCache(o => o.InstanceName = "taxgenius:");
+        services.AddOptions<RedisCacheOptions>().Configure<IConnectionMultiplexer>((o, multiplexer) =>
+            o.ConnectionMultiplexerFactory = () => Task.FromResult(multiplexer));
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Referrals;
+
+namespace TaxGenius.Core.Dashboards;
+
+public sealed record UserGreeting(string DisplayName, string Email);
+
+public sealed record ClientHomeSummary(bool ProfileComplete, bool SsnOnFile, IReadOnlyDictionary<DocumentStatus, int> DocumentsByStatus);
+
+public sealed record ReferrerHomeSummary(IReadOnlyDictionary<ReferralStatus, int> ReferralsByStatus, decimal CommissionConverted, decimal CommissionPaid);
+
+/// <summary>The small summaries each role's home page shows.</summary>
+public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFactory)
+{
+    public async Task<UserGreeting?> GetGreetingAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new UserGreeting(u.Profile != null ? u.Profile.FirstName : (u.Email ?? ""), u.Email ?? ""))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<ClientHomeSummary> GetClientSummaryAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                HasSsn = u.SsnEncrypted != null,
+                ProfileComplete = u.Profile != null && u.Profile.Phone != null && u.Profile.Street != null && u.Profile.City != null
+                    && u.Profile.State != null && u.Profile.Zip != null,
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        var counts = await db.Documents.AsNoTracking().Where(d => d.UserId == userId)
+            .GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+        return new ClientHomeSummary(user?.ProfileComplete ?? false, user?.HasSsn ?? false, Complete(counts));
+    }
+
+    public async Task<IReadOnlyDictionary<DocumentStatus, int>> GetDocumentCountsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await db.Documents.AsNoTracking()
+            .GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+        return Complete(counts);
+    }
+
+    public async Task<ReferrerHomeSummary> GetReferrerSummaryAsync(Guid referrerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Referrals.AsNoTracking().Where(r => r.ReferrerId == referrerId)
+            .GroupBy(r => r.Status)
+            .Select(g => new { g.Key, Count = g.Count(), Total = g.Sum(r => r.Commission) })
+            .ToListAsync(cancellationToken);
+        return new ReferrerHomeSummary(
+            Complete(rows.ToDictionary(r => r.Key, r => r.Count)),
+            rows.Where(r => r.Key == ReferralStatus.Converted).Sum(r => r.Total),
+            rows.Where(r => r.Key == ReferralStatus.Paid).Sum(r => r.Total));
+    }
+
+    public async Task<IReadOnlyDictionary<string, int>> GetUsersByRoleAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await (from ur in db.UserRoles
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            group ur by r.Name into g
+                            select new { Role = g.Key!, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Role, x => x.Count, cancellationToken);
+        return Roles.All.ToDictionary(r => r, r => counts.GetValueOrDefault(r));
+    }
+
+    private static Dictionary<TEnum, int> Complete<TEnum>(Dictionary<TEnum, int> counts) where TEnum : struct, Enum =>
+        Enum.GetValues<TEnum>().ToDictionary(v => v, v => counts.GetValueOrDefault(v));
+}

@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TaxGenius.Core.Documents;
+
+namespace TaxGenius.Core.Data.Configurations;
+
+internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
+{
+    public void Configure(EntityTypeBuilder<Document> builder)
+    {
+        builder.ToTable("Documents");
+        builder.Property(d => d.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(d => d.Type).HasConversion(new SeedEnumConverter<DocumentType>()).HasMaxLength(20);
+        builder.Property(d => d.Status).HasConversion(new SeedEnumConverter<DocumentStatus>()).HasMaxLength(20);
+        builder.Property(d => d.FileName).HasMaxLength(255).IsRequired();
+        builder.Property(d => d.StorageKey).HasMaxLength(100).IsRequired();
+        builder.HasIndex(d => d.StorageKey).IsUnique();
+
+        builder.HasIndex(d => d.UserId);
+        builder.HasIndex(d => d.Status);
+        // The preparers' queue: filter by status, page by (created_at, id) with keyset pagination.
+        builder.HasIndex(d => new { d.Status, d.CreatedAt, d.Id });
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Core.Data;
+
+/// <summary>Runs at start: applies migrations where that is automatic, creates the roles, seeds demo data outside Production.</summary>
+public sealed partial class DatabaseInitializer(
+    IServiceProvider services,
+    IOptions<DatabaseOptions> databaseOptions,
+    IOptions<DemoOptions> demoOptions,
+    TaxGeniusPaths paths,
+    IHostEnvironment environment,
+    ILogger<DatabaseInitializer> logger)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        LogMigrated(logger, databaseOptions.Value.Provider, pending.Count);
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (databaseOptions.Value.ShouldAutoMigrate)
+        {
+            if (databaseOptions.Value.Provider == DatabaseProvider.Sqlite)
+            {
+                Directory.CreateDirectory(paths.DataPath);
+            }
+
+            await MigrateAsync(cancellationToken);
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
+
+        if (DemoEnabled)
+        {
+            var password = ResolveDemoPassword();
+            await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(password, cancellationToken);
+            PrintDemoAccounts(password);
+        }
+    }
+
+    public bool DemoEnabled =>
+        !environment.IsProduction() && (demoOptions.Value.Enabled ?? databaseOptions.Value.Provider == DatabaseProvider.Sqlite);
+
+    private static async Task EnsureRolesAsync(RoleManager<IdentityRole<Guid>> roleManager)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roleManager.RoleExistsAsync(role))
+            {
+                var result = await roleManager.CreateAsync(new IdentityRole<Guid>(role));
+                if (!result.Succeeded && !await roleManager.RoleExistsAsync(role))
+                {
+                    throw new InvalidOperationException($"Could not create the role {role}.");
+                }
+            }
+        }
+    }
+
+    private string ResolveDemoPassword()
+    {
+        var configured = demoOptions.Value.Password;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        if (File.Exists(paths.DemoPasswordFile))
+        {
+            var stored = File.ReadAllText(paths.DemoPasswordFile).Trim();
+            if (stored.Length >= IdentityConfiguration.MinimumPasswordLength)
+            {
+                return stored;
+            }
+        }
+
+        var generated = DemoDataSeeder.GeneratePassword();
+        Directory.CreateDirectory(paths.DataPath);
+        File.WriteAllText(paths.DemoPasswordFile, generated);
+        return generated;
+    }
+
+    private static void PrintDemoAccounts(string password)
+    {
+        // Printed to the console on purpose (not logged): it is a demo password, and people need to see it.
+        var lines = new List<string>
+        {
+            "",
+            "  TaxGenius demo accounts (development data; never created in Production)",
+            $"  password for all of them: {password}",
+        };
+        lines.AddRange(DemoAccounts.All.Select(a => $"    {Roles.DisplayName(a.Role),-14} {a.Email}"));
+        lines.Add("");
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ({Provider}) migrated: {Pending} pending migrations applied")]
+    private static partial void LogMigrated(ILogger logger, DatabaseProvider provider, int pending);
+}

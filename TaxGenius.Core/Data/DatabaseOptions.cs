@@ -1,0 +1,26 @@
+namespace TaxGenius.Core.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Settings under <c>Database</c>; the connection strings are <c>ConnectionStrings:Postgres</c> and <c>ConnectionStrings:Sqlite</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Filled from configuration at start: PostgreSQL when its connection string is set, SQLite otherwise.</summary>
+    public DatabaseProvider Provider { get; set; }
+
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// Apply pending migrations at start. Default: on for the embedded SQLite store, off for PostgreSQL
+    /// (production applies them with <c>dotnet run --project TaxGenius.Web -- migrate</c>).
+    /// </summary>
+    public bool? AutoMigrate { get; set; }
+
+    public bool ShouldAutoMigrate => AutoMigrate ?? Provider == DatabaseProvider.Sqlite;
+}

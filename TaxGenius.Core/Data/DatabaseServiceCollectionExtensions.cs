@@ -1,0 +1,59 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TaxGenius.Core.Data;
+
+public static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a pooled <see cref="IDbContextFactory{TContext}"/> of <see cref="TaxGeniusDbContext"/> for the chosen provider.
+    /// Blazor circuits live for minutes, so components create a context per operation instead of holding a scoped one.
+    /// A scoped <see cref="TaxGeniusDbContext"/> (from the same pool) serves Identity's stores in HTTP requests.
+    /// </summary>
+    public static IServiceCollection AddTaxGeniusDatabase(this IServiceCollection services, DatabaseOptions options)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                services.AddPooledDbContextFactory<PostgresTaxGeniusDbContext>((sp, o) =>
+                    ConfigurePostgres(o, options.ConnectionString).AddInterceptors(new TimestampInterceptor(sp.GetRequiredService<TimeProvider>())));
+                services.AddSingleton<IDbContextFactory<TaxGeniusDbContext>, DerivedContextFactory<PostgresTaxGeniusDbContext>>();
+                break;
+            case DatabaseProvider.Sqlite:
+                services.AddPooledDbContextFactory<SqliteTaxGeniusDbContext>((sp, o) =>
+                    ConfigureSqlite(o, options.ConnectionString).AddInterceptors(new TimestampInterceptor(sp.GetRequiredService<TimeProvider>())));
+                services.AddSingleton<IDbContextFactory<TaxGeniusDbContext>, DerivedContextFactory<SqliteTaxGeniusDbContext>>();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown database provider.");
+        }
+
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseNpgsql(connectionString);
+
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(connectionString);
+
+    /// <summary>A SQLite connection string for a file, with a busy timeout so concurrent writers wait instead of failing.</summary>
+    public static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Cache = SqliteCacheMode.Default,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    private sealed class DerivedContextFactory<TDerived>(IDbContextFactory<TDerived> inner) : IDbContextFactory<TaxGeniusDbContext>
+        where TDerived : TaxGeniusDbContext
+    {
+        public TaxGeniusDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<TaxGeniusDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Profiles;
+using TaxGenius.Core.Referrals;
+
+namespace TaxGenius.Core.Data;
+
+/// <summary>
+/// The one model. Each provider has a sealed subclass (<see cref="PostgresTaxGeniusDbContext"/>,
+/// <see cref="SqliteTaxGeniusDbContext"/>) only so that each keeps its own migrations; code uses this type.
+/// </summary>
+public abstract class TaxGeniusDbContext(DbContextOptions options)
+    : IdentityDbContext<ApplicationUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Profile> Profiles => Set<Profile>();
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<Referral> Referrals => Set<Referral>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(TaxGeniusDbContext).Assembly);
+
+        if (Database.IsSqlite())
+        {
+            ApplySqliteConventions(builder);
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime is UTC. PostgreSQL keeps the kind (timestamptz); SQLite stores ISO-8601 text that sorts
+        // like the instant it encodes, and the converter below restores the kind on read.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    /// <summary>
+    /// SQLite has no decimal type: EF would store text that compares as text. Money is stored as integer cents,
+    /// so sums, ordering and comparisons are exact and numeric.
+    /// </summary>
+    private static void ApplySqliteConventions(ModelBuilder builder)
+    {
+        foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+        {
+            if (property.ClrType == typeof(decimal))
+            {
+                property.SetValueConverter(new CentsConverter());
+                property.SetColumnType("INTEGER");
+            }
+        }
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    internal sealed class CentsConverter() : ValueConverter<decimal, long>(
+        v => (long)decimal.Round(v * 100m, 0, MidpointRounding.AwayFromZero),
+        v => v / 100m);
+}
+
+/// <summary>The production store; migrations in Data/Migrations/Postgres.</summary>
+public sealed class PostgresTaxGeniusDbContext(DbContextOptions<PostgresTaxGeniusDbContext> options) : TaxGeniusDbContext(options);
+
+/// <summary>The embedded default; migrations in Data/Migrations/Sqlite.</summary>
+public sealed class SqliteTaxGeniusDbContext(DbContextOptions<SqliteTaxGeniusDbContext> options) : TaxGeniusDbContext(options);

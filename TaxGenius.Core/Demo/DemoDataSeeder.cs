@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Profiles;
+using TaxGenius.Core.Referrals;
+
+namespace TaxGenius.Core.Demo;
+
+/// <summary>Creates the demo accounts and a little data so that every role's pages have something to show.</summary>
+public sealed partial class DemoDataSeeder(
+    UserManager<ApplicationUser> userManager,
+    IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    TimeProvider timeProvider,
+    ILogger<DemoDataSeeder> logger)
+{
+    public async Task SeedAsync(string password, CancellationToken cancellationToken = default)
+    {
+        var created = new Dictionary<string, ApplicationUser>();
+        foreach (var (email, role, first, last) in DemoAccounts.All)
+        {
+            var user = await userManager.FindByEmailAsync(email);
+            if (user is null)
+            {
+                user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+                Check(await userManager.CreateAsync(user, password), email);
+                Check(await userManager.AddToRoleAsync(user, role), email);
+                created[email] = user;
+            }
+            else if (!await userManager.CheckPasswordAsync(user, password))
+            {
+                // The configured password changed: the demo accounts follow it.
+                var token = await userManager.GeneratePasswordResetTokenAsync(user);
+                Check(await userManager.ResetPasswordAsync(user, token, password), email);
+            }
+
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (!await db.Profiles.AnyAsync(p => p.UserId == user.Id, cancellationToken))
+            {
+                db.Profiles.Add(new Profile { UserId = user.Id, FirstName = first, LastName = last });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+
+        if (created.ContainsKey(DemoAccounts.Client))
+        {
+            await SeedClientDocumentsAsync(created[DemoAccounts.Client], cancellationToken);
+        }
+
+        if (created.ContainsKey(DemoAccounts.Referrer))
+        {
+            await SeedReferralsAsync(created[DemoAccounts.Referrer], cancellationToken);
+        }
+
+        LogSeeded(logger, created.Count);
+    }
+
+    private async Task SeedClientDocumentsAsync(ApplicationUser client, CancellationToken cancellationToken)
+    {
+        var year = timeProvider.GetUtcNow().Year - 1;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Documents.AddRange(
+            NewDocument(client.Id, DocumentType.W2, "w2-acme-corp.pdf", 184_320, DocumentStatus.Pending, year),
+            NewDocument(client.Id, DocumentType.Form1099, "1099-int-first-bank.pdf", 92_160, DocumentStatus.Processing, year),
+            NewDocument(client.Id, DocumentType.TaxReturn, $"{year - 1}-return.pdf", 1_048_576, DocumentStatus.Completed, year - 1));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task SeedReferralsAsync(ApplicationUser referrer, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Referrals.AddRange(
+            new Referral { ReferrerId = referrer.Id, ClientEmail = "jordan@example.test", Status = ReferralStatus.Pending },
+            new Referral { ReferrerId = referrer.Id, ClientEmail = "morgan@example.test", Status = ReferralStatus.Converted, Commission = 50.00m },
+            new Referral { ReferrerId = referrer.Id, ClientEmail = "taylor@example.test", Status = ReferralStatus.Paid, Commission = 50.00m });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static Document NewDocument(Guid userId, DocumentType type, string name, long size, DocumentStatus status, int year) => new()
+    {
+        UserId = userId,
+        Type = type,
+        FileName = name,
+        FileSize = size,
+        Status = status,
+        TaxYear = year,
+        // Sample rows only: no file is stored behind a demo document.
+        StorageKey = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+    };
+
+    private static void Check(IdentityResult result, string email)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"Could not seed the demo account {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+
+    /// <summary>A random demo password: 4 groups of 4 lower-case letters and digits without look-alikes (19 characters).</summary>
+    public static string GeneratePassword()
+    {
+        const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+        var groups = Enumerable.Range(0, 4).Select(_ =>
+            new string(Enumerable.Range(0, 4).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]).ToArray()));
+        return string.Join('-', groups);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data seeded ({Created} new demo accounts)")]
+    private static partial void LogSeeded(ILogger logger, int created);
+}

@@ -1,0 +1,59 @@
+using TaxGenius.Core.Common;
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Core.Documents;
+
+public enum DocumentType
+{
+    W2,
+    Form1099,
+    TaxReturn,
+    Id,
+    Other,
+}
+
+public enum DocumentStatus
+{
+    Pending,
+    Processing,
+    Completed,
+    Rejected,
+}
+
+/// <summary>A file a client handed over. The file itself lives in the encrypted store under <see cref="StorageKey"/>.</summary>
+public class Document : IHasTimestamps
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public ApplicationUser? User { get; set; }
+
+    public DocumentType Type { get; set; }
+
+    /// <summary>The client's name for the file, sanitized; shown, never used as a path.</summary>
+    public required string FileName { get; set; }
+
+    public long FileSize { get; set; }
+
+    /// <summary>A random key in the document store (never a public URL, never the user's file name).</summary>
+    public required string StorageKey { get; set; }
+
+    public DocumentStatus Status { get; set; } = DocumentStatus.Pending;
+
+    public int TaxYear { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public static class DocumentTypeExtensions
+{
+    public static string DisplayName(this DocumentType type) => type switch
+    {
+        DocumentType.W2 => "W-2",
+        DocumentType.Form1099 => "1099",
+        DocumentType.TaxReturn => "Prior tax return",
+        DocumentType.Id => "Photo ID",
+        DocumentType.Other => "Other",
+        _ => type.ToString(),
+    };
+}

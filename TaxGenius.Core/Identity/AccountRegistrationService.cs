@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Identity;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Profiles;
+
+namespace TaxGenius.Core.Identity;
+
+public sealed record RegistrationOutcome(ApplicationUser? User, IReadOnlyList<IdentityError> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>
+/// Creates a client account: the user, the CLIENT role and the profile, in one transaction (all or nothing).
+/// An address that already has an account gets no error: the caller answers the same either way, so registration
+/// does not tell strangers who is a client of the firm.
+/// </summary>
+public sealed class AccountRegistrationService(UserManager<ApplicationUser> userManager, TaxGeniusDbContext db)
+{
+    public async Task<RegistrationOutcome> RegisterClientAsync(string email, string password, string firstName, string lastName,
+        CancellationToken cancellationToken = default)
+    {
+        if (await userManager.FindByEmailAsync(email) is not null)
+        {
+            return new RegistrationOutcome(null, []);
+        }
+
+        // Check the password before anything is written, so its errors come back with nothing to undo.
+        var user = new ApplicationUser { UserName = email, Email = email };
+        var passwordErrors = new List<IdentityError>();
+        foreach (var validator in userManager.PasswordValidators)
+        {
+            var check = await validator.ValidateAsync(userManager, user, password);
+            passwordErrors.AddRange(check.Errors);
+        }
+
+        if (passwordErrors.Count > 0)
+        {
+            return new RegistrationOutcome(null, passwordErrors);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var created = await userManager.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return new RegistrationOutcome(null, created.Errors.ToList());
+        }
+
+        var inRole = await userManager.AddToRoleAsync(user, Roles.Client);
+        if (!inRole.Succeeded)
+        {
+            return new RegistrationOutcome(null, inRole.Errors.ToList());
+        }
+
+        db.Profiles.Add(new Profile { UserId = user.Id, FirstName = firstName, LastName = lastName });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new RegistrationOutcome(user, []);
+    }
+}

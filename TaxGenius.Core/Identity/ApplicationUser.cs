@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Identity;
+using TaxGenius.Core.Common;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Profiles;
+using TaxGenius.Core.Referrals;
+
+namespace TaxGenius.Core.Identity;
+
+/// <summary>
+/// A person who signs in. The seed's <c>role</c> is an Identity role (see <see cref="Roles"/>);
+/// its <c>emailVerified</c> is <see cref="IdentityUser{TKey}.EmailConfirmed"/>.
+/// </summary>
+public class ApplicationUser : IdentityUser<Guid>, IHasTimestamps
+{
+    /// <summary>The SSN, encrypted (versioned AES-256-GCM envelope). Never selected unless needed.</summary>
+    public string? SsnEncrypted { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    public Profile? Profile { get; set; }
+    public List<Document> Documents { get; } = [];
+
+    /// <summary>Referrals this user made as a referrer.</summary>
+    public List<Referral> Referrals { get; } = [];
+}
