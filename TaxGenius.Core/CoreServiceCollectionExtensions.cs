@@ -75,6 +75,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EmailService>();
 
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
+        services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section));
         services.AddScoped<DemoDataSeeder>();
         services.AddSingleton<DatabaseInitializer>();
 

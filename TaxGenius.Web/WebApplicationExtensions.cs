@@ -5,6 +5,7 @@ using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Web.Components;
 using TaxGenius.Web.Components.Account;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web;
 
@@ -48,6 +49,7 @@ public static class WebApplicationExtensions
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
         services.AddHttpContextAccessor();
+        services.AddTaxGeniusHealthChecks(builder.Configuration);
         return builder;
     }
 
@@ -76,6 +78,7 @@ public static class WebApplicationExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapTaxGeniusHealth();
         return app;
     }
 }

@@ -14,6 +14,7 @@ public sealed partial class DatabaseInitializer(
     IServiceProvider services,
     IOptions<DatabaseOptions> databaseOptions,
     IOptions<DemoOptions> demoOptions,
+    IOptions<BootstrapOptions> bootstrapOptions,
     TaxGeniusPaths paths,
     IHostEnvironment environment,
     ILogger<DatabaseInitializer> logger)
@@ -42,6 +43,8 @@ public sealed partial class DatabaseInitializer(
         await using var scope = services.CreateAsyncScope();
         await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
 
+        await BootstrapAdminAsync(scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>());
+
         if (DemoEnabled)
         {
             var password = ResolveDemoPassword();
@@ -66,6 +69,39 @@ public sealed partial class DatabaseInitializer(
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A new installation has no one to sign in as: with <c>Bootstrap:AdminEmail</c> and <c>Bootstrap:AdminPassword</c> set,
+    /// the first administrator is created (confirmed) while the firm has none.
+    /// </summary>
+    private async Task BootstrapAdminAsync(UserManager<ApplicationUser> userManager)
+    {
+        var o = bootstrapOptions.Value;
+        if (string.IsNullOrWhiteSpace(o.AdminEmail) || string.IsNullOrWhiteSpace(o.AdminPassword))
+        {
+            return;
+        }
+
+        if ((await userManager.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+        {
+            return;
+        }
+
+        var user = await userManager.FindByEmailAsync(o.AdminEmail);
+        if (user is null)
+        {
+            user = new ApplicationUser { UserName = o.AdminEmail, Email = o.AdminEmail, EmailConfirmed = true };
+            var created = await userManager.CreateAsync(user, o.AdminPassword);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException(
+                    "Bootstrap:AdminPassword was refused: " + string.Join(" ", created.Errors.Select(e => e.Description)));
+            }
+        }
+
+        await userManager.AddToRoleAsync(user, Roles.Admin);
+        LogBootstrapped(logger);
     }
 
     private string ResolveDemoPassword()
@@ -104,6 +140,9 @@ public sealed partial class DatabaseInitializer(
         lines.Add("");
         Console.WriteLine(string.Join(Environment.NewLine, lines));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The first administrator was created from Bootstrap:AdminEmail; remove Bootstrap:AdminPassword from the configuration now")]
+    private static partial void LogBootstrapped(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ({Provider}) migrated: {Pending} pending migrations applied")]
     private static partial void LogMigrated(ILogger logger, DatabaseProvider provider, int pending);

@@ -28,3 +28,12 @@ public static class DemoAccounts
         (Client, Identity.Roles.Client, "Casey", "Client"),
     ];
 }
+
+/// <summary>Settings under <c>Bootstrap</c>: the first administrator of a new installation.</summary>
+public sealed class BootstrapOptions
+{
+    public const string Section = "Bootstrap";
+
+    public string? AdminEmail { get; set; }
+    public string? AdminPassword { get; set; }
+}
