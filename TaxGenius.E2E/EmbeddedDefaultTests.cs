@@ -1,0 +1,32 @@
+using TaxGenius.Core.Demo;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E;
+
+/// <summary>The app as `dotnet run` starts it on a fresh clone: no connection strings, SQLite in the data folder.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class EmbeddedDefaultTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task The_embedded_default_creates_its_database_and_the_demo_admin_can_sign_in()
+    {
+        await using var app = TaxGeniusAppFactory.CreateEmbedded(kestrel: true);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+
+        var response = await page.GotoAsync("/");
+        Assert.Equal(200, response!.Status);
+        Assert.True(File.Exists(Path.Combine(app.DataPath, "taxgenius.db")), "The SQLite database was not created in the data folder.");
+        await page.ScreenshotAsync("landing");
+
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await page.ScreenshotAsync("sign-in");
+        await signIn.SignInAsync(DemoAccounts.Admin, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/admin");
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(new ShellPage(page).Greeting).ToHaveTextAsync("Welcome, Avery");
+        await Assertions.Expect(page.GetByTestId("users-client")).ToHaveTextAsync("1");
+    }
+}

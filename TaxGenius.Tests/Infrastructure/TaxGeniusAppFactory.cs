@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Email;
+
+namespace TaxGenius.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app in a test host, on its own new database (PostgreSQL by default, or the embedded SQLite default),
+/// with Redis, a private data folder (its outbox is where e-mails land) and the demo accounts seeded.
+/// With <c>kestrel: true</c> it listens on a real loopback port, for the browser.
+/// </summary>
+public class TaxGeniusAppFactory : WebApplicationFactory<Program>
+{
+    public const string DemoPassword = "demo-password-for-tests";
+
+    private readonly TestDatabase? database;
+    private readonly Dictionary<string, string?> settings;
+
+    private TaxGeniusAppFactory(TestDatabase? database, Dictionary<string, string?> settings, bool kestrel)
+    {
+        this.database = database;
+        this.settings = settings;
+        if (kestrel)
+        {
+            this.UseKestrel(0);
+        }
+    }
+
+    public string DataPath => settings["TaxGenius:DataPath"]!;
+
+    public TestDatabase? Database => database;
+
+    /// <summary>The production stack: a new PostgreSQL database, Redis, demo accounts.</summary>
+    public static async Task<TaxGeniusAppFactory> CreateAsync(bool kestrel = false, IDictionary<string, string?>? extra = null)
+    {
+        var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
+        var settings = BaseSettings();
+        settings[database.AsAppSetting().Key] = database.AsAppSetting().Value;
+        settings["ConnectionStrings:Redis"] = TestEnvironment.Redis;
+        settings["Database:AutoMigrate"] = "true";
+        settings["Demo:Enabled"] = "true";
+        Merge(settings, extra);
+        return new TaxGeniusAppFactory(database, settings, kestrel);
+    }
+
+    /// <summary>The embedded default, as `dotnet run` starts it: no connection strings, everything under the data folder.</summary>
+    public static TaxGeniusAppFactory CreateEmbedded(bool kestrel = false, IDictionary<string, string?>? extra = null)
+    {
+        var settings = BaseSettings();
+        Merge(settings, extra);
+        return new TaxGeniusAppFactory(null, settings, kestrel);
+    }
+
+    private static Dictionary<string, string?> BaseSettings() => new()
+    {
+        ["TaxGenius:DataPath"] = Path.Combine(Path.GetTempPath(), $"tg_data_{Guid.NewGuid():N}"),
+        ["Demo:Password"] = DemoPassword,
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    private static void Merge(Dictionary<string, string?> settings, IDictionary<string, string?>? extra)
+    {
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>The base address of the running server (Kestrel) or the test server.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return ClientOptions.BaseAddress;
+        }
+    }
+
+    public OutboxFolder Outbox => Services.GetRequiredService<OutboxFolder>();
+
+    /// <summary>An HTTP client that keeps cookies and does not follow redirects, signed in through the real sign-in form.</summary>
+    public async Task<HttpClient> SignInAsync(string email, string password = DemoPassword)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var response = await PostLoginAsync(client, email, password);
+        if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString.Contains("Account/Login", StringComparison.Ordinal) == true)
+        {
+            throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode} {response.Headers.Location}");
+        }
+
+        return client;
+    }
+
+    /// <summary>Posts the sign-in form as a browser would (antiforgery token included) and returns the answer.</summary>
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
+    {
+        var page = await client.GetStringAsync("/Account/Login");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+        return await client.PostAsync("/Account/Login", form);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}

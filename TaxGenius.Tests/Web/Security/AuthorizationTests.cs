@@ -1,0 +1,91 @@
+using System.Net;
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using TaxGenius.Core.Demo;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Web.Security;
+
+public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    public static TheoryData<string> RoleHomes => ["/client", "/preparer", "/referrer", "/admin", "/Account/Manage"];
+
+    [Theory]
+    [MemberData(nameof(RoleHomes))]
+    public async Task Anonymous_requests_to_role_pages_are_sent_to_sign_in(string path)
+    {
+        using var client = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/Login", response.Headers.Location!.AbsolutePath);
+        Assert.Contains("ReturnUrl=" + Uri.EscapeDataString(path), response.Headers.Location.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_landing_page_and_sign_in_are_public()
+    {
+        using var client = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Login")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Register")).StatusCode);
+    }
+
+    /// <summary>Each demo account reaches its own home and is refused every other role's home.</summary>
+    [Theory]
+    [InlineData(DemoAccounts.Client, "/client")]
+    [InlineData(DemoAccounts.Preparer, "/preparer")]
+    [InlineData(DemoAccounts.Referrer, "/referrer")]
+    [InlineData(DemoAccounts.Admin, "/admin")]
+    public async Task Each_role_reaches_only_its_own_home(string email, string home)
+    {
+        using var client = await app.Factory.SignInAsync(email);
+        foreach (var path in new[] { "/client", "/preparer", "/referrer", "/admin" })
+        {
+            using var response = await client.GetAsync(path);
+            if (path == home)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Contains("Welcome", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+                Assert.Equal("/Account/AccessDenied", response.Headers.Location!.AbsolutePath);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(DemoAccounts.Client, "/client")]
+    [InlineData(DemoAccounts.Admin, "/admin")]
+    public async Task Signing_in_lands_on_the_role_home(string email, string home)
+    {
+        using var client = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var response = await TaxGeniusAppFactory.PostLoginAsync(client, email, TaxGeniusAppFactory.DemoPassword);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(home, response.Headers.Location.PathOnly());
+    }
+
+    [Fact]
+    public void Every_routable_component_declares_who_may_use_it()
+    {
+        var pages = typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(IComponent).IsAssignableFrom(t) && t.GetCustomAttributes<RouteAttribute>().Any())
+            .ToList();
+        Assert.NotEmpty(pages);
+
+        var undeclared = pages
+            .Where(t => t.GetCustomAttribute<AuthorizeAttribute>(inherit: true) is null && t.GetCustomAttribute<AllowAnonymousAttribute>(inherit: true) is null)
+            .Select(t => $"{t.FullName} ({string.Join(", ", t.GetCustomAttributes<RouteAttribute>().Select(r => r.Template))})")
+            .ToList();
+        Assert.True(undeclared.Count == 0, "Pages without [Authorize] or [AllowAnonymous]: " + string.Join("; ", undeclared));
+
+        // The role pages use the role policies, not a bare [Authorize].
+        var rolePages = pages.Where(t => t.Namespace is { } ns && (ns.EndsWith(".Client", StringComparison.Ordinal) || ns.EndsWith(".Preparer", StringComparison.Ordinal)
+            || ns.EndsWith(".Referrer", StringComparison.Ordinal) || ns.EndsWith(".Admin", StringComparison.Ordinal))).ToList();
+        Assert.Equal(4, rolePages.Count);
+        Assert.All(rolePages, t => Assert.False(string.IsNullOrEmpty(t.GetCustomAttribute<AuthorizeAttribute>()?.Policy), t.FullName));
+    }
+}
