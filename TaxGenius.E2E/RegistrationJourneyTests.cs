@@ -30,7 +30,7 @@ public sealed partial class RegistrationJourneyTests(BrowserFixture browser) : I
         await Assertions.Expect(page.GetByText(email)).ToBeVisibleAsync();
 
         // The confirmation e-mail is in the outbox; follow its link as the person would.
-        var message = await WaitForMailAsync(email);
+        var message = await app.WaitForEmailAsync(email);
         Assert.Equal("Confirm your TaxGenius e-mail address", message.Subject);
         var link = ConfirmLink().Match(message.HtmlBody ?? "").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
         Assert.StartsWith(app.BaseAddress.ToString().TrimEnd('/') + "/Account/ConfirmEmail", link, StringComparison.Ordinal);
@@ -71,21 +71,6 @@ public sealed partial class RegistrationJourneyTests(BrowserFixture browser) : I
         Assert.Empty(app.Outbox.List());
     }
 
-    private async Task<MimeKit.MimeMessage> WaitForMailAsync(string to)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var entry = app.Outbox.List().FirstOrDefault(e => e.To.Contains(to, StringComparison.OrdinalIgnoreCase));
-            if (entry is not null)
-            {
-                return entry.Message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No e-mail to {to} reached the outbox.");
-    }
 
     [GeneratedRegex("href=\"([^\"]*Account/ConfirmEmail[^\"]*)\"")]
     private static partial Regex ConfirmLink();

@@ -70,10 +70,13 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>The setting that picks the host environment (default Development, where the demo accounts exist).</summary>
+    public const string EnvironmentSetting = "test:environment";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
-        foreach (var (key, value) in settings)
+        builder.UseEnvironment(settings.GetValueOrDefault(EnvironmentSetting) ?? "Development");
+        foreach (var (key, value) in settings.Where(s => s.Key != EnvironmentSetting))
         {
             builder.UseSetting(key, value);
         }
@@ -90,6 +93,24 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     }
 
     public OutboxFolder Outbox => Services.GetRequiredService<OutboxFolder>();
+
+    /// <summary>Waits (up to 10 s) for an e-mail to <paramref name="to"/> (with that subject, when given) to reach the outbox.</summary>
+    public async Task<MimeKit.MimeMessage> WaitForEmailAsync(string to, string? subject = null)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var entry = Outbox.List().FirstOrDefault(e =>
+                e.To.Contains(to, StringComparison.OrdinalIgnoreCase) && (subject is null || e.Subject == subject));
+            if (entry is not null)
+            {
+                return entry.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No e-mail to {to}{(subject is null ? "" : $" about '{subject}'")} reached the outbox.");
+    }
 
     /// <summary>An HTTP client that keeps cookies and does not follow redirects, signed in through the real sign-in form.</summary>
     public async Task<HttpClient> SignInAsync(string email, string password = DemoPassword)

@@ -1,0 +1,38 @@
+using Bunit;
+using TaxGenius.Core.Identity;
+using TaxGenius.Tests.Infrastructure;
+using TaxGenius.Web.Components.Layout;
+
+namespace TaxGenius.Tests.Web.Components;
+
+public sealed class NavMenuTests : MudBunitContext
+{
+    [Theory]
+    [InlineData(Policies.Client, "nav-client")]
+    [InlineData(Policies.Preparer, "nav-preparer")]
+    [InlineData(Policies.Referrer, "nav-referrer")]
+    [InlineData(Policies.Admin, "nav-admin")]
+    public void Shows_only_the_sections_of_the_signed_in_role(string policy, string expected)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone@example.test");
+        auth.SetPolicies(policy);
+
+        var nav = Render<NavMenu>();
+
+        var links = nav.FindAll("[data-testid^='nav-']").Select(e => e.GetAttribute("data-testid")).ToList();
+        Assert.Equal([expected], links);
+        Assert.Contains("Account settings", nav.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shows_no_role_section_to_a_user_without_a_role()
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone@example.test");
+
+        var nav = Render<NavMenu>();
+
+        Assert.Empty(nav.FindAll("[data-testid^='nav-']"));
+    }
+}

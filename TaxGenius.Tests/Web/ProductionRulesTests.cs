@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Identity;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Web;
+
+/// <summary>Development defaults never reach Production.</summary>
+public sealed class ProductionRulesTests
+{
+    private static readonly Dictionary<string, string?> Production = new() { [TaxGeniusAppFactory.EnvironmentSetting] = "Production" };
+
+    [Fact]
+    public async Task Production_refuses_to_start_on_the_embedded_SQLite_store_and_names_the_setting()
+    {
+        await using var app = TaxGeniusAppFactory.CreateEmbedded(extra: Production);
+        var error = Assert.ThrowsAny<Exception>(() => app.StartServer());
+        var validation = Assert.IsType<OptionsValidationException>(error.InnerException ?? error, exactMatch: false);
+        Assert.Contains("ConnectionStrings:Postgres", validation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Production_never_seeds_demo_accounts_even_when_asked()
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>(Production) { ["Demo:Enabled"] = "true" });
+        app.StartServer();
+
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        foreach (var (email, _, _, _) in DemoAccounts.All)
+        {
+            Assert.Null(await users.FindByEmailAsync(email));
+        }
+
+        // The roles exist all the same: they are part of the product, not demo data.
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
+        foreach (var role in Roles.All)
+        {
+            Assert.True(await roles.RoleExistsAsync(role), role);
+        }
+    }
+
+    [Fact]
+    public async Task A_new_installation_gets_its_first_administrator_from_bootstrap_settings()
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>(Production)
+        {
+            ["Bootstrap:AdminEmail"] = "owner@firm.example",
+            ["Bootstrap:AdminPassword"] = "the owner's long password",
+        });
+
+        using var client = await app.SignInAsync("owner@firm.example", "the owner's long password");
+        using var response = await client.GetAsync("/admin");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+}
