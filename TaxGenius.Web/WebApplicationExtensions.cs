@@ -5,6 +5,7 @@ using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Web.Components;
 using TaxGenius.Web.Components.Account;
+using TaxGenius.Web.Endpoints;
 using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web;
@@ -39,6 +40,9 @@ public static class WebApplicationExtensions
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
+            // The JSON API answers 401/403; pages are redirected to sign-in or access denied.
+            options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
         });
 
         services.AddAuthorizationBuilder()
@@ -50,7 +54,21 @@ public static class WebApplicationExtensions
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
         services.AddHttpContextAccessor();
         services.AddTaxGeniusHealthChecks(builder.Configuration);
+        services.AddTaxGeniusRateLimiting(builder.Configuration);
+        services.AddProblemDetails();
         return builder;
+    }
+
+    private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary>Applies migrations where that is automatic (the embedded store), creates roles, seeds demo data outside Production.</summary>
@@ -69,6 +87,9 @@ public static class WebApplicationExtensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseTaxGeniusRateLimiting();
         app.UseAntiforgery();
         return app;
     }
@@ -79,6 +100,7 @@ public static class WebApplicationExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
+        app.MapGroup("/api").MapMeEndpoints();
         return app;
     }
 }

@@ -35,16 +35,18 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     public TestDatabase? Database => database;
 
     /// <summary>The production stack: a new PostgreSQL database, Redis, demo accounts.</summary>
-    public static async Task<TaxGeniusAppFactory> CreateAsync(bool kestrel = false, IDictionary<string, string?>? extra = null)
+    public static async Task<TaxGeniusAppFactory> CreateAsync(bool kestrel = false, IDictionary<string, string?>? extra = null,
+        Action<IServiceCollection>? configureServices = null, TestDatabase? sharedDatabase = null)
     {
-        var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
+        var database = sharedDatabase ?? await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
         var settings = BaseSettings();
         settings[database.AsAppSetting().Key] = database.AsAppSetting().Value;
         settings["ConnectionStrings:Redis"] = TestEnvironment.Redis;
         settings["Database:AutoMigrate"] = "true";
         settings["Demo:Enabled"] = "true";
         Merge(settings, extra);
-        return new TaxGeniusAppFactory(database, settings, kestrel);
+        // A shared database belongs to the caller (several instances on one database): only an own one is dropped here.
+        return new TaxGeniusAppFactory(sharedDatabase is null ? database : null, settings, kestrel) { ConfigureServices = configureServices };
     }
 
     /// <summary>The embedded default, as `dotnet run` starts it: no connection strings, everything under the data folder.</summary>
@@ -73,12 +75,20 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     /// <summary>The setting that picks the host environment (default Development, where the demo accounts exist).</summary>
     public const string EnvironmentSetting = "test:environment";
 
+    /// <summary>Replaces services after the app registered its own (for example a FakeTimeProvider).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(settings.GetValueOrDefault(EnvironmentSetting) ?? "Development");
         foreach (var (key, value) in settings.Where(s => s.Key != EnvironmentSetting))
         {
             builder.UseSetting(key, value);
+        }
+
+        if (ConfigureServices is { } configure)
+        {
+            builder.ConfigureServices(configure);
         }
     }
 
