@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using TaxGenius.Core.Caching;
 using TaxGenius.Core.Dashboards;
+using TaxGenius.Core.Documents;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Email;
@@ -73,6 +76,14 @@ public static class CoreServiceCollectionExtensions
         }
 
         services.AddSingleton<EmailService>();
+        services.AddTaxGeniusEmailTemplates();
+        services.AddSingleton<EmailQueue>();
+        services.AddTransient<EmailDeliveryJob>();
+        services.AddSingleton<PublicUrls>();
+
+        services.AddSingleton<TaxGeniusCache>();
+        services.AddSingleton<ISaveChangesInterceptor, CacheInvalidationInterceptor>();
+        services.AddSingleton<DocumentStatusService>();
 
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
         services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section));
@@ -109,14 +120,22 @@ public static class CoreServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(redis))
         {
             services.AddDistributedMemoryCache();
+            services.AddSingleton<IDocumentEvents, LocalDocumentEvents>();
             return;
         }
 
-        // One multiplexer for the whole process. AbortOnConnectFail=false: the app starts, and keeps serving, while Redis is away.
+        services.AddSingleton<IDocumentEvents>(sp => new RedisDocumentEvents(
+            sp.GetRequiredService<IConnectionMultiplexer>(), RedisKeys.Prefix(configuration), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalDocumentEvents>>()));
+
+        // One multiplexer for the whole process. AbortOnConnectFail=false: the app starts, and keeps serving, while Redis is away;
+        // FailFast: while disconnected, commands fail at once (callers fall back to the database) instead of queueing.
         var redisOptions = ConfigurationOptions.Parse(redis);
         redisOptions.AbortOnConnectFail = false;
+        redisOptions.BacklogPolicy = BacklogPolicy.FailFast;
+        redisOptions.ConnectTimeout = Math.Min(redisOptions.ConnectTimeout, 3000);
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
-        services.AddStackExchangeRedisCache(o => o.InstanceName = "taxgenius:");
+        var prefix = RedisKeys.Prefix(configuration);
+        services.AddStackExchangeRedisCache(o => o.InstanceName = prefix);
         services.AddOptions<RedisCacheOptions>().Configure<IConnectionMultiplexer>((o, multiplexer) =>
             o.ConnectionMultiplexerFactory = () => Task.FromResult(multiplexer));
     }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
+using TaxGenius.Core;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Web.Components;
@@ -55,6 +57,11 @@ public static class WebApplicationExtensions
         services.AddHttpContextAccessor();
         services.AddTaxGeniusHealthChecks(builder.Configuration);
         services.AddTaxGeniusRateLimiting(builder.Configuration);
+        services.AddTaxGeniusJobs(builder.Configuration);
+
+        // The key ring that protects cookies and antiforgery tokens lives in the database: it survives restarts and
+        // every instance behind the load balancer reads the same keys (not Redis, whose evictions would sign everyone out).
+        services.AddDataProtection().SetApplicationName("TaxGenius").PersistKeysToDbContext<TaxGeniusDbContext>();
         services.AddProblemDetails();
         return builder;
     }
@@ -72,8 +79,11 @@ public static class WebApplicationExtensions
     }
 
     /// <summary>Applies migrations where that is automatic (the embedded store), creates roles, seeds demo data outside Production.</summary>
-    public static Task InitializeTaxGeniusAsync(this WebApplication app) =>
-        app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+    public static async Task InitializeTaxGeniusAsync(this WebApplication app)
+    {
+        await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+        app.UseTaxGeniusRecurringJobs();
+    }
 
     public static Task MigrateTaxGeniusDatabaseAsync(this WebApplication app) =>
         app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
@@ -86,6 +96,12 @@ public static class WebApplicationExtensions
             app.UseHsts();
         }
 
+        var urls = app.Services.GetRequiredService<PublicUrls>();
+        app.Use((context, next) =>
+        {
+            urls.Learn(context.Request.Scheme, context.Request.Host.Value ?? "");
+            return next(context);
+        });
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();
@@ -101,6 +117,7 @@ public static class WebApplicationExtensions
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
         app.MapGroup("/api").MapMeEndpoints();
+        app.MapTaxGeniusJobsDashboard();
         return app;
     }
 }

@@ -12,82 +12,39 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-log() { printf '\n==> %s\n' "$*"; }
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-# ---------------------------------------------------------------- install what is missing
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
-missing=()
-[ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || missing+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "Installing with apt: ${missing[*]}"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
-PGBIN="$(pg_bin)"
-CHROMIUM="$(command -v chromium)"
-
-free_port() { python3 - <<'PY'
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
-}
-
-# ---------------------------------------------------------------- throwaway servers
-WORK="$(mktemp -d /tmp/taxgenius-test.XXXXXX)"
-chmod 755 "$WORK"
-PGDATA_DIR="$WORK/pg"
-PG_PORT="$(free_port)"; REDIS_PORT="$(free_port)"; SMTP_PORT="$(free_port)"; SMOKE_PORT="$(free_port)"
-SMOKE_PID=""; SMTP_PID=""
-
+# shellcheck source=lib/servers.sh
+. "$ROOT/scripts/lib/servers.sh"
+SMOKE_PID=""
 cleanup() {
   local code=$?
-  set +e
   [ -n "$SMOKE_PID" ] && kill "$SMOKE_PID" 2>/dev/null
-  [ -n "$SMTP_PID" ] && kill "$SMTP_PID" 2>/dev/null
-  if [ -f "$PGDATA_DIR/postmaster.pid" ]; then
-    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w stop >/dev/null 2>&1
-  fi
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
-  rm -rf "$WORK"
+  tg_cleanup
   exit $code
 }
 trap cleanup EXIT INT TERM
 
-log "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
-mkdir -p "$PGDATA_DIR" && chown postgres:postgres "$PGDATA_DIR" && chmod 700 "$PGDATA_DIR"
-runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --no-locale >"$WORK/initdb.log" 2>&1 \
-  || { cat "$WORK/initdb.log"; exit 1; }
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/log" -w \
-  -o "-k $PGDATA_DIR -h 127.0.0.1 -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+# ---------------------------------------------------------------- install what is missing, start throwaway servers
+tg_install_missing
+tg_workdir
+tg_start_postgres -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+tg_start_redis
+tg_start_smtp
+SMOKE_PORT="$(tg_free_port)"
+WORK="$TG_WORK"
 
-log "Starting Redis on 127.0.0.1:$REDIS_PORT"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log" --dir "$WORK"
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-
-log "Starting an SMTP server (aiosmtpd) on 127.0.0.1:$SMTP_PORT"
-mkdir -p "$WORK/smtp"
-/usr/bin/python3 "$ROOT/scripts/smtp-sink.py" --port "$SMTP_PORT" --dir "$WORK/smtp" >"$WORK/smtp.log" 2>&1 &
-SMTP_PID=$!
-
-export TAXGENIUS_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Include Error Detail=true"
-export TAXGENIUS_TEST_REDIS="127.0.0.1:$REDIS_PORT"
-export TAXGENIUS_TEST_SMTP_PORT="$SMTP_PORT"
-export TAXGENIUS_TEST_SMTP_DIR="$WORK/smtp"
-export TAXGENIUS_TEST_REDIS_SERVER="redis-server"
-export TAXGENIUS_CHROMIUM="$CHROMIUM"
+export TAXGENIUS_TEST_POSTGRES="Host=127.0.0.1;Port=$TG_PG_PORT;Username=postgres;Database=postgres;Include Error Detail=true"
+export TAXGENIUS_TEST_REDIS="127.0.0.1:$TG_REDIS_PORT"
+export TAXGENIUS_TEST_SMTP_PORT="$TG_SMTP_PORT"
+export TAXGENIUS_TEST_SMTP_DIR="$TG_SMTP_DIR"
+export TAXGENIUS_TEST_REDIS_SERVER="$(command -v redis-server)"
+export TAXGENIUS_CHROMIUM="$TG_CHROMIUM"
 
 # ---------------------------------------------------------------- build
-log "Building (warnings are errors)"
+tg_log "Building (warnings are errors)"
 dotnet build TaxGenius.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 # ---------------------------------------------------------------- the run command on the embedded default
-log "Smoke: dotnet run --project TaxGenius.Web answers on the embedded default"
+tg_log "Smoke: dotnet run --project TaxGenius.Web answers on the embedded default"
 SMOKE_DATA="$WORK/smoke-data"
 started=$(date +%s)
 TaxGenius__DataPath="$SMOKE_DATA" dotnet run --project TaxGenius.Web -c Release --no-build --no-launch-profile \
@@ -109,7 +66,7 @@ kill "$SMOKE_PID"; wait "$SMOKE_PID" 2>/dev/null || true; SMOKE_PID=""
 RESULTS="$WORK/results"
 status=0
 for project in TaxGenius.Tests TaxGenius.E2E; do
-  log "dotnet test $project"
+  tg_log "dotnet test $project"
   dotnet test "$project/$project.csproj" -c Release --no-build -nologo \
     --logger "trx;LogFilePrefix=$project" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
     --blame-hang-timeout 10m "$@" || status=1

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Caching;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
@@ -12,10 +13,25 @@ public sealed record ClientHomeSummary(bool ProfileComplete, bool SsnOnFile, IRe
 
 public sealed record ReferrerHomeSummary(IReadOnlyDictionary<ReferralStatus, int> ReferralsByStatus, decimal CommissionConverted, decimal CommissionPaid);
 
-/// <summary>The small summaries each role's home page shows.</summary>
-public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFactory)
+/// <summary>The small summaries each role's home page shows; hot reads, cached and invalidated by every write that changes them.</summary>
+public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFactory, TaxGeniusCache cache)
 {
-    public async Task<UserGreeting?> GetGreetingAsync(Guid userId, CancellationToken cancellationToken = default)
+    public Task<UserGreeting?> GetGreetingAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        cache.GetOrCreateAsync(CacheKeys.UserGreeting(userId), ct => LoadGreetingAsync(userId, ct), cancellationToken: cancellationToken);
+
+    public Task<ClientHomeSummary> GetClientSummaryAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        cache.GetOrCreateAsync(CacheKeys.ClientSummary(userId), ct => LoadClientSummaryAsync(userId, ct), cancellationToken: cancellationToken);
+
+    public Task<IReadOnlyDictionary<DocumentStatus, int>> GetDocumentCountsAsync(CancellationToken cancellationToken = default) =>
+        cache.GetOrCreateAsync(CacheKeys.DocumentCounts, LoadDocumentCountsAsync, cancellationToken: cancellationToken);
+
+    public Task<ReferrerHomeSummary> GetReferrerSummaryAsync(Guid referrerId, CancellationToken cancellationToken = default) =>
+        cache.GetOrCreateAsync(CacheKeys.ReferrerSummary(referrerId), ct => LoadReferrerSummaryAsync(referrerId, ct), cancellationToken: cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, int>> GetUsersByRoleAsync(CancellationToken cancellationToken = default) =>
+        cache.GetOrCreateAsync(CacheKeys.UsersByRole, LoadUsersByRoleAsync, cancellationToken: cancellationToken);
+
+    private async Task<UserGreeting?> LoadGreetingAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Users.AsNoTracking()
@@ -24,7 +40,7 @@ public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFact
             .SingleOrDefaultAsync(cancellationToken);
     }
 
-    public async Task<ClientHomeSummary> GetClientSummaryAsync(Guid userId, CancellationToken cancellationToken = default)
+    private async Task<ClientHomeSummary> LoadClientSummaryAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
@@ -41,7 +57,7 @@ public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFact
         return new ClientHomeSummary(user?.ProfileComplete ?? false, user?.HasSsn ?? false, Complete(counts));
     }
 
-    public async Task<IReadOnlyDictionary<DocumentStatus, int>> GetDocumentCountsAsync(CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyDictionary<DocumentStatus, int>> LoadDocumentCountsAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var counts = await db.Documents.AsNoTracking()
@@ -50,7 +66,7 @@ public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFact
         return Complete(counts);
     }
 
-    public async Task<ReferrerHomeSummary> GetReferrerSummaryAsync(Guid referrerId, CancellationToken cancellationToken = default)
+    private async Task<ReferrerHomeSummary> LoadReferrerSummaryAsync(Guid referrerId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Referrals.AsNoTracking().Where(r => r.ReferrerId == referrerId)
@@ -63,7 +79,7 @@ public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFact
             rows.Where(r => r.Key == ReferralStatus.Paid).Sum(r => r.Total));
     }
 
-    public async Task<IReadOnlyDictionary<string, int>> GetUsersByRoleAsync(CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyDictionary<string, int>> LoadUsersByRoleAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var counts = await (from ur in db.UserRoles

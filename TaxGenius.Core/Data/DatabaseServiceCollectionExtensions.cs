@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace TaxGenius.Core.Data;
@@ -17,12 +18,12 @@ public static class DatabaseServiceCollectionExtensions
         {
             case DatabaseProvider.Postgres:
                 services.AddPooledDbContextFactory<PostgresTaxGeniusDbContext>((sp, o) =>
-                    ConfigurePostgres(o, options.ConnectionString).AddInterceptors(new TimestampInterceptor(sp.GetRequiredService<TimeProvider>())));
+                    ConfigurePostgres(o, options.ConnectionString).AddInterceptors(Interceptors(sp)));
                 services.AddSingleton<IDbContextFactory<TaxGeniusDbContext>, DerivedContextFactory<PostgresTaxGeniusDbContext>>();
                 break;
             case DatabaseProvider.Sqlite:
                 services.AddPooledDbContextFactory<SqliteTaxGeniusDbContext>((sp, o) =>
-                    ConfigureSqlite(o, options.ConnectionString).AddInterceptors(new TimestampInterceptor(sp.GetRequiredService<TimeProvider>())));
+                    ConfigureSqlite(o, options.ConnectionString).AddInterceptors(Interceptors(sp)));
                 services.AddSingleton<IDbContextFactory<TaxGeniusDbContext>, DerivedContextFactory<SqliteTaxGeniusDbContext>>();
                 break;
             default:
@@ -32,6 +33,10 @@ public static class DatabaseServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContext());
         return services;
     }
+
+    /// <summary>Timestamps first, then whatever the app registered (cache invalidation).</summary>
+    private static IInterceptor[] Interceptors(IServiceProvider sp) =>
+        [new TimestampInterceptor(sp.GetRequiredService<TimeProvider>()), .. sp.GetServices<ISaveChangesInterceptor>()];
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseNpgsql(connectionString);

@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Email;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Profiles;
 using TaxGenius.Core.Referrals;
@@ -14,11 +16,15 @@ namespace TaxGenius.Core.Data;
 /// <see cref="SqliteTaxGeniusDbContext"/>) only so that each keeps its own migrations; code uses this type.
 /// </summary>
 public abstract class TaxGeniusDbContext(DbContextOptions options)
-    : IdentityDbContext<ApplicationUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<ApplicationUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Profile> Profiles => Set<Profile>();
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<QueuedEmail> QueuedEmails => Set<QueuedEmail>();
+
+    /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

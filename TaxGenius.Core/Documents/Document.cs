@@ -41,6 +41,9 @@ public class Document : IHasTimestamps
 
     public int TaxYear { get; set; }
 
+    /// <summary>Why a preparer rejected the document; shown to the client. Set only while REJECTED.</summary>
+    public string? RejectionReason { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -42,6 +42,8 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         var settings = BaseSettings();
         settings[database.AsAppSetting().Key] = database.AsAppSetting().Value;
         settings["ConnectionStrings:Redis"] = TestEnvironment.Redis;
+        // One deployment = one database: instances sharing it share their Redis keys too, other tests' apps do not.
+        settings["Redis:InstanceName"] = database.Name + ":";
         settings["Database:AutoMigrate"] = "true";
         settings["Demo:Enabled"] = "true";
         Merge(settings, extra);
@@ -62,6 +64,7 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         ["TaxGenius:DataPath"] = Path.Combine(Path.GetTempPath(), $"tg_data_{Guid.NewGuid():N}"),
         ["Demo:Password"] = DemoPassword,
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Jobs:WorkerCount"] = "2",
     };
 
     private static void Merge(Dictionary<string, string?> settings, IDictionary<string, string?>? extra)

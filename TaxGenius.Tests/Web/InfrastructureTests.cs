@@ -17,7 +17,7 @@ public sealed class InfrastructureTests(AppFixture app) : IClassFixture<AppFixtu
         await cache.SetStringAsync(key, "cached value");
 
         var redis = app.Factory.Services.GetRequiredService<IConnectionMultiplexer>();
-        Assert.True(await redis.GetDatabase().KeyExistsAsync("taxgenius:" + key));
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(app.Factory.Database!.Name + ":" + key));
         Assert.Equal("cached value", await cache.GetStringAsync(key));
     }
 

@@ -15,6 +15,7 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         builder.Property(d => d.FileName).HasMaxLength(255).IsRequired();
         builder.Property(d => d.StorageKey).HasMaxLength(100).IsRequired();
         builder.HasIndex(d => d.StorageKey).IsUnique();
+        builder.Property(d => d.RejectionReason).HasMaxLength(500);
 
         builder.HasIndex(d => d.UserId);
         builder.HasIndex(d => d.Status);

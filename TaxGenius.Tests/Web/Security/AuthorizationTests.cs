@@ -85,7 +85,7 @@ public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixtur
         // The role pages use the role policies, not a bare [Authorize].
         var rolePages = pages.Where(t => t.Namespace is { } ns && (ns.EndsWith(".Client", StringComparison.Ordinal) || ns.EndsWith(".Preparer", StringComparison.Ordinal)
             || ns.EndsWith(".Referrer", StringComparison.Ordinal) || ns.EndsWith(".Admin", StringComparison.Ordinal))).ToList();
-        Assert.Equal(4, rolePages.Count);
+        Assert.True(rolePages.Count >= 4, "Each role has at least its home page.");
         Assert.All(rolePages, t => Assert.False(string.IsNullOrEmpty(t.GetCustomAttribute<AuthorizeAttribute>()?.Policy), t.FullName));
     }
 }

@@ -1,0 +1,10 @@
+namespace TaxGenius.Core.Email;
+
+/// <summary>Hangfire queue names. Workers take "critical" (password resets) before "default".</summary>
+public static class JobQueues
+{
+    public const string Critical = "critical";
+    public const string Default = "default";
+
+    public static readonly string[] All = [Critical, Default];
+}

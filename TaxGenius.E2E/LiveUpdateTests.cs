@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E;
+
+/// <summary>Two instances behind an imaginary load balancer: the client's circuit lives on A, the preparer's change is made on B.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class LiveUpdateTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private TestDatabase database = default!;
+    private TaxGeniusAppFactory a = default!;
+    private TaxGeniusAppFactory b = default!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
+        a = await TaxGeniusAppFactory.CreateAsync(kestrel: true, sharedDatabase: database);
+        _ = a.BaseAddress;
+        b = await TaxGeniusAppFactory.CreateAsync(kestrel: true, sharedDatabase: database);
+        _ = b.BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_status_change_made_on_instance_B_appears_on_the_clients_page_on_instance_A_within_a_second()
+    {
+        var page = await browser.NewPageAsync(a.BaseAddress);
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/client");
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
+
+        Guid documentId;
+        await using (var db = await b.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            documentId = await db.Documents.Where(d => d.Status == DocumentStatus.Processing).Select(d => d.Id).FirstAsync();
+        }
+
+        // The page subscribes right after it becomes interactive; give that first render a moment to finish.
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        var clock = Stopwatch.StartNew();
+        var result = await b.Services.GetRequiredService<DocumentStatusService>()
+            .ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
+        Assert.True(result.Succeeded, result.Error);
+
+        await Assertions.Expect(page.GetByTestId("last-change-status")).ToHaveTextAsync("COMPLETED", new() { Timeout = 1000 });
+        var elapsed = clock.Elapsed;
+        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("2");
+        await page.ScreenshotAsync("client-live-update");
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"The update took {elapsed.TotalMilliseconds:F0} ms.");
+    }
+}

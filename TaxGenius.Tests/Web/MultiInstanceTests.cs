@@ -1,0 +1,115 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Dashboards;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Web;
+
+/// <summary>Two app instances on one PostgreSQL database and one Redis, as behind a load balancer.</summary>
+public sealed class MultiInstanceTests : IAsyncLifetime
+{
+    private TestDatabase database = default!;
+    private TaxGeniusAppFactory a = default!;
+    private TaxGeniusAppFactory b = default!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
+        a = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database);
+        a.StartServer();
+        b = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database);
+        b.StartServer();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_sign_in_cookie_from_one_instance_is_accepted_by_the_other()
+    {
+        using var onA = a.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        var loginPage = await onA.GetAsync("/Account/Login");
+        var antiforgeryCookie = CookiesFrom(loginPage);
+        var token = System.Text.RegularExpressions.Regex.Match(await loginPage.Content.ReadAsStringAsync(),
+            "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/Account/Login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "login",
+                ["__RequestVerificationToken"] = token,
+                ["Input.Email"] = DemoAccounts.Client,
+                ["Input.Password"] = TaxGeniusAppFactory.DemoPassword,
+            }),
+        };
+        post.Headers.Add("Cookie", antiforgeryCookie);
+        using var signedIn = await onA.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var authCookie = CookiesFrom(signedIn);
+        Assert.Contains("TaxGenius.Auth=", authCookie, StringComparison.Ordinal);
+
+        using var onB = b.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/client");
+        request.Headers.Add("Cookie", authCookie);
+        using var response = await onB.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Welcome", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_write_on_one_instance_invalidates_what_the_other_cached()
+    {
+        var homesOnA = a.Services.GetRequiredService<RoleHomeService>();
+        var before = await homesOnA.GetDocumentCountsAsync();
+        Assert.Equal(before, await homesOnA.GetDocumentCountsAsync()); // now cached
+
+        Guid pending;
+        await using (var db = await b.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            pending = await db.Documents.Where(d => d.Status == DocumentStatus.Pending).Select(d => d.Id).FirstAsync();
+        }
+
+        var result = await b.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(pending, DocumentStatus.Processing, null, actorIsAdmin: false);
+        Assert.True(result.Succeeded, result.Error);
+
+        var after = await homesOnA.GetDocumentCountsAsync();
+        Assert.Equal(before[DocumentStatus.Pending] - 1, after[DocumentStatus.Pending]);
+        Assert.Equal(before[DocumentStatus.Processing] + 1, after[DocumentStatus.Processing]);
+    }
+
+    [Fact]
+    public async Task A_status_change_on_one_instance_reaches_a_subscriber_on_the_other()
+    {
+        await using var db = await a.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        var document = await db.Documents.FirstAsync(d => d.Status == DocumentStatus.Processing);
+        var received = new TaskCompletionSource<DocumentStatusChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = a.Services.GetRequiredService<IDocumentEvents>().Subscribe(document.UserId, change =>
+        {
+            received.TrySetResult(change);
+            return Task.CompletedTask;
+        });
+
+        var result = await b.Services.GetRequiredService<DocumentStatusService>()
+            .ChangeStatusAsync(document.Id, DocumentStatus.Rejected, "The W-2 is cut off at the bottom.", actorIsAdmin: false);
+        Assert.True(result.Succeeded, result.Error);
+
+        var change = await received.Task.WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(document.Id, change.DocumentId);
+        Assert.Equal(DocumentStatus.Rejected, change.Status);
+        Assert.Equal("The W-2 is cut off at the bottom.", change.RejectionReason);
+    }
+
+    private static string CookiesFrom(HttpResponseMessage response) =>
+        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.Select(v => v.Split(';')[0])
+            : []);
+}

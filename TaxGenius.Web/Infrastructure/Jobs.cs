@@ -1,0 +1,116 @@
+using System.ComponentModel.DataAnnotations;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TaxGenius.Core.Email;
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Web.Infrastructure;
+
+/// <summary>Settings under <c>Jobs</c>: Hangfire workers in the web process.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Run workers in this instance. Turn off on instances that should only serve pages.</summary>
+    public bool ServerEnabled { get; set; } = true;
+
+    [Range(1, 100)]
+    public int WorkerCount { get; set; } = Math.Min(20, Environment.ProcessorCount * 5);
+
+    /// <summary>How often delayed jobs (retries with backoff) are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "00:05:00")]
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+internal static class Jobs
+{
+    public const string DashboardPath = "/admin/jobs";
+
+    /// <summary>
+    /// Hangfire on PostgreSQL (its own "hangfire" schema) in production, in memory in the embedded default.
+    /// The storage is built here and registered in DI, so several app instances in one process (tests) never
+    /// share Hangfire's static JobStorage.Current.
+    /// </summary>
+    public static IServiceCollection AddTaxGeniusJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var postgres = configuration.GetConnectionString("Postgres");
+
+        services.AddSingleton<JobStorage>(_ => string.IsNullOrWhiteSpace(postgres)
+            ? new InMemoryStorage(new InMemoryStorageOptions())
+            : new PostgreSqlStorage(new NpgsqlConnectionFactory(postgres, PostgresOptions), PostgresOptions));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+
+        if (options.ServerEnabled)
+        {
+            services.AddHangfireServer((_, server) =>
+            {
+                server.WorkerCount = options.WorkerCount;
+                server.Queues = JobQueues.All;
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+            });
+        }
+
+        return services;
+    }
+
+    private static readonly PostgreSqlStorageOptions PostgresOptions = new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        // LISTEN/NOTIFY wakes a worker when a job is enqueued; polling is only the fallback.
+        EnableLongPolling = true,
+        QueuePollInterval = TimeSpan.FromSeconds(5),
+        UseSlidingInvisibilityTimeout = true,
+    };
+
+    public static void UseTaxGeniusRecurringJobs(this WebApplication app)
+    {
+        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<EmailDeliveryJob>("email-sweeper", JobQueues.Default, job => job.RequeueStrandedAsync(CancellationToken.None), Cron.Minutely());
+    }
+
+    /// <summary>The dashboard at /admin/jobs: ADMIN only, for page navigation and plain HTTP requests alike.</summary>
+    public static void MapTaxGeniusJobsDashboard(this WebApplication app)
+    {
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            Authorization = [new AdminOnlyDashboardFilter()],
+            AsyncAuthorization = [],
+            AppPath = "/admin",
+            DashboardTitle = "TaxGenius background jobs",
+            DisplayStorageConnectionString = false,
+        }).RequireAuthorization(Policies.Admin);
+    }
+
+    private sealed class AdminOnlyDashboardFilter : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) =>
+            context.GetHttpContext().User is { Identity.IsAuthenticated: true } user && user.IsInRole(Roles.Admin);
+    }
+}
+
+/// <summary>Hangfire's storage answers (part of /health/ready).</summary>
+internal sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var servers = storage.GetMonitoringApi().Servers().Count;
+            return Task.FromResult(HealthCheckResult.Healthy($"{storage.GetType().Name}, {servers} server(s)"));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, "Hangfire storage does not answer.", ex));
+        }
+    }
+}

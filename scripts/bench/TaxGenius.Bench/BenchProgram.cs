@@ -1,0 +1,18 @@
+namespace TaxGenius.Bench;
+
+/// <summary>Benchmarks run by scripts/bench/*.sh against throwaway servers. Usage: email &lt;count&gt; &lt;workers&gt; &lt;smtp-folder&gt;.</summary>
+internal static class BenchProgram
+{
+    public static async Task<int> Main(string[] args) => args switch
+    {
+        ["email", var count, var workers, var folder] => await EmailThroughput.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(workers, System.Globalization.CultureInfo.InvariantCulture), folder),
+        _ => Usage(),
+    };
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: TaxGenius.Bench email <count> <workers> <smtp-folder>");
+        return 2;
+    }
+}
