@@ -28,5 +28,6 @@ public sealed class EmbeddedDefaultTests(BrowserFixture browser)
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(new ShellPage(page).Greeting).ToHaveTextAsync("Welcome, Avery");
         await Assertions.Expect(page.GetByTestId("users-client")).ToHaveTextAsync("1");
+        await browser.CloseContextsAsync();
     }
 }

@@ -29,6 +29,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await browser.CloseContextsAsync();
         await a.DisposeAsync();
         await b.DisposeAsync();
         await database.DisposeAsync();

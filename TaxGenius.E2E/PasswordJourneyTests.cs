@@ -13,7 +13,11 @@ public sealed partial class PasswordJourneyTests(BrowserFixture browser) : IAsyn
 
     public async Task InitializeAsync() => app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await app.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_client_who_forgot_the_password_resets_it_from_the_e_mail_and_signs_in_with_the_new_one()

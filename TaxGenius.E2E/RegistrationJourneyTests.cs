@@ -12,7 +12,11 @@ public sealed partial class RegistrationJourneyTests(BrowserFixture browser) : I
 
     public async Task InitializeAsync() => app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await app.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_new_client_registers_confirms_from_the_outbox_signs_in_and_lands_on_client()

@@ -7,8 +7,12 @@ namespace TaxGenius.E2E;
 
 /// <summary>Each demo account signs in, lands on its home and sees only its own role's navigation.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class RoleNavigationTests(BrowserFixture browser, RoleNavigationTests.SharedApp shared) : IClassFixture<RoleNavigationTests.SharedApp>
+public sealed class RoleNavigationTests(BrowserFixture browser, RoleNavigationTests.SharedApp shared) : IClassFixture<RoleNavigationTests.SharedApp>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => browser.CloseContextsAsync();
+
     [Theory]
     [InlineData(DemoAccounts.Client, "/client", "nav-client", "Welcome, Casey")]
     [InlineData(DemoAccounts.Preparer, "/preparer", "nav-preparer", "Welcome, Parker")]

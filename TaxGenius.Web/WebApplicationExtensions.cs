@@ -90,6 +90,7 @@ public static class WebApplicationExtensions
 
     public static WebApplication UseTaxGenius(this WebApplication app)
     {
+        app.UseTaxGeniusForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,9 +25,12 @@ public sealed partial class DatabaseInitializer(
     {
         var factory = services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        // Asking a new database for its applied migrations would log a failed query: look for the history table first.
+        var history = db.GetService<IHistoryRepository>();
+        var before = await history.ExistsAsync(cancellationToken) ? (await history.GetAppliedMigrationsAsync(cancellationToken)).Count : 0;
         await db.Database.MigrateAsync(cancellationToken);
-        LogMigrated(logger, databaseOptions.Value.Provider, pending.Count);
+        var after = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Count();
+        LogMigrated(logger, databaseOptions.Value.Provider, after - before);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)

@@ -6,6 +6,7 @@ namespace TaxGenius.E2E.Infrastructure;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    private readonly List<IBrowserContext> contexts = [];
     private IPlaywright? playwright;
 
     public IBrowser Browser { get; private set; } = default!;
@@ -42,7 +43,31 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = "en-US",
         });
         context.SetDefaultTimeout(15_000);
+        lock (contexts)
+        {
+            contexts.Add(context);
+        }
+
         return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// Closes every page opened so far, ending their Blazor circuits; call it before an app under test is disposed,
+    /// or its shutdown waits on open WebSockets.
+    /// </summary>
+    public async Task CloseContextsAsync()
+    {
+        IBrowserContext[] open;
+        lock (contexts)
+        {
+            open = [.. contexts];
+            contexts.Clear();
+        }
+
+        foreach (var context in open)
+        {
+            await context.CloseAsync();
+        }
     }
 
     public async Task DisposeAsync()

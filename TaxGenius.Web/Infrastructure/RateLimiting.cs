@@ -1,9 +1,15 @@
+using TaxGenius.Core.RateLimiting;
+
 namespace TaxGenius.Web.Infrastructure;
 
 /// <summary>Rate limits (see the issue): registered in AddTaxGeniusWeb, used in UseTaxGenius after authentication.</summary>
 internal static class RateLimiting
 {
-    public static IServiceCollection AddTaxGeniusRateLimiting(this IServiceCollection services, IConfiguration configuration) => services;
+    /// <summary>The <c>RateLimits</c> options and the counter (Redis when configured, otherwise memory).</summary>
+    public static IServiceCollection AddTaxGeniusRateLimiting(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddTaxGeniusRateLimitCounters(configuration);
 
-    public static IApplicationBuilder UseTaxGeniusRateLimiting(this IApplicationBuilder app) => app;
+    /// <summary>Limits /api and the account form posts; after authentication, so API calls are counted per user.</summary>
+    public static IApplicationBuilder UseTaxGeniusRateLimiting(this IApplicationBuilder app) =>
+        app.UseMiddleware<RateLimitingMiddleware>();
 }
