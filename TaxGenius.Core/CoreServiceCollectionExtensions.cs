@@ -78,6 +78,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EmailService>();
         services.AddTaxGeniusEmailTemplates();
         services.AddSingleton<EmailQueue>();
+        services.AddSingleton<EmailDispatchSignal>();
         services.AddTransient<EmailDeliveryJob>();
         services.AddSingleton<PublicUrls>();
 

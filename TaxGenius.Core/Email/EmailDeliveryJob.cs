@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -6,10 +7,12 @@ using TaxGenius.Core.Data;
 namespace TaxGenius.Core.Email;
 
 /// <summary>
-/// Delivers one stored e-mail. Idempotent: the job first claims the row (one atomic UPDATE that only a Queued, Failed
-/// or abandoned row passes), sends, then marks it Sent; a retry or a duplicate job of a sent message does nothing.
-/// The one window left is a process dying between the server's acceptance and the Sent mark; its claim then expires
-/// after <see cref="ClaimDuration"/> and the message may go out a second time, which is what every SMTP client risks.
+/// Delivers stored e-mails. A dispatch claims a batch of due messages (one UPDATE whose WHERE repeats the "due" test,
+/// so PostgreSQL re-checks it after any row-lock wait and a row is claimed by one dispatch only), sends them over pooled
+/// SMTP connections, and marks them sent in one statement. A retry, a duplicate dispatch or a second instance never
+/// sends a sent message again. Each message gets <see cref="MaxAttempts"/> attempts, 2 s then 4 s apart.
+/// The one window left is a process dying between the SMTP server's acceptance and the Sent mark: the claim runs out
+/// after <see cref="ClaimDuration"/> and that message may go out twice, as with any SMTP client.
 /// </summary>
 public sealed partial class EmailDeliveryJob(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
@@ -21,92 +24,126 @@ public sealed partial class EmailDeliveryJob(
     /// <summary>Attempts in all, as the seed's queue (Bull attempts: 3, exponential backoff from 2 s).</summary>
     public const int MaxAttempts = 3;
 
+    public const int BatchSize = 200;
+    public const int ParallelSends = 8;
+
     public static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(5);
 
-    /// <summary>Messages stored but not picked up for this long are enqueued again by the sweeper.</summary>
-    public static readonly TimeSpan StrandedAfter = TimeSpan.FromMinutes(2);
+    /// <summary>How long one dispatch keeps taking batches before it leaves the rest to the next one.</summary>
+    public static readonly TimeSpan DispatchBudget = TimeSpan.FromMinutes(2);
 
-    [AutomaticRetry(Attempts = MaxAttempts - 1, DelaysInSeconds = [2, 4], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public async Task DeliverAsync(Guid emailId, CancellationToken cancellationToken)
+    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Pow(2, attempts));
+
+    [AutomaticRetry(Attempts = 3, DelaysInSeconds = [2, 4, 8])]
+    public async Task DispatchAsync(CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetUtcNow();
+        while (timeProvider.GetUtcNow() - started < DispatchBudget)
+        {
+            if (await DispatchBatchAsync(cancellationToken) == 0)
+            {
+                break;
+            }
+        }
+
+        // Whatever waits for a retry gets a dispatch of its own. Hangfire keeps schedule times in whole seconds,
+        // so the dispatch is set a second after the earliest retry falls due, never before it.
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var earliest = await db.QueuedEmails
+            .Where(e => e.Status == QueuedEmailStatus.Queued && e.NextAttemptAt != null)
+            .MinAsync(e => e.NextAttemptAt, cancellationToken);
+        if (earliest is { } due)
+        {
+            var delay = due - timeProvider.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(1);
+            jobs.Schedule<EmailDeliveryJob>(job => job.DispatchAsync(CancellationToken.None), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>One batch: claim, send, record. Returns how many were claimed.</summary>
+    internal async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
+        var token = Guid.NewGuid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
+        var candidates = db.QueuedEmails.Where(Due(now))
+            .OrderByDescending(e => e.HighPriority).ThenBy(e => e.CreatedAt)
+            .Take(BatchSize).Select(e => e.Id);
         var claimed = await db.QueuedEmails
-            .Where(e => e.Id == emailId && (e.Status == QueuedEmailStatus.Queued || e.Status == QueuedEmailStatus.Failed
-                || (e.Status == QueuedEmailStatus.Sending && e.ClaimedUntil < now)))
+            .Where(e => candidates.Contains(e.Id))
+            .Where(Due(now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.Status, QueuedEmailStatus.Sending)
+                .SetProperty(e => e.ClaimToken, token)
                 .SetProperty(e => e.ClaimedUntil, now + ClaimDuration)
                 .SetProperty(e => e.Attempts, e => e.Attempts + 1)
                 .SetProperty(e => e.UpdatedAt, now), cancellationToken);
         if (claimed == 0)
         {
-            LogSkipped(logger, emailId);
-            return;
+            return 0;
         }
 
-        var email = await db.QueuedEmails.AsNoTracking().SingleAsync(e => e.Id == emailId, cancellationToken);
-        try
+        var batch = await db.QueuedEmails.AsNoTracking()
+            .Where(e => e.ClaimToken == token && e.Status == QueuedEmailStatus.Sending)
+            .ToListAsync(cancellationToken);
+
+        var sent = new ConcurrentBag<Guid>();
+        var failed = new ConcurrentBag<(QueuedEmail Email, string Error)>();
+        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
+            async (email, ct) =>
+            {
+                try
+                {
+                    await emailService.SendAsync(new EmailMessage(email.To, email.Subject, email.HtmlBody ?? "", email.TextBody ?? "") { Id = email.Id }, ct);
+                    sent.Add(email.Id);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failed.Add((email, $"{ex.GetType().Name}: {ex.Message}"));
+                }
+            });
+
+        var done = timeProvider.GetUtcNow().UtcDateTime;
+        var sentIds = sent.ToList();
+        if (sentIds.Count > 0)
         {
-            await emailService.SendAsync(
-                new EmailMessage(email.To, email.Subject, email.HtmlBody ?? "", email.TextBody ?? "") { Id = email.Id }, cancellationToken);
+            await db.QueuedEmails.Where(e => sentIds.Contains(e.Id) && e.ClaimToken == token).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Status, QueuedEmailStatus.Sent)
+                .SetProperty(e => e.SentAt, done)
+                .SetProperty(e => e.UpdatedAt, done)
+                .SetProperty(e => e.ClaimedUntil, (DateTime?)null)
+                .SetProperty(e => e.NextAttemptAt, (DateTime?)null)
+                .SetProperty(e => e.HtmlBody, (string?)null)
+                .SetProperty(e => e.TextBody, (string?)null)
+                .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        foreach (var (email, error) in failed)
         {
             var final = email.Attempts >= MaxAttempts;
-            var error = $"{ex.GetType().Name}: {ex.Message}";
-            await db.QueuedEmails.Where(e => e.Id == emailId).ExecuteUpdateAsync(s => s
+            var next = final ? (DateTime?)null : done + Backoff(email.Attempts);
+            var message = error.Length > 500 ? error[..500] : error;
+            await db.QueuedEmails.Where(e => e.Id == email.Id && e.ClaimToken == token).ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.Status, final ? QueuedEmailStatus.Failed : QueuedEmailStatus.Queued)
                 .SetProperty(e => e.ClaimedUntil, (DateTime?)null)
-                .SetProperty(e => e.LastError, error.Length > 500 ? error[..500] : error)
-                .SetProperty(e => e.UpdatedAt, timeProvider.GetUtcNow().UtcDateTime), CancellationToken.None);
-            LogFailed(logger, emailId, email.Attempts, MaxAttempts, ex.GetType().Name);
-            throw;
+                .SetProperty(e => e.NextAttemptAt, next)
+                .SetProperty(e => e.LastError, message)
+                .SetProperty(e => e.UpdatedAt, done), CancellationToken.None);
+            LogFailed(logger, email.Id, email.Attempts, MaxAttempts, error.Split(':')[0]);
         }
 
-        await db.QueuedEmails.Where(e => e.Id == emailId).ExecuteUpdateAsync(s => s
-            .SetProperty(e => e.Status, QueuedEmailStatus.Sent)
-            .SetProperty(e => e.SentAt, timeProvider.GetUtcNow().UtcDateTime)
-            .SetProperty(e => e.UpdatedAt, timeProvider.GetUtcNow().UtcDateTime)
-            .SetProperty(e => e.ClaimedUntil, (DateTime?)null)
-            .SetProperty(e => e.HtmlBody, (string?)null)
-            .SetProperty(e => e.TextBody, (string?)null)
-            .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
-        LogSent(logger, emailId, email.Template, email.Attempts);
+        LogBatch(logger, claimed, sentIds.Count, failed.Count);
+        return claimed;
     }
 
-    /// <summary>Recurring: enqueues messages that were stored but never picked up (the enqueue after the insert failed).</summary>
-    [AutomaticRetry(Attempts = 0)]
-    public async Task RequeueStrandedAsync(CancellationToken cancellationToken)
-    {
-        var cutoff = timeProvider.GetUtcNow().UtcDateTime - StrandedAfter;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var stranded = await db.QueuedEmails.AsNoTracking()
-            .Where(e => e.Status == QueuedEmailStatus.Queued && e.Attempts == 0 && e.UpdatedAt < cutoff)
-            .OrderBy(e => e.CreatedAt).Take(500)
-            .Select(e => new { e.Id, e.HighPriority })
-            .ToListAsync(cancellationToken);
-        foreach (var e in stranded)
-        {
-            EmailQueue.Enqueue(jobs, e.Id, e.HighPriority);
-        }
-
-        if (stranded.Count > 0)
-        {
-            LogRequeued(logger, stranded.Count);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "E-mail {EmailId} already sent or being sent elsewhere: nothing to do")]
-    private static partial void LogSkipped(ILogger logger, Guid emailId);
+    /// <summary>Waiting and due (first attempt, or its backoff is over), or held by a dispatch whose claim ran out.</summary>
+    private static System.Linq.Expressions.Expression<Func<QueuedEmail, bool>> Due(DateTime now) => e =>
+        (e.Status == QueuedEmailStatus.Queued && (e.NextAttemptAt == null || e.NextAttemptAt <= now))
+        || (e.Status == QueuedEmailStatus.Sending && e.ClaimedUntil < now);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "E-mail {EmailId} attempt {Attempt} of {MaxAttempts} failed ({ErrorType})")]
     private static partial void LogFailed(ILogger logger, Guid emailId, int attempt, int maxAttempts, string errorType);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "E-mail {EmailId} ({Template}) sent after {Attempts} attempt(s)")]
-    private static partial void LogSent(ILogger logger, Guid emailId, string template, int attempts);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} stranded e-mails enqueued again")]
-    private static partial void LogRequeued(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "E-mail batch: {Claimed} claimed, {Sent} sent, {Failed} failed")]
+    private static partial void LogBatch(ILogger logger, int claimed, int sent, int failed);
 }

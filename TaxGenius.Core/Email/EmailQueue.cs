@@ -6,10 +6,11 @@ using TaxGenius.Core.Email.Templates;
 namespace TaxGenius.Core.Email;
 
 /// <summary>
-/// The one way features send e-mail: render the template, store the message, and let a Hangfire job deliver it
-/// (3 attempts with exponential backoff; password resets on the critical queue).
+/// The one way features send e-mail: render the template, store the message, and wake the dispatcher, a Hangfire job
+/// that delivers every due message in batches (3 attempts per message with exponential backoff; password resets first,
+/// on the critical queue).
 /// </summary>
-public sealed class EmailQueue(IDbContextFactory<TaxGeniusDbContext> dbFactory, EmailRenderer renderer, IBackgroundJobClient jobs)
+public sealed class EmailQueue(IDbContextFactory<TaxGeniusDbContext> dbFactory, EmailRenderer renderer, EmailDispatchSignal signal)
 {
     public async Task<Guid> QueueAsync(string to, EmailTemplate template, CancellationToken cancellationToken = default)
     {
@@ -31,11 +32,45 @@ public sealed class EmailQueue(IDbContextFactory<TaxGeniusDbContext> dbFactory, 
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        // Stored first, then enqueued: if enqueuing fails, the sweeper finds the stored message and enqueues it again.
-        Enqueue(jobs, email.Id, email.HighPriority);
+        // Stored first, then signalled: if the process dies before the signal, the recurring dispatch finds the message.
+        signal.Raise(email.HighPriority);
         return email.Id;
     }
+}
 
-    internal static void Enqueue(IBackgroundJobClient jobs, Guid emailId, bool highPriority) =>
-        jobs.Enqueue<EmailDeliveryJob>(highPriority ? JobQueues.Critical : JobQueues.Default, job => job.DeliverAsync(emailId, CancellationToken.None));
+/// <summary>
+/// Wakes the dispatcher. Password resets enqueue a dispatch on the critical queue at once; other messages are coalesced:
+/// at most one dispatch job per <see cref="Window"/> per process, always enqueued after the messages that asked for it
+/// were stored, so each stored message is seen by a dispatch that starts after it.
+/// </summary>
+public sealed class EmailDispatchSignal(IBackgroundJobClient jobs)
+{
+    public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(100);
+    private int armed;
+    private int dirty;
+
+    public void Raise(bool highPriority)
+    {
+        if (highPriority)
+        {
+            jobs.Enqueue<EmailDeliveryJob>(JobQueues.Critical, job => job.DispatchAsync(CancellationToken.None));
+            return;
+        }
+
+        Volatile.Write(ref dirty, 1);
+        if (Interlocked.Exchange(ref armed, 1) == 0)
+        {
+            _ = FireAsync();
+        }
+    }
+
+    private async Task FireAsync()
+    {
+        await Task.Delay(Window);
+        Volatile.Write(ref armed, 0);
+        if (Interlocked.Exchange(ref dirty, 0) == 1)
+        {
+            jobs.Enqueue<EmailDeliveryJob>(JobQueues.Default, job => job.DispatchAsync(CancellationToken.None));
+        }
+    }
 }

@@ -33,6 +33,12 @@ public class QueuedEmail : IHasTimestamps
 
     /// <summary>While a job sends, it holds the row until this time; a crashed job's claim runs out.</summary>
     public DateTime? ClaimedUntil { get; set; }
+
+    /// <summary>The dispatch run that holds the row (set by the claim, read back to know which rows it won).</summary>
+    public Guid? ClaimToken { get; set; }
+
+    /// <summary>After a failed attempt: not before this time (exponential backoff).</summary>
+    public DateTime? NextAttemptAt { get; set; }
     public DateTime? SentAt { get; set; }
 
     public DateTime CreatedAt { get; set; }

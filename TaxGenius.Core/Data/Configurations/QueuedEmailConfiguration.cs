@@ -16,5 +16,6 @@ internal sealed class QueuedEmailConfiguration : IEntityTypeConfiguration<Queued
         builder.Property(e => e.Status).HasConversion(new SeedEnumConverter<QueuedEmailStatus>()).HasMaxLength(20);
         builder.Property(e => e.LastError).HasMaxLength(500);
         builder.HasIndex(e => new { e.Status, e.CreatedAt });
+        builder.HasIndex(e => e.ClaimToken);
     }
 }

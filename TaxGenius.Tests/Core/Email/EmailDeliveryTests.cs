@@ -86,11 +86,12 @@ public sealed class EmailDeliveryTests
 
         await smtp.StartAsync();
         var delivered = await WaitForMessagesAsync(smtp, 1);
-        Assert.Single(delivered);
+        var state = await ReadAsync(factory, id);
+        Assert.True(delivered.Count == 1, $"{state.Status}, {state.Attempts} attempts, next {state.NextAttemptAt:O}, error {state.LastError}; {JobsReport(app)}");
         Assert.Equal($"{id:N}@taxgenius", delivered[0].MessageId);
 
-        // Running the job again (a duplicate or a manual retry) sends nothing more.
-        await app.Services.GetRequiredService<EmailDeliveryJob>().DeliverAsync(id, CancellationToken.None);
+        // Running the dispatch again (a duplicate job, another instance, a manual retry) sends nothing more.
+        await app.Services.GetRequiredService<EmailDeliveryJob>().DispatchAsync(CancellationToken.None);
         await Task.Delay(500);
         Assert.Single(smtp.Messages);
         await using var check = await factory.CreateDbContextAsync();
@@ -98,19 +99,26 @@ public sealed class EmailDeliveryTests
     }
 
     [Fact]
-    public async Task Concurrent_deliveries_of_one_message_send_it_once()
+    public async Task Concurrent_dispatches_send_each_message_once()
     {
         await using var smtp = new SmtpSink();
         await smtp.StartAsync();
         await using var app = await CreateAppAsync(smtp.Port, extra: new() { ["Jobs:ServerEnabled"] = "false" });
-        var id = await app.Services.GetRequiredService<EmailQueue>().QueueAsync("once@example.test", new WelcomeEmail("Once", "http://localhost/"));
+        var queue = app.Services.GetRequiredService<EmailQueue>();
+        for (var i = 0; i < 50; i++)
+        {
+            await queue.QueueAsync($"once{i}@example.test", new WelcomeEmail("Once", "http://localhost/"));
+        }
 
+        // Eight dispatches at once (as eight workers or instances would run them) race for the same 50 messages.
         var job = app.Services.GetRequiredService<EmailDeliveryJob>();
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => job.DeliverAsync(id, CancellationToken.None))));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => job.DispatchAsync(CancellationToken.None))));
 
-        await WaitForMessagesAsync(smtp, 1);
+        await WaitForMessagesAsync(smtp, 50);
         await Task.Delay(300);
-        Assert.Single(smtp.Messages);
+        var ids = smtp.Messages.Select(f => MimeMessage.Load(f).MessageId).ToList();
+        Assert.Equal(50, ids.Count);
+        Assert.Equal(50, ids.Distinct().Count());
     }
 
     private static async Task<QueuedEmail> ReadAsync(IDbContextFactory<TaxGeniusDbContext> factory, Guid id)

@@ -1,0 +1,48 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace TaxGenius.Core.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class EmailDispatchBatches : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "ClaimToken",
+                table: "QueuedEmails",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "NextAttemptAt",
+                table: "QueuedEmails",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QueuedEmails_ClaimToken",
+                table: "QueuedEmails",
+                column: "ClaimToken");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_QueuedEmails_ClaimToken",
+                table: "QueuedEmails");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimToken",
+                table: "QueuedEmails");
+
+            migrationBuilder.DropColumn(
+                name: "NextAttemptAt",
+                table: "QueuedEmails");
+        }
+    }
+}
