@@ -44,18 +44,21 @@ internal static class Jobs
         services.AddSingleton<JobStorage>(_ => string.IsNullOrWhiteSpace(postgres)
             ? new InMemoryStorage(new InMemoryStorageOptions())
             : new PostgreSqlStorage(new NpgsqlConnectionFactory(HangfireConnectionString(postgres), PostgresOptions), PostgresOptions));
-        services.AddHangfire(config => config
+        services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
 
         if (options.ServerEnabled)
         {
-            services.AddHangfireServer((_, server) =>
+            services.AddHangfireServer((sp, server) =>
             {
                 server.WorkerCount = options.WorkerCount;
                 server.Queues = JobQueues.All;
                 server.SchedulePollingInterval = options.SchedulePollingInterval;
+                // Jobs are built from this app's container, never from Hangfire's process-wide default.
+                server.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
             });
         }
 
@@ -108,6 +111,52 @@ internal static class Jobs
     {
         public bool Authorize(DashboardContext context) =>
             context.GetHttpContext().User is { Identity.IsAuthenticated: true } user && user.IsInRole(Roles.Admin);
+    }
+}
+
+/// <summary>
+/// Hangfire's logging into ASP.NET Core logging. Hangfire keeps its log provider process-wide; when several app instances
+/// share a process (tests) and one is disposed, its logger factory must not take the others' background work down.
+/// </summary>
+internal sealed class HangfireLogProvider(ILoggerFactory loggerFactory) : Hangfire.Logging.ILogProvider
+{
+    public Hangfire.Logging.ILog GetLogger(string name) => new ForwardingLog(loggerFactory, name);
+
+    private sealed class ForwardingLog(ILoggerFactory factory, string name) : Hangfire.Logging.ILog
+    {
+        private ILogger? logger;
+
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+        {
+            try
+            {
+                logger ??= factory.CreateLogger(name);
+                var level = logLevel switch
+                {
+                    Hangfire.Logging.LogLevel.Trace => LogLevel.Trace,
+                    Hangfire.Logging.LogLevel.Debug => LogLevel.Debug,
+                    Hangfire.Logging.LogLevel.Info => LogLevel.Information,
+                    Hangfire.Logging.LogLevel.Warn => LogLevel.Warning,
+                    Hangfire.Logging.LogLevel.Error => LogLevel.Error,
+                    _ => LogLevel.Critical,
+                };
+                if (messageFunc is null)
+                {
+                    return logger.IsEnabled(level);
+                }
+
+                if (logger.IsEnabled(level))
+                {
+                    logger.Log(level, exception, "{HangfireMessage}", messageFunc());
+                }
+
+                return true;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
     }
 }
 

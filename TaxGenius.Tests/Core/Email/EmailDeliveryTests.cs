@@ -40,7 +40,12 @@ public sealed class EmailDeliveryTests
         }
 
         var messages = await WaitForMessagesAsync(smtp, expected.Count);
-        Assert.Equal(expected.Count, messages.Count);
+        if (messages.Count != expected.Count)
+        {
+            await using var diagnostics = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+            var rows = await diagnostics.QueuedEmails.AsNoTracking().Select(e => $"{e.Template}:{e.Status}/{e.Attempts}/{e.LastError}").ToListAsync();
+            Assert.Fail($"{messages.Count} of {expected.Count} delivered; rows {string.Join(", ", rows)}; {JobsReport(app)}");
+        }
         foreach (var message in messages)
         {
             var to = message.To.Mailboxes.Single().Address;
