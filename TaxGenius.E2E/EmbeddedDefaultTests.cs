@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Demo;
+using TaxGenius.Core.Email;
+using TaxGenius.Core.Email.Templates;
 using TaxGenius.E2E.Infrastructure;
 using TaxGenius.E2E.Pages;
 using TaxGenius.Tests.Infrastructure;
@@ -28,6 +31,17 @@ public sealed class EmbeddedDefaultTests(BrowserFixture browser)
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(new ShellPage(page).Greeting).ToHaveTextAsync("Welcome, Avery");
         await Assertions.Expect(page.GetByTestId("users-client")).ToHaveTextAsync("1");
+
+        // Without SMTP, e-mail lands in the outbox folder, which admins read in the app.
+        await app.Services.GetRequiredService<EmailQueue>().QueueAsync("someone@example.test",
+            new DocumentRejectedEmail("Sam", "W-2", "w2.pdf", 2025, "The scan is cut off at the bottom.", "http://localhost/client"));
+        await app.WaitForEmailAsync("someone@example.test");
+        await page.GetByTestId("admin-link-outbox").ClickAsync();
+        await page.WaitForURLAsync("**/admin/outbox");
+        await Assertions.Expect(page.GetByTestId("outbox-item").First).ToContainTextAsync("someone@example.test");
+        var preview = page.FrameLocator("iframe[title='E-mail preview']");
+        await Assertions.Expect(preview.GetByText("The scan is cut off at the bottom.")).ToBeVisibleAsync();
+        await page.ScreenshotAsync("admin-outbox");
         await browser.CloseContextsAsync();
     }
 }

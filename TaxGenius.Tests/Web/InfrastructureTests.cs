@@ -36,5 +36,6 @@ public sealed class InfrastructureTests(AppFixture app) : IClassFixture<AppFixtu
         var checks = json.RootElement.GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("jobs").GetProperty("status").GetString());
     }
 }
