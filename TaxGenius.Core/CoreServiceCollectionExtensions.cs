@@ -14,6 +14,8 @@ using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Profiles;
+using TaxGenius.Core.Security;
 
 namespace TaxGenius.Core;
 
@@ -93,6 +95,8 @@ public static class CoreServiceCollectionExtensions
 
         services.AddScoped<AccountRegistrationService>();
         services.AddSingleton<RoleHomeService>();
+        services.AddSingleton<ProfileService>();
+        services.AddTaxGeniusSsnProtection(configuration);
         return builder;
     }
 
