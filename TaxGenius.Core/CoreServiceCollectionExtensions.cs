@@ -14,6 +14,8 @@ using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Profiles;
+using TaxGenius.Core.Security;
 using TaxGenius.Core.Storage;
 
 namespace TaxGenius.Core;
@@ -95,6 +97,8 @@ public static class CoreServiceCollectionExtensions
 
         services.AddScoped<AccountRegistrationService>();
         services.AddSingleton<RoleHomeService>();
+        services.AddSingleton<ProfileService>();
+        services.AddTaxGeniusSsnProtection(configuration);
         return builder;
     }
 

@@ -14,6 +14,14 @@ if (args.Contains("migrate", StringComparer.OrdinalIgnoreCase))
     return;
 }
 
+// `dotnet run --project TaxGenius.Web -- rotate-ssn-keys` re-encrypts every SSN under Ssn:ActiveKeyId, prints the counts and exits.
+// Safe while the app serves: rows changed meanwhile are not overwritten (see SsnRotationService).
+if (args.Contains("rotate-ssn-keys", StringComparer.OrdinalIgnoreCase))
+{
+    Environment.ExitCode = await app.RotateSsnKeysAsync(Console.Out);
+    return;
+}
+
 await app.InitializeTaxGeniusAsync();
 app.UseTaxGenius();
 app.MapTaxGenius();

@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using TaxGenius.Core;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Security;
 using TaxGenius.Web.Components;
 using TaxGenius.Web.Components.Account;
 using TaxGenius.Web.Endpoints;
@@ -104,6 +105,16 @@ public static class WebApplicationExtensions
 
     public static Task MigrateTaxGeniusDatabaseAsync(this WebApplication app) =>
         app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+
+    /// <summary>Re-encrypts every SSN not under the active key; returns the process exit code (1 when rows are left undone).</summary>
+    public static async Task<int> RotateSsnKeysAsync(this WebApplication app, TextWriter output)
+    {
+        var protector = app.Services.GetRequiredService<SsnProtector>();
+        var result = await app.Services.GetRequiredService<SsnRotationService>().RotateAsync();
+        output.WriteLine($"SSN key rotation to '{protector.ActiveKeyId}': {result.Rotated} re-encrypted, {result.Conflicts} still changing, " +
+            $"{result.Failed} undecryptable (key missing from Ssn:Keys?), {result.Passes} pass(es).");
+        return result.Conflicts == 0 && result.Failed == 0 ? 0 : 1;
+    }
 
     public static WebApplication UseTaxGenius(this WebApplication app)
     {

@@ -59,24 +59,56 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         return new TaxGeniusAppFactory(null, settings, kestrel);
     }
 
-    private static Dictionary<string, string?> BaseSettings() => new()
+    /// <summary>The SSN key ring every test app starts with (Production refuses to start without one). Fixed, test-only keys.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> TestSsnKeyRing = new Dictionary<string, string?>
     {
-        ["TaxGenius:DataPath"] = Path.Combine(Path.GetTempPath(), $"tg_data_{Guid.NewGuid():N}"),
-        ["Demo:Password"] = DemoPassword,
-        ["Logging:LogLevel:Default"] = "Warning",
-        ["Jobs:WorkerCount"] = "2",
-        // Keys for tests only (Production refuses to start without configured keys).
-        ["Storage:MasterKeys:test1"] = TestStorageKey,
-        ["Storage:ActiveKeyId"] = "test1",
+        ["Ssn:Keys:test-1"] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        ["Ssn:ActiveKeyId"] = "test-1",
     };
 
     public const string TestStorageKey = "dGVzdC1zdG9yYWdlLW1hc3Rlci1rZXktMzItYnl0ZXM=";
 
+    /// <summary><paramref name="extra"/> entries with a null value remove that base setting: <c>WithoutSsnKeyRing</c>.</summary>
+    public static IDictionary<string, string?> WithoutSsnKeyRing(IDictionary<string, string?> extra)
+    {
+        var result = new Dictionary<string, string?>(extra);
+        foreach (var key in TestSsnKeyRing.Keys)
+        {
+            result[key] = null;
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, string?> BaseSettings()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["TaxGenius:DataPath"] = Path.Combine(Path.GetTempPath(), $"tg_data_{Guid.NewGuid():N}"),
+            ["Demo:Password"] = DemoPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Jobs:WorkerCount"] = "2",
+            // Storage keys for tests only (Production refuses to start without configured keys).
+            ["Storage:MasterKeys:test1"] = TestStorageKey,
+            ["Storage:ActiveKeyId"] = "test1",
+        };
+        Merge(settings, new Dictionary<string, string?>(TestSsnKeyRing));
+        return settings;
+    }
+
+    /// <summary>Adds or replaces settings; a null value removes the setting.</summary>
     private static void Merge(Dictionary<string, string?> settings, IDictionary<string, string?>? extra)
     {
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
-            settings[key] = value;
+            if (value is null)
+            {
+                settings.Remove(key);
+            }
+            else
+            {
+                settings[key] = value;
+            }
         }
     }
 

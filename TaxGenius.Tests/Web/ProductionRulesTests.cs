@@ -22,6 +22,17 @@ public sealed class ProductionRulesTests
     }
 
     [Fact]
+    public async Task Production_refuses_to_start_without_an_SSN_key_ring_and_names_the_settings()
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync(extra: TaxGeniusAppFactory.WithoutSsnKeyRing(Production));
+        var error = Assert.ThrowsAny<Exception>(() => app.StartServer());
+        var validation = Assert.IsType<OptionsValidationException>(error.InnerException ?? error, exactMatch: false);
+        Assert.Contains("Ssn:Keys", validation.Message, StringComparison.Ordinal);
+        Assert.Contains("Ssn:ActiveKeyId", validation.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(app.DataPath, "keys")), "No development key in Production.");
+    }
+
+    [Fact]
     public async Task Production_never_seeds_demo_accounts_even_when_asked()
     {
         await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>(Production) { ["Demo:Enabled"] = "true" });

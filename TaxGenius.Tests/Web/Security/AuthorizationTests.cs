@@ -9,7 +9,7 @@ namespace TaxGenius.Tests.Web.Security;
 
 public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    public static TheoryData<string> RoleHomes => ["/client", "/preparer", "/referrer", "/admin", "/admin/outbox", "/Account/Manage"];
+    public static TheoryData<string> RoleHomes => ["/client", "/client/profile", "/preparer", "/referrer", "/admin", "/admin/outbox", "/Account/Manage"];
 
     [Theory]
     [MemberData(nameof(RoleHomes))]
@@ -54,6 +54,28 @@ public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixtur
                 Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
                 Assert.Equal("/Account/AccessDenied", response.Headers.Location!.AbsolutePath);
             }
+        }
+    }
+
+    /// <summary>The profile page holds a client's own details and SSN: other roles, admins included, are refused.</summary>
+    [Theory]
+    [InlineData(DemoAccounts.Client, HttpStatusCode.OK)]
+    [InlineData(DemoAccounts.Preparer, HttpStatusCode.Redirect)]
+    [InlineData(DemoAccounts.Referrer, HttpStatusCode.Redirect)]
+    [InlineData(DemoAccounts.Admin, HttpStatusCode.Redirect)]
+    public async Task Only_clients_open_the_profile_page(string email, HttpStatusCode expected)
+    {
+        using var client = await app.Factory.SignInAsync(email);
+        using var response = await client.GetAsync("/client/profile");
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Contains("Your profile", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal("/Account/AccessDenied", response.Headers.Location!.AbsolutePath);
         }
     }
 
