@@ -9,12 +9,29 @@ namespace TaxGenius.Core.Dashboards;
 
 public sealed record UserGreeting(string DisplayName, string Email);
 
-public sealed record ClientHomeSummary(bool ProfileComplete, bool SsnOnFile, IReadOnlyDictionary<DocumentStatus, int> DocumentsByStatus);
+/// <summary>What a client's home shows: the checklist for the tax year being prepared, counts by status, recent activity.</summary>
+public sealed record ClientHomeSummary(
+    bool ProfileComplete,
+    bool SsnOnFile,
+    IReadOnlyDictionary<DocumentStatus, int> DocumentsByStatus,
+    int TaxYear = 0,
+    bool IncomeFormUploaded = false,
+    bool PhotoIdUploaded = false,
+    bool PriorReturnUploaded = false,
+    IReadOnlyList<ClientActivity>? Recent = null)
+{
+    public int ChecklistDone => new[] { ProfileComplete, SsnOnFile, IncomeFormUploaded, PhotoIdUploaded, PriorReturnUploaded }.Count(b => b);
+
+    public const int ChecklistTotal = 5;
+}
+
+/// <summary>One line of a client's recent activity: a document uploaded, or its status changed.</summary>
+public sealed record ClientActivity(Guid DocumentId, string FileName, DocumentType Type, DocumentStatus Status, DateTime At, bool IsUpload);
 
 public sealed record ReferrerHomeSummary(IReadOnlyDictionary<ReferralStatus, int> ReferralsByStatus, decimal CommissionConverted, decimal CommissionPaid);
 
 /// <summary>The small summaries each role's home page shows; hot reads, cached and invalidated by every write that changes them.</summary>
-public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFactory, TaxGeniusCache cache)
+public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFactory, TaxGeniusCache cache, TimeProvider timeProvider)
 {
     public Task<UserGreeting?> GetGreetingAsync(Guid userId, CancellationToken cancellationToken = default) =>
         cache.GetOrCreateAsync(CacheKeys.UserGreeting(userId), ct => LoadGreetingAsync(userId, ct), cancellationToken: cancellationToken);
@@ -54,7 +71,22 @@ public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFact
         var counts = await db.Documents.AsNoTracking().Where(d => d.UserId == userId)
             .GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
-        return new ClientHomeSummary(user?.ProfileComplete ?? false, user?.HasSsn ?? false, Complete(counts));
+
+        // A rejected upload does not tick a box: the firm still needs a usable copy.
+        var taxYear = TaxYears.Current(timeProvider);
+        var kept = await db.Documents.AsNoTracking().Where(d => d.UserId == userId && d.Status != DocumentStatus.Rejected)
+            .GroupBy(d => new { d.Type, ThisYear = d.TaxYear == taxYear }).Select(g => g.Key).ToListAsync(cancellationToken);
+        var recent = await db.Documents.AsNoTracking().Where(d => d.UserId == userId)
+            .OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id).Take(5)
+            .Select(d => new { d.Id, d.FileName, d.Type, d.Status, d.CreatedAt, d.UpdatedAt })
+            .ToListAsync(cancellationToken);
+        return new ClientHomeSummary(user?.ProfileComplete ?? false, user?.HasSsn ?? false, Complete(counts),
+            taxYear,
+            IncomeFormUploaded: kept.Any(k => k.ThisYear && k.Type is DocumentType.W2 or DocumentType.Form1099),
+            PhotoIdUploaded: kept.Any(k => k.Type == DocumentType.Id),
+            PriorReturnUploaded: kept.Any(k => k.Type == DocumentType.TaxReturn),
+            Recent: recent.Select(d => new ClientActivity(d.Id, d.FileName, d.Type, d.Status, d.UpdatedAt,
+                IsUpload: d.Status == DocumentStatus.Pending && d.UpdatedAt - d.CreatedAt < TimeSpan.FromSeconds(1))).ToList());
     }
 
     private async Task<IReadOnlyDictionary<DocumentStatus, int>> LoadDocumentCountsAsync(CancellationToken cancellationToken)

@@ -6,7 +6,9 @@ namespace TaxGenius.Core.Demo;
 /// <summary>A one-page PDF with a line of text: demo documents and tests need real PDFs, not names.</summary>
 public static class SamplePdf
 {
-    public static byte[] Create(string line)
+    /// <param name="line">The text on the page.</param>
+    /// <param name="paddingBytes">Comment lines added after the header, to make a large but valid PDF (tests, benchmarks).</param>
+    public static byte[] Create(string line, int paddingBytes = 0)
     {
         var text = line.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("(", "\\(", StringComparison.Ordinal).Replace(")", "\\)", StringComparison.Ordinal);
         var stream = $"BT /F1 18 Tf 72 720 Td ({text}) Tj ET";
@@ -20,6 +22,17 @@ public static class SamplePdf
         ];
 
         var pdf = new StringBuilder("%PDF-1.4\n");
+        if (paddingBytes > 0)
+        {
+            var random = new Random(paddingBytes);
+            var chunk = new byte[57];
+            while (pdf.Length < paddingBytes)
+            {
+                random.NextBytes(chunk);
+                pdf.Append('%').Append(Convert.ToBase64String(chunk)).Append('\n');
+            }
+        }
+
         var offsets = new List<int>();
         for (var i = 0; i < objects.Length; i++)
         {

@@ -8,7 +8,7 @@ namespace TaxGenius.Tests.Web.Components;
 public sealed class NavMenuTests : MudBunitContext
 {
     [Theory]
-    [InlineData(Policies.Client, new[] { "nav-client", "nav-client-profile" })]
+    [InlineData(Policies.Client, new[] { "nav-client", "nav-client-profile", "nav-client-documents" })]
     [InlineData(Policies.Preparer, new[] { "nav-preparer" })]
     [InlineData(Policies.Referrer, new[] { "nav-referrer" })]
     [InlineData(Policies.Admin, new[] { "nav-admin" })]

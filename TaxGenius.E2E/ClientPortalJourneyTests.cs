@@ -1,0 +1,152 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E;
+
+/// <summary>
+/// The client portal end to end in Chromium: sign in, complete the profile with an SSN, upload a PDF and a JPEG while progress is
+/// shown, see both PENDING, and see a status change made elsewhere appear without reloading.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ClientPortalJourneyTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private TaxGeniusAppFactory app = default!;
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"tg_e2e_files_{Guid.NewGuid():N}");
+
+    public async Task InitializeAsync()
+    {
+        app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
+        _ = app.BaseAddress;
+        Directory.CreateDirectory(folder);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await app.DisposeAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_client_completes_the_profile_uploads_two_documents_with_progress_and_sees_a_status_change_live()
+    {
+        const string email = "casey.journey@example.test";
+        var userId = await app.CreateUserAsync(email, Roles.Client);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(email, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/client");
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("checklist-progress")).ToHaveTextAsync("0 of 5 done");
+
+        // Profile and SSN.
+        var profile = new ProfilePage(page);
+        await profile.GotoAsync();
+        await profile.FillAsync("Casey", "Journey", "(555) 555-0142", "12 Main St", "Springfield", "Illinois", "62701");
+        await profile.SaveAsync();
+        await Assertions.Expect(profile.Snackbar.Filter(new() { HasText = "Profile saved" })).ToBeVisibleAsync();
+        await profile.SetSsnAsync("123-45-6789");
+        Assert.Equal("***-**-6789", await profile.MaskedSsnAsync());
+        Assert.DoesNotContain("123-45-6789", await page.ContentAsync(), StringComparison.Ordinal);
+
+        // Two files: a 3 MB PDF and a 2 MB JPEG, picked together.
+        var pdf = Path.Combine(folder, "w2-acme-2025.pdf");
+        var jpeg = Path.Combine(folder, "1099-bank-photo.jpg");
+        await File.WriteAllBytesAsync(pdf, TaxGenius.Core.Demo.SamplePdf.Create("W-2 Acme Corp 2025", paddingBytes: 3_000_000));
+        await File.WriteAllBytesAsync(jpeg, SampleFiles.Jpeg(2_000_000));
+
+        var documents = new DocumentsPage(page);
+        await documents.GotoAsync();
+        await documents.ChooseFilesAsync(pdf, jpeg);
+        await Assertions.Expect(documents.QueueItem("w2-acme-2025.pdf")).ToBeVisibleAsync();
+        await Assertions.Expect(documents.QueueItem("1099-bank-photo.jpg")).ToBeVisibleAsync();
+        // The types were guessed from the names; the person can still change them.
+        await Assertions.Expect(documents.QueueItem("w2-acme-2025.pdf").GetByTestId("upload-type")).ToContainTextAsync("W-2");
+        await Assertions.Expect(documents.QueueItem("1099-bank-photo.jpg").GetByTestId("upload-type")).ToContainTextAsync("1099");
+        await page.ScreenshotAsync("client-documents-queue");
+
+        // Slow the uploads to a home connection's pace so the progress bars have something to show, and record what they show.
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Network.enable");
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 20, ["downloadThroughput"] = -1, ["uploadThroughput"] = 2_500_000,
+        });
+        await page.EvaluateAsync("""
+            () => {
+                window.__progress = [];
+                new MutationObserver(() => document.querySelectorAll("[data-testid='upload-progress']")
+                    .forEach(p => window.__progress.push(Number(p.dataset.value))))
+                    .observe(document.body, { subtree: true, attributes: true, childList: true });
+            }
+            """);
+        await documents.StartUploadAsync();
+        await Assertions.Expect(page.GetByTestId("upload-progress").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync("client-documents-uploading");
+        await Assertions.Expect(documents.Snackbar.Filter(new() { HasText = "2 documents uploaded" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = -1,
+        });
+
+        var seen = await page.EvaluateAsync<double[]>("() => window.__progress");
+        Assert.Contains(seen, v => v > 0 && v < 100);
+        Assert.Contains(100d, seen);
+
+        await Assertions.Expect(documents.Row("w2-acme-2025.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
+        await Assertions.Expect(documents.Row("1099-bank-photo.jpg")).ToHaveAttributeAsync("data-status", "PENDING");
+
+        // Stored as sent: the server's SHA-256 matches the file on disk.
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            var stored = await db.Documents.Where(d => d.UserId == userId).ToDictionaryAsync(d => d.FileName, d => d.Sha256);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(pdf))), stored["w2-acme-2025.pdf"]);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(jpeg))), stored["1099-bank-photo.jpg"]);
+        }
+
+        // A preparer somewhere else starts on the W-2: the row changes without a reload.
+        var documentId = Guid.Parse((await documents.Row("w2-acme-2025.pdf").GetAttributeAsync("data-document-id"))!);
+        var result = await app.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, DocumentStatus.Processing, null, actorIsAdmin: false);
+        Assert.True(result.Succeeded, result.Error);
+        await Assertions.Expect(documents.Row("w2-acme-2025.pdf")).ToHaveAttributeAsync("data-status", "PROCESSING", new() { Timeout = 2000 });
+        await Assertions.Expect(documents.Snackbar.Filter(new() { HasText = "w2-acme-2025.pdf is now PROCESSING" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync("client-documents-list");
+
+        // The home page's checklist now shows the profile, the SSN and the income form done.
+        await page.GetByTestId("nav-client").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("checklist-progress")).ToHaveTextAsync("3 of 5 done");
+        await Assertions.Expect(page.GetByTestId("check-income")).ToHaveAttributeAsync("data-done", "true");
+        await page.ScreenshotAsync("client-home-checklist");
+    }
+
+    [Fact]
+    public async Task A_refused_file_shows_the_reason_under_it_and_nothing_appears_in_the_list()
+    {
+        const string email = "riley.refused@example.test";
+        await app.CreateUserAsync(email, Roles.Client);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(email, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/client");
+
+        var renamed = Path.Combine(folder, "w2-from-email.pdf");
+        await File.WriteAllBytesAsync(renamed, SampleFiles.WindowsExecutable());
+        var documents = new DocumentsPage(page);
+        await documents.GotoAsync();
+        await documents.ChooseFilesAsync(renamed);
+        await documents.StartUploadAsync();
+
+        await Assertions.Expect(documents.QueueItem("w2-from-email.pdf").GetByTestId("upload-error")).ToContainTextAsync("Windows program");
+        await Assertions.Expect(documents.QueueItem("w2-from-email.pdf")).ToHaveAttributeAsync("data-state", "failed");
+        await Assertions.Expect(page.GetByTestId("documents-empty")).ToBeVisibleAsync();
+        await page.ScreenshotAsync("client-documents-refused");
+    }
+}
