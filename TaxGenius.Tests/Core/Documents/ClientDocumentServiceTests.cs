@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Storage;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Core.Documents;
+
+/// <summary>The client's document service on both providers: own rows only, a row never without its file, leftovers swept.</summary>
+public sealed class ClientDocumentServiceTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), $"tg_docs_{Guid.NewGuid():N}");
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_client_reaches_only_their_own_documents(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        var (service, store) = Create(database);
+        var owner = await CreateUserAsync(database, "owner@example.test");
+        var other = await CreateUserAsync(database, "other@example.test");
+        var uploaded = await UploadAsync(service, owner, "w2.pdf", SampleFiles.Pdf());
+
+        Assert.Single(await service.ListAsync(owner));
+        Assert.Empty(await service.ListAsync(other));
+        Assert.Null(await service.FindAsync(other, uploaded.Id));
+        Assert.Null(await service.OpenAsync(other, uploaded.Id));
+        Assert.Equal(DeleteOutcome.NotFound, await service.DeleteAsync(other, uploaded.Id));
+        var replace = await service.UploadAsync(other, new UploadRequest("x.pdf", DocumentType.W2, 2025, uploaded.Id), new MemoryStream(SampleFiles.Pdf()));
+        Assert.Equal(UploadFailure.NotFound, replace.Failure);
+
+        var content = await service.OpenAsync(owner, uploaded.Id);
+        Assert.NotNull(content);
+        using var copy = new MemoryStream();
+        await using (content.Content)
+        {
+            await content.Content.CopyToAsync(copy);
+        }
+
+        Assert.Equal(SampleFiles.Pdf(), copy.ToArray());
+        Assert.Single(store.EnumerateFiles());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task When_the_row_cannot_be_saved_the_file_is_removed_too(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        var (service, store) = Create(database);
+
+        // No such user: the foreign key refuses the row after the file was written.
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() =>
+            service.UploadAsync(Guid.CreateVersion7(), new UploadRequest("w2.pdf", DocumentType.W2, 2025), new MemoryStream(SampleFiles.Pdf())));
+
+        Assert.Empty(store.EnumerateFiles());
+        Assert.Empty(store.EnumerateTemporaries());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Refused_files_leave_no_row_and_no_file(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        var (service, store) = Create(database);
+        var owner = await CreateUserAsync(database, "owner@example.test");
+
+        var results = new[]
+        {
+            await service.UploadAsync(owner, new UploadRequest("w2.pdf", DocumentType.W2, 2025), new MemoryStream(SampleFiles.Jpeg())),
+            await service.UploadAsync(owner, new UploadRequest("w2.pdf", DocumentType.W2, 2025), new MemoryStream(SampleFiles.WindowsExecutable())),
+            await service.UploadAsync(owner, new UploadRequest("w2.pdf", DocumentType.W2, 2025), new MemoryStream([])),
+            await service.UploadAsync(owner, new UploadRequest("w2.pdf", DocumentType.W2, 2025), new MemoryStream(new byte[2 * 1024 * 1024])),
+            await service.UploadAsync(owner, new UploadRequest("w2.pdf", DocumentType.W2, 1990), new MemoryStream(SampleFiles.Pdf())),
+        };
+
+        Assert.All(results, r => Assert.False(r.Succeeded));
+        Assert.All(results, r => Assert.False(string.IsNullOrWhiteSpace(r.Error)));
+        Assert.Empty(await service.ListAsync(owner));
+        Assert.Empty(store.EnumerateFiles());
+        Assert.Empty(store.EnumerateTemporaries());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_sweeper_removes_only_old_leftovers(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        var (service, store) = Create(database);
+        var owner = await CreateUserAsync(database, "owner@example.test");
+        var kept = await UploadAsync(service, owner, "kept.pdf", SampleFiles.Pdf());
+        var orphan = await store.WriteAsync(new MemoryStream(SampleFiles.Pdf()), long.MaxValue);
+        var temporary = Path.Combine(store.TempFolder, EncryptedFileStore.NewStorageKey() + ".part");
+        await File.WriteAllBytesAsync(temporary, [1, 2, 3]);
+        var sweeper = new DocumentStoreSweeper(database.Factory, store, clock, NullLogger<DocumentStoreSweeper>.Instance);
+
+        // Files are fresh (an upload may be between its file and its row): nothing is touched yet.
+        clock.SetUtcNow(DateTimeOffset.UtcNow);
+        Assert.Equal((0, 0), await sweeper.SweepAsync());
+
+        clock.SetUtcNow(DateTimeOffset.UtcNow + DocumentStoreSweeper.Grace + TimeSpan.FromMinutes(1));
+        Assert.Equal((1, 1), await sweeper.SweepAsync());
+
+        Assert.False(File.Exists(temporary));
+        Assert.False(store.Exists(orphan.StorageKey));
+        await using var db = await database.Factory.CreateDbContextAsync();
+        Assert.True(store.Exists(await db.Documents.Where(d => d.Id == kept.Id).Select(d => d.StorageKey).SingleAsync()));
+    }
+
+    private (ClientDocumentService Service, EncryptedFileStore Store) Create(TestDatabase database)
+    {
+        var store = new EncryptedFileStore(root, new StorageKeyRing(
+            new Dictionary<string, string> { ["t"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, "t"));
+        var options = Options.Create(new DocumentStoreOptions { MaxFileBytes = 1024 * 1024 });
+        return (new ClientDocumentService(database.Factory, store, options, clock, NullLogger<ClientDocumentService>.Instance), store);
+    }
+
+    private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content)
+    {
+        var result = await service.UploadAsync(userId, new UploadRequest(name, DocumentType.W2, 2025), new MemoryStream(content), content.Length);
+        Assert.True(result.Succeeded, result.Error);
+        return result.Document!;
+    }
+
+    private static async Task<Guid> CreateUserAsync(TestDatabase database, string email)
+    {
+        await using var db = await database.Factory.CreateDbContextAsync();
+        var user = new ApplicationUser { UserName = email, Email = email, NormalizedEmail = email.ToUpperInvariant(), NormalizedUserName = email.ToUpperInvariant() };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user.Id;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
