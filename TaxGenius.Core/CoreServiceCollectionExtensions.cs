@@ -87,6 +87,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddSingleton<TaxGeniusCache>();
         services.AddSingleton<ISaveChangesInterceptor, CacheInvalidationInterceptor>();
+        services.AddSingleton<TaxGenius.Core.Audit.AuditLog>();
         services.AddSingleton<DocumentStatusService>();
         builder.AddTaxGeniusDocumentStore(paths);
 

@@ -22,6 +22,9 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<QueuedEmail> QueuedEmails => Set<QueuedEmail>();
+    public DbSet<DocumentStatusChange> DocumentStatusChanges => Set<DocumentStatusChange>();
+    public DbSet<DocumentNote> DocumentNotes => Set<DocumentNote>();
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -34,6 +37,44 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
         if (Database.IsSqlite())
         {
             ApplySqliteConventions(builder);
+            builder.Entity<Document>().Property(d => d.Version).IsConcurrencyToken();
+        }
+        else
+        {
+            // Npgsql maps a uint row version to PostgreSQL's xmin system column: no column of ours, bumped by every update.
+            builder.Entity<Document>().Property(d => d.Version).IsRowVersion();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BeforeSave();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BeforeSave();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Audit rows are append-only; on SQLite a document's row version is bumped here (PostgreSQL's xmin bumps itself).</summary>
+    private void BeforeSave()
+    {
+        foreach (var entry in ChangeTracker.Entries<Audit.AuditEntry>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new InvalidOperationException("Audit entries are append-only: they are never updated or deleted.");
+            }
+        }
+
+        if (Database.IsSqlite())
+        {
+            foreach (var entry in ChangeTracker.Entries<Document>().Where(e => e.State == EntityState.Modified))
+            {
+                entry.Entity.Version++;
+            }
         }
     }
 

@@ -53,6 +53,17 @@ public class Document : IHasTimestamps
     /// <summary>Why a preparer rejected the document; shown to the client. Set only while REJECTED.</summary>
     public string? RejectionReason { get; set; }
 
+    /// <summary>The preparer working on it (set by "Claim", changed by an admin's reassign).</summary>
+    public Guid? AssignedToId { get; set; }
+    public ApplicationUser? AssignedTo { get; set; }
+    public DateTime? AssignedAt { get; set; }
+
+    /// <summary>
+    /// Optimistic concurrency: PostgreSQL's xmin (changes with every update, no column of ours); on SQLite a counter the
+    /// context increments on every update. Two preparers acting at once: exactly one save wins.
+    /// </summary>
+    public uint Version { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -20,6 +20,13 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         builder.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength().IsRequired();
         builder.HasOne<Document>().WithMany().HasForeignKey(d => d.ReplacesDocumentId).OnDelete(DeleteBehavior.SetNull);
 
+        builder.HasOne(d => d.AssignedTo).WithMany().HasForeignKey(d => d.AssignedToId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(d => new { d.AssignedToId, d.Status, d.CreatedAt, d.Id });
+        // The open queue (the default view, PENDING and PROCESSING) in upload order: a keyset page is an index range scan.
+        builder.HasIndex(d => new { d.CreatedAt, d.Id }).HasDatabaseName("IX_Documents_OpenQueue")
+            .HasFilter("\"Status\" IN ('PENDING', 'PROCESSING')");
+        builder.HasIndex(d => new { d.CreatedAt, d.Id });
+
         builder.HasIndex(d => d.UserId);
         builder.HasIndex(d => d.Status);
         // The preparers' queue: filter by status, page by (created_at, id) with keyset pagination.

@@ -1,0 +1,39 @@
+namespace TaxGenius.Core.Audit;
+
+/// <summary>
+/// One audited action: who (id and e-mail as they were), when, what, on what, from which address. Append-only: the context
+/// refuses to update or delete these rows (and PostgreSQL refuses it too, by trigger). No foreign keys, so deleting a user
+/// never deletes what they did. Never holds an SSN or a document's content.
+/// </summary>
+public class AuditEntry
+{
+    public Guid Id { get; set; }
+    public DateTime At { get; set; }
+    public Guid? ActorId { get; set; }
+    public string? ActorEmail { get; set; }
+    public required string Action { get; set; }
+    public string? SubjectType { get; set; }
+    public Guid? SubjectId { get; set; }
+
+    /// <summary>The client whose data was touched, when there is one (for "who looked at my data").</summary>
+    public Guid? SubjectUserId { get; set; }
+
+    public string? Detail { get; set; }
+    public string? IpAddress { get; set; }
+}
+
+/// <summary>The actions the app audits.</summary>
+public static class AuditActions
+{
+    public const string DocumentViewed = "document.viewed";
+    public const string DocumentDownloaded = "document.downloaded";
+    public const string DocumentStatusChanged = "document.status_changed";
+    public const string DocumentClaimed = "document.claimed";
+    public const string DocumentReassigned = "document.reassigned";
+    public const string DocumentNoteAdded = "document.note_added";
+    public const string SsnRevealed = "ssn.revealed";
+    public const string SsnRevealRefused = "ssn.reveal_refused";
+}
+
+/// <summary>Who is acting, as the audit records them.</summary>
+public sealed record AuditActor(Guid UserId, string? Email, string? IpAddress, bool IsAdmin = false);

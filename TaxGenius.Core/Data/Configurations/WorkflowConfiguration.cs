@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Documents;
+
+namespace TaxGenius.Core.Data.Configurations;
+
+internal sealed class DocumentStatusChangeConfiguration : IEntityTypeConfiguration<DocumentStatusChange>
+{
+    public void Configure(EntityTypeBuilder<DocumentStatusChange> builder)
+    {
+        builder.ToTable("DocumentStatusChanges");
+        builder.Property(c => c.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(c => c.FromStatus).HasConversion(new SeedEnumConverter<DocumentStatus>()).HasMaxLength(20);
+        builder.Property(c => c.ToStatus).HasConversion(new SeedEnumConverter<DocumentStatus>()).HasMaxLength(20);
+        builder.Property(c => c.Reason).HasMaxLength(DocumentStatusService.MaxReasonLength);
+        builder.HasOne<Document>().WithMany().HasForeignKey(c => c.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(c => c.Actor).WithMany().HasForeignKey(c => c.ActorId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(c => new { c.DocumentId, c.At });
+    }
+}
+
+internal sealed class DocumentNoteConfiguration : IEntityTypeConfiguration<DocumentNote>
+{
+    public void Configure(EntityTypeBuilder<DocumentNote> builder)
+    {
+        builder.ToTable("DocumentNotes");
+        builder.Property(n => n.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(n => n.Text).HasMaxLength(DocumentNote.MaxLength).IsRequired();
+        builder.HasOne<Document>().WithMany().HasForeignKey(n => n.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(n => n.Author).WithMany().HasForeignKey(n => n.AuthorId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(n => new { n.DocumentId, n.CreatedAt });
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("AuditEntries");
+        builder.Property(a => a.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(a => a.Action).HasMaxLength(50).IsRequired();
+        builder.Property(a => a.ActorEmail).HasMaxLength(256);
+        builder.Property(a => a.SubjectType).HasMaxLength(50);
+        builder.Property(a => a.Detail).HasMaxLength(AuditLog.MaxDetailLength);
+        builder.Property(a => a.IpAddress).HasMaxLength(45);
+        builder.HasIndex(a => new { a.At, a.Id });
+        builder.HasIndex(a => new { a.ActorId, a.At });
+        builder.HasIndex(a => new { a.SubjectId, a.At });
+        builder.HasIndex(a => new { a.Action, a.At });
+    }
+}
