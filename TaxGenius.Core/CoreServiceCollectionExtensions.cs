@@ -14,6 +14,7 @@ using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Storage;
 
 namespace TaxGenius.Core;
 
@@ -85,6 +86,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TaxGeniusCache>();
         services.AddSingleton<ISaveChangesInterceptor, CacheInvalidationInterceptor>();
         services.AddSingleton<DocumentStatusService>();
+        builder.AddTaxGeniusDocumentStore(paths);
 
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
         services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section));

@@ -63,6 +63,8 @@ public static class WebApplicationExtensions
         // every instance behind the load balancer reads the same keys (not Redis, whose evictions would sign everyone out).
         services.AddDataProtection().SetApplicationName("TaxGenius").PersistKeysToDbContext<TaxGeniusDbContext>();
         services.AddProblemDetails();
+        // Scripts (the upload page's XHR, API clients) send the antiforgery token in this header.
+        services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         return builder;
     }
 
@@ -81,6 +83,21 @@ public static class WebApplicationExtensions
     /// <summary>Applies migrations where that is automatic (the embedded store), creates roles, seeds demo data outside Production.</summary>
     public static async Task InitializeTaxGeniusAsync(this WebApplication app)
     {
+        if (app.Services.GetService<TaxGenius.Core.Storage.StartupNotices>() is { } notices)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TaxGenius.Startup");
+            foreach (var notice in notices.All)
+            {
+                logger.LogWarning("{Notice}", notice);
+            }
+        }
+
+        var storeRoot = app.Services.GetRequiredService<TaxGenius.Core.Storage.EncryptedFileStore>().Root;
+        if (app.Environment.WebRootPath is { } webRoot && storeRoot.StartsWith(Path.GetFullPath(webRoot), StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("Storage:Path points inside the web root; stored documents must live outside it.");
+        }
+
         await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
         app.UseTaxGeniusRecurringJobs();
     }
@@ -104,6 +121,16 @@ public static class WebApplicationExtensions
             return next(context);
         });
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            // The JSON API answers with its own status codes and ProblemDetails, never with the HTML not-found page.
+            if (context.Request.Path.StartsWithSegments("/api") && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseTaxGeniusRateLimiting();
@@ -117,7 +144,7 @@ public static class WebApplicationExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
-        app.MapGroup("/api").MapMeEndpoints();
+        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints();
         app.MapTaxGeniusJobsDashboard();
         return app;
     }

@@ -14,6 +14,7 @@ namespace TaxGenius.Core.Demo;
 public sealed partial class DemoDataSeeder(
     UserManager<ApplicationUser> userManager,
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    ClientDocumentService documents,
     TimeProvider timeProvider,
     ILogger<DemoDataSeeder> logger)
 {
@@ -60,13 +61,31 @@ public sealed partial class DemoDataSeeder(
 
     private async Task SeedClientDocumentsAsync(ApplicationUser client, CancellationToken cancellationToken)
     {
-        var year = timeProvider.GetUtcNow().Year - 1;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.Documents.AddRange(
-            NewDocument(client.Id, DocumentType.W2, "w2-acme-corp.pdf", 184_320, DocumentStatus.Pending, year),
-            NewDocument(client.Id, DocumentType.Form1099, "1099-int-first-bank.pdf", 92_160, DocumentStatus.Processing, year),
-            NewDocument(client.Id, DocumentType.TaxReturn, $"{year - 1}-return.pdf", 1_048_576, DocumentStatus.Completed, year - 1));
-        await db.SaveChangesAsync(cancellationToken);
+        // Real files through the real upload path (checked, encrypted, hashed), so every page that opens them works.
+        var year = TaxYears.Current(timeProvider);
+        (DocumentType Type, string Name, DocumentStatus Status, int Year)[] samples =
+        [
+            (DocumentType.W2, "w2-acme-corp.pdf", DocumentStatus.Pending, year),
+            (DocumentType.Form1099, "1099-int-first-bank.pdf", DocumentStatus.Processing, year),
+            (DocumentType.TaxReturn, $"{year - 1}-return.pdf", DocumentStatus.Completed, year - 1),
+        ];
+        foreach (var (type, name, status, taxYear) in samples)
+        {
+            using var content = new MemoryStream(SamplePdf.Create($"Demo {type.DisplayName()} for tax year {taxYear} (sample data)"));
+            var result = await documents.UploadAsync(client.Id, new UploadRequest(name, type, taxYear), content, content.Length, cancellationToken);
+            if (result.Document is not { } document)
+            {
+                throw new InvalidOperationException($"Could not seed the demo document {name}: {result.Error}");
+            }
+
+            if (status != DocumentStatus.Pending)
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                var row = await db.Documents.SingleAsync(d => d.Id == document.Id, cancellationToken);
+                row.Status = status;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
     }
 
     private async Task SeedReferralsAsync(ApplicationUser referrer, CancellationToken cancellationToken)
@@ -78,18 +97,6 @@ public sealed partial class DemoDataSeeder(
             new Referral { ReferrerId = referrer.Id, ClientEmail = "taylor@example.test", Status = ReferralStatus.Paid, Commission = 50.00m });
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    private static Document NewDocument(Guid userId, DocumentType type, string name, long size, DocumentStatus status, int year) => new()
-    {
-        UserId = userId,
-        Type = type,
-        FileName = name,
-        FileSize = size,
-        Status = status,
-        TaxYear = year,
-        // Sample rows only: no file is stored behind a demo document.
-        StorageKey = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-    };
 
     private static void Check(IdentityResult result, string email)
     {

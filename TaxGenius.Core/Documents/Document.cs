@@ -34,6 +34,15 @@ public class Document : IHasTimestamps
 
     public long FileSize { get; set; }
 
+    /// <summary>The media type decided from the file's content (never the browser's claim): application/pdf, image/jpeg, ...</summary>
+    public required string ContentType { get; set; }
+
+    /// <summary>SHA-256 of the plaintext, lower-case hex: proves what was received.</summary>
+    public required string Sha256 { get; set; }
+
+    /// <summary>The rejected document this upload replaces, if any.</summary>
+    public Guid? ReplacesDocumentId { get; set; }
+
     /// <summary>A random key in the document store (never a public URL, never the user's file name).</summary>
     public required string StorageKey { get; set; }
 

@@ -65,7 +65,12 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         ["Demo:Password"] = DemoPassword,
         ["Logging:LogLevel:Default"] = "Warning",
         ["Jobs:WorkerCount"] = "2",
+        // Keys for tests only (Production refuses to start without configured keys).
+        ["Storage:MasterKeys:test1"] = TestStorageKey,
+        ["Storage:ActiveKeyId"] = "test1",
     };
+
+    public const string TestStorageKey = "dGVzdC1zdG9yYWdlLW1hc3Rlci1rZXktMzItYnl0ZXM=";
 
     private static void Merge(Dictionary<string, string?> settings, IDictionary<string, string?>? extra)
     {
@@ -135,6 +140,32 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
             throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode} {response.Headers.Location}");
         }
 
+        return client;
+    }
+
+    /// <summary>A confirmed user in <paramref name="role"/> with the demo password.</summary>
+    public async Task<Guid> CreateUserAsync(string email, string role, string password = DemoPassword)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<TaxGenius.Core.Identity.ApplicationUser>>();
+        var user = new TaxGenius.Core.Identity.ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded || !(await users.AddToRoleAsync(user, role)).Succeeded)
+        {
+            throw new InvalidOperationException($"Could not create {email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+        }
+
+        return user.Id;
+    }
+
+    /// <summary>Signed in, with the antiforgery header that state-changing API calls need (as the app's pages send it).</summary>
+    public async Task<HttpClient> SignInForApiAsync(string email, string password = DemoPassword)
+    {
+        var client = await SignInAsync(email, password);
+        using var response = await client.GetAsync("/api/antiforgery");
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        client.DefaultRequestHeaders.Add(json.RootElement.GetProperty("headerName").GetString()!, json.RootElement.GetProperty("token").GetString());
         return client;
     }
 

@@ -92,6 +92,8 @@ internal static class Jobs
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         // The safety net: whatever is due (a signal lost with a crashed process, a claim that ran out) goes out within a minute.
         recurring.AddOrUpdate<EmailDeliveryJob>("email-dispatch", JobQueues.Default, job => job.DispatchAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<TaxGenius.Core.Documents.DocumentStoreSweeper>("document-store-sweep", JobQueues.Default,
+            job => job.SweepAsync(CancellationToken.None), Cron.Hourly());
     }
 
     /// <summary>The dashboard at /admin/jobs: ADMIN only, for page navigation and plain HTTP requests alike.</summary>

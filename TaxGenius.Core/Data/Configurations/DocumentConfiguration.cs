@@ -16,6 +16,9 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         builder.Property(d => d.StorageKey).HasMaxLength(100).IsRequired();
         builder.HasIndex(d => d.StorageKey).IsUnique();
         builder.Property(d => d.RejectionReason).HasMaxLength(500);
+        builder.Property(d => d.ContentType).HasMaxLength(50).IsRequired();
+        builder.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength().IsRequired();
+        builder.HasOne<Document>().WithMany().HasForeignKey(d => d.ReplacesDocumentId).OnDelete(DeleteBehavior.SetNull);
 
         builder.HasIndex(d => d.UserId);
         builder.HasIndex(d => d.Status);

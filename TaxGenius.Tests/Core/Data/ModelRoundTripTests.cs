@@ -196,6 +196,8 @@ public sealed class ModelRoundTripTests
         Status = status,
         FileName = "file.pdf",
         FileSize = 1234,
+        ContentType = "application/pdf",
+        Sha256 = new string('0', 64),
         StorageKey = Guid.NewGuid().ToString("N"),
         TaxYear = 2025,
     };

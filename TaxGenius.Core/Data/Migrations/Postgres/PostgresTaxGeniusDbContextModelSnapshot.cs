@@ -177,6 +177,11 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -191,6 +196,15 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<string>("RejectionReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("ReplacesDocumentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -217,6 +231,8 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReplacesDocumentId");
 
                     b.HasIndex("Status");
 
@@ -521,6 +537,11 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("TaxGenius.Core.Documents.Document", b =>
                 {
+                    b.HasOne("TaxGenius.Core.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("ReplacesDocumentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "User")
                         .WithMany("Documents")
                         .HasForeignKey("UserId")

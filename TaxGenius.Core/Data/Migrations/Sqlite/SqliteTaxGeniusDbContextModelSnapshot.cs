@@ -166,6 +166,11 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -180,6 +185,15 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<string>("RejectionReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReplacesDocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -206,6 +220,8 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReplacesDocumentId");
 
                     b.HasIndex("Status");
 
@@ -510,6 +526,11 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("TaxGenius.Core.Documents.Document", b =>
                 {
+                    b.HasOne("TaxGenius.Core.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("ReplacesDocumentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "User")
                         .WithMany("Documents")
                         .HasForeignKey("UserId")

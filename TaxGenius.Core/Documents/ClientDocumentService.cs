@@ -1,0 +1,276 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Storage;
+
+namespace TaxGenius.Core.Documents;
+
+/// <summary>What a client (or a page) sees of a document.</summary>
+public sealed record DocumentView(
+    Guid Id,
+    DocumentType Type,
+    string FileName,
+    long FileSize,
+    string ContentType,
+    DocumentStatus Status,
+    int TaxYear,
+    string? RejectionReason,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    Guid? ReplacesDocumentId,
+    Guid? ReplacedById,
+    string Sha256)
+{
+    public bool CanDelete => Status == DocumentStatus.Pending;
+    public bool CanReplace => Status == DocumentStatus.Rejected && ReplacedById is null;
+}
+
+public sealed record UploadRequest(string? FileName, DocumentType Type, int TaxYear, Guid? ReplacesDocumentId = null);
+
+public enum UploadFailure
+{
+    None,
+    Invalid,
+    TooLarge,
+    UnsupportedContent,
+    NotFound,
+}
+
+public sealed record UploadResult(DocumentView? Document, UploadFailure Failure, string? Error)
+{
+    public bool Succeeded => Document is not null;
+    internal static UploadResult Fail(UploadFailure failure, string error) => new(null, failure, error);
+}
+
+public enum DeleteOutcome
+{
+    Deleted,
+    NotFound,
+    NotPending,
+}
+
+/// <summary>A decrypted document ready to send: the caller disposes <see cref="Content"/>.</summary>
+public sealed record DocumentContent(DocumentView Document, string DownloadName, Stream Content);
+
+/// <summary>
+/// A client's own documents: upload (checked by content, encrypted, streamed), list, download, delete while PENDING, replace
+/// when REJECTED. Every method takes the signed-in client's id and only ever reaches that client's rows: another client's
+/// document is simply not found.
+/// </summary>
+public sealed partial class ClientDocumentService(
+    IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    EncryptedFileStore store,
+    IOptions<DocumentStoreOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ClientDocumentService> logger)
+{
+    public long MaxFileBytes => options.Value.MaxFileBytes;
+
+    public async Task<IReadOnlyList<DocumentView>> ListAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Documents.AsNoTracking().Where(d => d.UserId == userId)
+            .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+            .Select(d => new
+            {
+                Document = d,
+                ReplacedBy = db.Documents.Where(r => r.ReplacesDocumentId == d.Id).Select(r => (Guid?)r.Id).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => ToView(r.Document, r.ReplacedBy)).ToList();
+    }
+
+    public async Task<DocumentView?> FindAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.UserId == userId, cancellationToken);
+        if (document is null)
+        {
+            return null;
+        }
+
+        var replacedBy = await db.Documents.Where(r => r.ReplacesDocumentId == documentId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        return ToView(document, replacedBy);
+    }
+
+    /// <summary>
+    /// Checks the request, streams <paramref name="content"/> through the content inspector into the encrypted store, then adds the
+    /// row. A refused or interrupted upload leaves no file and no row; a row is never added without its file.
+    /// </summary>
+    public async Task<UploadResult> UploadAsync(Guid userId, UploadRequest request, Stream content, long? declaredLength = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (name, nameError) = DocumentFileName.Clean(request.FileName);
+        if (nameError is not null)
+        {
+            return UploadResult.Fail(UploadFailure.Invalid, nameError);
+        }
+
+        if (!Enum.IsDefined(request.Type))
+        {
+            return UploadResult.Fail(UploadFailure.Invalid, "Choose what kind of document this is.");
+        }
+
+        var years = TaxYears.Selectable(timeProvider);
+        if (!years.Contains(request.TaxYear))
+        {
+            return UploadResult.Fail(UploadFailure.Invalid, $"Choose a tax year between {years.Min()} and {years.Max()}.");
+        }
+
+        var max = options.Value.MaxFileBytes;
+        if (declaredLength > max)
+        {
+            return UploadResult.Fail(UploadFailure.TooLarge, TooLargeMessage(max, declaredLength));
+        }
+
+        if (declaredLength == 0)
+        {
+            return UploadResult.Fail(UploadFailure.UnsupportedContent, "This file is empty (0 bytes). Choose the file again; if it came from a scanner or an app, save it again first.");
+        }
+
+        if (request.ReplacesDocumentId is { } replaces)
+        {
+            await using var check = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var original = await check.Documents.AsNoTracking().Where(d => d.Id == replaces && d.UserId == userId)
+                .Select(d => new { d.Status, Replaced = check.Documents.Any(r => r.ReplacesDocumentId == d.Id) })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (original is null)
+            {
+                return UploadResult.Fail(UploadFailure.NotFound, "The document to replace was not found.");
+            }
+
+            if (original.Status != DocumentStatus.Rejected || original.Replaced)
+            {
+                return UploadResult.Fail(UploadFailure.Invalid, original.Replaced
+                    ? "That document has already been replaced."
+                    : "Only a rejected document can be replaced.");
+            }
+        }
+
+        var inspector = new DocumentContentInspector(kind => DocumentFileName.CheckExtension(name!, kind));
+        StoredFile stored;
+        try
+        {
+            stored = await store.WriteAsync(content, max, inspector, cancellationToken);
+        }
+        catch (DocumentRejectedException rejected)
+        {
+            LogRejected(logger, userId, rejected.Message);
+            return UploadResult.Fail(UploadFailure.UnsupportedContent, rejected.Message);
+        }
+        catch (StoredFileTooLargeException)
+        {
+            return UploadResult.Fail(UploadFailure.TooLarge, TooLargeMessage(max, null));
+        }
+
+        var kind = inspector.Kind!.Value;
+        var document = new Document
+        {
+            UserId = userId,
+            Type = request.Type,
+            TaxYear = request.TaxYear,
+            FileName = name!,
+            FileSize = stored.Size,
+            ContentType = kind.ContentType(),
+            Sha256 = stored.Sha256,
+            StorageKey = stored.StorageKey,
+            ReplacesDocumentId = request.ReplacesDocumentId,
+        };
+
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            db.Documents.Add(document);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch
+        {
+            store.Delete(stored.StorageKey);
+            throw;
+        }
+
+        LogStored(logger, document.Id, userId, stored.Size);
+        return new UploadResult(ToView(document, null), UploadFailure.None, null);
+    }
+
+    /// <summary>Deletes the client's own document while it is still PENDING (nobody has started on it): the row, then the file.</summary>
+    public async Task<DeleteOutcome> DeleteAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && d.UserId == userId, cancellationToken);
+        if (document is null)
+        {
+            return DeleteOutcome.NotFound;
+        }
+
+        if (document.Status != DocumentStatus.Pending)
+        {
+            return DeleteOutcome.NotPending;
+        }
+
+        db.Documents.Remove(document);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return DeleteOutcome.NotFound;
+        }
+
+        // The row is gone first: if removing the file fails, the sweeper removes the orphan later; never the other way round.
+        store.Delete(document.StorageKey);
+        return DeleteOutcome.Deleted;
+    }
+
+    /// <summary>The client's own document, decrypted as it is read; null when it is not theirs or does not exist.</summary>
+    public async Task<DocumentContent?> OpenAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.UserId == userId, cancellationToken);
+        if (document is null || !store.Exists(document.StorageKey))
+        {
+            return null;
+        }
+
+        var kind = DocumentFileKinds.FromContentType(document.ContentType) ?? DocumentFileKind.Pdf;
+        return new DocumentContent(ToView(document, null), DocumentFileName.ForDownload(document.FileName, kind), store.OpenRead(document.StorageKey));
+    }
+
+    public static string TooLargeMessage(long max, long? actual) =>
+        actual is { } size
+            ? $"This file is {FormatSize(size)}; the limit is {FormatSize(max)} per file. Split it or scan at a lower resolution."
+            : $"This file is over the limit of {FormatSize(max)} per file. Split it or scan at a lower resolution.";
+
+    public static string FormatSize(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
+        < 1024L * 1024 * 1024 => $"{bytes / (1024.0 * 1024):0.#} MB",
+        _ => $"{bytes / (1024.0 * 1024 * 1024):0.##} GB",
+    };
+
+    private static DocumentView ToView(Document d, Guid? replacedBy) => new(d.Id, d.Type, d.FileName, d.FileSize, d.ContentType, d.Status,
+        d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt, d.ReplacesDocumentId, replacedBy, d.Sha256);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored document {DocumentId} for user {UserId} ({Bytes} bytes)")]
+    private static partial void LogStored(ILogger logger, Guid documentId, Guid userId, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused an upload from user {UserId}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, Guid userId, string reason);
+}
+
+/// <summary>Which tax years a document can be filed under.</summary>
+public static class TaxYears
+{
+    /// <summary>The year whose return is being prepared: the last calendar year that has ended.</summary>
+    public static int Current(TimeProvider timeProvider) => timeProvider.GetUtcNow().Year - 1;
+
+    /// <summary>The current tax year, the calendar year under way (estimates), and the seven years before (amended returns).</summary>
+    public static IReadOnlyList<int> Selectable(TimeProvider timeProvider)
+    {
+        var current = Current(timeProvider);
+        return Enumerable.Range(current - 7, 9).Reverse().ToList();
+    }
+}

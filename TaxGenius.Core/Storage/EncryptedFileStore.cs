@@ -1,0 +1,438 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TaxGenius.Core.Storage;
+
+/// <summary>What the store knows about a file it has just written.</summary>
+public sealed record StoredFile(string StorageKey, long Size, string Sha256);
+
+/// <summary>
+/// Documents at rest: each file is encrypted with its own random 256-bit data key in AES-256-GCM chunks of 64 KiB; the data key
+/// is wrapped (AES-256-GCM) by a master key from configuration. Files are named by random keys in a folder outside the web root.
+/// <para>Layout of a file: "TGF1", key-id length (1 byte), key id (ASCII), wrapped data key (nonce 12, tag 16, ciphertext 32),
+/// then chunks of [plaintext length (4, big-endian)][tag 16][ciphertext]. Chunk nonces are the chunk's counter (safe: the key
+/// is used for this file only); each chunk's associated data holds its index and whether it is the last one, so reordered,
+/// dropped or truncated chunks fail to open. The wrapped key's associated data names the storage key, so a file moved to
+/// another document's key does not open either.</para>
+/// <para>A file is written to a temporary name in <c>tmp/</c> and renamed into place only when complete and flushed:
+/// a crash mid-write leaves nothing visible under a storage key (the sweeper removes stale temporaries).</para>
+/// </summary>
+public sealed class EncryptedFileStore
+{
+    public const int ChunkSize = 64 * 1024;
+    private const int TagSize = 16;
+    private const int NonceSize = 12;
+    private static readonly byte[] Magic = "TGF1"u8.ToArray();
+
+    private readonly StorageKeyRing keys;
+
+    public EncryptedFileStore(string root, StorageKeyRing keys)
+    {
+        Root = Path.GetFullPath(root);
+        this.keys = keys;
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(TempFolder);
+    }
+
+    public string Root { get; }
+
+    public string TempFolder => Path.Combine(Root, "tmp");
+
+    /// <summary>
+    /// Encrypts <paramref name="source"/> into a new file. <paramref name="inspector"/> sees each plaintext chunk before it is
+    /// written (file-type checks) and once more after the last chunk, before the file becomes visible; it throws to refuse the
+    /// file. On any failure, cancellation included, nothing is left behind.
+    /// </summary>
+    public async Task<StoredFile> WriteAsync(Stream source, long maxBytes, IStoreInspector? inspector = null,
+        CancellationToken cancellationToken = default)
+    {
+        var storageKey = NewStorageKey();
+        var finalPath = PathFor(storageKey);
+        var tempPath = Path.Combine(TempFolder, storageKey + ".part");
+        var (keyId, masterKey) = keys.Active;
+
+        var dataKey = RandomNumberGenerator.GetBytes(32);
+        var buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
+        var cipher = new byte[ChunkSize];
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long total = 0;
+            var fileOptions = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0, Options = FileOptions.Asynchronous,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var output = new FileStream(tempPath, fileOptions))
+            {
+                await output.WriteAsync(Header(keyId, masterKey, dataKey, storageKey), cancellationToken);
+                using var aes = new AesGcm(dataKey, TagSize);
+                var nonce = new byte[NonceSize];
+                var aad = new byte[9];
+                var chunkHeader = new byte[4 + TagSize];
+
+                // Read one chunk ahead so the last chunk is known to be last when it is sealed.
+                var current = 0;
+                var length = await FillAsync(source, buffers[current], cancellationToken);
+                long index = 0;
+                while (true)
+                {
+                    var next = 1 - current;
+                    var nextLength = length == ChunkSize ? await FillAsync(source, buffers[next], cancellationToken) : 0;
+                    var isLast = nextLength == 0;
+
+                    total += length;
+                    if (total > maxBytes)
+                    {
+                        throw new StoredFileTooLargeException(maxBytes);
+                    }
+
+                    var plain = buffers[current].AsMemory(0, length);
+                    inspector?.Inspect(plain.Span, total - length, isLast);
+                    hash.AppendData(plain.Span);
+
+                    BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), index);
+                    BinaryPrimitives.WriteInt64BigEndian(aad, index);
+                    aad[8] = isLast ? (byte)1 : (byte)0;
+                    BinaryPrimitives.WriteInt32BigEndian(chunkHeader, length);
+                    aes.Encrypt(nonce, plain.Span, cipher.AsSpan(0, length), chunkHeader.AsSpan(4, TagSize), aad);
+                    await output.WriteAsync(chunkHeader, cancellationToken);
+                    await output.WriteAsync(cipher.AsMemory(0, length), cancellationToken);
+
+                    if (isLast)
+                    {
+                        break;
+                    }
+
+                    index++;
+                    current = next;
+                    length = nextLength;
+                }
+
+                inspector?.Complete(total);
+                await output.FlushAsync(cancellationToken);
+                output.Flush(flushToDisk: true);
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+            File.Move(tempPath, finalPath);
+            return new StoredFile(storageKey, total, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        }
+        catch
+        {
+            TryDelete(tempPath);
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>A stream of the decrypted file; fails with <see cref="StoredFileCorruptException"/> if anything was altered.</summary>
+    public Stream OpenRead(string storageKey)
+    {
+        var path = PathFor(storageKey);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        try
+        {
+            var dataKey = ReadHeader(file, storageKey);
+            return new DecryptingStream(file, dataKey);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    public bool Exists(string storageKey) => File.Exists(PathFor(storageKey));
+
+    public void Delete(string storageKey) => TryDelete(PathFor(storageKey));
+
+    /// <summary>Every storage key with a file in the store.</summary>
+    public IEnumerable<(string StorageKey, DateTime LastWriteUtc)> EnumerateFiles()
+    {
+        foreach (var file in Directory.EnumerateFiles(Root, "*.tgf", SearchOption.AllDirectories))
+        {
+            yield return (Path.GetFileNameWithoutExtension(file), File.GetLastWriteTimeUtc(file));
+        }
+    }
+
+    /// <summary>Temporaries of writes that never finished (a crash or a kill mid-upload).</summary>
+    public IEnumerable<(string Path, DateTime LastWriteUtc)> EnumerateTemporaries() =>
+        Directory.EnumerateFiles(TempFolder, "*.part").Select(f => (f, File.GetLastWriteTimeUtc(f)));
+
+    internal string PathFor(string storageKey)
+    {
+        if (!IsStorageKey(storageKey))
+        {
+            throw new ArgumentException("Not a storage key.", nameof(storageKey));
+        }
+
+        return Path.Combine(Root, storageKey[..2], storageKey + ".tgf");
+    }
+
+    /// <summary>128 random bits as 32 lower-case hex characters: says nothing about the file or its owner.</summary>
+    public static string NewStorageKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public static bool IsStorageKey(string value) =>
+        value.Length == 32 && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+
+    private static async Task<int> FillAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var read = await source.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+        }
+
+        return filled;
+    }
+
+    private static byte[] WrapAad(string keyId, string storageKey) => Encoding.ASCII.GetBytes($"TGF1|{keyId}|{storageKey}");
+
+    private static byte[] Header(string keyId, byte[] masterKey, byte[] dataKey, string storageKey)
+    {
+        var id = Encoding.ASCII.GetBytes(keyId);
+        var header = new byte[Magic.Length + 1 + id.Length + NonceSize + TagSize + dataKey.Length];
+        var span = header.AsSpan();
+        Magic.CopyTo(span);
+        span[Magic.Length] = (byte)id.Length;
+        id.CopyTo(span[(Magic.Length + 1)..]);
+        var rest = span[(Magic.Length + 1 + id.Length)..];
+        var nonce = rest[..NonceSize];
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(masterKey, TagSize);
+        aes.Encrypt(nonce, dataKey, rest.Slice(NonceSize + TagSize, dataKey.Length), rest.Slice(NonceSize, TagSize), WrapAad(keyId, storageKey));
+        return header;
+    }
+
+    private byte[] ReadHeader(FileStream file, string storageKey)
+    {
+        Span<byte> start = stackalloc byte[Magic.Length + 1];
+        file.ReadExactly(start);
+        if (!start[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new StoredFileCorruptException();
+        }
+
+        var id = new byte[start[Magic.Length]];
+        file.ReadExactly(id);
+        var keyId = Encoding.ASCII.GetString(id);
+        var masterKey = keys.Find(keyId) ?? throw new StoredFileCorruptException($"The file was encrypted under master key '{keyId}', which is not configured.");
+        var wrapped = new byte[NonceSize + TagSize + 32];
+        file.ReadExactly(wrapped);
+        var dataKey = new byte[32];
+        try
+        {
+            using var aes = new AesGcm(masterKey, TagSize);
+            aes.Decrypt(wrapped.AsSpan(0, NonceSize), wrapped.AsSpan(NonceSize + TagSize), wrapped.AsSpan(NonceSize, TagSize), dataKey,
+                WrapAad(keyId, storageKey));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new StoredFileCorruptException();
+        }
+
+        return dataKey;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Left for the sweeper.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Decrypts chunk by chunk as it is read; never holds more than one chunk.</summary>
+    private sealed class DecryptingStream(FileStream file, byte[] dataKey) : Stream
+    {
+        private readonly AesGcm aes = new(dataKey, TagSize);
+        private readonly byte[] plain = new byte[ChunkSize];
+        private readonly byte[] cipher = new byte[ChunkSize];
+        private readonly byte[] chunkHeader = new byte[4 + TagSize];
+        private readonly byte[] nonce = new byte[NonceSize];
+        private readonly byte[] aad = new byte[9];
+        private int offset;
+        private int available;
+        private long index;
+        private bool finished;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (offset == available && !finished)
+            {
+                if (file.ReadAtLeast(chunkHeader, chunkHeader.Length, throwOnEndOfStream: false) != chunkHeader.Length)
+                {
+                    throw new StoredFileCorruptException(); // ended before a chunk marked last: truncated
+                }
+
+                var length = ChunkLength();
+                Open(length, file.ReadAtLeast(cipher.AsSpan(0, length), length, throwOnEndOfStream: false));
+            }
+
+            return Copy(buffer);
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (offset == available && !finished)
+            {
+                if (await file.ReadAtLeastAsync(chunkHeader, chunkHeader.Length, throwOnEndOfStream: false, cancellationToken) != chunkHeader.Length)
+                {
+                    throw new StoredFileCorruptException();
+                }
+
+                var length = ChunkLength();
+                Open(length, await file.ReadAtLeastAsync(cipher.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken));
+            }
+
+            return Copy(buffer.Span);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int ChunkLength()
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(chunkHeader);
+            if (length is < 0 or > ChunkSize)
+            {
+                throw new StoredFileCorruptException();
+            }
+
+            return length;
+        }
+
+        private void Open(int length, int got)
+        {
+            if (got != length)
+            {
+                throw new StoredFileCorruptException();
+            }
+
+            BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), index);
+            BinaryPrimitives.WriteInt64BigEndian(aad, index);
+            // A chunk shorter than a full one must be the last; a full one may be either: try "not last" first.
+            if (length == ChunkSize && TryOpen(length, last: false))
+            {
+                finished = false;
+            }
+            else if (TryOpen(length, last: true))
+            {
+                finished = true;
+            }
+            else
+            {
+                throw new StoredFileCorruptException();
+            }
+
+            if (finished && file.Position != file.Length)
+            {
+                // Data after the last chunk.
+                throw new StoredFileCorruptException();
+            }
+
+            index++;
+            offset = 0;
+            available = length;
+        }
+
+        private bool TryOpen(int length, bool last)
+        {
+            aad[8] = last ? (byte)1 : (byte)0;
+            try
+            {
+                aes.Decrypt(nonce, cipher.AsSpan(0, length), chunkHeader.AsSpan(4, TagSize), plain.AsSpan(0, length), aad);
+                return true;
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                return false;
+            }
+        }
+
+        private int Copy(Span<byte> buffer)
+        {
+            var count = Math.Min(buffer.Length, available - offset);
+            plain.AsSpan(offset, count).CopyTo(buffer);
+            offset += count;
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                aes.Dispose();
+                file.Dispose();
+                CryptographicOperations.ZeroMemory(dataKey);
+                CryptographicOperations.ZeroMemory(plain);
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await file.DisposeAsync();
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+    }
+}
+
+/// <summary>Checks the plaintext as it streams through the store (for example: is it really a PDF?).</summary>
+public interface IStoreInspector
+{
+    /// <summary>Sees each chunk in order; throws to refuse the file.</summary>
+    void Inspect(ReadOnlySpan<byte> chunk, long offset, bool isLast);
+
+    /// <summary>After the last chunk, before the file becomes visible; throws to refuse the file.</summary>
+    void Complete(long totalBytes);
+}
+
+public sealed class StoredFileTooLargeException(long maxBytes) : Exception($"The file is larger than the limit of {maxBytes} bytes.")
+{
+    public long MaxBytes { get; } = maxBytes;
+}
+
+/// <summary>A stored file failed its integrity check: altered, truncated, or under an unknown key. Says nothing of the content.</summary>
+public sealed class StoredFileCorruptException(string? message = null)
+    : Exception(message ?? "The stored file failed its integrity check (altered or truncated).");

@@ -1,0 +1,29 @@
+namespace TaxGenius.Core.Storage;
+
+/// <summary>The master keys that wrap each stored file's data key: several versions, one active for new files.</summary>
+public sealed class StorageKeyRing
+{
+    private readonly Dictionary<string, byte[]> keys;
+
+    public StorageKeyRing(IReadOnlyDictionary<string, string> base64Keys, string activeKeyId)
+    {
+        keys = base64Keys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value), StringComparer.Ordinal);
+        if (keys.Values.Any(k => k.Length != 32))
+        {
+            throw new ArgumentException("Every storage master key must be 32 bytes.", nameof(base64Keys));
+        }
+
+        if (!keys.TryGetValue(activeKeyId, out var active))
+        {
+            throw new ArgumentException("The active storage key id is not among the keys.", nameof(activeKeyId));
+        }
+
+        Active = (activeKeyId, active);
+    }
+
+    public (string Id, byte[] Key) Active { get; }
+
+    public IReadOnlyCollection<string> KeyIds => keys.Keys;
+
+    public byte[]? Find(string keyId) => keys.GetValueOrDefault(keyId);
+}

@@ -1,0 +1,253 @@
+using System.Security.Cryptography;
+using System.Text;
+using TaxGenius.Core.Storage;
+
+namespace TaxGenius.Tests.Core.Storage;
+
+/// <summary>Documents at rest: encrypted in chunks, integrity-checked, never half-written.</summary>
+public sealed class EncryptedFileStoreTests : IDisposable
+{
+    private static readonly string Key1 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private static readonly string Key2 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly string root = Path.Combine(Path.GetTempPath(), $"tg_store_{Guid.NewGuid():N}");
+
+    private EncryptedFileStore Store(string active = "k1") =>
+        new(root, new StorageKeyRing(new Dictionary<string, string> { ["k1"] = Key1, ["k2"] = Key2 }, active));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(EncryptedFileStore.ChunkSize - 1)]
+    [InlineData(EncryptedFileStore.ChunkSize)]
+    [InlineData(EncryptedFileStore.ChunkSize + 1)]
+    [InlineData(3 * EncryptedFileStore.ChunkSize)]
+    [InlineData(3 * EncryptedFileStore.ChunkSize + 12_345)]
+    public async Task A_file_reads_back_exactly_and_its_SHA_256_is_recorded(int size)
+    {
+        var store = Store();
+        var plain = RandomNumberGenerator.GetBytes(size);
+
+        var stored = await store.WriteAsync(new MemoryStream(plain), long.MaxValue);
+
+        Assert.Equal(size, stored.Size);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(plain)), stored.Sha256);
+        Assert.Equal(plain, await ReadAllAsync(store, stored.StorageKey));
+        Assert.Equal(plain, ReadAllSync(store, stored.StorageKey));
+    }
+
+    [Fact]
+    public async Task The_bytes_on_disk_are_not_the_plaintext_and_the_name_is_a_random_key()
+    {
+        var store = Store();
+        var plain = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("SSN 123-45-6789 W-2 wages 84,000. ", 5000)));
+
+        var stored = await store.WriteAsync(new MemoryStream(plain), long.MaxValue);
+
+        var onDisk = await File.ReadAllBytesAsync(store.PathFor(stored.StorageKey));
+        Assert.True(onDisk.AsSpan().IndexOf("123-45-6789"u8) < 0);
+        Assert.True(onDisk.AsSpan().IndexOf("wages"u8) < 0);
+        Assert.True(EncryptedFileStore.IsStorageKey(stored.StorageKey));
+        Assert.StartsWith(store.Root, store.PathFor(stored.StorageKey), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Any_flipped_byte_anywhere_in_the_file_is_detected()
+    {
+        var store = Store();
+        // Two chunks, the second short: covers header, wrapped key, both chunk headers, tags and ciphertexts.
+        var plain = RandomNumberGenerator.GetBytes(EncryptedFileStore.ChunkSize + 100);
+        var stored = await store.WriteAsync(new MemoryStream(plain), long.MaxValue);
+        var path = store.PathFor(stored.StorageKey);
+        var original = await File.ReadAllBytesAsync(path);
+
+        var positions = Enumerable.Range(0, 200).Concat(Enumerable.Range(original.Length - 200, 200))
+            .Concat(Enumerable.Range(0, 64).Select(i => 200 + i * 1000)).Where(p => p < original.Length).Distinct().ToList();
+        foreach (var position in positions)
+        {
+            var tampered = (byte[])original.Clone();
+            tampered[position] ^= 0x01;
+            await File.WriteAllBytesAsync(path, tampered);
+            await Assert.ThrowsAnyAsync<Exception>(() => ReadAllAsync(store, stored.StorageKey));
+        }
+
+        await File.WriteAllBytesAsync(path, original);
+        Assert.Equal(plain, await ReadAllAsync(store, stored.StorageKey));
+    }
+
+    [Fact]
+    public async Task A_truncated_or_extended_file_is_detected()
+    {
+        var store = Store();
+        var plain = RandomNumberGenerator.GetBytes(3 * EncryptedFileStore.ChunkSize);
+        var stored = await store.WriteAsync(new MemoryStream(plain), long.MaxValue);
+        var path = store.PathFor(stored.StorageKey);
+        var original = await File.ReadAllBytesAsync(path);
+        var chunkOnDisk = 4 + 16 + EncryptedFileStore.ChunkSize;
+
+        // Cut exactly after a whole chunk (the cleanest truncation), in the middle of one, and with bytes added at the end.
+        foreach (var variant in new[] { original[..^chunkOnDisk], original[..^100], [.. original, 0x00] })
+        {
+            await File.WriteAllBytesAsync(path, variant);
+            await Assert.ThrowsAsync<StoredFileCorruptException>(() => ReadAllAsync(store, stored.StorageKey));
+        }
+    }
+
+    [Fact]
+    public async Task A_file_moved_under_another_documents_key_does_not_open()
+    {
+        var store = Store();
+        var a = await store.WriteAsync(new MemoryStream(RandomNumberGenerator.GetBytes(1000)), long.MaxValue);
+        var b = await store.WriteAsync(new MemoryStream(RandomNumberGenerator.GetBytes(1000)), long.MaxValue);
+
+        File.Copy(store.PathFor(a.StorageKey), store.PathFor(b.StorageKey), overwrite: true);
+
+        await Assert.ThrowsAsync<StoredFileCorruptException>(() => ReadAllAsync(store, b.StorageKey));
+    }
+
+    [Fact]
+    public async Task Files_under_an_older_master_key_still_open_after_the_active_key_changes()
+    {
+        var plain = RandomNumberGenerator.GetBytes(5000);
+        var old = await Store("k1").WriteAsync(new MemoryStream(plain), long.MaxValue);
+
+        var rotated = Store("k2");
+        var fresh = await rotated.WriteAsync(new MemoryStream(plain), long.MaxValue);
+
+        Assert.Equal(plain, await ReadAllAsync(rotated, old.StorageKey));
+        Assert.Equal(plain, await ReadAllAsync(rotated, fresh.StorageKey));
+
+        // Without the old key the file is unreadable, and the error names the key id only.
+        var withoutOld = new EncryptedFileStore(root, new StorageKeyRing(new Dictionary<string, string> { ["k2"] = Key2 }, "k2"));
+        var error = await Assert.ThrowsAsync<StoredFileCorruptException>(() => ReadAllAsync(withoutOld, old.StorageKey));
+        Assert.Contains("'k1'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Over_the_limit_nothing_is_left_behind()
+    {
+        var store = Store();
+        await Assert.ThrowsAsync<StoredFileTooLargeException>(() =>
+            store.WriteAsync(new MemoryStream(new byte[EncryptedFileStore.ChunkSize * 2 + 1]), EncryptedFileStore.ChunkSize * 2));
+        AssertEmpty(store);
+    }
+
+    [Fact]
+    public async Task A_connection_that_dies_mid_upload_leaves_nothing_behind()
+    {
+        var store = Store();
+        await Assert.ThrowsAsync<IOException>(() => store.WriteAsync(new FailingStream(3 * EncryptedFileStore.ChunkSize + 7), long.MaxValue));
+        AssertEmpty(store);
+    }
+
+    [Fact]
+    public async Task A_cancelled_upload_leaves_nothing_behind()
+    {
+        var store = Store();
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            store.WriteAsync(new MemoryStream(new byte[1000]), long.MaxValue, cancellationToken: cancellation.Token));
+        AssertEmpty(store);
+    }
+
+    [Fact]
+    public async Task An_inspector_that_refuses_the_file_at_the_end_leaves_nothing_behind()
+    {
+        var store = Store();
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.WriteAsync(new MemoryStream(new byte[200_000]), long.MaxValue, new RefuseAtEnd()));
+        AssertEmpty(store);
+    }
+
+    [Fact]
+    public void Keys_are_validated()
+    {
+        Assert.Throws<ArgumentException>(() => new StorageKeyRing(new Dictionary<string, string> { ["k1"] = Convert.ToBase64String(new byte[16]) }, "k1"));
+        Assert.Throws<ArgumentException>(() => new StorageKeyRing(new Dictionary<string, string> { ["k1"] = Key1 }, "k9"));
+        Assert.NotEmpty(new DocumentStoreOptions().Validate(isProduction: true));
+        Assert.Empty(new DocumentStoreOptions().Validate(isProduction: false));
+        Assert.NotEmpty(new DocumentStoreOptions { MasterKeys = { ["k1"] = "not base64!" }, ActiveKeyId = "k1" }.Validate(false));
+        Assert.Empty(new DocumentStoreOptions { MasterKeys = { ["k1"] = Key1 }, ActiveKeyId = "k1" }.Validate(true));
+    }
+
+    [Fact]
+    public void The_development_key_is_created_once_with_owner_only_permissions_and_reused()
+    {
+        var (id, key) = DocumentStoreOptions.DevelopmentKey(root);
+        var again = DocumentStoreOptions.DevelopmentKey(root);
+
+        Assert.Equal((id, key), again);
+        Assert.Equal(32, Convert.FromBase64String(key).Length);
+        var file = Path.Combine(root, "keys", "storage-dev.key");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    private static void AssertEmpty(EncryptedFileStore store)
+    {
+        Assert.Empty(store.EnumerateFiles());
+        Assert.Empty(store.EnumerateTemporaries());
+    }
+
+    private static async Task<byte[]> ReadAllAsync(EncryptedFileStore store, string key)
+    {
+        await using var stream = store.OpenRead(key);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, 10_000);
+        return copy.ToArray();
+    }
+
+    private static byte[] ReadAllSync(EncryptedFileStore store, string key)
+    {
+        using var stream = store.OpenRead(key);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy, 7_000);
+        return copy.ToArray();
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private sealed class RefuseAtEnd : IStoreInspector
+    {
+        public void Inspect(ReadOnlySpan<byte> chunk, long offset, bool isLast)
+        {
+        }
+
+        public void Complete(long totalBytes) => throw new InvalidDataException("refused");
+    }
+
+    /// <summary>A request body whose connection drops after <paramref name="failAfter"/> bytes.</summary>
+    private sealed class FailingStream(int failAfter) : Stream
+    {
+        private int position;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (position >= failAfter)
+            {
+                throw new IOException("The client disconnected.");
+            }
+
+            var n = Math.Min(count, failAfter - position + 1);
+            position += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

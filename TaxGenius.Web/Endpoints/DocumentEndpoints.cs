@@ -1,0 +1,189 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TaxGenius.Core.Common;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Web.Endpoints;
+
+/// <summary>
+/// /api/documents: a client's own documents. Upload takes the raw file as the request body (streamed to the encrypted store, never
+/// buffered) with its description in headers, so browsers can show real progress and nothing about the file travels in the URL.
+/// Every route is for CLIENT only and reaches only the caller's rows: another client's id answers 404.
+/// </summary>
+internal static class DocumentEndpoints
+{
+    public const string FileNameHeader = "X-File-Name";
+    public const string TypeHeader = "X-Document-Type";
+    public const string TaxYearHeader = "X-Tax-Year";
+    public const string ReplacesHeader = "X-Replaces";
+
+    public sealed record DocumentResponse(Guid Id, string Type, string FileName, long FileSize, string ContentType, string Status, int TaxYear,
+        string? RejectionReason, DateTime CreatedAt, DateTime UpdatedAt, Guid? ReplacesDocumentId, string Sha256);
+
+    public sealed record AntiforgeryResponse(string HeaderName, string Token);
+
+    public static RouteGroupBuilder MapDocumentEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/antiforgery", GetAntiforgeryToken).RequireAuthorization().WithName("GetAntiforgeryToken");
+
+        var documents = api.MapGroup("/documents").RequireAuthorization(Policies.Client).WithTags("Documents");
+        documents.MapGet("/", ListAsync).WithName("ListDocuments");
+        documents.MapPost("/", UploadAsync).WithName("UploadDocument");
+        documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument");
+        documents.MapGet("/{id:guid}/content", DownloadAsync).WithName("DownloadDocument");
+        documents.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument");
+        return api;
+    }
+
+    private static Ok<AntiforgeryResponse> GetAntiforgeryToken(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return TypedResults.Ok(new AntiforgeryResponse(tokens.HeaderName!, tokens.RequestToken!));
+    }
+
+    private static async Task<Ok<List<DocumentResponse>>> ListAsync(ClaimsPrincipal user, ClientDocumentService documents, CancellationToken cancellationToken)
+    {
+        var list = await documents.ListAsync(user.GetUserId(), cancellationToken);
+        return TypedResults.Ok(list.Select(d => ToResponse(d)).ToList());
+    }
+
+    private static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, ClientDocumentService documents,
+        CancellationToken cancellationToken) =>
+        await documents.FindAsync(user.GetUserId(), id, cancellationToken) is { } document
+            ? TypedResults.Ok(ToResponse(document))
+            : NotFound();
+
+    private static async Task<Results<Created<DocumentResponse>, ProblemHttpResult>> UploadAsync(HttpContext context, ClaimsPrincipal user,
+        ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        // Cookie-authenticated and state-changing: the antiforgery token must come in a header (browsers can't forge it cross-site).
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token",
+                "Reload the page and try the upload again.");
+        }
+
+        var headers = context.Request.Headers;
+        string? fileName;
+        try
+        {
+            fileName = headers[FileNameHeader].ToString() is { Length: > 0 } encoded ? Uri.UnescapeDataString(encoded) : null;
+        }
+        catch (UriFormatException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid file name", $"The {FileNameHeader} header must be percent-encoded UTF-8.");
+        }
+
+        if (!TryParseType(headers[TypeHeader].ToString(), out var type))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid document type",
+                $"Say what kind of document this is in {TypeHeader}: one of {string.Join(", ", SeedEnumNames<DocumentType>.Names)}.");
+        }
+
+        if (!int.TryParse(headers[TaxYearHeader].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var taxYear))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid tax year", $"Give the tax year in {TaxYearHeader}, for example 2025.");
+        }
+
+        Guid? replaces = null;
+        if (headers[ReplacesHeader].ToString() is { Length: > 0 } replacesValue)
+        {
+            if (!Guid.TryParse(replacesValue, out var replacesId))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Invalid document id", $"{ReplacesHeader} must be a document id.");
+            }
+
+            replaces = replacesId;
+        }
+
+        // Kestrel's default body limit (30 MB) gives way to the configured per-file limit; the store enforces it while streaming.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = documents.MaxFileBytes + 1;
+        }
+
+        UploadResult result;
+        try
+        {
+            result = await documents.UploadAsync(user.GetUserId(), new UploadRequest(fileName, type, taxYear, replaces), context.Request.Body,
+                context.Request.ContentLength, cancellationToken);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            result = new UploadResult(null, UploadFailure.TooLarge, ClientDocumentService.TooLargeMessage(documents.MaxFileBytes, null));
+        }
+
+        if (result.Document is { } document)
+        {
+            return TypedResults.Created($"/api/documents/{document.Id}", ToResponse(document));
+        }
+
+        return result.Failure switch
+        {
+            UploadFailure.TooLarge => Problem(StatusCodes.Status413PayloadTooLarge, "File too large", result.Error!),
+            UploadFailure.UnsupportedContent => Problem(StatusCodes.Status415UnsupportedMediaType, "File refused", result.Error!),
+            UploadFailure.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", result.Error!),
+            _ => Problem(StatusCodes.Status400BadRequest, "Upload refused", result.Error!),
+        };
+    }
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(Guid id, HttpContext context, ClaimsPrincipal user,
+        ClientDocumentService documents, CancellationToken cancellationToken)
+    {
+        var content = await documents.OpenAsync(user.GetUserId(), id, cancellationToken);
+        if (content is null)
+        {
+            return NotFound();
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers["Content-Security-Policy"] = "default-src 'none'; sandbox";
+        context.Response.ContentLength = content.Document.FileSize;
+        return TypedResults.Stream(content.Content, content.Document.ContentType, fileDownloadName: content.DownloadName);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext context, ClaimsPrincipal user,
+        ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token", "Reload the page and try again.");
+        }
+
+        return await documents.DeleteAsync(user.GetUserId(), id, cancellationToken) switch
+        {
+            DeleteOutcome.Deleted => TypedResults.NoContent(),
+            DeleteOutcome.NotPending => Problem(StatusCodes.Status409Conflict, "Document in review",
+                "Only a document that is still PENDING can be deleted; this one is already with the firm."),
+            _ => NotFound(),
+        };
+    }
+
+    private static bool TryParseType(string value, out DocumentType type)
+    {
+        try
+        {
+            type = SeedEnumNames<DocumentType>.Parse(value.Trim().ToUpperInvariant());
+            return true;
+        }
+        catch (FormatException)
+        {
+            type = default;
+            return false;
+        }
+    }
+
+    /// <summary>The same answer whether the document does not exist or belongs to someone else: nothing to learn from it.</summary>
+    private static ProblemHttpResult NotFound() => Problem(StatusCodes.Status404NotFound, "Not found", "No such document.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    private static DocumentResponse ToResponse(DocumentView d) => new(d.Id, SeedEnumNames<DocumentType>.ToName(d.Type), d.FileName,
+        d.FileSize, d.ContentType, SeedEnumNames<DocumentStatus>.ToName(d.Status), d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt,
+        d.ReplacesDocumentId, d.Sha256);
+}
