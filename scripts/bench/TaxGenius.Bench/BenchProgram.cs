@@ -1,18 +1,28 @@
+using System.Globalization;
+
 namespace TaxGenius.Bench;
 
-/// <summary>Benchmarks run by scripts/bench/*.sh against throwaway servers. Usage: email &lt;count&gt; &lt;workers&gt; &lt;smtp-folder&gt;.</summary>
+/// <summary>
+/// Benchmarks run by scripts/bench/*.sh against throwaway servers. Usage:
+/// email &lt;count&gt; &lt;workers&gt; &lt;smtp-folder&gt; | circuits &lt;n&gt; [idle-seconds] | upload &lt;mb&gt;.
+/// circuits and upload run the published TaxGenius.Web named by TG_BENCH_APP_DIR in a process of its own.
+/// </summary>
 internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args) => args switch
     {
-        ["email", var count, var workers, var folder] => await EmailThroughput.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(workers, System.Globalization.CultureInfo.InvariantCulture), folder),
+        ["email", var count, var workers, var folder] => await EmailThroughput.RunAsync(Int(count), Int(workers), folder),
+        ["circuits", var count] => await CircuitMemory.RunAsync(Int(count), 0),
+        ["circuits", var count, var idle] => await CircuitMemory.RunAsync(Int(count), Int(idle)),
+        ["upload", var mb] => await UploadThroughput.RunAsync(Int(mb)),
         _ => Usage(),
     };
 
+    private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
+
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: TaxGenius.Bench email <count> <workers> <smtp-folder>");
+        Console.Error.WriteLine("usage: TaxGenius.Bench email <count> <workers> <smtp-folder> | circuits <n> [idle-seconds] | upload <mb>");
         return 2;
     }
 }

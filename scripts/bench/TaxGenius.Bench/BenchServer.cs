@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using TaxGenius.Core.Demo;
+
+namespace TaxGenius.Bench;
+
+/// <summary>The settings both benchmarks give the published app, on top of the connection strings the script exports.</summary>
+internal static class BenchServer
+{
+    public const string DemoPassword = "bench-demo-password";
+    public const string Client = DemoAccounts.Client;
+
+    /// <summary>
+    /// Production's composition (PostgreSQL, Redis, Release, Server GC, exception handler and HSTS, no development static
+    /// assets) under the environment name Staging: in Production the app refuses to seed the demo accounts, and the
+    /// benchmark needs a client to sign in as. Nothing else in the app depends on the environment name being Production.
+    /// </summary>
+    public static Dictionary<string, string> Settings(string dataPath) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Staging",
+        ["Database__AutoMigrate"] = "true",
+        ["Demo__Enabled"] = "true",
+        ["Demo__Password"] = DemoPassword,
+        ["TaxGenius__DataPath"] = dataPath,
+        ["Logging__LogLevel__Default"] = "Warning",
+        // A real master key, as Production requires (the store would otherwise fall back to a development key).
+        ["Storage__MasterKeys__bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Storage__ActiveKeyId"] = "bench",
+    };
+
+    public static string WorkDir => Environment.GetEnvironmentVariable("TG_BENCH_WORK") ?? Path.GetTempPath();
+
+    public static string Kb(double bytes) => $"{bytes / 1024:F0} KB";
+
+    public static string Mb(double bytes) => $"{bytes / (1024 * 1024):F1} MB";
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Benchmark: server memory per idle interactive Blazor circuit on /client (client-portal issue).
+# Publishes TaxGenius.Web (Release) and runs it in its own process on a throwaway PostgreSQL + Redis; one demo client
+# signs in once in Chromium and N browser contexts reuse the cookie to open /client. Reports the slope of the server's
+# managed heap (after a forced full GC) and VmRSS between 1 and N live circuits, and the median time to interactive.
+# Usage: scripts/bench/circuit-memory.sh [N=100] [IDLE_SECONDS=0]
+#   IDLE_SECONDS > 0 measures again after that wait (135 lets Kestrel close idle keep-alive connections, 130 s timeout).
+# Not run by scripts/test.sh or CI: benchmarks are never timed assertions.
+set -euo pipefail
+COUNT="${1:-100}"
+IDLE="${2:-0}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$ROOT/scripts/lib/servers.sh"
+trap tg_cleanup EXIT INT TERM
+
+tg_install_missing
+tg_workdir
+tg_start_postgres
+tg_start_redis
+. "$ROOT/scripts/bench/lib-app.sh"
+tg_bench_publish
+
+tg_log "Running: $COUNT idle circuits on /client"
+TAXGENIUS_CHROMIUM="$TG_CHROMIUM" tg_bench_run circuits "$COUNT" "$IDLE"
