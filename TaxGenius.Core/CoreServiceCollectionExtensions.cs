@@ -89,6 +89,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ISaveChangesInterceptor, CacheInvalidationInterceptor>();
         services.AddSingleton<TaxGenius.Core.Audit.AuditLog>();
         services.AddSingleton<DocumentStatusService>();
+        services.AddSingleton<StaffDocumentService>();
+        services.AddScoped<TaxGenius.Core.Security.SsnRevealService>();
         builder.AddTaxGeniusDocumentStore(paths);
 
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));

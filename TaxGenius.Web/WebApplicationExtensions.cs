@@ -52,7 +52,8 @@ public static class WebApplicationExtensions
             .AddPolicy(Policies.Client, p => p.RequireAuthenticatedUser().RequireRole(Roles.Client))
             .AddPolicy(Policies.Preparer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer))
             .AddPolicy(Policies.Referrer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Referrer))
-            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer, Roles.Admin));
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
         services.AddHttpContextAccessor();
@@ -155,7 +156,7 @@ public static class WebApplicationExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
-        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints();
+        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints();
         app.MapTaxGeniusJobsDashboard();
         return app;
     }

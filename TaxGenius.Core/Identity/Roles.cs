@@ -35,6 +35,9 @@ public static class Roles
 public static class Policies
 {
     public const string Client = "RequireClient";
+
+    /// <summary>PREPARER or ADMIN: the firm's staff, who work on clients' documents.</summary>
+    public const string Staff = "RequireStaff";
     public const string Preparer = "RequirePreparer";
     public const string Referrer = "RequireReferrer";
     public const string Admin = "RequireAdmin";

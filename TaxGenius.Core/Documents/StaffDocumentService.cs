@@ -1,0 +1,137 @@
+using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Profiles;
+using TaxGenius.Core.Security;
+using TaxGenius.Core.Storage;
+
+namespace TaxGenius.Core.Documents;
+
+public sealed record ClientSummary(Guid Id, string Name, string Email, string? Phone, string? MaskedSsn, bool SsnUnreadable);
+
+public sealed record StatusChangeView(DocumentStatus? From, DocumentStatus To, string? Reason, string ActorName, DateTime At);
+
+public sealed record NoteView(Guid Id, string Author, string Text, DateTime At);
+
+/// <summary>Everything the preparer's document page shows.</summary>
+public sealed record DocumentDetail(
+    DocumentView Document,
+    ClientSummary Client,
+    Guid? AssignedToId,
+    string? AssignedToEmail,
+    uint Version,
+    IReadOnlyList<StatusChangeView> History,
+    IReadOnlyList<NoteView> Notes)
+{
+    public DocumentFileKind Kind => DocumentFileKinds.FromContentType(Document.ContentType) ?? DocumentFileKind.Pdf;
+
+    /// <summary>Browsers show PDFs, JPEGs and PNGs themselves; HEIC and TIFF are offered as downloads.</summary>
+    public bool CanPreview => Kind is DocumentFileKind.Pdf or DocumentFileKind.Jpeg or DocumentFileKind.Png;
+}
+
+/// <summary>
+/// Staff (preparers and admins) working on any client's document: its details, its content (every access audited as viewed
+/// or downloaded), internal notes (never shown to the client; audited).
+/// </summary>
+public sealed class StaffDocumentService(
+    IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    EncryptedFileStore store,
+    SsnService ssn,
+    AuditLog audit,
+    TimeProvider timeProvider)
+{
+    public async Task<DocumentDetail?> GetDetailAsync(Guid documentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
+            .Select(d => new
+            {
+                Document = d,
+                ClientEmail = d.User!.Email,
+                FirstName = d.User.Profile != null ? d.User.Profile.FirstName : null,
+                LastName = d.User.Profile != null ? d.User.Profile.LastName : null,
+                Phone = d.User.Profile != null ? d.User.Profile.Phone : null,
+                AssignedToEmail = d.AssignedTo != null ? d.AssignedTo.Email : null,
+                ReplacedBy = db.Documents.Where(r => r.ReplacesDocumentId == d.Id).Select(r => (Guid?)r.Id).FirstOrDefault(),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var d = row.Document;
+        var history = await db.DocumentStatusChanges.AsNoTracking().Where(c => c.DocumentId == documentId)
+            .OrderBy(c => c.At).ThenBy(c => c.Id)
+            .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason, c.Actor != null ? c.Actor.Email! : "system", c.At))
+            .ToListAsync(cancellationToken);
+        var notes = await db.DocumentNotes.AsNoTracking().Where(n => n.DocumentId == documentId)
+            .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
+            .Select(n => new NoteView(n.Id, n.Author!.Email!, n.Text, n.CreatedAt))
+            .ToListAsync(cancellationToken);
+
+        string? masked = null;
+        var unreadable = false;
+        try
+        {
+            masked = await ssn.GetMaskedAsync(d.UserId, cancellationToken);
+        }
+        catch (SsnDecryptionException)
+        {
+            unreadable = true;
+        }
+
+        var name = $"{row.FirstName} {row.LastName}".Trim();
+        var client = new ClientSummary(d.UserId, name.Length > 0 ? name : row.ClientEmail ?? "", row.ClientEmail ?? "",
+            ProfileInput.FormatPhone(row.Phone), masked, unreadable);
+        var view = new DocumentView(d.Id, d.Type, d.FileName, d.FileSize, d.ContentType, d.Status, d.TaxYear, d.RejectionReason, d.CreatedAt,
+            d.UpdatedAt, d.ReplacesDocumentId, row.ReplacedBy, d.Sha256);
+        return new DocumentDetail(view, client, d.AssignedToId, row.AssignedToEmail, d.Version, history, notes);
+    }
+
+    /// <summary>The decrypted content for a member of staff; audited as viewed (inline) or downloaded.</summary>
+    public async Task<DocumentContent?> OpenAsync(AuditActor actor, Guid documentId, bool download, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId, cancellationToken);
+        if (document is null || !store.Exists(document.StorageKey))
+        {
+            return null;
+        }
+
+        audit.Add(db, actor, download ? AuditActions.DocumentDownloaded : AuditActions.DocumentViewed, nameof(Document), document.Id, document.UserId,
+            document.FileName);
+        await db.SaveChangesAsync(cancellationToken);
+        var kind = DocumentFileKinds.FromContentType(document.ContentType) ?? DocumentFileKind.Pdf;
+        var view = new DocumentView(document.Id, document.Type, document.FileName, document.FileSize, document.ContentType, document.Status,
+            document.TaxYear, document.RejectionReason, document.CreatedAt, document.UpdatedAt, document.ReplacesDocumentId, null, document.Sha256);
+        return new DocumentContent(view, DocumentFileName.ForDownload(document.FileName, kind), store.OpenRead(document.StorageKey));
+    }
+
+    /// <summary>Adds an internal note (1 to 2,000 characters); null on success, otherwise the reason.</summary>
+    public async Task<string?> AddNoteAsync(AuditActor actor, Guid documentId, string? text, CancellationToken cancellationToken = default)
+    {
+        text = text?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return "Write the note first.";
+        }
+
+        if (text.Length > DocumentNote.MaxLength)
+        {
+            return $"Keep notes under {DocumentNote.MaxLength} characters ({text.Length} now).";
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var owner = await db.Documents.Where(d => d.Id == documentId).Select(d => (Guid?)d.UserId).SingleOrDefaultAsync(cancellationToken);
+        if (owner is null)
+        {
+            return "That document does not exist.";
+        }
+
+        db.DocumentNotes.Add(new DocumentNote { DocumentId = documentId, AuthorId = actor.UserId, Text = text, CreatedAt = timeProvider.GetUtcNow().UtcDateTime });
+        audit.Add(db, actor, AuditActions.DocumentNoteAdded, nameof(Document), documentId, owner);
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+}

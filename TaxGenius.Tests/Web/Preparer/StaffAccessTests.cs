@@ -1,0 +1,150 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Security;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Web.Preparer;
+
+/// <summary>
+/// The preparer's document page and the staff streaming endpoint over HTTP: staff only (clients and referrers are refused,
+/// not just hidden in the UI), every content access audited with who and from where; SSN reveal needs the password again
+/// and is audited either way; notes are audited.
+/// </summary>
+public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Theory]
+    [InlineData(DemoAccounts.Client)]
+    [InlineData(DemoAccounts.Referrer)]
+    public async Task Clients_and_referrers_cannot_reach_preparer_pages_or_the_streaming_endpoint(string email)
+    {
+        var id = await DemoDocumentAsync();
+        using var client = await app.Factory.SignInAsync(email);
+
+        foreach (var path in new[] { "/preparer", $"/preparer/documents/{id}" })
+        {
+            using var page = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.Equal("/Account/AccessDenied", page.Headers.Location!.AbsolutePath);
+        }
+
+        foreach (var path in new[] { $"/api/staff/documents/{id}/content", $"/api/staff/documents/{id}/content?download=true" })
+        {
+            using var content = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, content.StatusCode);
+        }
+
+        using var anonymous = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/staff/documents/{id}/content")).StatusCode);
+        Assert.Equal("/Account/Login", (await anonymous.GetAsync($"/preparer/documents/{id}")).Headers.Location!.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData(DemoAccounts.Preparer)]
+    [InlineData(DemoAccounts.Admin)]
+    public async Task Staff_view_and_download_any_document_and_each_access_is_audited(string email)
+    {
+        var id = await DemoDocumentAsync();
+        using var staff = await app.Factory.SignInAsync(email);
+        var before = await AuditCountAsync(id);
+
+        using var page = await staff.GetAsync($"/preparer/documents/{id}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        using var inline = await staff.GetAsync($"/api/staff/documents/{id}/content");
+        Assert.Equal(HttpStatusCode.OK, inline.StatusCode);
+        Assert.Equal("inline", inline.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("application/pdf", inline.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(await inline.Content.ReadAsByteArrayAsync())[..5], StringComparison.Ordinal);
+        using var download = await staff.GetAsync($"/api/staff/documents/{id}/content?download=true");
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+
+        var entries = await AuditAsync(id);
+        Assert.Equal(before + 2, entries.Count);
+        var viewed = entries.Single(e => e.Action == AuditActions.DocumentViewed && e.ActorEmail == email && e.At >= DateTime.UtcNow.AddMinutes(-1));
+        var downloaded = entries.Last(e => e.Action == AuditActions.DocumentDownloaded && e.ActorEmail == email);
+        // (The in-memory test server has no client address; the browser journey checks the recorded IP over a real socket.)
+        Assert.Equal(await UserIdAsync(email), viewed.ActorId);
+        Assert.Equal(await UserIdAsync(DemoAccounts.Client), downloaded.SubjectUserId);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/staff/documents/{Guid.CreateVersion7()}/content")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Revealing_an_SSN_needs_the_password_and_every_attempt_is_audited()
+    {
+        using var scope = app.Factory.Services.CreateScope();
+        var clientId = await UserIdAsync(DemoAccounts.Client);
+        var preparerId = await UserIdAsync(DemoAccounts.Preparer);
+        var setSsn = await scope.ServiceProvider.GetRequiredService<SsnService>().SetAsync(clientId, "219-09-9999");
+        Assert.True(setSsn.Succeeded, setSsn.Error);
+        var reveal = scope.ServiceProvider.GetRequiredService<SsnRevealService>();
+        var actor = new AuditActor(preparerId, DemoAccounts.Preparer, "198.51.100.4");
+
+        var wrong = await reveal.RevealAsync(actor, clientId, null, "not my password at all");
+        Assert.False(wrong.Succeeded);
+        Assert.Equal("That is not your password.", wrong.Error);
+        Assert.DoesNotContain("9999", wrong.Error, StringComparison.Ordinal);
+
+        var right = await reveal.RevealAsync(actor, clientId, null, TaxGeniusAppFactory.DemoPassword);
+        Assert.Equal("219-09-9999", right.Ssn);
+        Assert.InRange(right.VisibleUntil!.Value - DateTimeOffset.UtcNow, SsnRevealService.VisibleFor - TimeSpan.FromSeconds(5), SsnRevealService.VisibleFor);
+
+        // A client cannot reveal anyone's SSN, their own included, by this path.
+        var byClient = await reveal.RevealAsync(new AuditActor(clientId, DemoAccounts.Client, null), clientId, null, TaxGeniusAppFactory.DemoPassword);
+        Assert.False(byClient.Succeeded);
+
+        await using var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        var entries = await db.AuditEntries.Where(a => a.SubjectUserId == clientId && a.Action.StartsWith("ssn.")).OrderBy(a => a.At).ToListAsync();
+        Assert.Equal([AuditActions.SsnRevealRefused, AuditActions.SsnRevealed], entries.Select(e => e.Action).ToList());
+        Assert.All(entries, e => Assert.Equal(preparerId, e.ActorId));
+        Assert.All(entries, e => Assert.Equal("198.51.100.4", e.IpAddress));
+        Assert.All(entries, e => Assert.DoesNotContain("219", e.Detail ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Notes_are_validated_audited_and_never_reach_the_client()
+    {
+        var id = await DemoDocumentAsync();
+        var preparerId = await UserIdAsync(DemoAccounts.Preparer);
+        var documents = app.Factory.Services.GetRequiredService<StaffDocumentService>();
+        var actor = new AuditActor(preparerId, DemoAccounts.Preparer, "198.51.100.4");
+
+        Assert.Equal("Write the note first.", await documents.AddNoteAsync(actor, id, "   "));
+        Assert.Contains("under 2000 characters", await documents.AddNoteAsync(actor, id, new string('x', 2001)), StringComparison.Ordinal);
+        Assert.Null(await documents.AddNoteAsync(actor, id, "Employer EIN looks off; check against last year's return."));
+
+        var detail = await documents.GetDetailAsync(id);
+        Assert.Equal("Employer EIN looks off; check against last year's return.", Assert.Single(detail!.Notes).Text);
+        Assert.Contains((await AuditAsync(id)).Select(e => e.Action), a => a == AuditActions.DocumentNoteAdded);
+
+        // The client's API has no notes in it.
+        using var client = await app.Factory.SignInAsync(DemoAccounts.Client);
+        var json = await client.GetStringAsync($"/api/documents/{id}");
+        Assert.DoesNotContain("EIN", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("note", json, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<Guid> DemoDocumentAsync()
+    {
+        await using var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        return await db.Documents.Where(d => d.User!.Email == DemoAccounts.Client && d.Status == DocumentStatus.Pending).Select(d => d.Id).FirstAsync();
+    }
+
+    private async Task<Guid> UserIdAsync(string email)
+    {
+        await using var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+    }
+
+    private async Task<int> AuditCountAsync(Guid documentId) => (await AuditAsync(documentId)).Count;
+
+    private async Task<List<AuditEntry>> AuditAsync(Guid documentId)
+    {
+        await using var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        return await db.AuditEntries.Where(a => a.SubjectId == documentId).OrderBy(a => a.At).ThenBy(a => a.Id).ToListAsync();
+    }
+}
