@@ -13,9 +13,12 @@ public sealed class DocumentsPage(IPage page)
         await Assertions.Expect(page.GetByTestId("choose-files")).ToBeEnabledAsync();
     }
 
-    /// <summary>What a person does by dropping files or picking them: the files land on the upload's file input.</summary>
+    /// <summary>
+    /// What a person does by dropping files or picking them: the files land on the upload's active file input (MudFileUpload
+    /// adds a fresh input after each selection and hides the used ones).
+    /// </summary>
     public Task ChooseFilesAsync(params string[] paths) =>
-        page.Locator("[data-testid='upload-zone'] input[type=file]").SetInputFilesAsync(paths);
+        page.Locator("[data-testid='upload-zone'] input[type=file]:not(.d-none)").Last.SetInputFilesAsync(paths);
 
     public ILocator QueueItem(string fileName) => page.Locator($"[data-testid='upload-item'][data-file-name='{fileName}']");
 
