@@ -20,7 +20,12 @@ public sealed record StoredFile(string StorageKey, long Size, string Sha256);
 /// </summary>
 public sealed class EncryptedFileStore
 {
-    public const int ChunkSize = 64 * 1024;
+    /// <summary>
+    /// Plaintext bytes per chunk written (the last one may be shorter). Each chunk records its length, so files written with
+    /// smaller chunks (64 KiB before) still open.
+    /// </summary>
+    public const int ChunkSize = 256 * 1024;
+    private const int ChunkOverhead = 4 + 16;
     private const int TagSize = 16;
     private const int NonceSize = 12;
     private static readonly byte[] Magic = "TGF1"u8.ToArray();
@@ -54,7 +59,9 @@ public sealed class EncryptedFileStore
 
         var dataKey = RandomNumberGenerator.GetBytes(32);
         var buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
-        var cipher = new byte[ChunkSize];
+        // Two sealed-chunk buffers ([length][tag][ciphertext], one write each): one is written to disk while the next fills.
+        var sealedChunks = new[] { new byte[ChunkOverhead + ChunkSize], new byte[ChunkOverhead + ChunkSize] };
+        Task? pendingWrite = null;
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -70,53 +77,90 @@ public sealed class EncryptedFileStore
 
             await using (var output = new FileStream(tempPath, fileOptions))
             {
-                await output.WriteAsync(Header(keyId, masterKey, dataKey, storageKey), cancellationToken);
-                using var aes = new AesGcm(dataKey, TagSize);
-                var nonce = new byte[NonceSize];
-                var aad = new byte[9];
-                var chunkHeader = new byte[4 + TagSize];
-
-                // Read one chunk ahead so the last chunk is known to be last when it is sealed.
-                var current = 0;
-                var length = await FillAsync(source, buffers[current], cancellationToken);
-                long index = 0;
-                while (true)
+                try
                 {
-                    var next = 1 - current;
-                    var nextLength = length == ChunkSize ? await FillAsync(source, buffers[next], cancellationToken) : 0;
-                    var isLast = nextLength == 0;
+                    await output.WriteAsync(Header(keyId, masterKey, dataKey, storageKey), cancellationToken);
+                    using var aes = new AesGcm(dataKey, TagSize);
+                    var nonce = new byte[NonceSize];
+                    var aad = new byte[9];
 
-                    total += length;
-                    if (total > maxBytes)
+                    // Read one chunk ahead so the last chunk is known to be last when it is sealed.
+                    var current = 0;
+                    var slot = 0;
+                    var length = await FillAsync(source, buffers[current], cancellationToken);
+                    long index = 0;
+                    while (true)
                     {
-                        throw new StoredFileTooLargeException(maxBytes);
+                        var next = 1 - current;
+                        var nextLength = length == ChunkSize ? await FillAsync(source, buffers[next], cancellationToken) : 0;
+                        var isLast = nextLength == 0;
+
+                        total += length;
+                        if (total > maxBytes)
+                        {
+                            throw new StoredFileTooLargeException(maxBytes);
+                        }
+
+                        var plain = buffers[current].AsMemory(0, length);
+                        inspector?.Inspect(plain.Span, total - length, isLast);
+
+                        // Hash and encrypt the same plaintext at once, on two cores when there are two.
+                        var hashing = length >= 64 * 1024 ? Task.Run(() => hash.AppendData(plain.Span), CancellationToken.None) : null;
+                        if (hashing is null)
+                        {
+                            hash.AppendData(plain.Span);
+                        }
+
+                        BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), index);
+                        BinaryPrimitives.WriteInt64BigEndian(aad, index);
+                        aad[8] = isLast ? (byte)1 : (byte)0;
+                        var sealedChunk = sealedChunks[slot];
+                        BinaryPrimitives.WriteInt32BigEndian(sealedChunk, length);
+                        aes.Encrypt(nonce, plain.Span, sealedChunk.AsSpan(ChunkOverhead, length), sealedChunk.AsSpan(4, TagSize), aad);
+                        if (hashing is not null)
+                        {
+                            await hashing;
+                        }
+
+                        if (pendingWrite is not null)
+                        {
+                            await pendingWrite;
+                        }
+
+                        pendingWrite = output.WriteAsync(sealedChunk.AsMemory(0, ChunkOverhead + length), cancellationToken).AsTask();
+                        slot = 1 - slot;
+
+                        if (isLast)
+                        {
+                            break;
+                        }
+
+                        index++;
+                        current = next;
+                        length = nextLength;
                     }
 
-                    var plain = buffers[current].AsMemory(0, length);
-                    inspector?.Inspect(plain.Span, total - length, isLast);
-                    hash.AppendData(plain.Span);
-
-                    BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), index);
-                    BinaryPrimitives.WriteInt64BigEndian(aad, index);
-                    aad[8] = isLast ? (byte)1 : (byte)0;
-                    BinaryPrimitives.WriteInt32BigEndian(chunkHeader, length);
-                    aes.Encrypt(nonce, plain.Span, cipher.AsSpan(0, length), chunkHeader.AsSpan(4, TagSize), aad);
-                    await output.WriteAsync(chunkHeader, cancellationToken);
-                    await output.WriteAsync(cipher.AsMemory(0, length), cancellationToken);
-
-                    if (isLast)
-                    {
-                        break;
-                    }
-
-                    index++;
-                    current = next;
-                    length = nextLength;
+                    await pendingWrite!;
+                    pendingWrite = null;
+                    inspector?.Complete(total);
+                    await output.FlushAsync(cancellationToken);
+                    output.Flush(flushToDisk: true);
                 }
-
-                inspector?.Complete(total);
-                await output.FlushAsync(cancellationToken);
-                output.Flush(flushToDisk: true);
+                finally
+                {
+                    // Never leave a write running against a file that is about to be closed and deleted.
+                    if (pendingWrite is not null)
+                    {
+                        try
+                        {
+                            await pendingWrite;
+                        }
+                        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+                        {
+                            // The original failure is what propagates.
+                        }
+                    }
+                }
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
@@ -341,8 +385,9 @@ public sealed class EncryptedFileStore
 
             BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), index);
             BinaryPrimitives.WriteInt64BigEndian(aad, index);
-            // A chunk shorter than a full one must be the last; a full one may be either: try "not last" first.
-            if (length == ChunkSize && TryOpen(length, last: false))
+            // Any chunk may be the last (the writer's chunk size is not part of the format): try "not last" first, so only the
+            // final chunk is opened twice.
+            if (TryOpen(length, last: false))
             {
                 finished = false;
             }
