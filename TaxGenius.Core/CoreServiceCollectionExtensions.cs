@@ -89,6 +89,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ISaveChangesInterceptor, CacheInvalidationInterceptor>();
         services.AddSingleton<TaxGenius.Core.Audit.AuditLog>();
         services.AddSingleton<DocumentStatusService>();
+        services.AddSingleton<ReviewQueueService>();
         builder.AddTaxGeniusDocumentStore(paths);
 
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
