@@ -7,6 +7,9 @@ internal static class BenchProgram
     {
         ["email", var count, var workers, var folder] => await EmailThroughput.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(workers, System.Globalization.CultureInfo.InvariantCulture), folder),
+        ["queue", var connectionString, var documents, var clients, var runs] => await QueueKeyset.RunAsync(connectionString,
+            int.Parse(documents, System.Globalization.CultureInfo.InvariantCulture), int.Parse(clients, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture)),
         _ => Usage(),
     };
 
