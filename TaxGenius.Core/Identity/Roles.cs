@@ -31,13 +31,18 @@ public static class Roles
     };
 }
 
-/// <summary>Authorization policy names, one per role.</summary>
+/// <summary>Authorization policy names: one per role, and <see cref="Staff"/> for the firm's people (preparers and admins).</summary>
 public static class Policies
 {
     public const string Client = "RequireClient";
     public const string Preparer = "RequirePreparer";
     public const string Referrer = "RequireReferrer";
     public const string Admin = "RequireAdmin";
+
+    /// <summary>PREPARER or ADMIN: the review work (the queue) that an admin must be able to do too.</summary>
+    public const string Staff = "RequireStaff";
+
+    public static readonly IReadOnlyList<string> StaffRoles = [Roles.Preparer, Roles.Admin];
 
     public static readonly IReadOnlyDictionary<string, string> RoleByPolicy = new Dictionary<string, string>
     {
