@@ -91,6 +91,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DocumentStatusService>();
         services.AddSingleton<StaffDocumentService>();
         services.AddScoped<TaxGenius.Core.Security.SsnRevealService>();
+        services.AddSingleton<ReviewQueueService>();
         builder.AddTaxGeniusDocumentStore(paths);
 
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));

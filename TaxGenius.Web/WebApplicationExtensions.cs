@@ -53,7 +53,7 @@ public static class WebApplicationExtensions
             .AddPolicy(Policies.Preparer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer))
             .AddPolicy(Policies.Referrer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Referrer))
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer, Roles.Admin));
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Policies.StaffRoles));
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
         services.AddHttpContextAccessor();

@@ -31,16 +31,18 @@ public static class Roles
     };
 }
 
-/// <summary>Authorization policy names, one per role.</summary>
+/// <summary>Authorization policy names: one per role, and <see cref="Staff"/> for the firm's people (preparers and admins).</summary>
 public static class Policies
 {
     public const string Client = "RequireClient";
-
-    /// <summary>PREPARER or ADMIN: the firm's staff, who work on clients' documents.</summary>
-    public const string Staff = "RequireStaff";
     public const string Preparer = "RequirePreparer";
     public const string Referrer = "RequireReferrer";
     public const string Admin = "RequireAdmin";
+
+    /// <summary>PREPARER or ADMIN: the firm's staff, who work on clients' documents (the queue, the document page); admins too.</summary>
+    public const string Staff = "RequireStaff";
+
+    public static readonly IReadOnlyList<string> StaffRoles = [Roles.Preparer, Roles.Admin];
 
     public static readonly IReadOnlyDictionary<string, string> RoleByPolicy = new Dictionary<string, string>
     {

@@ -23,8 +23,11 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         builder.HasOne(d => d.AssignedTo).WithMany().HasForeignKey(d => d.AssignedToId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(d => new { d.AssignedToId, d.Status, d.CreatedAt, d.Id });
         // The open queue (the default view, PENDING and PROCESSING) in upload order: a keyset page is an index range scan.
-        builder.HasIndex(d => new { d.CreatedAt, d.Id }).HasDatabaseName("IX_Documents_OpenQueue")
+        // Named, so that it is a second index on these columns: an unnamed HasIndex on the same columns returns this one.
+        // ReviewQueueService writes the status list as literals so that PostgreSQL can prove this predicate.
+        builder.HasIndex(d => new { d.CreatedAt, d.Id }, "IX_Documents_OpenQueue")
             .HasFilter("\"Status\" IN ('PENDING', 'PROCESSING')");
+        // Every status at once (the queue with all status chips on): upload order without a sort.
         builder.HasIndex(d => new { d.CreatedAt, d.Id });
 
         builder.HasIndex(d => d.UserId);

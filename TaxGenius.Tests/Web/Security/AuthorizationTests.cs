@@ -9,7 +9,7 @@ namespace TaxGenius.Tests.Web.Security;
 
 public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    public static TheoryData<string> RoleHomes => ["/client", "/client/profile", "/preparer", "/referrer", "/admin", "/admin/outbox", "/Account/Manage"];
+    public static TheoryData<string> RoleHomes => ["/client", "/client/profile", "/preparer", "/preparer/queue", "/referrer", "/admin", "/admin/outbox", "/Account/Manage"];
 
     [Theory]
     [MemberData(nameof(RoleHomes))]
@@ -72,6 +72,30 @@ public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixtur
         if (expected == HttpStatusCode.OK)
         {
             Assert.Contains("Your profile", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal("/Account/AccessDenied", response.Headers.Location!.AbsolutePath);
+        }
+    }
+
+    /// <summary>The review queue is the firm's work: preparers and admins (the Staff policy); clients and referrers are refused.</summary>
+    [Theory]
+    [InlineData(DemoAccounts.Preparer, HttpStatusCode.OK)]
+    [InlineData(DemoAccounts.Admin, HttpStatusCode.OK)]
+    [InlineData(DemoAccounts.Client, HttpStatusCode.Redirect)]
+    [InlineData(DemoAccounts.Referrer, HttpStatusCode.Redirect)]
+    public async Task Only_staff_open_the_review_queue(string email, HttpStatusCode expected)
+    {
+        using var client = await app.Factory.SignInAsync(email);
+        using var response = await client.GetAsync("/preparer/queue");
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Contains("Review queue", html, StringComparison.Ordinal);
+            Assert.Contains("data-testid=\"queue-grid\"", html, StringComparison.Ordinal);
         }
         else
         {

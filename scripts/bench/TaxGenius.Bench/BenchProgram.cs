@@ -15,6 +15,7 @@ internal static class BenchProgram
         ["circuits", var count] => await CircuitMemory.RunAsync(Int(count), 0),
         ["circuits", var count, var idle] => await CircuitMemory.RunAsync(Int(count), Int(idle)),
         ["upload", var mb] => await UploadThroughput.RunAsync(Int(mb)),
+        ["queue", var connectionString, var documents, var clients, var runs] => await QueueKeyset.RunAsync(connectionString, Int(documents), Int(clients), Int(runs)),
         _ => Usage(),
     };
 

@@ -305,13 +305,14 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
                     b.HasIndex("UserId");
 
-                    b.HasIndex("CreatedAt", "Id")
-                        .HasDatabaseName("IX_Documents_OpenQueue")
-                        .HasFilter("\"Status\" IN ('PENDING', 'PROCESSING')");
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("Status", "CreatedAt", "Id");
 
                     b.HasIndex("AssignedToId", "Status", "CreatedAt", "Id");
+
+                    b.HasIndex(new[] { "CreatedAt", "Id" }, "IX_Documents_OpenQueue")
+                        .HasFilter("\"Status\" IN ('PENDING', 'PROCESSING')");
 
                     b.ToTable("Documents", (string)null);
                 });

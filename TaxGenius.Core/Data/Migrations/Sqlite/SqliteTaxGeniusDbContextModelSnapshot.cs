@@ -292,13 +292,14 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId");
 
-                    b.HasIndex("CreatedAt", "Id")
-                        .HasDatabaseName("IX_Documents_OpenQueue")
-                        .HasFilter("\"Status\" IN ('PENDING', 'PROCESSING')");
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("Status", "CreatedAt", "Id");
 
                     b.HasIndex("AssignedToId", "Status", "CreatedAt", "Id");
+
+                    b.HasIndex(new[] { "CreatedAt", "Id" }, "IX_Documents_OpenQueue")
+                        .HasFilter("\"Status\" IN ('PENDING', 'PROCESSING')");
 
                     b.ToTable("Documents", (string)null);
                 });

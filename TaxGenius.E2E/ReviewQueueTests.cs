@@ -1,0 +1,68 @@
+using TaxGenius.Core.Demo;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E;
+
+/// <summary>The demo preparer opens the review queue from the navigation and claims the demo client's PENDING W-2.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ReviewQueueTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private TaxGeniusAppFactory app = default!;
+
+    public async Task InitializeAsync()
+    {
+        app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
+        _ = app.BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_preparer_claims_a_pending_document_from_the_queue()
+    {
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(DemoAccounts.Preparer, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/preparer");
+        await page.WaitForInteractiveAsync();
+
+        await page.GetByTestId("nav-preparer-queue").ClickAsync();
+        await page.WaitForURLAsync("**/preparer/queue");
+        await page.WaitForInteractiveAsync();
+
+        // The default view: the open documents (the demo W-2 PENDING and 1099 PROCESSING), oldest first; the finished return is not listed.
+        var rows = page.GetByTestId("queue-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("queue-grid")).Not.ToContainTextAsync("-return.pdf");
+        await Assertions.Expect(page.GetByTestId("queue-count-pending")).ToContainTextAsync("PENDING · 1");
+        await Assertions.Expect(page.GetByTestId("queue-prev")).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByTestId("queue-next")).ToBeDisabledAsync();
+
+        var w2 = page.Locator("tr", new() { Has = page.GetByText("w2-acme-corp.pdf") });
+        await Assertions.Expect(w2.GetByTestId("queue-row")).ToHaveAttributeAsync("data-status", "PENDING");
+        await Assertions.Expect(w2.GetByTestId("queue-open")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("preparer/documents/[0-9a-f-]{36}$"));
+        await page.ScreenshotAsync("preparer-queue");
+
+        await w2.GetByTestId("queue-claim").ClickAsync();
+
+        await Assertions.Expect(w2.GetByTestId("queue-row")).ToHaveAttributeAsync("data-status", "PROCESSING");
+        await Assertions.Expect(w2).ToContainTextAsync("Me");
+        await Assertions.Expect(w2.GetByTestId("queue-claim")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Claimed w2-acme-corp.pdf");
+        await Assertions.Expect(page.GetByTestId("queue-count-processing")).ToContainTextAsync("PROCESSING · 2");
+
+        // "Mine" narrows the queue to the document just claimed.
+        await page.GetByTestId("queue-filter-assignee").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").GetByText("Me", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows).ToHaveAttributeAsync("data-status", "PROCESSING");
+        await page.ScreenshotAsync("preparer-queue-claimed");
+    }
+}
