@@ -108,6 +108,20 @@ public sealed class StaffDocumentService(
         return new DocumentContent(view, DocumentFileName.ForDownload(document.FileName, kind), store.OpenRead(document.StorageKey));
     }
 
+    /// <summary>The people a document can be assigned to (PREPARER accounts that are not locked), by e-mail.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Email)>> ListPreparersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        var rows = await (from user in db.Users
+                          join userRole in db.UserRoles on user.Id equals userRole.UserId
+                          join role in db.Roles on userRole.RoleId equals role.Id
+                          where role.Name == Identity.Roles.Preparer
+                          orderby user.Email
+                          select new { user.Id, user.Email, user.LockoutEnd }).ToListAsync(cancellationToken);
+        return rows.Where(r => r.LockoutEnd is null || r.LockoutEnd <= now).Select(r => (r.Id, r.Email ?? "")).ToList();
+    }
+
     /// <summary>Adds an internal note (1 to 2,000 characters); null on success, otherwise the reason.</summary>
     public async Task<string?> AddNoteAsync(AuditActor actor, Guid documentId, string? text, CancellationToken cancellationToken = default)
     {

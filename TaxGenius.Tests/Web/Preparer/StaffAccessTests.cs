@@ -128,6 +128,23 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.DoesNotContain("note", json, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Admins_can_reassign_to_any_preparer_listed_and_the_change_is_audited()
+    {
+        var id = await DemoDocumentAsync();
+        var documents = app.Factory.Services.GetRequiredService<StaffDocumentService>();
+        var preparers = await documents.ListPreparersAsync();
+        var preparer = Assert.Single(preparers, p => p.Email == DemoAccounts.Preparer);
+        Assert.DoesNotContain(preparers, p => p.Email == DemoAccounts.Client || p.Email == DemoAccounts.Admin);
+
+        var admin = new AuditActor(await UserIdAsync(DemoAccounts.Admin), DemoAccounts.Admin, "198.51.100.9", IsAdmin: true);
+        var result = await app.Factory.Services.GetRequiredService<DocumentStatusService>().ReassignAsync(admin, id, preparer.Id);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(preparer.Id, (await documents.GetDetailAsync(id))!.AssignedToId);
+        Assert.Contains((await AuditAsync(id)).Select(e => e.Action), a => a == AuditActions.DocumentReassigned);
+    }
+
     private async Task<Guid> DemoDocumentAsync()
     {
         await using var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
