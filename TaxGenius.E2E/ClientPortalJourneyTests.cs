@@ -14,36 +14,14 @@ namespace TaxGenius.E2E;
 /// shown, see both PENDING, and see a status change made elsewhere appear without reloading.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ClientPortalJourneyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourney(browser)
 {
-    private TaxGeniusAppFactory app = default!;
-    private readonly string folder = Path.Combine(Path.GetTempPath(), $"tg_e2e_files_{Guid.NewGuid():N}");
-
-    public async Task InitializeAsync()
-    {
-        app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
-        _ = app.BaseAddress;
-        Directory.CreateDirectory(folder);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await app.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
-    }
-
     [Fact]
     public async Task A_client_completes_the_profile_uploads_two_documents_with_progress_and_sees_a_status_change_live()
     {
         const string email = "casey.journey@example.test";
-        var userId = await app.CreateUserAsync(email, Roles.Client);
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(email, TaxGeniusAppFactory.DemoPassword);
-        await page.WaitForURLAsync("**/client");
-        await page.WaitForInteractiveAsync();
+        var userId = await App.CreateUserAsync(email, Roles.Client);
+        var page = await SignedInPageAsync(email, "**/client");
         await Assertions.Expect(page.GetByTestId("checklist-progress")).ToHaveTextAsync("0 of 5 done");
 
         // Profile and SSN.
@@ -57,10 +35,8 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : IAsyncLif
         Assert.DoesNotContain("123-45-6789", await page.ContentAsync(), StringComparison.Ordinal);
 
         // Two files: a 3 MB PDF and a 2 MB JPEG, picked together.
-        var pdf = Path.Combine(folder, "w2-acme-2025.pdf");
-        var jpeg = Path.Combine(folder, "1099-bank-photo.jpg");
-        await File.WriteAllBytesAsync(pdf, TaxGenius.Core.Demo.SamplePdf.Create("W-2 Acme Corp 2025", paddingBytes: 3_000_000));
-        await File.WriteAllBytesAsync(jpeg, SampleFiles.Jpeg(2_000_000));
+        var pdf = await FileAsync("w2-acme-2025.pdf", TaxGenius.Core.Demo.SamplePdf.Create("W-2 Acme Corp 2025", paddingBytes: 3_000_000));
+        var jpeg = await FileAsync("1099-bank-photo.jpg", SampleFiles.Jpeg(2_000_000));
 
         var documents = new DocumentsPage(page);
         await documents.GotoAsync();
@@ -104,7 +80,7 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : IAsyncLif
         await Assertions.Expect(documents.Row("1099-bank-photo.jpg")).ToHaveAttributeAsync("data-status", "PENDING");
 
         // Stored as sent: the server's SHA-256 matches the file on disk.
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        await using (var db = await App.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
         {
             var stored = await db.Documents.Where(d => d.UserId == userId).ToDictionaryAsync(d => d.FileName, d => d.Sha256);
             Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(pdf))), stored["w2-acme-2025.pdf"]);
@@ -113,7 +89,7 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : IAsyncLif
 
         // A preparer somewhere else starts on the W-2: the row changes without a reload.
         var documentId = Guid.Parse((await documents.Row("w2-acme-2025.pdf").GetAttributeAsync("data-document-id"))!);
-        var result = await app.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, DocumentStatus.Processing, null, actorIsAdmin: false);
+        var result = await App.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, DocumentStatus.Processing, null, actorIsAdmin: false);
         Assert.True(result.Succeeded, result.Error);
         await Assertions.Expect(documents.Row("w2-acme-2025.pdf")).ToHaveAttributeAsync("data-status", "PROCESSING", new() { Timeout = 2000 });
         await Assertions.Expect(documents.Snackbar.Filter(new() { HasText = "w2-acme-2025.pdf is now PROCESSING" })).ToBeVisibleAsync();
@@ -130,15 +106,10 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : IAsyncLif
     public async Task A_refused_file_shows_the_reason_under_it_and_nothing_appears_in_the_list()
     {
         const string email = "riley.refused@example.test";
-        await app.CreateUserAsync(email, Roles.Client);
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(email, TaxGeniusAppFactory.DemoPassword);
-        await page.WaitForURLAsync("**/client");
+        await App.CreateUserAsync(email, Roles.Client);
+        var page = await SignedInPageAsync(email, "**/client");
 
-        var renamed = Path.Combine(folder, "w2-from-email.pdf");
-        await File.WriteAllBytesAsync(renamed, SampleFiles.WindowsExecutable());
+        var renamed = await FileAsync("w2-from-email.pdf", SampleFiles.WindowsExecutable());
         var documents = new DocumentsPage(page);
         await documents.GotoAsync();
         await documents.ChooseFilesAsync(renamed);

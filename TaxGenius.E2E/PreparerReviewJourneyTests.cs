@@ -16,44 +16,26 @@ namespace TaxGenius.E2E;
 /// preparer completes it → the client sees COMPLETED.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PreparerReviewJourneyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class PreparerReviewJourneyTests(BrowserFixture browser) : AppJourney(browser)
 {
-    private TaxGeniusAppFactory app = default!;
-    private readonly string folder = Path.Combine(Path.GetTempPath(), $"tg_e2e_review_{Guid.NewGuid():N}");
-
-    public async Task InitializeAsync()
-    {
-        app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
-        _ = app.BaseAddress;
-        Directory.CreateDirectory(folder);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await app.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
-    }
-
     [Fact]
     public async Task Upload_claim_view_reject_live_replace_complete_live()
     {
         const string clientEmail = "jordan.review@example.test";
-        await app.CreateUserAsync(clientEmail, Roles.Client);
+        await App.CreateUserAsync(clientEmail, Roles.Client);
 
         // The client uploads a W-2.
-        var clientPage = await SignInAsync(clientEmail, "**/client");
+        var clientPage = await SignedInPageAsync(clientEmail, "**/client");
         var documents = new DocumentsPage(clientPage);
         await documents.GotoAsync();
-        var blurry = Path.Combine(folder, "w2-blurry.pdf");
-        await File.WriteAllBytesAsync(blurry, SampleFiles.Pdf("W-2 (blurry scan)"));
+        var blurry = await FileAsync("w2-blurry.pdf", SampleFiles.Pdf("W-2 (blurry scan)"));
         await documents.ChooseFilesAsync(blurry);
         await documents.StartUploadAsync();
         await Assertions.Expect(documents.Row("w2-blurry.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
         var firstId = Guid.Parse((await documents.Row("w2-blurry.pdf").GetAttributeAsync("data-document-id"))!);
 
         // The preparer claims it, views it inline and rejects it with a reason.
-        var preparerPage = await SignInAsync(DemoAccounts.Preparer, "**/preparer");
+        var preparerPage = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
         var review = new ReviewPage(preparerPage);
         var content = preparerPage.WaitForResponseAsync(r => r.Url.Contains($"/api/staff/documents/{firstId}/content", StringComparison.Ordinal));
         await review.GotoAsync(firstId);
@@ -72,14 +54,13 @@ public sealed class PreparerReviewJourneyTests(BrowserFixture browser) : IAsyncL
         // The client sees it live, with the reason, and has the e-mail.
         await Assertions.Expect(documents.Row("w2-blurry.pdf")).ToHaveAttributeAsync("data-status", "REJECTED", new() { Timeout = 3000 });
         await Assertions.Expect(clientPage.Locator("tr", new() { Has = documents.Row("w2-blurry.pdf") }).GetByTestId("document-reason")).ToHaveTextAsync(reason);
-        var email = await app.WaitForEmailAsync(clientEmail, $"Action needed: please upload your W-2 for {TaxGenius.Core.Documents.TaxYears.Current(TimeProvider.System)} again");
+        var email = await App.WaitForEmailAsync(clientEmail, $"Action needed: please upload your W-2 for {TaxGenius.Core.Documents.TaxYears.Current(TimeProvider.System)} again");
         Assert.Contains(reason, email.TextBody, StringComparison.Ordinal);
 
         // The client replaces it.
         await clientPage.Locator("tr", new() { Has = documents.Row("w2-blurry.pdf") }).GetByTestId("document-replace").ClickAsync();
         await Assertions.Expect(clientPage.GetByTestId("replacing")).ToContainTextAsync("w2-blurry.pdf");
-        var sharp = Path.Combine(folder, "w2-sharp.pdf");
-        await File.WriteAllBytesAsync(sharp, SampleFiles.Pdf("W-2 (sharp scan)"));
+        var sharp = await FileAsync("w2-sharp.pdf", SampleFiles.Pdf("W-2 (sharp scan)"));
         await documents.ChooseFilesAsync(sharp);
         await documents.StartUploadAsync();
         await Assertions.Expect(documents.Row("w2-sharp.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
@@ -97,20 +78,10 @@ public sealed class PreparerReviewJourneyTests(BrowserFixture browser) : IAsyncL
         await preparerPage.ScreenshotAsync("preparer-review-completed");
 
         // The audit trail names the preparer and the address they came from.
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
         var trail = await db.AuditEntries.Where(a => a.SubjectId == firstId || a.SubjectId == secondId).OrderBy(a => a.At).ThenBy(a => a.Id).ToListAsync();
         Assert.Contains(trail, a => a.Action == AuditActions.DocumentViewed && a.SubjectId == firstId && a.ActorEmail == DemoAccounts.Preparer && a.IpAddress is "127.0.0.1" or "::1");
         Assert.Contains(trail, a => a.Action == AuditActions.DocumentStatusChanged && a.SubjectId == firstId && a.Detail!.Contains("REJECTED", StringComparison.Ordinal));
         Assert.Contains(trail, a => a.Action == AuditActions.DocumentStatusChanged && a.SubjectId == secondId && a.Detail!.Contains("COMPLETED", StringComparison.Ordinal));
-    }
-
-    private async Task<IPage> SignInAsync(string email, string landing)
-    {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(email, TaxGeniusAppFactory.DemoPassword);
-        await page.WaitForURLAsync(landing);
-        return page;
     }
 }

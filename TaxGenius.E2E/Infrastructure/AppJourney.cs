@@ -1,0 +1,54 @@
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E.Infrastructure;
+
+/// <summary>
+/// A journey against one app instance on a real socket (PostgreSQL, Redis, outbox), with a folder for files to upload.
+/// Pages are closed before the app stops, so its shutdown never waits on open circuits.
+/// </summary>
+public abstract class AppJourney(BrowserFixture browser) : IAsyncLifetime
+{
+    protected BrowserFixture Browser { get; } = browser;
+
+    protected TaxGeniusAppFactory App { get; private set; } = default!;
+
+    protected string Folder { get; } = Path.Combine(Path.GetTempPath(), $"tg_e2e_{Guid.NewGuid():N}");
+
+    public virtual async Task InitializeAsync()
+    {
+        App = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
+        _ = App.BaseAddress;
+        Directory.CreateDirectory(Folder);
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await Browser.CloseContextsAsync();
+        await App.DisposeAsync();
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+
+    /// <summary>A new browser context signed in through the real form, on its role's home and interactive.</summary>
+    protected async Task<IPage> SignedInPageAsync(string email, string landingGlob, string password = TaxGeniusAppFactory.DemoPassword)
+    {
+        var page = await Browser.NewPageAsync(App.BaseAddress);
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(email, password);
+        await page.WaitForURLAsync(landingGlob);
+        await page.WaitForInteractiveAsync();
+        return page;
+    }
+
+    /// <summary>Writes <paramref name="content"/> to a file named <paramref name="name"/> in the journey's folder.</summary>
+    protected async Task<string> FileAsync(string name, byte[] content)
+    {
+        var path = Path.Combine(Folder, name);
+        await File.WriteAllBytesAsync(path, content);
+        return path;
+    }
+}
