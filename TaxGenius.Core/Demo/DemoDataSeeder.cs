@@ -106,6 +106,13 @@ public sealed partial class DemoDataSeeder(
                 SignedUpAt = now.AddDays(-120), ConvertedAt = now.AddDays(-95), PaidAt = now.AddDays(-60),
             });
         await db.SaveChangesAsync(cancellationToken);
+
+        // Referred a few days before signing up (the save stamps "now"; a demo wants a believable history).
+        foreach (var referral in db.Referrals.Local.Where(r => r.SignedUpAt is not null).ToList())
+        {
+            var referredAt = referral.SignedUpAt!.Value.AddDays(-3);
+            await db.Referrals.Where(r => r.Id == referral.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, referredAt), cancellationToken);
+        }
     }
 
     private static void Check(IdentityResult result, string email)
