@@ -86,6 +86,49 @@ public sealed class ReferralProgramTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Two_tax_returns_completed_at_once_convert_the_referral_once_with_one_email(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var workflow = app.Services.GetRequiredService<DocumentStatusService>();
+        var referrerId = await NewReferrerAsync(app, "rex.race@example.test", "Rex", "Race");
+        var code = await referrals.GetCodeAsync(referrerId);
+        var clientId = await RegisterAsync(app, "rae.race@example.test", "Rae", "Race", new RegistrationReferral(code, ReferralSource.Code, null, false));
+
+        await using var db = await Factory(app).CreateDbContextAsync();
+        var preparerId = await db.Users.Where(u => u.Email == DemoAccounts.Preparer).Select(u => u.Id).SingleAsync();
+        var preparer = new AuditActor(preparerId, DemoAccounts.Preparer, null);
+        var ids = new List<Guid>();
+        foreach (var name in new[] { "federal-return.pdf", "state-return.pdf" })
+        {
+            var upload = await app.Services.GetRequiredService<ClientDocumentService>().UploadAsync(clientId,
+                new UploadRequest(name, DocumentType.TaxReturn, TaxYears.Current(TimeProvider.System)), new MemoryStream(SampleFiles.Pdf()));
+            Assert.True((await workflow.ClaimAsync(preparer, upload.Document!.Id)).Succeeded);
+            ids.Add(upload.Document.Id);
+        }
+
+        var results = await Task.WhenAll(ids.Select(id => Task.Run(() => workflow.ChangeStatusAsync(preparer, id, DocumentStatus.Completed, null))));
+        // The one that lost the race (if they overlapped) is told to look again, and then completes without converting twice.
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (!results[i].Succeeded)
+            {
+                Assert.True(results[i].Conflict, results[i].Error);
+                Assert.True((await workflow.ChangeStatusAsync(preparer, ids[i], DocumentStatus.Completed, null)).Succeeded);
+            }
+        }
+
+        await using var read = await Factory(app).CreateDbContextAsync();
+        Assert.Equal(2, await read.Documents.CountAsync(d => d.UserId == clientId && d.Status == DocumentStatus.Completed));
+        var referral = await read.Referrals.AsNoTracking().SingleAsync(r => r.ClientUserId == clientId);
+        Assert.Equal(ReferralStatus.Converted, referral.Status);
+        Assert.Equal(50.00m, referral.Commission);
+        Assert.Contains(referral.ConvertedByDocumentId!.Value, ids);
+        Assert.Equal(1, await read.QueuedEmails.CountAsync(e => e.To == "rex.race@example.test" && e.Template == "referral-converted"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_default_commission_comes_from_configuration_and_sums_stay_exact(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
