@@ -88,6 +88,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TaxGeniusCache>();
         services.AddSingleton<ISaveChangesInterceptor, CacheInvalidationInterceptor>();
         services.AddSingleton<TaxGenius.Core.Audit.AuditLog>();
+        services.AddOptions<TaxGenius.Core.Referrals.ReferralOptions>().Bind(configuration.GetSection(TaxGenius.Core.Referrals.ReferralOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TaxGenius.Core.Referrals.ReferralService>();
+        services.AddSingleton<TaxGenius.Core.Referrals.ReferralConversions>();
         services.AddSingleton<DocumentStatusService>();
         services.AddSingleton<StaffDocumentService>();
         services.AddScoped<TaxGenius.Core.Security.SsnRevealService>();

@@ -156,7 +156,8 @@ public static class WebApplicationExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
-        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints();
+        app.MapReferralLink();
+        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints().MapReferralEndpoints();
         app.MapTaxGeniusJobsDashboard();
         return app;
     }

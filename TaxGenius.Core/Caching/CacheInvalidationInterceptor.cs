@@ -95,6 +95,16 @@ public sealed class CacheInvalidationInterceptor(IServiceProvider services) : Sa
                 break;
             case Referral r:
                 yield return CacheKeys.ReferrerSummary(r.ReferrerId);
+                yield return CacheKeys.ReferrerStats(r.ReferrerId);
+                break;
+            case ReferralCode c:
+                yield return CacheKeys.ReferrerStats(c.ReferrerId);
+                break;
+            case ReferralClick c:
+                yield return CacheKeys.ReferrerStats(c.ReferrerId);
+                break;
+            case ReferrerCommissionRate c:
+                yield return CacheKeys.ReferrerStats(c.ReferrerId);
                 break;
         }
     }

@@ -75,4 +75,5 @@ public static class CacheKeys
     public static string UserGreeting(Guid userId) => $"user:{userId:N}:greeting";
     public static string ClientSummary(Guid userId) => $"client:{userId:N}:summary";
     public static string ReferrerSummary(Guid userId) => $"referrer:{userId:N}:summary";
+    public static string ReferrerStats(Guid userId) => $"referrer:{userId:N}:referral-stats";
 }

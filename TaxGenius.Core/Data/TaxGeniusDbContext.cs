@@ -21,6 +21,9 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Profile> Profiles => Set<Profile>();
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<ReferralCode> ReferralCodes => Set<ReferralCode>();
+    public DbSet<ReferralClick> ReferralClicks => Set<ReferralClick>();
+    public DbSet<ReferrerCommissionRate> ReferrerCommissionRates => Set<ReferrerCommissionRate>();
     public DbSet<QueuedEmail> QueuedEmails => Set<QueuedEmail>();
     public DbSet<DocumentStatusChange> DocumentStatusChanges => Set<DocumentStatusChange>();
     public DbSet<DocumentNote> DocumentNotes => Set<DocumentNote>();

@@ -91,11 +91,28 @@ public sealed partial class DemoDataSeeder(
     private async Task SeedReferralsAsync(ApplicationUser referrer, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // An open invitation, a conversion the client agreed to share and a paid one they did not (shown as "Not shared").
+        var now = timeProvider.GetUtcNow().UtcDateTime;
         db.Referrals.AddRange(
-            new Referral { ReferrerId = referrer.Id, ClientEmail = "jordan@example.test", Status = ReferralStatus.Pending },
-            new Referral { ReferrerId = referrer.Id, ClientEmail = "morgan@example.test", Status = ReferralStatus.Converted, Commission = 50.00m },
-            new Referral { ReferrerId = referrer.Id, ClientEmail = "taylor@example.test", Status = ReferralStatus.Paid, Commission = 50.00m });
+            new Referral { ReferrerId = referrer.Id, ClientEmail = "jordan@example.test", Status = ReferralStatus.Pending, Source = ReferralSource.Invitation },
+            new Referral
+            {
+                ReferrerId = referrer.Id, ClientEmail = "morgan@example.test", Status = ReferralStatus.Converted, Commission = 50.00m, Source = ReferralSource.Link,
+                SignedUpAt = now.AddDays(-45), ClientConsentedAt = now.AddDays(-45), ConvertedAt = now.AddDays(-20),
+            },
+            new Referral
+            {
+                ReferrerId = referrer.Id, ClientEmail = "taylor@example.test", Status = ReferralStatus.Paid, Commission = 50.00m, Source = ReferralSource.Code,
+                SignedUpAt = now.AddDays(-120), ConvertedAt = now.AddDays(-95), PaidAt = now.AddDays(-60),
+            });
         await db.SaveChangesAsync(cancellationToken);
+
+        // Referred a few days before signing up (the save stamps "now"; a demo wants a believable history).
+        foreach (var referral in db.Referrals.Local.Where(r => r.SignedUpAt is not null).ToList())
+        {
+            var referredAt = referral.SignedUpAt!.Value.AddDays(-3);
+            await db.Referrals.Where(r => r.Id == referral.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, referredAt), cancellationToken);
+        }
     }
 
     private static void Check(IdentityResult result, string email)

@@ -33,6 +33,7 @@ public sealed class DocumentStatusService(
     EmailQueue emails,
     PublicUrls urls,
     AuditLog audit,
+    Referrals.ReferralConversions referrals,
     TimeProvider timeProvider)
 {
     public const int MaxReasonLength = 500;
@@ -189,6 +190,7 @@ public sealed class DocumentStatusService(
 
         try
         {
+            await referrals.OnStatusChangingAsync(db, document, before, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)

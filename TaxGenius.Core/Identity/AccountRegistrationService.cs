@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Profiles;
+using TaxGenius.Core.Referrals;
 
 namespace TaxGenius.Core.Identity;
 
@@ -12,12 +13,17 @@ public sealed record RegistrationOutcome(ApplicationUser? User, IReadOnlyList<Id
 /// <summary>
 /// Creates a client account: the user, the CLIENT role and the profile, in one transaction (all or nothing).
 /// An address that already has an account gets no error: the caller answers the same either way, so registration
-/// does not tell strangers who is a client of the firm.
+/// does not tell strangers who is a client of the firm. A referral (the code on the form, the link's cookie or an invitation
+/// for the address) is tied to the new client in the same transaction, with the client's consent to be named to the referrer.
 /// </summary>
-public sealed class AccountRegistrationService(UserManager<ApplicationUser> userManager, TaxGeniusDbContext db)
+public sealed class AccountRegistrationService(UserManager<ApplicationUser> userManager, TaxGeniusDbContext db, ReferralService referrals)
 {
+    public Task<RegistrationOutcome> RegisterClientAsync(string email, string password, string firstName, string lastName,
+        CancellationToken cancellationToken = default) =>
+        RegisterClientAsync(email, password, firstName, lastName, null, cancellationToken);
+
     public async Task<RegistrationOutcome> RegisterClientAsync(string email, string password, string firstName, string lastName,
-        CancellationToken cancellationToken = default)
+        RegistrationReferral? referral, CancellationToken cancellationToken = default)
     {
         if (await userManager.FindByEmailAsync(email) is not null)
         {
@@ -52,6 +58,7 @@ public sealed class AccountRegistrationService(UserManager<ApplicationUser> user
         }
 
         db.Profiles.Add(new Profile { UserId = user.Id, FirstName = firstName, LastName = lastName });
+        await referrals.AttachAsync(db, user, referral, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new RegistrationOutcome(user, []);

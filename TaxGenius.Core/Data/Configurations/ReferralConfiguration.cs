@@ -11,11 +11,53 @@ internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
         builder.ToTable("Referrals");
         builder.Property(r => r.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
         builder.Property(r => r.ClientEmail).HasMaxLength(256).IsRequired();
-        builder.Property(r => r.Status).HasConversion(new SeedEnumConverter<ReferralStatus>()).HasMaxLength(20);
+        // A concurrency token: two saves that both saw PENDING cannot both convert (or pay) the referral.
+        builder.Property(r => r.Status).HasConversion(new SeedEnumConverter<ReferralStatus>()).HasMaxLength(20).IsConcurrencyToken();
+        builder.Property(r => r.Source).HasConversion(new SeedEnumConverter<ReferralSource>()).HasMaxLength(20);
         builder.Property(r => r.Commission).HasPrecision(10, 2);
+
+        builder.HasOne(r => r.ClientUser).WithMany().HasForeignKey(r => r.ClientUserId).OnDelete(DeleteBehavior.SetNull);
 
         builder.HasIndex(r => r.ReferrerId);
         builder.HasIndex(r => r.Status);
-        builder.HasIndex(r => r.ClientEmail);
+        // The first referral for an address wins: one referral per address, whoever tries second.
+        builder.HasIndex(r => r.ClientEmail).IsUnique();
+        builder.HasIndex(r => r.ClientUserId);
+    }
+}
+
+internal sealed class ReferralCodeConfiguration : IEntityTypeConfiguration<ReferralCode>
+{
+    public void Configure(EntityTypeBuilder<ReferralCode> builder)
+    {
+        builder.ToTable("ReferralCodes");
+        builder.Property(c => c.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(c => c.Code).HasMaxLength(ReferralCodes.MaxLength).IsRequired();
+        builder.HasIndex(c => c.Code).IsUnique();
+        builder.HasIndex(c => c.ReferrerId);
+        builder.HasOne(c => c.Referrer).WithMany().HasForeignKey(c => c.ReferrerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ReferralClickConfiguration : IEntityTypeConfiguration<ReferralClick>
+{
+    public void Configure(EntityTypeBuilder<ReferralClick> builder)
+    {
+        builder.ToTable("ReferralClicks");
+        builder.Property(c => c.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(c => c.IpHash).HasMaxLength(64);
+        builder.HasOne(c => c.ReferralCode).WithMany().HasForeignKey(c => c.ReferralCodeId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.ReferrerId, c.At });
+    }
+}
+
+internal sealed class ReferrerCommissionRateConfiguration : IEntityTypeConfiguration<ReferrerCommissionRate>
+{
+    public void Configure(EntityTypeBuilder<ReferrerCommissionRate> builder)
+    {
+        builder.ToTable("ReferrerCommissionRates");
+        builder.HasKey(r => r.ReferrerId);
+        builder.Property(r => r.Amount).HasPrecision(10, 2);
+        builder.HasOne(r => r.Referrer).WithOne().HasForeignKey<ReferrerCommissionRate>(r => r.ReferrerId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -587,22 +587,46 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("ClientConsentedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ClientEmail")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<Guid?>("ClientUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<decimal>("Commission")
                         .HasPrecision(10, 2)
                         .HasColumnType("numeric(10,2)");
 
+                    b.Property<DateTime?>("ConvertedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ConvertedByDocumentId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("PaidAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("ReferrerId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("SignedUpAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -612,13 +636,97 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientEmail");
+                    b.HasIndex("ClientEmail")
+                        .IsUnique();
+
+                    b.HasIndex("ClientUserId");
 
                     b.HasIndex("ReferrerId");
 
                     b.HasIndex("Status");
 
                     b.ToTable("Referrals", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferralClick", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IpHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("ReferralCodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ReferrerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReferralCodeId");
+
+                    b.HasIndex("ReferrerId", "At");
+
+                    b.ToTable("ReferralClicks", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferralCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsVanity")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("ReferrerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("ReferrerId");
+
+                    b.ToTable("ReferralCodes", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferrerCommissionRate", b =>
+                {
+                    b.Property<Guid>("ReferrerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("numeric(10,2)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ReferrerId");
+
+                    b.ToTable("ReferrerCommissionRates", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -741,10 +849,50 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("TaxGenius.Core.Referrals.Referral", b =>
                 {
+                    b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "ClientUser")
+                        .WithMany()
+                        .HasForeignKey("ClientUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "Referrer")
                         .WithMany("Referrals")
                         .HasForeignKey("ReferrerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("ClientUser");
+
+                    b.Navigation("Referrer");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferralClick", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Referrals.ReferralCode", "ReferralCode")
+                        .WithMany()
+                        .HasForeignKey("ReferralCodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ReferralCode");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferralCode", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "Referrer")
+                        .WithMany()
+                        .HasForeignKey("ReferrerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Referrer");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferrerCommissionRate", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "Referrer")
+                        .WithOne()
+                        .HasForeignKey("TaxGenius.Core.Referrals.ReferrerCommissionRate", "ReferrerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Referrer");

@@ -574,22 +574,46 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ClientConsentedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientEmail")
                         .IsRequired()
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClientUserId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Commission")
                         .HasPrecision(10, 2)
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ConvertedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ConvertedByDocumentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PaidAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ReferrerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SignedUpAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -599,13 +623,97 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientEmail");
+                    b.HasIndex("ClientEmail")
+                        .IsUnique();
+
+                    b.HasIndex("ClientUserId");
 
                     b.HasIndex("ReferrerId");
 
                     b.HasIndex("Status");
 
                     b.ToTable("Referrals", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferralClick", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IpHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReferralCodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReferrerId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReferralCodeId");
+
+                    b.HasIndex("ReferrerId", "At");
+
+                    b.ToTable("ReferralClicks", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferralCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsVanity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ReferrerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("ReferrerId");
+
+                    b.ToTable("ReferralCodes", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferrerCommissionRate", b =>
+                {
+                    b.Property<Guid>("ReferrerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReferrerId");
+
+                    b.ToTable("ReferrerCommissionRates", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -728,10 +836,50 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("TaxGenius.Core.Referrals.Referral", b =>
                 {
+                    b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "ClientUser")
+                        .WithMany()
+                        .HasForeignKey("ClientUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "Referrer")
                         .WithMany("Referrals")
                         .HasForeignKey("ReferrerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("ClientUser");
+
+                    b.Navigation("Referrer");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferralClick", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Referrals.ReferralCode", "ReferralCode")
+                        .WithMany()
+                        .HasForeignKey("ReferralCodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ReferralCode");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferralCode", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "Referrer")
+                        .WithMany()
+                        .HasForeignKey("ReferrerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Referrer");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Referrals.ReferrerCommissionRate", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "Referrer")
+                        .WithOne()
+                        .HasForeignKey("TaxGenius.Core.Referrals.ReferrerCommissionRate", "ReferrerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Referrer");

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Email;
+using TaxGenius.Core.Email.Templates;
+
+namespace TaxGenius.Core.Referrals;
+
+/// <summary>
+/// Converts a referral when the firm completes the client's first TAX_RETURN document. Called by the document workflow with
+/// its own DbContext just before it saves, so the conversion, the fixed commission and the referrer's e-mail (stored in the
+/// outbox table) are committed together with the status change, or not at all. The referral's status is a concurrency
+/// token: two completions racing for one client cannot both convert it.
+/// </summary>
+public sealed partial class ReferralConversions(
+    IOptions<ReferralOptions> options,
+    EmailRenderer renderer,
+    EmailDispatchSignal signal,
+    PublicUrls urls,
+    TimeProvider timeProvider,
+    ILogger<ReferralConversions> logger)
+{
+    public async Task OnStatusChangingAsync(TaxGeniusDbContext db, Document document, DocumentStatus before, CancellationToken cancellationToken = default)
+    {
+        if (document.Type != DocumentType.TaxReturn || document.Status != DocumentStatus.Completed || before == DocumentStatus.Completed)
+        {
+            return;
+        }
+
+        var referral = await db.Referrals.Include(r => r.Referrer).ThenInclude(u => u!.Profile)
+            .Where(r => r.ClientUserId == document.UserId && r.Status == ReferralStatus.Pending)
+            .OrderBy(r => r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (referral is null)
+        {
+            return;
+        }
+
+        var commission = await ReferralService.RateAsync(db, referral.ReferrerId, options.Value, cancellationToken);
+        referral.Status = ReferralStatus.Converted;
+        referral.Commission = commission;
+        referral.ConvertedAt = timeProvider.GetUtcNow().UtcDateTime;
+        referral.ConvertedByDocumentId = document.Id;
+        LogConverted(logger, referral.Id, referral.ReferrerId);
+
+        if (referral.Referrer?.Email is not { } referrerEmail)
+        {
+            return;
+        }
+
+        // Named only with the client's consent (IRC §7216); otherwise the e-mail names no one.
+        var clientName = referral.ClientConsentedAt is null ? null
+            : document.User?.Profile is { } profile ? $"{profile.FirstName} {profile.LastName}".Trim() : referral.ClientEmail;
+        var rendered = await renderer.RenderAsync(new ReferralConvertedEmail(
+            referral.Referrer.Profile?.FirstName ?? "there", commission, urls.Absolute("/referrer"), clientName), cancellationToken);
+        db.QueuedEmails.Add(new QueuedEmail
+        {
+            Id = Guid.CreateVersion7(),
+            To = referrerEmail,
+            Subject = rendered.Subject,
+            Template = rendered.TemplateName,
+            HighPriority = rendered.HighPriority,
+            HtmlBody = rendered.Html,
+            TextBody = rendered.Text,
+        });
+
+        // Wake the dispatcher once the message is committed (the minutely dispatch finds it anyway).
+        db.SavedChanges += (_, _) => signal.Raise(rendered.HighPriority);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {ReferralId} of referrer {ReferrerId} converted")]
+    private static partial void LogConverted(ILogger logger, Guid referralId, Guid referrerId);
+}

@@ -1,0 +1,130 @@
+using System.Text.RegularExpressions;
+using TaxGenius.Core.Demo;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E;
+
+/// <summary>
+/// The referral loop in three browsers: a referrer invites an address → the invitee registers from the e-mailed link (code
+/// prefilled, consent given), confirms and uploads their tax return → a preparer claims and completes it → the referrer's
+/// dashboard shows the conversion, the person (who consented) and the commission, and the "converted" e-mail names them.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class ReferralJourneyTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private TaxGeniusAppFactory app = default!;
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"tg_e2e_referral_{Guid.NewGuid():N}");
+
+    public async Task InitializeAsync()
+    {
+        app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
+        _ = app.BaseAddress;
+        Directory.CreateDirectory(folder);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await app.DisposeAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Invite_register_from_the_email_complete_the_tax_return_and_the_referrer_sees_the_conversion_and_commission()
+    {
+        const string invitee = "nina.newclient@example.test";
+        const string password = "north wind blows softly";
+
+        // The referrer (demo data: one open invitation, one converted, one paid) invites an address.
+        var referrerPage = await SignInAsync(DemoAccounts.Referrer, TaxGeniusAppFactory.DemoPassword, "**/referrer");
+        var dashboard = new ReferrerDashboardPage(referrerPage);
+        await Assertions.Expect(dashboard.Conversions).ToHaveTextAsync("2");
+        await Assertions.Expect(dashboard.Converted).ToHaveTextAsync("$50.00");
+        var code = await referrerPage.GetByTestId("referral-code").InnerTextAsync();
+        await Assertions.Expect(referrerPage.GetByTestId("referral-qr")).ToBeVisibleAsync();
+        await dashboard.InviteAsync(invitee);
+        await Assertions.Expect(dashboard.InviteResult).ToHaveTextAsync($"Invitation sent to {invitee}.");
+        await Assertions.Expect(dashboard.Row("Not shared", "Invited").First).ToBeVisibleAsync();
+
+        // Inviting the same address again is refused with the reason.
+        await dashboard.InviteAsync(invitee);
+        await Assertions.Expect(dashboard.InviteResult).ToContainTextAsync($"You already invited {invitee} on ");
+        await referrerPage.ScreenshotAsync("referrer-dashboard-invited");
+
+        // The invitee opens the e-mailed link: the code is filled in; they agree to be named and register.
+        var invitation = await app.WaitForEmailAsync(invitee, "Riley Referrer invited you to TaxGenius");
+        var link = ReferralLink().Match(invitation.HtmlBody ?? "").Groups[1].Value;
+        Assert.Equal($"{app.BaseAddress.ToString().TrimEnd('/')}/r/{code}", link);
+        var clientPage = await browser.NewPageAsync(app.BaseAddress);
+        await clientPage.GotoAsync(link);
+        await clientPage.WaitForURLAsync($"**/Account/Register?ref={code}");
+        await Assertions.Expect(clientPage.GetByLabel("Referral code (optional)")).ToHaveValueAsync(code);
+        await clientPage.GetByLabel("Let the person who referred me know that I became a client").CheckAsync();
+        await clientPage.ScreenshotAsync("register-referred");
+        await new RegisterPage(clientPage).RegisterAsync("Nina", "Newclient", invitee, password);
+        await Assertions.Expect(clientPage.GetByRole(AriaRole.Heading, new() { Name = "Check your e-mail" })).ToBeVisibleAsync();
+
+        var confirm = await app.WaitForEmailAsync(invitee, "Confirm your TaxGenius e-mail address");
+        await clientPage.GotoAsync(ConfirmLink().Match(confirm.HtmlBody ?? "").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal));
+        await Assertions.Expect(clientPage.GetByTestId("email-confirmed")).ToBeVisibleAsync();
+        var signIn = new SignInPage(clientPage);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(invitee, password);
+        await clientPage.WaitForURLAsync("**/client");
+
+        // The referrer now sees a sign-up, still without commission.
+        await dashboard.ReloadAsync();
+        await Assertions.Expect(dashboard.Row("Nina Newclient", "Signed up")).ToBeVisibleAsync();
+
+        // The client uploads last year's return.
+        var documents = new DocumentsPage(clientPage);
+        await documents.GotoAsync();
+        var file = Path.Combine(folder, "2025-tax-return.pdf");
+        await File.WriteAllBytesAsync(file, SampleFiles.Pdf("Form 1040 (sample)"));
+        await documents.ChooseFilesAsync(file);
+        await Assertions.Expect(documents.QueueItem("2025-tax-return.pdf").GetByTestId("upload-type")).ToContainTextAsync("tax return");
+        await documents.StartUploadAsync();
+        await Assertions.Expect(documents.Row("2025-tax-return.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
+        var documentId = Guid.Parse((await documents.Row("2025-tax-return.pdf").GetAttributeAsync("data-document-id"))!);
+
+        // A preparer claims and completes it.
+        var preparerPage = await SignInAsync(DemoAccounts.Preparer, TaxGeniusAppFactory.DemoPassword, "**/preparer");
+        var review = new ReviewPage(preparerPage);
+        await review.GotoAsync(documentId);
+        await review.ClaimAsync();
+        await Assertions.Expect(review.Status).ToHaveTextAsync("PROCESSING");
+        await review.CompleteAsync();
+        await Assertions.Expect(review.Status).ToHaveTextAsync("COMPLETED");
+
+        // The referrer's dashboard shows the conversion and the commission; the e-mail names the client, who agreed.
+        await dashboard.ReloadAsync();
+        await Assertions.Expect(dashboard.Conversions).ToHaveTextAsync("3");
+        await Assertions.Expect(dashboard.Converted).ToHaveTextAsync("$100.00");
+        var row = dashboard.Row("Nina Newclient", "Converted");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await Assertions.Expect(referrerPage.Locator("tr", new() { Has = row }).GetByTestId("referral-commission")).ToHaveTextAsync("$50.00");
+        await Assertions.Expect(referrerPage.GetByTestId("referral-chart").Locator("svg").First).ToBeVisibleAsync();
+        await referrerPage.ScreenshotAsync("referrer-dashboard-converted");
+        var converted = await app.WaitForEmailAsync(DemoAccounts.Referrer, "Your referral became a client: you earned $50.00");
+        Assert.Contains("Nina Newclient", converted.TextBody, StringComparison.Ordinal);
+    }
+
+    private async Task<IPage> SignInAsync(string email, string password, string landing)
+    {
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(email, password);
+        await page.WaitForURLAsync(landing);
+        await page.WaitForInteractiveAsync();
+        return page;
+    }
+
+    [GeneratedRegex("href=\"([^\"]*/r/[A-Z2-9]+)\"")]
+    private static partial Regex ReferralLink();
+
+    [GeneratedRegex("href=\"([^\"]*Account/ConfirmEmail[^\"]*)\"")]
+    private static partial Regex ConfirmLink();
+}

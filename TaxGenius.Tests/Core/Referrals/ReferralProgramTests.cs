@@ -1,0 +1,428 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Referrals;
+using TaxGenius.Tests.Core.Documents;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Core.Referrals;
+
+/// <summary>
+/// The referral program on both providers: invitations (first referral wins, no self-referral, no existing user, a daily limit),
+/// attribution at registration (invited address, link, cookie, typed code), conversion when the firm completes the client's first
+/// TAX_RETURN with the commission fixed exactly, and consent gating of everything the referrer receives.
+/// </summary>
+public sealed class ReferralProgramTests
+{
+    private const string Password = "a long enough password";
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_invited_address_registers_and_its_first_completed_tax_return_converts_it_with_the_exact_commission(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrerId = await NewReferrerAsync(app, "rita.referrer@example.test", "Rita", "Ray");
+        // An admin's override with cents that binary floating point cannot hold; it is what the referral earns.
+        await referrals.SetRateAsync(referrerId, 1234.57m);
+
+        var invited = await referrals.InviteAsync(referrerId, "  Ivy.Invited@Example.test ");
+        Assert.True(invited.Succeeded, invited.Message);
+        Assert.Equal("Invitation sent to ivy.invited@example.test.", invited.Message);
+        var invitation = await app.WaitForEmailAsync("ivy.invited@example.test", "Rita Ray invited you to TaxGenius");
+        var code = await referrals.GetCodeAsync(referrerId);
+        Assert.Contains($"/r/{code}", invitation.TextBody, StringComparison.Ordinal);
+
+        // Registers with no code at all: the invitation for the address is the referral.
+        var clientId = await RegisterAsync(app, "ivy.invited@example.test", "Ivy", "Invited", null);
+        var referral = await SingleReferralAsync(app, "ivy.invited@example.test");
+        Assert.Equal(referrerId, referral.ReferrerId);
+        Assert.Equal(clientId, referral.ClientUserId);
+        Assert.Equal(ReferralSource.Invitation, referral.Source);
+        Assert.NotNull(referral.SignedUpAt);
+        Assert.Null(referral.ClientConsentedAt);
+        Assert.Equal(ReferralStatus.Pending, referral.Status);
+        Assert.Equal(0m, referral.Commission);
+
+        // A W-2 completed: not a tax return, nothing happens.
+        await CompleteAsync(app, clientId, DocumentType.W2);
+        Assert.Equal(ReferralStatus.Pending, (await SingleReferralAsync(app, "ivy.invited@example.test")).Status);
+
+        // The first TAX_RETURN completed: converted, commission fixed from the rate at that moment, the referrer told.
+        var firstReturn = await CompleteAsync(app, clientId, DocumentType.TaxReturn);
+        referral = await SingleReferralAsync(app, "ivy.invited@example.test");
+        Assert.Equal(ReferralStatus.Converted, referral.Status);
+        Assert.Equal(1234.57m, referral.Commission);
+        Assert.Equal(firstReturn, referral.ConvertedByDocumentId);
+        Assert.NotNull(referral.ConvertedAt);
+        var converted = await app.WaitForEmailAsync("rita.referrer@example.test", "Your referral became a client: you earned $1,234.57");
+        Assert.DoesNotContain("Ivy", converted.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("ivy.invited", converted.TextBody, StringComparison.OrdinalIgnoreCase);
+
+        // A later rate change and a second completed return change nothing: converted once, one e-mail.
+        await referrals.SetRateAsync(referrerId, 10.00m);
+        await CompleteAsync(app, clientId, DocumentType.TaxReturn);
+        referral = await SingleReferralAsync(app, "ivy.invited@example.test");
+        Assert.Equal(1234.57m, referral.Commission);
+        Assert.Equal(firstReturn, referral.ConvertedByDocumentId);
+        await using (var db = await Factory(app).CreateDbContextAsync())
+        {
+            Assert.Equal(1, await db.QueuedEmails.CountAsync(e => e.To == "rita.referrer@example.test" && e.Template == "referral-converted"));
+        }
+
+        // Exact in the database too (decimal(10,2) on PostgreSQL, integer cents on SQLite), and in the referrer's numbers.
+        var stats = (await referrals.GetDashboardAsync(referrerId)).Stats;
+        Assert.Equal(1234.57m, stats.CommissionConverted);
+        Assert.Equal(1, stats.Conversions);
+        Assert.Equal(1, stats.SignUps);
+        Assert.Equal(0m, stats.CommissionPending);
+        Assert.Equal(10.00m, stats.Rate);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Two_tax_returns_completed_at_once_convert_the_referral_once_with_one_email(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var workflow = app.Services.GetRequiredService<DocumentStatusService>();
+        var referrerId = await NewReferrerAsync(app, "rex.race@example.test", "Rex", "Race");
+        var code = await referrals.GetCodeAsync(referrerId);
+        var clientId = await RegisterAsync(app, "rae.race@example.test", "Rae", "Race", new RegistrationReferral(code, ReferralSource.Code, null, false));
+
+        await using var db = await Factory(app).CreateDbContextAsync();
+        var preparerId = await db.Users.Where(u => u.Email == DemoAccounts.Preparer).Select(u => u.Id).SingleAsync();
+        var preparer = new AuditActor(preparerId, DemoAccounts.Preparer, null);
+        var ids = new List<Guid>();
+        foreach (var name in new[] { "federal-return.pdf", "state-return.pdf" })
+        {
+            var upload = await app.Services.GetRequiredService<ClientDocumentService>().UploadAsync(clientId,
+                new UploadRequest(name, DocumentType.TaxReturn, TaxYears.Current(TimeProvider.System)), new MemoryStream(SampleFiles.Pdf()));
+            Assert.True((await workflow.ClaimAsync(preparer, upload.Document!.Id)).Succeeded);
+            ids.Add(upload.Document.Id);
+        }
+
+        var results = await Task.WhenAll(ids.Select(id => Task.Run(() => workflow.ChangeStatusAsync(preparer, id, DocumentStatus.Completed, null))));
+        // The one that lost the race (if they overlapped) is told to look again, and then completes without converting twice.
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (!results[i].Succeeded)
+            {
+                Assert.True(results[i].Conflict, results[i].Error);
+                Assert.True((await workflow.ChangeStatusAsync(preparer, ids[i], DocumentStatus.Completed, null)).Succeeded);
+            }
+        }
+
+        await using var read = await Factory(app).CreateDbContextAsync();
+        Assert.Equal(2, await read.Documents.CountAsync(d => d.UserId == clientId && d.Status == DocumentStatus.Completed));
+        var referral = await read.Referrals.AsNoTracking().SingleAsync(r => r.ClientUserId == clientId);
+        Assert.Equal(ReferralStatus.Converted, referral.Status);
+        Assert.Equal(50.00m, referral.Commission);
+        Assert.Contains(referral.ConvertedByDocumentId!.Value, ids);
+        Assert.Equal(1, await read.QueuedEmails.CountAsync(e => e.To == "rex.race@example.test" && e.Template == "referral-converted"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_default_commission_comes_from_configuration_and_sums_stay_exact(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrerId = await NewReferrerAsync(app, "dora.default@example.test", "Dora", "Default");
+        var code = await referrals.GetCodeAsync(referrerId);
+        Assert.Equal(50.00m, await referrals.GetRateAsync(referrerId));
+
+        for (var i = 0; i < 3; i++)
+        {
+            var clientId = await RegisterAsync(app, $"client{i}@example.test", "Client", $"Number{i}",
+                new RegistrationReferral(code, ReferralSource.Code, null, false));
+            await CompleteAsync(app, clientId, DocumentType.TaxReturn);
+        }
+
+        await using var db = await Factory(app).CreateDbContextAsync();
+        var stored = await db.Referrals.Where(r => r.ReferrerId == referrerId).Select(r => r.Commission).ToListAsync();
+        Assert.Equal([50.00m, 50.00m, 50.00m], stored);
+        var stats = await referrals.GetStatsAsync(referrerId);
+        Assert.Equal(150.00m, stats.CommissionConverted);
+        Assert.Equal(3, stats.Conversions);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Registration_is_attributed_by_link_cookie_and_typed_code_the_typed_code_first(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var anna = await NewReferrerAsync(app, "anna.a@example.test", "Anna", "A");
+        var ben = await NewReferrerAsync(app, "ben.b@example.test", "Ben", "B");
+        var annaCode = await referrals.GetCodeAsync(anna);
+        var benCode = await referrals.GetCodeAsync(ben);
+
+        await RegisterAsync(app, "by.link@example.test", "Lee", "Link", new RegistrationReferral(annaCode, ReferralSource.Link, annaCode, false));
+        await RegisterAsync(app, "by.cookie@example.test", "Cory", "Cookie", new RegistrationReferral(null, ReferralSource.Code, benCode, false));
+        // Typed in any case; typed wins over another referrer's cookie.
+        await RegisterAsync(app, "by.code@example.test", "Cody", "Code", new RegistrationReferral(annaCode.ToLowerInvariant(), ReferralSource.Code, benCode, false));
+        await RegisterAsync(app, "no.referral@example.test", "Noah", "None", new RegistrationReferral(null, ReferralSource.Code, "NOTACODE", false));
+
+        Assert.Equal((anna, ReferralSource.Link), await AttributionAsync(app, "by.link@example.test"));
+        Assert.Equal((ben, ReferralSource.Cookie), await AttributionAsync(app, "by.cookie@example.test"));
+        Assert.Equal((anna, ReferralSource.Code), await AttributionAsync(app, "by.code@example.test"));
+        await using var db = await Factory(app).CreateDbContextAsync();
+        Assert.False(await db.Referrals.AnyAsync(r => r.ClientEmail == "no.referral@example.test"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_first_referral_for_an_address_wins_and_the_second_referrer_is_told(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var first = await NewReferrerAsync(app, "first.f@example.test", "Fay", "First");
+        var second = await NewReferrerAsync(app, "second.s@example.test", "Sid", "Second");
+
+        Assert.True((await referrals.InviteAsync(first, "wanted@example.test")).Succeeded);
+        var refused = await referrals.InviteAsync(second, "WANTED@example.test");
+        Assert.False(refused.Succeeded);
+        Assert.Equal("wanted@example.test was already referred by someone else. The first referral stands, so this invitation was not sent.", refused.Message);
+        var again = await referrals.InviteAsync(first, "wanted@example.test");
+        Assert.False(again.Succeeded);
+        Assert.StartsWith("You already invited wanted@example.test on ", again.Message, StringComparison.Ordinal);
+
+        // Registering through the second referrer's link does not take it away from the first.
+        var secondCode = await referrals.GetCodeAsync(second);
+        await RegisterAsync(app, "wanted@example.test", "Wanda", "Wanted", new RegistrationReferral(secondCode, ReferralSource.Link, secondCode, true));
+        Assert.Equal((first, ReferralSource.Invitation), await AttributionAsync(app, "wanted@example.test"));
+        await using var db = await Factory(app).CreateDbContextAsync();
+        Assert.Equal(1, await db.Referrals.CountAsync(r => r.ClientEmail == "wanted@example.test"));
+        await app.WaitForEmailAsync("wanted@example.test", "Fay First invited you to TaxGenius");
+        Assert.Equal(1, await db.QueuedEmails.CountAsync(e => e.To == "wanted@example.test" && e.Template == "referral-invitation"));
+    }
+
+    [Fact]
+    public async Task Self_referral_existing_users_bad_addresses_and_the_daily_limit_are_refused_clearly()
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?> { ["Referrals:InvitationsPerDay"] = "3" });
+        app.StartServer();
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrerId = await NewReferrerAsync(app, "sam.self@example.test", "Sam", "Self");
+
+        Assert.Equal("You can't refer yourself. Invite someone else.", (await referrals.InviteAsync(referrerId, "Sam.Self@example.test")).Message);
+        Assert.Equal($"{DemoAccounts.Client} can't be invited: that address already has an account with the firm.",
+            (await referrals.InviteAsync(referrerId, DemoAccounts.Client)).Message);
+        Assert.Equal("Enter a valid e-mail address, like name@example.com.", (await referrals.InviteAsync(referrerId, "not an address")).Message);
+        Assert.True((await referrals.InviteAsync(referrerId, "one@example.test")).Succeeded);
+
+        var limited = await referrals.InviteAsync(referrerId, "two@example.test");
+        Assert.False(limited.Succeeded);
+        Assert.StartsWith("You have reached today's limit of 3 invitations. You can send more in ", limited.Message, StringComparison.Ordinal);
+
+        await using var db = await Factory(app).CreateDbContextAsync();
+        Assert.Equal(["one@example.test"], await db.Referrals.Where(r => r.ReferrerId == referrerId).Select(r => r.ClientEmail).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_vanity_code_is_validated_unique_and_chosen_once_and_the_random_code_keeps_working(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var vera = await NewReferrerAsync(app, "vera.v@example.test", "Vera", "V");
+        var other = await NewReferrerAsync(app, "otto.o@example.test", "Otto", "O");
+        var random = await referrals.GetCodeAsync(vera);
+        Assert.Matches("^[A-HJKMNP-Z2-9]{8}$", random);
+
+        Assert.Equal("Use 4 to 20 characters.", (await referrals.ChooseVanityCodeAsync(vera, "AB")).Error);
+        Assert.Equal("Leave out I, L, O, 0 and 1: they are too easy to mix up when people type the code.",
+            (await referrals.ChooseVanityCodeAsync(vera, "HELLO")).Error);
+        Assert.Equal("Use only letters A–Z and digits 2–9.", (await referrals.ChooseVanityCodeAsync(vera, "TAX-PAY")).Error);
+        Assert.True((await referrals.ChooseVanityCodeAsync(other, "TAXPAY")).Succeeded);
+        Assert.Equal("TAXPAY is taken. Try another.", (await referrals.ChooseVanityCodeAsync(vera, "taxpay")).Error);
+
+        var chosen = await referrals.ChooseVanityCodeAsync(vera, " veratax ");
+        Assert.True(chosen.Succeeded, chosen.Error);
+        Assert.Equal("VERATAX", chosen.Code);
+        Assert.Equal("VERATAX", await referrals.GetCodeAsync(vera));
+        Assert.Equal("You already chose your code (VERATAX); it can be chosen only once.",
+            (await referrals.ChooseVanityCodeAsync(vera, "VERA2")).Error);
+
+        Assert.True(await referrals.CodeExistsAsync(random));
+        Assert.True(await referrals.CodeExistsAsync("veratax"));
+        await RegisterAsync(app, "old.link@example.test", "Olga", "Old", new RegistrationReferral(random, ReferralSource.Link, random, false));
+        Assert.Equal((vera, ReferralSource.Link), await AttributionAsync(app, "old.link@example.test"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Without_consent_the_referrer_gets_counts_and_amounts_never_the_person(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrerId = await NewReferrerAsync(app, "gina.gate@example.test", "Gina", "Gate");
+        var code = await referrals.GetCodeAsync(referrerId);
+
+        var private1 = await RegisterAsync(app, "priscilla.private@example.test", "Priscilla", "Private", new RegistrationReferral(code, ReferralSource.Code, null, false));
+        var shared = await RegisterAsync(app, "sharon.shared@example.test", "Sharon", "Shared", new RegistrationReferral(code, ReferralSource.Code, null, true));
+        await CompleteAsync(app, private1, DocumentType.TaxReturn);
+        await CompleteAsync(app, shared, DocumentType.TaxReturn);
+
+        var consentedAt = (await SingleReferralAsync(app, "sharon.shared@example.test")).ClientConsentedAt;
+        Assert.NotNull(consentedAt);
+        Assert.Null((await SingleReferralAsync(app, "priscilla.private@example.test")).ClientConsentedAt);
+
+        // The dashboard.
+        var rows = (await referrals.GetDashboardAsync(referrerId)).Rows;
+        Assert.Equal(2, rows.Count);
+        var hidden = Assert.Single(rows, r => !r.Shared);
+        Assert.Null(hidden.ClientName);
+        Assert.Null(hidden.ClientEmail);
+        Assert.Equal(50.00m, hidden.Commission);
+        Assert.Equal("Converted", hidden.Stage);
+        var named = Assert.Single(rows, r => r.Shared);
+        Assert.Equal("Sharon Shared", named.ClientName);
+        Assert.Equal("sharon.shared@example.test", named.ClientEmail);
+
+        // The CSV.
+        var csv = await CsvAsync(referrals, referrerId);
+        Assert.DoesNotContain("Priscilla", csv, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("priscilla.private", csv, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Sharon Shared,sharon.shared@example.test", csv, StringComparison.Ordinal);
+
+        // The e-mails: the converted e-mail names Sharon, and only Sharon.
+        await using var db = await Factory(app).CreateDbContextAsync();
+        var bodies = await db.QueuedEmails.Where(e => e.To == "gina.gate@example.test").Select(e => (e.TextBody ?? "") + (e.HtmlBody ?? "") + e.Subject).ToListAsync();
+        Assert.Equal(2, bodies.Count);
+        Assert.All(bodies, b => Assert.DoesNotContain("Priscilla", b, StringComparison.OrdinalIgnoreCase));
+        Assert.Single(bodies, b => b.Contains("Sharon Shared", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_csv_lists_the_referrers_own_referrals_with_exact_amounts_and_escapes_formulas(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrerId = await NewReferrerAsync(app, "carl.csv@example.test", "Carl", "Csv");
+        var otherId = await NewReferrerAsync(app, "olive.other@example.test", "Olive", "Other");
+        await referrals.SetRateAsync(referrerId, 75.5m);
+        var code = await referrals.GetCodeAsync(referrerId);
+
+        Assert.True((await referrals.InviteAsync(referrerId, "waiting@example.test")).Succeeded);
+        Assert.True((await referrals.InviteAsync(otherId, "someone.else@example.test")).Succeeded);
+        var formula = await RegisterAsync(app, "formula@example.test", "=HYPERLINK(\"http://evil\")", "Smith", new RegistrationReferral(code, ReferralSource.Link, code, true));
+        await CompleteAsync(app, formula, DocumentType.TaxReturn);
+
+        var lines = (await CsvAsync(referrals, referrerId)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Referral,Stage,Source,Referred on,Signed up on,Converted on,Paid on,Commission (USD),Client name,Client e-mail", lines[0]);
+        Assert.Equal(3, lines.Length);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var converted = Assert.Single(lines, l => l.Contains(",Converted,", StringComparison.Ordinal));
+        Assert.EndsWith($",Converted,Link,{today},{today},{today},,75.50,\"'=HYPERLINK(\"\"http://evil\"\") Smith\",formula@example.test", converted, StringComparison.Ordinal);
+        var waiting = Assert.Single(lines, l => l.Contains(",Invited,", StringComparison.Ordinal));
+        // An invitation nobody accepted names no one either: the address is the client's only once they consent.
+        Assert.EndsWith($",Invited,Invitation,{today},,,,0.00,,", waiting, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("someone.else", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_click_keeps_no_personal_data_only_a_salted_hash_of_the_ip(DatabaseProvider provider)
+    {
+        await using var app = await DocumentWorkflowTests.StartAsync(provider);
+        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrerId = await NewReferrerAsync(app, "kim.click@example.test", "Kim", "Click");
+        var code = await referrals.GetCodeAsync(referrerId);
+
+        Assert.Equal(code, await referrals.RecordClickAsync(code.ToLowerInvariant(), System.Net.IPAddress.Parse("203.0.113.5")));
+        Assert.Equal(code, await referrals.RecordClickAsync(code, System.Net.IPAddress.Parse("203.0.113.5")));
+        Assert.Equal(code, await referrals.RecordClickAsync(code, System.Net.IPAddress.Parse("198.51.100.7")));
+        Assert.Null(await referrals.RecordClickAsync("NOPE2345", System.Net.IPAddress.Parse("203.0.113.5")));
+        Assert.Null(await referrals.RecordClickAsync("<script>", null));
+
+        await using var db = await Factory(app).CreateDbContextAsync();
+        var hashes = await db.ReferralClicks.Where(c => c.ReferrerId == referrerId).OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => c.IpHash!).ToListAsync();
+        Assert.Equal(3, hashes.Count);
+        Assert.All(hashes, h => Assert.Matches("^[0-9a-f]{64}$", h));
+        Assert.Equal(hashes[0], hashes[1]);
+        Assert.NotEqual(hashes[0], hashes[2]);
+        Assert.DoesNotContain(hashes, h => h.Contains("203", StringComparison.Ordinal) && h.Contains("113", StringComparison.Ordinal) && h.Length < 64);
+        Assert.Equal(3, (await referrals.GetStatsAsync(referrerId)).Clicks);
+    }
+
+    [Fact]
+    public void Codes_have_no_look_alike_characters()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var code = ReferralCodes.NewRandom();
+            Assert.Null(ReferralCodes.Validate(code));
+            Assert.DoesNotContain(code, c => "ILO01".Contains(c, StringComparison.Ordinal));
+        }
+
+        Assert.True(ReferralCodes.IsWellFormed("TAX2026".Replace("0", "", StringComparison.Ordinal)));
+        Assert.False(ReferralCodes.IsWellFormed("ABC"));
+        Assert.False(ReferralCodes.IsWellFormed(new string('A', 21)));
+        Assert.False(ReferralCodes.IsWellFormed("tax2"));
+        Assert.Equal("TAX2", ReferralCodes.Normalize(" tax2 "));
+    }
+
+    private static IDbContextFactory<TaxGeniusDbContext> Factory(TaxGeniusAppFactory app) =>
+        app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+
+    internal static async Task<Guid> NewReferrerAsync(TaxGeniusAppFactory app, string email, string first, string last)
+    {
+        var id = await app.CreateUserAsync(email, Roles.Referrer);
+        await using var db = await Factory(app).CreateDbContextAsync();
+        db.Profiles.Add(new TaxGenius.Core.Profiles.Profile { UserId = id, FirstName = first, LastName = last });
+        await db.SaveChangesAsync();
+        return id;
+    }
+
+    internal static async Task<Guid> RegisterAsync(TaxGeniusAppFactory app, string email, string first, string last, RegistrationReferral? referral)
+    {
+        using var scope = app.Services.CreateScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<AccountRegistrationService>().RegisterClientAsync(email, Password, first, last, referral);
+        Assert.True(outcome.Succeeded);
+        return outcome.User!.Id;
+    }
+
+    /// <summary>The client uploads a document of <paramref name="type"/>; the demo preparer claims and completes it.</summary>
+    internal static async Task<Guid> CompleteAsync(TaxGeniusAppFactory app, Guid clientId, DocumentType type)
+    {
+        var upload = await app.Services.GetRequiredService<ClientDocumentService>().UploadAsync(clientId,
+            new UploadRequest("document.pdf", type, TaxYears.Current(TimeProvider.System)), new MemoryStream(SampleFiles.Pdf()));
+        Assert.True(upload.Succeeded, upload.Error);
+        await using var db = await Factory(app).CreateDbContextAsync();
+        var preparerId = await db.Users.Where(u => u.Email == DemoAccounts.Preparer).Select(u => u.Id).SingleAsync();
+        var preparer = new AuditActor(preparerId, DemoAccounts.Preparer, "203.0.113.9");
+        var workflow = app.Services.GetRequiredService<DocumentStatusService>();
+        Assert.True((await workflow.ClaimAsync(preparer, upload.Document!.Id)).Succeeded);
+        var completed = await workflow.ChangeStatusAsync(preparer, upload.Document.Id, DocumentStatus.Completed, null);
+        Assert.True(completed.Succeeded, completed.Error);
+        return upload.Document.Id;
+    }
+
+    private static async Task<Referral> SingleReferralAsync(TaxGeniusAppFactory app, string email)
+    {
+        await using var db = await Factory(app).CreateDbContextAsync();
+        return await db.Referrals.AsNoTracking().SingleAsync(r => r.ClientEmail == email);
+    }
+
+    private static async Task<(Guid, ReferralSource)> AttributionAsync(TaxGeniusAppFactory app, string email)
+    {
+        var referral = await SingleReferralAsync(app, email);
+        Assert.NotNull(referral.ClientUserId);
+        return (referral.ReferrerId, referral.Source);
+    }
+
+    private static async Task<string> CsvAsync(ReferralService referrals, Guid referrerId)
+    {
+        using var buffer = new MemoryStream();
+        await referrals.WriteCsvAsync(referrerId, buffer);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

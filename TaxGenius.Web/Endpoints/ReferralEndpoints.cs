@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Referrals;
+
+namespace TaxGenius.Web.Endpoints;
+
+/// <summary>
+/// The referral link /r/{code} (anonymous: records a click, sets the 30-day first-party cookie, leads to registration) and
+/// /api/referrals (REFERRER only: the CSV export of one's own referrals, consent-gated like every view of them).
+/// </summary>
+internal static class ReferralEndpoints
+{
+    public static IEndpointRouteBuilder MapReferralLink(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/r/{code}", FollowLinkAsync).AllowAnonymous().WithName("FollowReferralLink").ExcludeFromDescription();
+        return app;
+    }
+
+    public static RouteGroupBuilder MapReferralEndpoints(this RouteGroupBuilder api)
+    {
+        var referrals = api.MapGroup("/referrals").RequireAuthorization(Policies.Referrer).WithTags("Referrals");
+        referrals.MapGet("/export.csv", ExportAsync).WithName("ExportReferrals");
+        return api;
+    }
+
+    private static async Task<RedirectHttpResult> FollowLinkAsync(string code, HttpContext context, ReferralService referrals,
+        IOptions<ReferralOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var known = await referrals.RecordClickAsync(code, context.Connection.RemoteIpAddress, cancellationToken);
+        if (known is null)
+        {
+            // An unknown or mistyped code still leads to registration, just without a referral.
+            return TypedResults.Redirect("/Account/Register");
+        }
+
+        context.Response.Cookies.Append(ReferralService.CookieName, known, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = context.Request.IsHttps,
+            IsEssential = true,
+            Path = "/",
+            Expires = clock.GetUtcNow().AddDays(options.Value.CookieDays),
+        });
+        return TypedResults.Redirect($"/Account/Register?ref={Uri.EscapeDataString(known)}");
+    }
+
+    private static async Task<FileContentHttpResult> ExportAsync(ClaimsPrincipal user, ReferralService referrals, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await referrals.WriteCsvAsync(user.GetUserId(), buffer, cancellationToken);
+        var fileName = $"referrals-{clock.GetUtcNow():yyyy-MM-dd}.csv";
+        return TypedResults.File(buffer.ToArray(), "text/csv; charset=utf-8", fileName);
+    }
+}
