@@ -48,6 +48,12 @@ public static class WebApplicationExtensions
             options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
         });
 
+        // Role changes, locks and deactivations replace the security stamp; sessions notice within this interval.
+        services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<SecurityOptions>>(
+            (o, security) => o.ValidationInterval = security.Value.RevalidationInterval);
+
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Client, p => p.RequireAuthenticatedUser().RequireRole(Roles.Client))
             .AddPolicy(Policies.Preparer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer))
@@ -156,7 +162,7 @@ public static class WebApplicationExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
-        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints();
+        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints().MapAdminEndpoints();
         app.MapTaxGeniusJobsDashboard();
         return app;
     }
