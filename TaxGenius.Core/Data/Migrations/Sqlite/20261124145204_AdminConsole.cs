@@ -53,11 +53,25 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                 table: "StaffInvitations",
                 column: "TokenHash",
                 unique: true);
+
+            // The audit log is append-only on SQLite too (PostgreSQL has had its trigger since PreparerWorkflow): a bulk
+            // ExecuteUpdate/ExecuteDelete or raw SQL bypasses the context's check, the database does not.
+            migrationBuilder.Sql("""
+                CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON "AuditEntries"
+                BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only'); END;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON "AuditEntries"
+                BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only'); END;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS audit_entries_no_update;");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS audit_entries_no_delete;");
+
             migrationBuilder.DropTable(
                 name: "StaffInvitations");
 
