@@ -96,6 +96,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<StaffDocumentService>();
         services.AddScoped<TaxGenius.Core.Security.SsnRevealService>();
         services.AddSingleton<ReviewQueueService>();
+        services.AddSingleton<TaxGenius.Core.Users.UserAdminService>();
+        services.AddSingleton<TaxGenius.Core.Audit.AuditQueryService>();
+        services.AddSingleton<AdminDashboardService>();
         builder.AddTaxGeniusDocumentStore(paths);
 
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));

@@ -48,6 +48,12 @@ public static class WebApplicationExtensions
             options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
         });
 
+        // Role changes, locks and deactivations replace the security stamp; sessions notice within this interval.
+        services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<SecurityOptions>>(
+            (o, security) => o.ValidationInterval = security.Value.RevalidationInterval);
+
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Client, p => p.RequireAuthenticatedUser().RequireRole(Roles.Client))
             .AddPolicy(Policies.Preparer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer))
@@ -157,7 +163,7 @@ public static class WebApplicationExtensions
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
         app.MapReferralLink();
-        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints().MapReferralEndpoints();
+        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints().MapReferralEndpoints().MapAdminEndpoints();
         app.MapTaxGeniusJobsDashboard();
         return app;
     }

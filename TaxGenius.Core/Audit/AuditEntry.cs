@@ -33,6 +33,25 @@ public static class AuditActions
     public const string DocumentNoteAdded = "document.note_added";
     public const string SsnRevealed = "ssn.revealed";
     public const string SsnRevealRefused = "ssn.reveal_refused";
+    public const string UserRoleChanged = "user.role_changed";
+    public const string UserLocked = "user.locked";
+    public const string UserUnlocked = "user.unlocked";
+    public const string UserDeactivated = "user.deactivated";
+    public const string UserReactivated = "user.reactivated";
+    public const string UserDeleted = "user.deleted";
+    public const string UserPasswordResetForced = "user.password_reset_forced";
+    public const string UserConfirmationResent = "user.confirmation_resent";
+    public const string UserInvited = "user.invited";
+    public const string UserInvitationAccepted = "user.invitation_accepted";
+
+    /// <summary>Every action, for the audit page's filter.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        DocumentViewed, DocumentDownloaded, DocumentStatusChanged, DocumentClaimed, DocumentReassigned, DocumentNoteAdded,
+        SsnRevealed, SsnRevealRefused,
+        UserRoleChanged, UserLocked, UserUnlocked, UserDeactivated, UserReactivated, UserDeleted, UserPasswordResetForced,
+        UserConfirmationResent, UserInvited, UserInvitationAccepted,
+    ];
 }
 
 /// <summary>Who is acting, as the audit records them.</summary>

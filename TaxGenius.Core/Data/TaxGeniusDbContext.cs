@@ -28,6 +28,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<DocumentStatusChange> DocumentStatusChanges => Set<DocumentStatusChange>();
     public DbSet<DocumentNote> DocumentNotes => Set<DocumentNote>();
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+    public DbSet<Users.StaffInvitation> StaffInvitations => Set<Users.StaffInvitation>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

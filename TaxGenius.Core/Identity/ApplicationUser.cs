@@ -18,6 +18,12 @@ public class ApplicationUser : IdentityUser<Guid>, IHasTimestamps
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>When an administrator locked the account (until unlocked; <c>LockoutEnd</c> holds it shut). Not set by failed sign-ins.</summary>
+    public DateTime? LockedAt { get; set; }
+
+    /// <summary>When an administrator deactivated the account: it cannot sign in, its history stays. Null while active.</summary>
+    public DateTime? DeactivatedAt { get; set; }
+
     public Profile? Profile { get; set; }
     public List<Document> Documents { get; } = [];
 

@@ -47,6 +47,26 @@ public sealed record PasswordResetEmail(string ResetUrl) : EmailTemplate
     public override string Name => "password-reset";
 }
 
+/// <summary>
+/// An administrator invited a member of staff. <see cref="RoleName"/> is the role in words ("Preparer");
+/// the link is one-time and expires at <see cref="ExpiresAt"/> (UTC).
+/// </summary>
+public sealed record StaffInvitationEmail(string RoleName, string AcceptUrl, DateTime ExpiresAt) : EmailTemplate
+{
+    public override string Subject => $"You are invited to join TaxGenius as {RoleName}";
+    public override Type ComponentType => typeof(StaffInvitationEmailView);
+    public override string Name => "staff-invitation";
+}
+
+/// <summary>An administrator reset the account's password: the old one no longer works, sessions are signed out.</summary>
+public sealed record PasswordResetRequiredEmail(string ResetUrl) : EmailTemplate
+{
+    public override string Subject => "Choose a new TaxGenius password";
+    public override Type ComponentType => typeof(PasswordResetRequiredEmailView);
+    public override bool HighPriority => true;
+    public override string Name => "password-reset-required";
+}
+
 /// <summary>A document moved on. <see cref="NewStatus"/> is PENDING, PROCESSING, COMPLETED or REJECTED.</summary>
 public sealed record DocumentStatusChangedEmail(
     string FirstName, string DocumentType, string FileName, int TaxYear, string NewStatus, string DocumentsUrl) : EmailTemplate
@@ -118,6 +138,9 @@ internal static class EmailFormat
 
     /// <summary>"$1,234.50".</summary>
     public static string Money(decimal amount) => amount.ToString("C2", Culture);
+
+    /// <summary>"November 24, 2026 at 14:05 UTC".</summary>
+    public static string DateTimeUtc(DateTime utc) => utc.ToString("MMMM d, yyyy 'at' HH:mm 'UTC'", Culture);
 
     /// <summary>"November 24, 2026".</summary>
     public static string Date(DateOnly date) => date.ToString("MMMM d, yyyy", Culture);

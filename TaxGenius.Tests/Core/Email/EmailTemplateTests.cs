@@ -40,6 +40,8 @@ public sealed class EmailTemplateTests : IDisposable
         { new ReferralInvitationEmail("Riley Referrer", "https://app.example.test/r/ABCD2345"), "https://app.example.test/r/ABCD2345" },
         { new ReferralConvertedEmail("Riley", 50.00m, "https://app.example.test/referrer", null), "https://app.example.test/referrer" },
         { new CommissionPaidEmail("Riley", 150.00m, "PAY-2026-0001", new DateOnly(2026, 11, 24), "https://app.example.test/referrer"), "https://app.example.test/referrer" },
+        { new StaffInvitationEmail("Preparer", "https://app.example.test/Account/AcceptInvitation?token=t0k3n", new DateTime(2026, 12, 1, 14, 5, 0, DateTimeKind.Utc)), "https://app.example.test/Account/AcceptInvitation?token=t0k3n" },
+        { new PasswordResetRequiredEmail("https://app.example.test/Account/ResetPassword?code=f0rc3d"), "https://app.example.test/Account/ResetPassword?code=f0rc3d" },
     };
 
     [Theory]
@@ -106,9 +108,10 @@ public sealed class EmailTemplateTests : IDisposable
         Assert.True(new PasswordResetEmail("https://x.test/r").HighPriority);
 
         var templates = Templates.Select(row => (EmailTemplate)row[0]).ToList();
-        Assert.All(templates.Where(t => t is not PasswordResetEmail), t => Assert.False(t.HighPriority));
+        Assert.True(new PasswordResetRequiredEmail("https://x.test/r").HighPriority);
+        Assert.All(templates.Where(t => t is not (PasswordResetEmail or PasswordResetRequiredEmail)), t => Assert.False(t.HighPriority));
         Assert.All(templates, t => Assert.Matches("^[a-z]+(-[a-z]+)*$", t.Name));
-        Assert.Equal(8, templates.Select(t => t.Name).Distinct().Count());
+        Assert.Equal(10, templates.Select(t => t.Name).Distinct().Count());
     }
 
     [Fact]

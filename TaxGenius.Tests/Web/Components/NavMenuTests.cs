@@ -23,6 +23,10 @@ public sealed class NavMenuTests : MudBunitContext
         var links = nav.FindAll("[data-testid^='nav-']").Select(e => e.GetAttribute("data-testid")).ToList();
         Assert.Equal(expected, links);
         Assert.Contains("Account settings", nav.Markup, StringComparison.Ordinal);
+
+        // The administration links (users, audit, jobs; the outbox only in the embedded default) are for administrators only.
+        var adminLinks = nav.FindAll("[data-testid^='admin-link-']").Select(e => e.GetAttribute("data-testid")).ToList();
+        Assert.Equal(policy == Policies.Admin ? ["admin-link-users", "admin-link-audit", "admin-link-jobs"] : [], adminLinks);
     }
 
     [Fact]

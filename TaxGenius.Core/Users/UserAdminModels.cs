@@ -1,0 +1,94 @@
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Core.Users;
+
+/// <summary>Where an account stands, as the users grid filters it.</summary>
+public enum UserState
+{
+    /// <summary>Confirmed, not locked by an administrator, not deactivated.</summary>
+    Active,
+
+    /// <summary>Locked by an administrator until unlocked (a temporary lockout after failed sign-ins shows on the row, not here).</summary>
+    Locked,
+
+    /// <summary>Deactivated: cannot sign in; history and data stay.</summary>
+    Deactivated,
+
+    /// <summary>Has not confirmed the e-mail address yet.</summary>
+    Unconfirmed,
+}
+
+/// <summary>What the users grid shows: newest accounts first, optionally searched and filtered.</summary>
+public sealed record UserFilter
+{
+    public const int MaxSearchLength = 100;
+
+    /// <summary>Part of the e-mail, first or last name; case-insensitive.</summary>
+    public string? Search { get; init; }
+
+    /// <summary>One of <see cref="Roles.All"/>, or null for any.</summary>
+    public string? Role { get; init; }
+
+    public UserState? State { get; init; }
+
+    public string? NormalizedSearch
+    {
+        get
+        {
+            var search = Search?.Trim();
+            return string.IsNullOrEmpty(search) ? null : search.Length > MaxSearchLength ? search[..MaxSearchLength].TrimEnd() : search;
+        }
+    }
+}
+
+/// <summary>A position in the users grid: the (created, id) of a row.</summary>
+public sealed record UserCursor(DateTime CreatedAt, Guid Id);
+
+/// <summary>One account as the grid lists it.</summary>
+public sealed record UserRow(
+    Guid Id,
+    string Email,
+    string? Name,
+    string? Role,
+    bool EmailConfirmed,
+    bool HasPassword,
+    DateTime? LockedAt,
+    DateTimeOffset? LockoutEnd,
+    DateTime? DeactivatedAt,
+    DateTime CreatedAt)
+{
+    public UserCursor Cursor => new(CreatedAt, Id);
+
+    public UserState State => DeactivatedAt is not null ? UserState.Deactivated
+        : LockedAt is not null ? UserState.Locked
+        : !EmailConfirmed ? UserState.Unconfirmed
+        : UserState.Active;
+
+    /// <summary>Locked out for a while after failed sign-ins (not by an administrator).</summary>
+    public bool TemporarilyLockedOut(DateTimeOffset now) => LockedAt is null && DeactivatedAt is null && LockoutEnd > now;
+}
+
+/// <summary>A page of the users grid, newest first, with the cursors that lead to its neighbours.</summary>
+public sealed record UserPage(IReadOnlyList<UserRow> Rows, bool HasPrevious, bool HasNext)
+{
+    public UserCursor? First => Rows.Count == 0 ? null : Rows[0].Cursor;
+
+    public UserCursor? Last => Rows.Count == 0 ? null : Rows[^1].Cursor;
+}
+
+/// <summary>The outcome of an administrator's action: done, or refused with a reason to show.</summary>
+public sealed record UserActionResult(bool Succeeded, string? Error = null, string? Message = null)
+{
+    public static UserActionResult Ok(string message) => new(true, null, message);
+
+    public static UserActionResult Fail(string error) => new(false, error);
+}
+
+/// <summary>A pending invitation as the acceptance page shows it.</summary>
+public sealed record InvitationView(Guid Id, string Email, string Role, DateTime ExpiresAt);
+
+/// <summary>The outcome of accepting an invitation: the new account and its role, or why not.</summary>
+public sealed record InvitationAcceptance(bool Succeeded, Guid? UserId, string? Role, IReadOnlyList<string> Errors)
+{
+    public static InvitationAcceptance Fail(params string[] errors) => new(false, null, null, errors);
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E;
+
+/// <summary>An administrator at work: inviting a preparer who then signs up from the e-mail, and locking someone signed in elsewhere.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : IAsyncLifetime
+{
+    /// <summary>The circuit and cookie revalidation interval for this app; the product default is 60 s.</summary>
+    private const int RevalidationSeconds = 5;
+
+    private TaxGeniusAppFactory app = default!;
+
+    public async Task InitializeAsync() => app = await TaxGeniusAppFactory.CreateAsync(kestrel: true,
+        extra: new Dictionary<string, string?> { ["Security:RevalidationSeconds"] = RevalidationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await app.DisposeAsync();
+    }
+
+    private async Task<IPage> SignInAsync(string email, string password, string home)
+    {
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(email, password);
+        await page.WaitForURLAsync("**" + home);
+        await page.WaitForInteractiveAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task An_admin_invites_a_preparer_who_sets_a_password_from_the_e_mail_and_lands_on_the_preparer_home()
+    {
+        var admin = await SignInAsync(DemoAccounts.Admin, TaxGeniusAppFactory.DemoPassword, "/admin");
+        await admin.GetByTestId("admin-link-users").ClickAsync();
+        var users = new AdminUsersPage(admin);
+        await users.OpenAsync();
+        await users.InviteAsync("morgan.preparer@example.test");
+        await Assertions.Expect(users.Snackbar).ToContainTextAsync("Invitation sent to morgan.preparer@example.test");
+
+        var mail = await app.WaitForEmailAsync("morgan.preparer@example.test", "You are invited to join TaxGenius as Preparer");
+        var link = InvitationLink().Match(mail.HtmlBody ?? "").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
+        Assert.StartsWith(app.BaseAddress.ToString().TrimEnd('/') + "/Account/AcceptInvitation?token=", link, StringComparison.Ordinal);
+
+        var invitee = await browser.NewPageAsync(app.BaseAddress);
+        await invitee.GotoAsync(link);
+        await Assertions.Expect(invitee.GetByTestId("invitation-role")).ToHaveTextAsync("Preparer");
+        await Assertions.Expect(invitee.GetByTestId("invitation-email")).ToHaveTextAsync("morgan.preparer@example.test");
+        await invitee.ScreenshotAsync("admin-invitation-accept");
+        await invitee.GetByTestId("invitation-password").FillAsync("short");
+        await invitee.GetByTestId("invitation-confirm").FillAsync("short");
+        await invitee.GetByTestId("invitation-submit").ClickAsync();
+        await Assertions.Expect(invitee.GetByText("The password must be at least 12 and at most 128 characters long.")).ToBeVisibleAsync();
+        await invitee.GetByTestId("invitation-password").FillAsync("prepare all the returns");
+        await invitee.GetByTestId("invitation-confirm").FillAsync("prepare all the returns");
+        await invitee.GetByTestId("invitation-submit").ClickAsync();
+        await invitee.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/preparer");
+        await invitee.WaitForInteractiveAsync();
+        await Assertions.Expect(invitee.GetByTestId("nav-preparer-queue")).ToBeVisibleAsync();
+
+        // The link worked once.
+        var again = await browser.NewPageAsync(app.BaseAddress);
+        await again.GotoAsync(link);
+        await Assertions.Expect(again.GetByTestId("invitation-invalid")).ToBeVisibleAsync();
+
+        // The admin sees the new preparer, the audit trail, and the dashboard.
+        await users.OpenAsync();
+        await Assertions.Expect(users.Row("morgan.preparer@example.test").GetByTestId("users-role")).ToHaveTextAsync("Preparer");
+        await admin.ScreenshotAsync("admin-users");
+        await admin.GetByTestId("admin-link-audit").ClickAsync();
+        await admin.GetByTestId("audit-interactive").WaitForAsync();
+        await Assertions.Expect(admin.Locator("[data-testid='audit-row'][data-action='user.invitation_accepted']")).ToHaveCountAsync(1);
+        await Assertions.Expect(admin.Locator("[data-testid='audit-row'][data-action='user.invited']")).ToHaveCountAsync(1);
+        await admin.ScreenshotAsync("admin-audit");
+    }
+
+    [Fact]
+    public async Task An_admin_locks_a_user_signed_in_elsewhere_and_that_session_ends_within_a_minute()
+    {
+        await app.CreateUserAsync("sam.preparer@example.test", Roles.Preparer);
+        await SeedCompletedDocumentAsync();
+        var sam = await SignInAsync("sam.preparer@example.test", TaxGeniusAppFactory.DemoPassword, "/preparer");
+
+        var admin = await SignInAsync(DemoAccounts.Admin, TaxGeniusAppFactory.DemoPassword, "/admin");
+        await Assertions.Expect(admin.GetByTestId("dashboard-turnaround")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.GetByTestId("turnaround-average")).Not.ToHaveTextAsync("—");
+        await admin.ScreenshotAsync("admin-dashboard");
+        var users = new AdminUsersPage(admin);
+        await users.OpenAsync();
+        await users.SearchAsync("sam.preparer");
+        await users.RunAsync("sam.preparer@example.test", "users-lock", "Lock");
+        await Assertions.Expect(users.Snackbar).ToContainTextAsync("sam.preparer@example.test is locked and signed out");
+        await Assertions.Expect(users.Row("sam.preparer@example.test").GetByTestId("users-state")).ToHaveTextAsync("Locked");
+        var locked = Stopwatch.StartNew();
+
+        // Sam's open page (a live circuit) is signed out at its next revalidation and sent to sign in.
+        await sam.WaitForURLAsync("**/Account/Login**", new() { Timeout = 60_000 });
+        Assert.True(locked.Elapsed < TimeSpan.FromMinutes(1), $"The session ended after {locked.Elapsed}.");
+        var signIn = new SignInPage(sam);
+        await signIn.SignInAsync("sam.preparer@example.test", TaxGeniusAppFactory.DemoPassword);
+        await sam.WaitForURLAsync("**/Account/Lockout");
+    }
+
+    /// <summary>A client document uploaded and completed, so the dashboard's turnaround has something to average.</summary>
+    private async Task SeedCompletedDocumentAsync()
+    {
+        var services = app.Services;
+        var client = await app.CreateUserAsync("turnaround.client@example.test", Roles.Client);
+        var upload = await services.GetRequiredService<ClientDocumentService>()
+            .UploadAsync(client, new UploadRequest("w2.pdf", DocumentType.W2, 2025), new MemoryStream(SamplePdf.Create("W-2")));
+        var status = services.GetRequiredService<DocumentStatusService>();
+        var preparer = new TaxGenius.Core.Audit.AuditActor(await app.CreateUserAsync("turnaround.preparer@example.test", Roles.Preparer),
+            "turnaround.preparer@example.test", null);
+        Assert.True((await status.ClaimAsync(preparer, upload.Document!.Id)).Succeeded);
+        Assert.True((await status.CompleteManyAsync(preparer, [upload.Document.Id])).Succeeded == 1);
+    }
+
+    [GeneratedRegex("href=\"([^\"]*Account/AcceptInvitation[^\"]*)\"")]
+    private static partial Regex InvitationLink();
+}

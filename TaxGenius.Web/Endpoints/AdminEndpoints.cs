@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Web.Endpoints;
+
+/// <summary>/api/admin: administrators only (the group's policy; everyone else gets 401 or 403). Read-only over the audit log.</summary>
+internal static class AdminEndpoints
+{
+    public const string AuditExportPath = "/api/admin/audit/export.csv";
+
+    public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder api)
+    {
+        var admin = api.MapGroup("/admin").RequireAuthorization(Policies.Admin).WithTags("Administration");
+        admin.MapGet("/audit/export.csv", ExportAudit).WithName("AuditExport");
+        return api;
+    }
+
+    /// <summary>The filtered audit log as CSV (RFC 4180, UTF-8, newest first), streamed in keyset batches.</summary>
+    private static IResult ExportAudit(string? actor, Guid? subject, string? action, DateOnly? from, DateOnly? to, HttpContext context,
+        AuditQueryService auditLog, TimeProvider clock)
+    {
+        var filter = new AuditFilter { ActorEmail = actor, SubjectId = subject, Action = action, From = from, To = to };
+        context.Response.Headers.CacheControl = "no-store";
+        var name = $"audit-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv";
+        return TypedResults.Stream(async stream =>
+        {
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
+            var csv = new CsvWriter(writer);
+            await csv.WriteRecordAsync(["at_utc", "action", "actor_id", "actor_email", "subject_type", "subject_id", "subject_user_id", "detail", "ip_address", "id"]);
+            await foreach (var e in auditLog.ReadAllAsync(filter, context.RequestAborted))
+            {
+                await csv.WriteRecordAsync([
+                    e.At.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), e.Action, e.ActorId?.ToString(), e.ActorEmail,
+                    e.SubjectType, e.SubjectId?.ToString(), e.SubjectUserId?.ToString(), e.Detail, e.IpAddress, e.Id.ToString(),
+                ]);
+            }
+        }, "text/csv; charset=utf-8", name);
+    }
+}
