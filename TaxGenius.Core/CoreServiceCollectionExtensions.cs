@@ -91,6 +91,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<TaxGenius.Core.Referrals.ReferralOptions>().Bind(configuration.GetSection(TaxGenius.Core.Referrals.ReferralOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TaxGenius.Core.Referrals.ReferralService>();
+        services.AddSingleton<TaxGenius.Core.Referrals.PayoutService>();
         services.AddSingleton<TaxGenius.Core.Referrals.ReferralConversions>();
         services.AddSingleton<DocumentStatusService>();
         services.AddSingleton<StaffDocumentService>();

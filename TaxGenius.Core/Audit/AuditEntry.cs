@@ -43,6 +43,8 @@ public static class AuditActions
     public const string UserConfirmationResent = "user.confirmation_resent";
     public const string UserInvited = "user.invited";
     public const string UserInvitationAccepted = "user.invitation_accepted";
+    public const string PayoutRecorded = "payout.recorded";
+    public const string ReferrerRateChanged = "referrer.rate_changed";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -51,6 +53,7 @@ public static class AuditActions
         SsnRevealed, SsnRevealRefused,
         UserRoleChanged, UserLocked, UserUnlocked, UserDeactivated, UserReactivated, UserDeleted, UserPasswordResetForced,
         UserConfirmationResent, UserInvited, UserInvitationAccepted,
+        PayoutRecorded, ReferrerRateChanged,
     ];
 }
 

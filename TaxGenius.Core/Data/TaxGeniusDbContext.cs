@@ -24,6 +24,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<ReferralCode> ReferralCodes => Set<ReferralCode>();
     public DbSet<ReferralClick> ReferralClicks => Set<ReferralClick>();
     public DbSet<ReferrerCommissionRate> ReferrerCommissionRates => Set<ReferrerCommissionRate>();
+    public DbSet<Payout> Payouts => Set<Payout>();
     public DbSet<QueuedEmail> QueuedEmails => Set<QueuedEmail>();
     public DbSet<DocumentStatusChange> DocumentStatusChanges => Set<DocumentStatusChange>();
     public DbSet<DocumentNote> DocumentNotes => Set<DocumentNote>();

@@ -61,10 +61,42 @@ public class Referral : IHasTimestamps
     /// <summary>The TAX_RETURN document whose completion converted the referral.</summary>
     public Guid? ConvertedByDocumentId { get; set; }
 
+    /// <summary>When the firm paid it: the payout's date (midnight UTC). Set together with <see cref="PayoutId"/>.</summary>
     public DateTime? PaidAt { get; set; }
+
+    /// <summary>The batch that paid the commission (<see cref="Payout"/>); null until PAID.</summary>
+    public Guid? PayoutId { get; set; }
+    public Payout? Payout { get; set; }
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One batch of commissions an admin marked paid: the date the money left, the bank's reference, and the exact total of the
+/// referrals it paid (each referral points back to it). Written once by <see cref="PayoutService"/>; never changed.
+/// </summary>
+public class Payout
+{
+    public const int MaxReferenceLength = 100;
+
+    public Guid Id { get; set; }
+
+    /// <summary>The day the money was sent (as the admin entered it).</summary>
+    public DateOnly PaidOn { get; set; }
+
+    /// <summary>The payment's reference, e.g. the bank transfer id; 1–100 characters.</summary>
+    public required string Reference { get; set; }
+
+    /// <summary>US dollars, decimal(10,2): the exact sum of the paid referrals' commissions.</summary>
+    public decimal Total { get; set; }
+
+    public int ReferralCount { get; set; }
+
+    /// <summary>The admin who recorded it (no foreign key: deleting the admin keeps the record).</summary>
+    public Guid? CreatedById { get; set; }
+
+    public DateTime CreatedAt { get; set; }
 }
 
 /// <summary>

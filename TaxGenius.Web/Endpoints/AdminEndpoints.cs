@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Referrals;
 
 namespace TaxGenius.Web.Endpoints;
 
@@ -14,7 +15,24 @@ internal static class AdminEndpoints
     {
         var admin = api.MapGroup("/admin").RequireAuthorization(Policies.Admin).WithTags("Administration");
         admin.MapGet("/audit/export.csv", ExportAudit).WithName("AuditExport");
+        admin.MapGet("/payouts/{id:guid}/export.csv", ExportPayoutAsync).WithName("PayoutExport");
         return api;
+    }
+
+    public static string PayoutExportPath(Guid id) => $"/api/admin/payouts/{id}/export.csv";
+
+    /// <summary>One payout as CSV (RFC 4180, UTF-8): a line per paid referral and a totals line; 404 when there is no such payout.</summary>
+    private static async Task<IResult> ExportPayoutAsync(Guid id, HttpContext context, PayoutService payouts)
+    {
+        await using var buffer = new StringWriter(CultureInfo.InvariantCulture);
+        if (!await payouts.WriteCsvAsync(id, buffer, context.RequestAborted))
+        {
+            return TypedResults.NotFound();
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.File(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(buffer.ToString()), "text/csv; charset=utf-8",
+            $"payout-{id}.csv");
     }
 
     /// <summary>The filtered audit log as CSV (RFC 4180, UTF-8, newest first), streamed in keyset batches.</summary>

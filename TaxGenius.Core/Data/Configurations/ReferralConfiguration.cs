@@ -17,12 +17,28 @@ internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
         builder.Property(r => r.Commission).HasPrecision(10, 2);
 
         builder.HasOne(r => r.ClientUser).WithMany().HasForeignKey(r => r.ClientUserId).OnDelete(DeleteBehavior.SetNull);
+        // A payout is a financial record: it cannot be deleted while referrals point to it.
+        builder.HasOne(r => r.Payout).WithMany().HasForeignKey(r => r.PayoutId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(r => r.PayoutId);
 
         builder.HasIndex(r => r.ReferrerId);
         builder.HasIndex(r => r.Status);
         // The first referral for an address wins: one referral per address, whoever tries second.
         builder.HasIndex(r => r.ClientEmail).IsUnique();
         builder.HasIndex(r => r.ClientUserId);
+    }
+}
+
+internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
+{
+    public void Configure(EntityTypeBuilder<Payout> builder)
+    {
+        builder.ToTable("Payouts");
+        builder.Property(p => p.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(p => p.Reference).HasMaxLength(Payout.MaxReferenceLength).IsRequired();
+        // decimal(10,2); on SQLite integer cents by the context's convention, like every amount.
+        builder.Property(p => p.Total).HasPrecision(10, 2);
+        builder.HasIndex(p => p.CreatedAt);
     }
 }
 

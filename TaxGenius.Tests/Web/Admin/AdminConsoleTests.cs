@@ -13,9 +13,12 @@ namespace TaxGenius.Tests.Web.Admin;
 /// <summary>The admin console over HTTP on a real server: who gets in, the audit export, and sessions that end when an account changes.</summary>
 public sealed class AdminConsoleTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    public static TheoryData<string> AdminPages => ["/admin", "/admin/users", "/admin/audit", "/admin/outbox", "/admin/jobs", "/admin/jobs/recurring"];
+    public static TheoryData<string> AdminPages => ["/admin", "/admin/users", "/admin/payouts", "/admin/audit", "/admin/outbox", "/admin/jobs", "/admin/jobs/recurring"];
 
     public const string ExportPath = "/api/admin/audit/export.csv";
+
+    /// <summary>Admin-only API routes: every other role gets 403, anonymous 401 (a payout id that exists is checked too, below).</summary>
+    public static readonly string[] AdminApi = [ExportPath, $"/api/admin/payouts/{Guid.CreateVersion7()}/export.csv"];
 
     [Theory]
     [InlineData(DemoAccounts.Client)]
@@ -31,9 +34,12 @@ public sealed class AdminConsoleTests(AppFixture app) : IClassFixture<AppFixture
             Assert.Equal("/Account/AccessDenied", response.Headers.Location.PathOnly());
         }
 
-        using var export = await client.GetAsync(ExportPath);
-        Assert.Equal(HttpStatusCode.Forbidden, export.StatusCode);
-        Assert.DoesNotContain("at_utc", await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var path in AdminApi)
+        {
+            using var export = await client.GetAsync(path);
+            Assert.True(export.StatusCode == HttpStatusCode.Forbidden, $"{email} {path}: {(int)export.StatusCode}");
+            Assert.DoesNotContain("_id", await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -47,8 +53,44 @@ public sealed class AdminConsoleTests(AppFixture app) : IClassFixture<AppFixture
             Assert.Equal("/Account/Login", response.Headers.Location.PathOnly());
         }
 
-        using var export = await client.GetAsync(ExportPath);
-        Assert.Equal(HttpStatusCode.Unauthorized, export.StatusCode);
+        foreach (var path in AdminApi)
+        {
+            using var export = await client.GetAsync(path);
+            Assert.True(export.StatusCode == HttpStatusCode.Unauthorized, $"{path}: {(int)export.StatusCode}");
+        }
+    }
+
+    /// <summary>A real payout's CSV: the admin downloads it; every other role is refused it by id.</summary>
+    [Fact]
+    public async Task Only_an_administrator_downloads_a_payouts_CSV()
+    {
+        var referrer = await TaxGenius.Tests.Core.Referrals.ReferralProgramTests.NewReferrerAsync(app.Factory, "pia.payout@example.test", "Pia", "Payout");
+        var ids = await TaxGenius.Tests.Core.Referrals.PayoutTests.ConvertedAsync(app.Factory, referrer, 12.34m, 0.66m);
+        var recorded = await app.Factory.Services.GetRequiredService<TaxGenius.Core.Referrals.PayoutService>()
+            .RecordPayoutAsync(await TaxGenius.Tests.Core.Referrals.PayoutTests.AdminAsync(app.Factory), ids, "ACH-77", new DateOnly(2026, 11, 2));
+        Assert.True(recorded.Succeeded, recorded.Error);
+        var path = $"/api/admin/payouts/{recorded.Payout!.Id}/export.csv";
+
+        using var admin = await app.Factory.SignInAsync(DemoAccounts.Admin);
+        using var response = await admin.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("attachment", response.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.Equal($"{recorded.Payout.Id},2026-11-02,ACH-77,,TOTAL,,13.00", lines[^1]);
+        using var unknown = await admin.GetAsync($"/api/admin/payouts/{Guid.CreateVersion7()}/export.csv");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var page = await admin.GetAsync("/admin/payouts");
+        Assert.Contains("Referral payouts", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        foreach (var email in new[] { DemoAccounts.Client, DemoAccounts.Preparer, DemoAccounts.Referrer })
+        {
+            using var other = await app.Factory.SignInAsync(email);
+            using var refused = await other.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.DoesNotContain("ACH-77", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

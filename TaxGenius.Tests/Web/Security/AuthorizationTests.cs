@@ -9,7 +9,7 @@ namespace TaxGenius.Tests.Web.Security;
 
 public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    public static TheoryData<string> RoleHomes => ["/client", "/client/profile", "/preparer", "/preparer/queue", "/referrer", "/admin", "/admin/users", "/admin/audit", "/admin/outbox", "/Account/Manage"];
+    public static TheoryData<string> RoleHomes => ["/client", "/client/profile", "/preparer", "/preparer/queue", "/referrer", "/admin", "/admin/users", "/admin/payouts", "/admin/audit", "/admin/outbox", "/Account/Manage"];
 
     [Theory]
     [MemberData(nameof(RoleHomes))]
@@ -41,13 +41,13 @@ public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixtur
     public async Task Each_role_reaches_only_its_own_home(string email, string home)
     {
         using var client = await app.Factory.SignInAsync(email);
-        foreach (var path in new[] { "/client", "/preparer", "/referrer", "/admin", "/admin/users", "/admin/audit", "/admin/outbox" })
+        foreach (var path in new[] { "/client", "/preparer", "/referrer", "/admin", "/admin/users", "/admin/payouts", "/admin/audit", "/admin/outbox" })
         {
             using var response = await client.GetAsync(path);
             if (path == home || (home == "/admin" && path.StartsWith("/admin", StringComparison.Ordinal)))
             {
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Contains(path switch { "/admin/outbox" => "E-mail outbox", "/admin/users" => "Users and roles", "/admin/audit" => "Audit log", _ => "Welcome" },
+                Assert.Contains(path switch { "/admin/outbox" => "E-mail outbox", "/admin/users" => "Users and roles", "/admin/payouts" => "Referral payouts", "/admin/audit" => "Audit log", _ => "Welcome" },
                     await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
             else

@@ -587,6 +587,40 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.ToTable("Profiles", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Referrals.Payout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("PaidOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("ReferralCount")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("Total")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("numeric(10,2)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("Payouts", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Referrals.Referral", b =>
                 {
                     b.Property<Guid>("Id")
@@ -620,6 +654,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("PayoutId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("ReferrerId")
                         .HasColumnType("uuid");
 
@@ -646,6 +683,8 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("ClientUserId");
+
+                    b.HasIndex("PayoutId");
 
                     b.HasIndex("ReferrerId");
 
@@ -912,6 +951,11 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .HasForeignKey("ClientUserId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("TaxGenius.Core.Referrals.Payout", "Payout")
+                        .WithMany()
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "Referrer")
                         .WithMany("Referrals")
                         .HasForeignKey("ReferrerId")
@@ -919,6 +963,8 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("ClientUser");
+
+                    b.Navigation("Payout");
 
                     b.Navigation("Referrer");
                 });

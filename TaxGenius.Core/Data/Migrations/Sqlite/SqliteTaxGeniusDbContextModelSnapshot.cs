@@ -574,6 +574,40 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.ToTable("Profiles", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Referrals.Payout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PaidOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReferralCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("Payouts", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Referrals.Referral", b =>
                 {
                     b.Property<Guid>("Id")
@@ -607,6 +641,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("PayoutId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ReferrerId")
                         .HasColumnType("TEXT");
 
@@ -633,6 +670,8 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("ClientUserId");
+
+                    b.HasIndex("PayoutId");
 
                     b.HasIndex("ReferrerId");
 
@@ -899,6 +938,11 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .HasForeignKey("ClientUserId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("TaxGenius.Core.Referrals.Payout", "Payout")
+                        .WithMany()
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("TaxGenius.Core.Identity.ApplicationUser", "Referrer")
                         .WithMany("Referrals")
                         .HasForeignKey("ReferrerId")
@@ -906,6 +950,8 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("ClientUser");
+
+                    b.Navigation("Payout");
 
                     b.Navigation("Referrer");
                 });
