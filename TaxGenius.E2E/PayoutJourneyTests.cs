@@ -1,33 +1,16 @@
 using TaxGenius.Core.Demo;
 using TaxGenius.E2E.Infrastructure;
-using TaxGenius.E2E.Pages;
-using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.E2E;
 
 /// <summary>An administrator pays the demo referrer's converted commission from /admin/payouts.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PayoutJourneyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class PayoutJourneyTests(BrowserFixture browser) : AppJourney(browser)
 {
-    private TaxGeniusAppFactory app = default!;
-
-    public async Task InitializeAsync() => app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await app.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_admin_marks_the_demo_referrers_commission_paid_and_it_leaves_the_unpaid_list()
     {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(DemoAccounts.Admin, TaxGeniusAppFactory.DemoPassword);
-        await page.WaitForURLAsync("**/admin");
-        await page.WaitForInteractiveAsync();
+        var page = await SignedInPageAsync(DemoAccounts.Admin, "**/admin");
 
         await page.GetByTestId("admin-link-payouts").ClickAsync();
         await page.WaitForURLAsync("**/admin/payouts");
@@ -51,6 +34,6 @@ public sealed class PayoutJourneyTests(BrowserFixture browser) : IAsyncLifetime
         await page.Locator(".mud-snackbar").WaitForAsync();
         await page.ScreenshotAsync("admin-payouts-paid");
 
-        await app.WaitForEmailAsync(DemoAccounts.Referrer, "Your referral commission of $50.00 has been paid");
+        await App.WaitForEmailAsync(DemoAccounts.Referrer, "Your referral commission of $50.00 has been paid");
     }
 }

@@ -1,32 +1,17 @@
 using TaxGenius.Core.Demo;
 using TaxGenius.E2E.Infrastructure;
 using TaxGenius.E2E.Pages;
-using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.E2E;
 
 /// <summary>A client fills in the profile and hands over the SSN, which is only ever shown back masked.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ProfileJourneyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ProfileJourneyTests(BrowserFixture browser) : AppJourney(browser)
 {
-    private TaxGeniusAppFactory app = default!;
-
-    public async Task InitializeAsync() => app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await app.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_client_saves_the_profile_and_an_SSN_that_stays_masked()
     {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
-        await page.WaitForURLAsync("**/client");
+        var page = await SignedInPageAsync(DemoAccounts.Client, "**/client");
 
         var profile = new ProfilePage(page);
         await profile.GotoAsync();

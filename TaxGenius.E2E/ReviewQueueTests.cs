@@ -1,37 +1,16 @@
 using TaxGenius.Core.Demo;
 using TaxGenius.E2E.Infrastructure;
-using TaxGenius.E2E.Pages;
-using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.E2E;
 
 /// <summary>The demo preparer opens the review queue from the navigation and claims the demo client's PENDING W-2.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ReviewQueueTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ReviewQueueTests(BrowserFixture browser) : AppJourney(browser)
 {
-    private TaxGeniusAppFactory app = default!;
-
-    public async Task InitializeAsync()
-    {
-        app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
-        _ = app.BaseAddress;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await app.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_preparer_claims_a_pending_document_from_the_queue()
     {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(DemoAccounts.Preparer, TaxGeniusAppFactory.DemoPassword);
-        await page.WaitForURLAsync("**/preparer");
-        await page.WaitForInteractiveAsync();
+        var page = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
 
         await page.GetByTestId("nav-preparer-queue").ClickAsync();
         await page.WaitForURLAsync("**/preparer/queue");
