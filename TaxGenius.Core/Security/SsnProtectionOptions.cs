@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -16,8 +15,6 @@ public sealed class SsnProtectionOptions
 
     /// <summary>The key id of the generated development key (never used in Production).</summary>
     public const string DevelopmentKeyId = "dev";
-
-    public const int KeySizeBytes = 32;
 
     /// <summary>Key id → base64 of a 256-bit key.</summary>
     public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
@@ -51,9 +48,9 @@ public sealed partial class SsnProtectionOptionsValidator(IHostEnvironment envir
                 yield return $"Ssn:Keys:{id}: a key id is 1 to 32 letters, digits, '-' or '_'.";
             }
 
-            if (TryDecodeKey(value) is null)
+            if (MasterKeys.TryDecode(value) is null)
             {
-                yield return $"Ssn:Keys:{id} must be the base64 of exactly {SsnProtectionOptions.KeySizeBytes} random bytes (openssl rand -base64 32).";
+                yield return $"Ssn:Keys:{id} must be the base64 of exactly {MasterKeys.Size} random bytes (openssl rand -base64 32).";
             }
         }
 
@@ -66,22 +63,6 @@ public sealed partial class SsnProtectionOptionsValidator(IHostEnvironment envir
             yield return $"Ssn:ActiveKeyId '{options.ActiveKeyId}' names no key under Ssn:Keys (ids are case-sensitive).";
         }
     }
-
-    internal static byte[]? TryDecodeKey(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        var buffer = new byte[SsnProtectionOptions.KeySizeBytes + 3];
-        return Convert.TryFromBase64String(value.Trim(), buffer, out var written) && written == SsnProtectionOptions.KeySizeBytes
-            ? buffer[..written]
-            : null;
-    }
-
-    /// <summary>A new random key in the form <c>Ssn:Keys:&lt;id&gt;</c> expects.</summary>
-    public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(SsnProtectionOptions.KeySizeBytes));
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$", RegexOptions.CultureInvariant)]
     private static partial Regex KeyId();

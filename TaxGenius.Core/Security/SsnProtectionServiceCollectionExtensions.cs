@@ -33,8 +33,8 @@ public static class SsnProtectionServiceCollectionExtensions
             return;
         }
 
-        var path = DevelopmentSsnKey.PathIn(paths);
-        options.Keys[SsnProtectionOptions.DevelopmentKeyId] = DevelopmentSsnKey.LoadOrCreate(path, out var created);
+        var path = paths.DevelopmentKeyFile("ssn");
+        options.Keys[SsnProtectionOptions.DevelopmentKeyId] = MasterKeys.LoadOrCreateDevelopmentKey(path, out var created);
         options.ActiveKeyId = SsnProtectionOptions.DevelopmentKeyId;
         SsnLog.DevelopmentKeyInUse(loggers.CreateLogger(typeof(SsnProtector).FullName!), path, created ? "created now" : "reused");
     }

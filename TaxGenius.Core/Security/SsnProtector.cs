@@ -30,7 +30,7 @@ public sealed class SsnProtector
             throw new OptionsValidationException(SsnProtectionOptions.Section, typeof(SsnProtectionOptions), errors);
         }
 
-        keys = value.Keys.ToDictionary(k => k.Key, k => SsnProtectionOptionsValidator.TryDecodeKey(k.Value)!, StringComparer.Ordinal);
+        keys = value.Keys.ToDictionary(k => k.Key, k => MasterKeys.TryDecode(k.Value)!, StringComparer.Ordinal);
         ActiveKeyId = value.ActiveKeyId!;
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace TaxGenius.Core.Storage;
 
 /// <summary>
@@ -10,6 +8,9 @@ namespace TaxGenius.Core.Storage;
 public sealed class DocumentStoreOptions
 {
     public const string Section = "Storage";
+
+    /// <summary>The key id of the generated development master key (never used in Production).</summary>
+    public const string DevelopmentKeyId = "dev1";
 
     /// <summary>Where encrypted files live; relative to the data folder. Never under wwwroot.</summary>
     public string Path { get; set; } = "documents";
@@ -40,16 +41,7 @@ public sealed class DocumentStoreOptions
                 yield return $"Storage:MasterKeys has a key id that is not 1-16 letters, digits, '-' or '_'.";
             }
 
-            byte[]? bytes = null;
-            try
-            {
-                bytes = Convert.FromBase64String(value);
-            }
-            catch (FormatException)
-            {
-            }
-
-            if (bytes is not { Length: 32 })
+            if (Security.MasterKeys.TryDecode(value) is null)
             {
                 yield return $"Storage:MasterKeys:{id} must be the base64 of exactly 32 bytes.";
             }
@@ -59,30 +51,5 @@ public sealed class DocumentStoreOptions
         {
             yield return "Storage:ActiveKeyId must name one of Storage:MasterKeys.";
         }
-    }
-
-    /// <summary>
-    /// The embedded default: a development master key kept in the data folder (created once, reused after).
-    /// Never used in Production, where keys must come from configuration.
-    /// </summary>
-    public static (string Id, string Key) DevelopmentKey(string dataPath)
-    {
-        var folder = System.IO.Path.Combine(dataPath, "keys");
-        var file = System.IO.Path.Combine(folder, "storage-dev.key");
-        if (File.Exists(file) && JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file)) is { Count: 1 } existing)
-        {
-            var pair = existing.Single();
-            return (pair.Key, pair.Value);
-        }
-
-        Directory.CreateDirectory(folder);
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        File.WriteAllText(file, JsonSerializer.Serialize(new Dictionary<string, string> { ["dev1"] = key }));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return ("dev1", key);
     }
 }

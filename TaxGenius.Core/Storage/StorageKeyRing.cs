@@ -7,11 +7,9 @@ public sealed class StorageKeyRing
 
     public StorageKeyRing(IReadOnlyDictionary<string, string> base64Keys, string activeKeyId)
     {
-        keys = base64Keys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value), StringComparer.Ordinal);
-        if (keys.Values.Any(k => k.Length != 32))
-        {
-            throw new ArgumentException("Every storage master key must be 32 bytes.", nameof(base64Keys));
-        }
+        keys = base64Keys.ToDictionary(k => k.Key,
+            k => Security.MasterKeys.TryDecode(k.Value) ?? throw new ArgumentException("Every storage master key must be the base64 of 32 bytes.", nameof(base64Keys)),
+            StringComparer.Ordinal);
 
         if (!keys.TryGetValue(activeKeyId, out var active))
         {

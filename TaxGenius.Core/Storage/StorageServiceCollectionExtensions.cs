@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Security;
 
 namespace TaxGenius.Core.Storage;
 
@@ -26,10 +27,10 @@ public static class StorageServiceCollectionExtensions
         var notices = StartupNotices.From(builder.Services);
         if (options.MasterKeys.Count == 0)
         {
-            var (id, key) = DocumentStoreOptions.DevelopmentKey(paths.DataPath);
-            options.MasterKeys[id] = key;
-            options.ActiveKeyId = id;
-            notices.Add($"Documents are encrypted with a development master key kept in {Path.Combine(paths.DataPath, "keys")}. " +
+            var file = paths.DevelopmentKeyFile("storage");
+            options.MasterKeys[DocumentStoreOptions.DevelopmentKeyId] = MasterKeys.LoadOrCreateDevelopmentKey(file, out var created);
+            options.ActiveKeyId = DocumentStoreOptions.DevelopmentKeyId;
+            notices.Add($"Documents are encrypted with a development master key kept in {file} ({(created ? "created now" : "reused")}). " +
                 "Configure Storage:MasterKeys and Storage:ActiveKeyId before real use (Production requires them).");
         }
 

@@ -44,7 +44,7 @@ public sealed class SsnKeyRingTests : IDisposable
     [Fact]
     public void Configured_keys_are_used_and_no_development_key_is_made()
     {
-        var built = Build(Environments.Development, new() { ["Ssn:Keys:2026"] = SsnProtectionOptionsValidator.NewKey(), ["Ssn:ActiveKeyId"] = "2026" });
+        var built = Build(Environments.Development, new() { ["Ssn:Keys:2026"] = MasterKeys.NewKey(), ["Ssn:ActiveKeyId"] = "2026" });
 
         Assert.StartsWith("v1:2026:", built.Protector.Protect(Guid.NewGuid(), "123-45-6789"), StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(dataPath, "keys")));

@@ -7,8 +7,8 @@ namespace TaxGenius.Tests.Core.Security;
 public sealed class SsnProtectorTests
 {
     private const string Ssn = "123-45-6789";
-    private static readonly string KeyA = SsnProtectionOptionsValidator.NewKey();
-    private static readonly string KeyB = SsnProtectionOptionsValidator.NewKey();
+    private static readonly string KeyA = MasterKeys.NewKey();
+    private static readonly string KeyB = MasterKeys.NewKey();
     private static readonly Guid User = Guid.NewGuid();
 
     internal static SsnProtector Protector(string active, params (string Id, string Key)[] keys) =>

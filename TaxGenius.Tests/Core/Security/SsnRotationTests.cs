@@ -8,8 +8,8 @@ namespace TaxGenius.Tests.Core.Security;
 
 public sealed class SsnRotationTests
 {
-    private static readonly string OldKey = SsnProtectionOptionsValidator.NewKey();
-    private static readonly string NewKey = SsnProtectionOptionsValidator.NewKey();
+    private static readonly string OldKey = MasterKeys.NewKey();
+    private static readonly string NewKey = MasterKeys.NewKey();
     private static readonly SsnProtector Before = SsnProtectorTests.Protector("2025", ("2025", OldKey));
     private static readonly SsnProtector After = SsnProtectorTests.Protector("2026", ("2025", OldKey), ("2026", NewKey));
 
@@ -85,7 +85,7 @@ public sealed class SsnRotationTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var orphan = await SsnStorageTests.AddUserAsync(database);
-        var lost = SsnProtectorTests.Protector("gone", ("gone", SsnProtectionOptionsValidator.NewKey())).Protect(orphan, "123-45-0003");
+        var lost = SsnProtectorTests.Protector("gone", ("gone", MasterKeys.NewKey())).Protect(orphan, "123-45-0003");
         await SetRawAsync(database, orphan, lost);
 
         var result = await new SsnRotationService(database.Factory, After, NullLogger<SsnRotationService>.Instance).RotateAsync();

@@ -13,7 +13,7 @@ namespace TaxGenius.Tests.Core.Security;
 public sealed class SsnStorageTests
 {
     private const string Ssn = "219-09-9999";
-    private static readonly SsnProtector Protector = SsnProtectorTests.Protector("k1", ("k1", SsnProtectionOptionsValidator.NewKey()));
+    private static readonly SsnProtector Protector = SsnProtectorTests.Protector("k1", ("k1", MasterKeys.NewKey()));
 
     internal static async Task<Guid> AddUserAsync(TestDatabase database, string? envelope = null)
     {

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using TaxGenius.Core;
+using TaxGenius.Core.Security;
 using TaxGenius.Core.Storage;
 
 namespace TaxGenius.Tests.Core.Storage;
@@ -172,12 +174,15 @@ public sealed class EncryptedFileStoreTests : IDisposable
     [Fact]
     public void The_development_key_is_created_once_with_owner_only_permissions_and_reused()
     {
-        var (id, key) = DocumentStoreOptions.DevelopmentKey(root);
-        var again = DocumentStoreOptions.DevelopmentKey(root);
+        var file = new TaxGeniusPaths(root).DevelopmentKeyFile("storage");
+        var key = MasterKeys.LoadOrCreateDevelopmentKey(file, out var created);
+        var again = MasterKeys.LoadOrCreateDevelopmentKey(file, out var createdAgain);
 
-        Assert.Equal((id, key), again);
+        Assert.Equal(key, again);
+        Assert.True(created);
+        Assert.False(createdAgain);
         Assert.Equal(32, Convert.FromBase64String(key).Length);
-        var file = Path.Combine(root, "keys", "storage-dev.key");
+        Assert.Equal(Path.Combine(root, "keys", "storage-dev.key"), file);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
