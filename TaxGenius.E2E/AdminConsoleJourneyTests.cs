@@ -12,48 +12,29 @@ namespace TaxGenius.E2E;
 
 /// <summary>An administrator at work: inviting a preparer who then signs up from the e-mail, and locking someone signed in elsewhere.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : AppJourney(browser)
 {
     /// <summary>The circuit and cookie revalidation interval for this app; the product default is 60 s.</summary>
     private const int RevalidationSeconds = 5;
 
-    private TaxGeniusAppFactory app = default!;
-
-    public async Task InitializeAsync() => app = await TaxGeniusAppFactory.CreateAsync(kestrel: true,
-        extra: new Dictionary<string, string?> { ["Security:RevalidationSeconds"] = RevalidationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await app.DisposeAsync();
-    }
-
-    private async Task<IPage> SignInAsync(string email, string password, string home)
-    {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(email, password);
-        await page.WaitForURLAsync("**" + home);
-        await page.WaitForInteractiveAsync();
-        return page;
-    }
+    protected override IDictionary<string, string?> Settings =>
+        new Dictionary<string, string?> { ["Security:RevalidationSeconds"] = RevalidationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     [Fact]
     public async Task An_admin_invites_a_preparer_who_sets_a_password_from_the_e_mail_and_lands_on_the_preparer_home()
     {
-        var admin = await SignInAsync(DemoAccounts.Admin, TaxGeniusAppFactory.DemoPassword, "/admin");
+        var admin = await SignedInPageAsync(DemoAccounts.Admin, "**/admin");
         await admin.GetByTestId("admin-link-users").ClickAsync();
         var users = new AdminUsersPage(admin);
         await users.OpenAsync();
         await users.InviteAsync("morgan.preparer@example.test");
         await Assertions.Expect(users.Snackbar).ToContainTextAsync("Invitation sent to morgan.preparer@example.test");
 
-        var mail = await app.WaitForEmailAsync("morgan.preparer@example.test", "You are invited to join TaxGenius as Preparer");
+        var mail = await App.WaitForEmailAsync("morgan.preparer@example.test", "You are invited to join TaxGenius as Preparer");
         var link = InvitationLink().Match(mail.HtmlBody ?? "").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
-        Assert.StartsWith(app.BaseAddress.ToString().TrimEnd('/') + "/Account/AcceptInvitation?token=", link, StringComparison.Ordinal);
+        Assert.StartsWith(App.BaseAddress.ToString().TrimEnd('/') + "/Account/AcceptInvitation?token=", link, StringComparison.Ordinal);
 
-        var invitee = await browser.NewPageAsync(app.BaseAddress);
+        var invitee = await Browser.NewPageAsync(App.BaseAddress);
         await invitee.GotoAsync(link);
         await Assertions.Expect(invitee.GetByTestId("invitation-role")).ToHaveTextAsync("Preparer");
         await Assertions.Expect(invitee.GetByTestId("invitation-email")).ToHaveTextAsync("morgan.preparer@example.test");
@@ -70,7 +51,7 @@ public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : I
         await Assertions.Expect(invitee.GetByTestId("nav-preparer-queue")).ToBeVisibleAsync();
 
         // The link worked once.
-        var again = await browser.NewPageAsync(app.BaseAddress);
+        var again = await Browser.NewPageAsync(App.BaseAddress);
         await again.GotoAsync(link);
         await Assertions.Expect(again.GetByTestId("invitation-invalid")).ToBeVisibleAsync();
 
@@ -88,11 +69,11 @@ public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : I
     [Fact]
     public async Task An_admin_locks_a_user_signed_in_elsewhere_and_that_session_ends_within_a_minute()
     {
-        await app.CreateUserAsync("sam.preparer@example.test", Roles.Preparer);
+        await App.CreateUserAsync("sam.preparer@example.test", Roles.Preparer);
         await SeedCompletedDocumentAsync();
-        var sam = await SignInAsync("sam.preparer@example.test", TaxGeniusAppFactory.DemoPassword, "/preparer");
+        var sam = await SignedInPageAsync("sam.preparer@example.test", "**/preparer");
 
-        var admin = await SignInAsync(DemoAccounts.Admin, TaxGeniusAppFactory.DemoPassword, "/admin");
+        var admin = await SignedInPageAsync(DemoAccounts.Admin, "**/admin");
         await Assertions.Expect(admin.GetByTestId("dashboard-turnaround")).ToBeVisibleAsync();
         await Assertions.Expect(admin.GetByTestId("turnaround-average")).Not.ToHaveTextAsync("—");
         await admin.ScreenshotAsync("admin-dashboard");
@@ -115,12 +96,12 @@ public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : I
     /// <summary>A client document uploaded and completed, so the dashboard's turnaround has something to average.</summary>
     private async Task SeedCompletedDocumentAsync()
     {
-        var services = app.Services;
-        var client = await app.CreateUserAsync("turnaround.client@example.test", Roles.Client);
+        var services = App.Services;
+        var client = await App.CreateUserAsync("turnaround.client@example.test", Roles.Client);
         var upload = await services.GetRequiredService<ClientDocumentService>()
             .UploadAsync(client, new UploadRequest("w2.pdf", DocumentType.W2, 2025), new MemoryStream(SamplePdf.Create("W-2")));
         var status = services.GetRequiredService<DocumentStatusService>();
-        var preparer = new TaxGenius.Core.Audit.AuditActor(await app.CreateUserAsync("turnaround.preparer@example.test", Roles.Preparer),
+        var preparer = new TaxGenius.Core.Audit.AuditActor(await App.CreateUserAsync("turnaround.preparer@example.test", Roles.Preparer),
             "turnaround.preparer@example.test", null);
         Assert.True((await status.ClaimAsync(preparer, upload.Document!.Id)).Succeeded);
         Assert.True((await status.CompleteManyAsync(preparer, [upload.Document.Id])).Succeeded == 1);

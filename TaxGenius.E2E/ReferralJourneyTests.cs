@@ -12,25 +12,8 @@ namespace TaxGenius.E2E;
 /// dashboard shows the conversion, the person (who consented) and the commission, and the "converted" e-mail names them.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class ReferralJourneyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJourney(browser)
 {
-    private TaxGeniusAppFactory app = default!;
-    private readonly string folder = Path.Combine(Path.GetTempPath(), $"tg_e2e_referral_{Guid.NewGuid():N}");
-
-    public async Task InitializeAsync()
-    {
-        app = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
-        _ = app.BaseAddress;
-        Directory.CreateDirectory(folder);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.CloseContextsAsync();
-        await app.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
-    }
-
     [Fact]
     public async Task Invite_register_from_the_email_complete_the_tax_return_and_the_referrer_sees_the_conversion_and_commission()
     {
@@ -38,7 +21,7 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : IAsyn
         const string password = "north wind blows softly";
 
         // The referrer (demo data: one open invitation, one converted, one paid) invites an address.
-        var referrerPage = await SignInAsync(DemoAccounts.Referrer, TaxGeniusAppFactory.DemoPassword, "**/referrer");
+        var referrerPage = await SignedInPageAsync(DemoAccounts.Referrer, "**/referrer");
         var dashboard = new ReferrerDashboardPage(referrerPage);
         await Assertions.Expect(dashboard.Conversions).ToHaveTextAsync("2");
         await Assertions.Expect(dashboard.Converted).ToHaveTextAsync("$50.00");
@@ -54,10 +37,10 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : IAsyn
         await referrerPage.ScreenshotAsync("referrer-dashboard-invited");
 
         // The invitee opens the e-mailed link: the code is filled in; they agree to be named and register.
-        var invitation = await app.WaitForEmailAsync(invitee, "Riley Referrer invited you to TaxGenius");
+        var invitation = await App.WaitForEmailAsync(invitee, "Riley Referrer invited you to TaxGenius");
         var link = ReferralLink().Match(invitation.HtmlBody ?? "").Groups[1].Value;
-        Assert.Equal($"{app.BaseAddress.ToString().TrimEnd('/')}/r/{code}", link);
-        var clientPage = await browser.NewPageAsync(app.BaseAddress);
+        Assert.Equal($"{App.BaseAddress.ToString().TrimEnd('/')}/r/{code}", link);
+        var clientPage = await Browser.NewPageAsync(App.BaseAddress);
         await clientPage.GotoAsync(link);
         await clientPage.WaitForURLAsync($"**/Account/Register?ref={code}");
         await Assertions.Expect(clientPage.GetByLabel("Referral code (optional)")).ToHaveValueAsync(code);
@@ -66,7 +49,7 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : IAsyn
         await new RegisterPage(clientPage).RegisterAsync("Nina", "Newclient", invitee, password);
         await Assertions.Expect(clientPage.GetByRole(AriaRole.Heading, new() { Name = "Check your e-mail" })).ToBeVisibleAsync();
 
-        var confirm = await app.WaitForEmailAsync(invitee, "Confirm your TaxGenius e-mail address");
+        var confirm = await App.WaitForEmailAsync(invitee, "Confirm your TaxGenius e-mail address");
         await clientPage.GotoAsync(ConfirmLink().Match(confirm.HtmlBody ?? "").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal));
         await Assertions.Expect(clientPage.GetByTestId("email-confirmed")).ToBeVisibleAsync();
         var signIn = new SignInPage(clientPage);
@@ -81,8 +64,7 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : IAsyn
         // The client uploads last year's return.
         var documents = new DocumentsPage(clientPage);
         await documents.GotoAsync();
-        var file = Path.Combine(folder, "2025-tax-return.pdf");
-        await File.WriteAllBytesAsync(file, SampleFiles.Pdf("Form 1040 (sample)"));
+        var file = await FileAsync("2025-tax-return.pdf", SampleFiles.Pdf("Form 1040 (sample)"));
         await documents.ChooseFilesAsync(file);
         await Assertions.Expect(documents.QueueItem("2025-tax-return.pdf").GetByTestId("upload-type")).ToContainTextAsync("tax return");
         await documents.StartUploadAsync();
@@ -90,7 +72,7 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : IAsyn
         var documentId = Guid.Parse((await documents.Row("2025-tax-return.pdf").GetAttributeAsync("data-document-id"))!);
 
         // A preparer claims and completes it.
-        var preparerPage = await SignInAsync(DemoAccounts.Preparer, TaxGeniusAppFactory.DemoPassword, "**/preparer");
+        var preparerPage = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
         var review = new ReviewPage(preparerPage);
         await review.GotoAsync(documentId);
         await review.ClaimAsync();
@@ -107,19 +89,8 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : IAsyn
         await Assertions.Expect(referrerPage.Locator("tr", new() { Has = row }).GetByTestId("referral-commission")).ToHaveTextAsync("$50.00");
         await Assertions.Expect(referrerPage.GetByTestId("referral-chart").Locator("svg").First).ToBeVisibleAsync();
         await referrerPage.ScreenshotAsync("referrer-dashboard-converted");
-        var converted = await app.WaitForEmailAsync(DemoAccounts.Referrer, "Your referral became a client: you earned $50.00");
+        var converted = await App.WaitForEmailAsync(DemoAccounts.Referrer, "Your referral became a client: you earned $50.00");
         Assert.Contains("Nina Newclient", converted.TextBody, StringComparison.Ordinal);
-    }
-
-    private async Task<IPage> SignInAsync(string email, string password, string landing)
-    {
-        var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(email, password);
-        await page.WaitForURLAsync(landing);
-        await page.WaitForInteractiveAsync();
-        return page;
     }
 
     [GeneratedRegex("href=\"([^\"]*/r/[A-Z2-9]+)\"")]

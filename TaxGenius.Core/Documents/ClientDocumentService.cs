@@ -24,6 +24,12 @@ public sealed record DocumentView(
 {
     public bool CanDelete => Status == DocumentStatus.Pending;
     public bool CanReplace => Status == DocumentStatus.Rejected && ReplacedById is null;
+
+    /// <summary>The kind the content was found to be when it was uploaded.</summary>
+    public DocumentFileKind Kind => DocumentFileKinds.FromContentType(ContentType) ?? DocumentFileKind.Pdf;
+
+    internal static DocumentView From(Document d, Guid? replacedBy) => new(d.Id, d.Type, d.FileName, d.FileSize, d.ContentType, d.Status,
+        d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt, d.ReplacesDocumentId, replacedBy, d.Sha256);
 }
 
 public sealed record UploadRequest(string? FileName, DocumentType Type, int TaxYear, Guid? ReplacesDocumentId = null);
@@ -51,7 +57,15 @@ public enum DeleteOutcome
 }
 
 /// <summary>A decrypted document ready to send: the caller disposes <see cref="Content"/>.</summary>
-public sealed record DocumentContent(DocumentView Document, string DownloadName, Stream Content);
+public sealed record DocumentContent(DocumentView Document, string DownloadName, Stream Content)
+{
+    /// <summary>Opens <paramref name="document"/>'s file, decrypting as it is read, under a download name with its real extension.</summary>
+    internal static DocumentContent Open(EncryptedFileStore store, Document document)
+    {
+        var view = DocumentView.From(document, null);
+        return new DocumentContent(view, DocumentFileName.ForDownload(document.FileName, view.Kind), store.OpenRead(document.StorageKey));
+    }
+}
 
 /// <summary>
 /// A client's own documents: upload (checked by content, encrypted, streamed), list, download, delete while PENDING, replace
@@ -78,7 +92,7 @@ public sealed partial class ClientDocumentService(
                 ReplacedBy = db.Documents.Where(r => r.ReplacesDocumentId == d.Id).Select(r => (Guid?)r.Id).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => ToView(r.Document, r.ReplacedBy)).ToList();
+        return rows.Select(r => DocumentView.From(r.Document, r.ReplacedBy)).ToList();
     }
 
     public async Task<DocumentView?> FindAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
@@ -91,7 +105,7 @@ public sealed partial class ClientDocumentService(
         }
 
         var replacedBy = await db.Documents.Where(r => r.ReplacesDocumentId == documentId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
-        return ToView(document, replacedBy);
+        return DocumentView.From(document, replacedBy);
     }
 
     /// <summary>
@@ -191,7 +205,7 @@ public sealed partial class ClientDocumentService(
         }
 
         LogStored(logger, document.Id, userId, stored.Size);
-        return new UploadResult(ToView(document, null), UploadFailure.None, null);
+        return new UploadResult(DocumentView.From(document, null), UploadFailure.None, null);
     }
 
     /// <summary>Deletes the client's own document while it is still PENDING (nobody has started on it): the row, then the file.</summary>
@@ -234,8 +248,7 @@ public sealed partial class ClientDocumentService(
             return null;
         }
 
-        var kind = DocumentFileKinds.FromContentType(document.ContentType) ?? DocumentFileKind.Pdf;
-        return new DocumentContent(ToView(document, null), DocumentFileName.ForDownload(document.FileName, kind), store.OpenRead(document.StorageKey));
+        return DocumentContent.Open(store, document);
     }
 
     public static string TooLargeMessage(long max, long? actual) =>
@@ -250,9 +263,6 @@ public sealed partial class ClientDocumentService(
         < 1024L * 1024 * 1024 => $"{bytes / (1024.0 * 1024):0.#} MB",
         _ => $"{bytes / (1024.0 * 1024 * 1024):0.##} GB",
     };
-
-    private static DocumentView ToView(Document d, Guid? replacedBy) => new(d.Id, d.Type, d.FileName, d.FileSize, d.ContentType, d.Status,
-        d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt, d.ReplacesDocumentId, replacedBy, d.Sha256);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored document {DocumentId} for user {UserId} ({Bytes} bytes)")]
     private static partial void LogStored(ILogger logger, Guid documentId, Guid userId, long bytes);

@@ -23,7 +23,7 @@ public sealed record DocumentDetail(
     IReadOnlyList<StatusChangeView> History,
     IReadOnlyList<NoteView> Notes)
 {
-    public DocumentFileKind Kind => DocumentFileKinds.FromContentType(Document.ContentType) ?? DocumentFileKind.Pdf;
+    public DocumentFileKind Kind => Document.Kind;
 
     /// <summary>Browsers show PDFs, JPEGs and PNGs themselves; HEIC and TIFF are offered as downloads.</summary>
     public bool CanPreview => Kind is DocumentFileKind.Pdf or DocumentFileKind.Jpeg or DocumentFileKind.Png;
@@ -84,8 +84,7 @@ public sealed class StaffDocumentService(
         var name = $"{row.FirstName} {row.LastName}".Trim();
         var client = new ClientSummary(d.UserId, name.Length > 0 ? name : row.ClientEmail ?? "", row.ClientEmail ?? "",
             ProfileInput.FormatPhone(row.Phone), masked, unreadable);
-        var view = new DocumentView(d.Id, d.Type, d.FileName, d.FileSize, d.ContentType, d.Status, d.TaxYear, d.RejectionReason, d.CreatedAt,
-            d.UpdatedAt, d.ReplacesDocumentId, row.ReplacedBy, d.Sha256);
+        var view = DocumentView.From(d, row.ReplacedBy);
         return new DocumentDetail(view, client, d.AssignedToId, row.AssignedToEmail, d.Version, history, notes);
     }
 
@@ -102,10 +101,7 @@ public sealed class StaffDocumentService(
         audit.Add(db, actor, download ? AuditActions.DocumentDownloaded : AuditActions.DocumentViewed, nameof(Document), document.Id, document.UserId,
             document.FileName);
         await db.SaveChangesAsync(cancellationToken);
-        var kind = DocumentFileKinds.FromContentType(document.ContentType) ?? DocumentFileKind.Pdf;
-        var view = new DocumentView(document.Id, document.Type, document.FileName, document.FileSize, document.ContentType, document.Status,
-            document.TaxYear, document.RejectionReason, document.CreatedAt, document.UpdatedAt, document.ReplacesDocumentId, null, document.Sha256);
-        return new DocumentContent(view, DocumentFileName.ForDownload(document.FileName, kind), store.OpenRead(document.StorageKey));
+        return DocumentContent.Open(store, document);
     }
 
     /// <summary>The people a document can be assigned to (PREPARER accounts that are not locked), by e-mail.</summary>

@@ -15,9 +15,12 @@ public abstract class AppJourney(BrowserFixture browser) : IAsyncLifetime
 
     protected string Folder { get; } = Path.Combine(Path.GetTempPath(), $"tg_e2e_{Guid.NewGuid():N}");
 
+    /// <summary>Settings this journey's app starts with, beyond the test defaults.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
-        App = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
+        App = await TaxGeniusAppFactory.CreateAsync(kestrel: true, extra: Settings);
         _ = App.BaseAddress;
         Directory.CreateDirectory(Folder);
     }

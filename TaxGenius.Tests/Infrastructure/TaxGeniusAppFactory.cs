@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
@@ -188,6 +189,13 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         }
 
         return user.Id;
+    }
+
+    /// <summary>The id of the user with <paramref name="email"/> (demo accounts, users a test created).</summary>
+    public async Task<Guid> UserIdAsync(string email)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
     }
 
     /// <summary>Signed in, with the antiforgery header that state-changing API calls need (as the app's pages send it).</summary>

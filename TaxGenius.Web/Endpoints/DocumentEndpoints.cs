@@ -139,10 +139,8 @@ internal static class DocumentEndpoints
             return NotFound();
         }
 
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        context.Response.Headers["Content-Security-Policy"] = "default-src 'none'; sandbox";
-        context.Response.ContentLength = content.Document.FileSize;
+        SetDocumentHeaders(context.Response, content.Document.FileSize);
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
         return TypedResults.Stream(content.Content, content.Document.ContentType, fileDownloadName: content.DownloadName);
     }
 
@@ -177,8 +175,16 @@ internal static class DocumentEndpoints
         }
     }
 
+    /// <summary>Every response carrying a document's content: never cached, never sniffed into another type, its exact length.</summary>
+    internal static void SetDocumentHeaders(HttpResponse response, long length)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.ContentLength = length;
+    }
+
     /// <summary>The same answer whether the document does not exist or belongs to someone else: nothing to learn from it.</summary>
-    private static ProblemHttpResult NotFound() => Problem(StatusCodes.Status404NotFound, "Not found", "No such document.");
+    internal static ProblemHttpResult NotFound() => Problem(StatusCodes.Status404NotFound, "Not found", "No such document.");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);

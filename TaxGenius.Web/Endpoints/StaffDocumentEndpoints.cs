@@ -27,15 +27,13 @@ internal static class StaffDocumentEndpoints
         var content = await documents.OpenAsync(AuditActors.From(user, context), id, asAttachment, cancellationToken);
         if (content is null)
         {
-            return TypedResults.Problem(detail: "No such document.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            return DocumentEndpoints.NotFound();
         }
 
         var headers = context.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers.XContentTypeOptions = "nosniff";
+        DocumentEndpoints.SetDocumentHeaders(context.Response, content.Document.FileSize);
         headers.XFrameOptions = "SAMEORIGIN";
         headers.ContentSecurityPolicy = "frame-ancestors 'self'";
-        context.Response.ContentLength = content.Document.FileSize;
         if (asAttachment)
         {
             return TypedResults.Stream(content.Content, content.Document.ContentType, fileDownloadName: content.DownloadName);

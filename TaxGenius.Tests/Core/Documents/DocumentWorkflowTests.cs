@@ -22,7 +22,7 @@ public sealed class DocumentWorkflowTests
         await using var app = await StartAsync(provider);
         var documentId = await DemoDocumentAsync(app, DocumentStatus.Pending);
         var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
-        var preparer = await UserIdAsync(app, DemoAccounts.Preparer);
+        var preparer = await app.UserIdAsync(DemoAccounts.Preparer);
 
         await using var first = await factory.CreateDbContextAsync();
         await using var second = await factory.CreateDbContextAsync();
@@ -182,14 +182,8 @@ public sealed class DocumentWorkflowTests
         return app;
     }
 
-    private static async Task<Guid> UserIdAsync(TaxGeniusAppFactory app, string email)
-    {
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-    }
-
     private static async Task<AuditActor> ActorAsync(TaxGeniusAppFactory app, string email, bool isAdmin = false) =>
-        new(await UserIdAsync(app, email), email, "203.0.113.7", isAdmin);
+        new(await app.UserIdAsync(email), email, "203.0.113.7", isAdmin);
 
     private static async Task<string> CreatePreparerAsync(TaxGeniusAppFactory app, string email)
     {
@@ -211,7 +205,7 @@ public sealed class DocumentWorkflowTests
 
     private static async Task<Guid> NewPendingDocumentAsync(TaxGeniusAppFactory app)
     {
-        var client = await UserIdAsync(app, DemoAccounts.Client);
+        var client = await app.UserIdAsync(DemoAccounts.Client);
         var upload = await app.Services.GetRequiredService<ClientDocumentService>().UploadAsync(client,
             new UploadRequest("w2.pdf", DocumentType.W2, TaxYears.Current(TimeProvider.System)), new MemoryStream(SampleFiles.Pdf()));
         Assert.True(upload.Succeeded, upload.Error);

@@ -97,7 +97,7 @@ public sealed class AdminConsoleTests(AppFixture app) : IClassFixture<AppFixture
     public async Task An_administrator_exports_the_filtered_audit_log_as_CSV_with_formulas_neutralized()
     {
         var admin = app.Factory.Services.GetRequiredService<UserAdminService>();
-        var avery = await UserIdAsync(DemoAccounts.Admin);
+        var avery = await app.Factory.UserIdAsync(DemoAccounts.Admin);
         var invited = await admin.InviteAsync(new AuditActor(avery, DemoAccounts.Admin, "203.0.113.9"), "=cmd|calc@example.test", Roles.Preparer);
         Assert.True(invited.Succeeded, invited.Error);
 
@@ -170,10 +170,4 @@ public sealed class AdminConsoleTests(AppFixture app) : IClassFixture<AppFixture
         Assert.Equal("/Account/Lockout", refused.Headers.Location.PathOnly());
     }
 
-    private async Task<Guid> UserIdAsync(string email)
-    {
-        using var scope = app.Factory.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return (await users.FindByEmailAsync(email))!.Id;
-    }
 }

@@ -67,8 +67,8 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
         var viewed = entries.Single(e => e.Action == AuditActions.DocumentViewed && e.ActorEmail == email && e.At >= DateTime.UtcNow.AddMinutes(-1));
         var downloaded = entries.Last(e => e.Action == AuditActions.DocumentDownloaded && e.ActorEmail == email);
         // (The in-memory test server has no client address; the browser journey checks the recorded IP over a real socket.)
-        Assert.Equal(await UserIdAsync(email), viewed.ActorId);
-        Assert.Equal(await UserIdAsync(DemoAccounts.Client), downloaded.SubjectUserId);
+        Assert.Equal(await app.Factory.UserIdAsync(email), viewed.ActorId);
+        Assert.Equal(await app.Factory.UserIdAsync(DemoAccounts.Client), downloaded.SubjectUserId);
 
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/staff/documents/{Guid.CreateVersion7()}/content")).StatusCode);
     }
@@ -77,8 +77,8 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task Revealing_an_SSN_needs_the_password_and_every_attempt_is_audited()
     {
         using var scope = app.Factory.Services.CreateScope();
-        var clientId = await UserIdAsync(DemoAccounts.Client);
-        var preparerId = await UserIdAsync(DemoAccounts.Preparer);
+        var clientId = await app.Factory.UserIdAsync(DemoAccounts.Client);
+        var preparerId = await app.Factory.UserIdAsync(DemoAccounts.Preparer);
         var setSsn = await scope.ServiceProvider.GetRequiredService<SsnService>().SetAsync(clientId, "219-09-9999");
         Assert.True(setSsn.Succeeded, setSsn.Error);
         var reveal = scope.ServiceProvider.GetRequiredService<SsnRevealService>();
@@ -109,7 +109,7 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task Notes_are_validated_audited_and_never_reach_the_client()
     {
         var id = await DemoDocumentAsync();
-        var preparerId = await UserIdAsync(DemoAccounts.Preparer);
+        var preparerId = await app.Factory.UserIdAsync(DemoAccounts.Preparer);
         var documents = app.Factory.Services.GetRequiredService<StaffDocumentService>();
         var actor = new AuditActor(preparerId, DemoAccounts.Preparer, "198.51.100.4");
 
@@ -137,7 +137,7 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
         var preparer = Assert.Single(preparers, p => p.Email == DemoAccounts.Preparer);
         Assert.DoesNotContain(preparers, p => p.Email == DemoAccounts.Client || p.Email == DemoAccounts.Admin);
 
-        var admin = new AuditActor(await UserIdAsync(DemoAccounts.Admin), DemoAccounts.Admin, "198.51.100.9", IsAdmin: true);
+        var admin = new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Admin), DemoAccounts.Admin, "198.51.100.9", IsAdmin: true);
         var result = await app.Factory.Services.GetRequiredService<DocumentStatusService>().ReassignAsync(admin, id, preparer.Id);
 
         Assert.True(result.Succeeded, result.Error);
@@ -149,12 +149,6 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
     {
         await using var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
         return await db.Documents.Where(d => d.User!.Email == DemoAccounts.Client && d.Status == DocumentStatus.Pending).Select(d => d.Id).FirstAsync();
-    }
-
-    private async Task<Guid> UserIdAsync(string email)
-    {
-        await using var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
     }
 
     private async Task<int> AuditCountAsync(Guid documentId) => (await AuditAsync(documentId)).Count;
