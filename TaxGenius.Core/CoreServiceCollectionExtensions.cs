@@ -61,7 +61,8 @@ public static class CoreServiceCollectionExtensions
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<TaxGeniusDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<TaxGeniusClaimsPrincipalFactory>();
 
         AddCache(services, configuration);
 

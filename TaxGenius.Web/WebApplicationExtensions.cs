@@ -56,10 +56,11 @@ public static class WebApplicationExtensions
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Client, p => p.RequireAuthenticatedUser().RequireRole(Roles.Client))
-            .AddPolicy(Policies.Preparer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer))
             .AddPolicy(Policies.Referrer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Referrer))
-            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Policies.StaffRoles));
+            // Staff reach customer data: their policies also require an enrolled authenticator (StaffMfa).
+            .AddPolicy(Policies.Preparer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled))
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled))
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Policies.StaffRoles).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled));
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
         services.AddHttpContextAccessor();
@@ -150,6 +151,7 @@ public static class WebApplicationExtensions
             return next(context);
         });
         app.UseAuthentication();
+        app.UseMiddleware<StaffMfaEnforcementMiddleware>();
         app.UseAuthorization();
         app.UseTaxGeniusRateLimiting();
         app.UseAntiforgery();

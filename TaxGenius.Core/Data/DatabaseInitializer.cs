@@ -53,8 +53,9 @@ public sealed partial class DatabaseInitializer(
         if (DemoEnabled)
         {
             var password = ResolveDemoPassword();
-            await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(password, cancellationToken);
-            PrintDemoAccounts(password);
+            var totpSecret = ResolveDemoTotpSecret();
+            await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(password, totpSecret, cancellationToken);
+            PrintDemoAccounts(password, totpSecret);
         }
     }
 
@@ -132,7 +133,28 @@ public sealed partial class DatabaseInitializer(
         return generated;
     }
 
-    private static void PrintDemoAccounts(string password)
+    private string ResolveDemoTotpSecret()
+    {
+        var configured = demoOptions.Value.TotpSecret;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Totp.IsValidKey(configured)
+                ? Totp.Normalize(configured)
+                : throw new InvalidOperationException("Demo:TotpSecret must be a Base32 authenticator key of at least 16 characters (A-Z, 2-7).");
+        }
+
+        if (File.Exists(paths.DemoTotpSecretFile) && File.ReadAllText(paths.DemoTotpSecretFile).Trim() is var stored && Totp.IsValidKey(stored))
+        {
+            return Totp.Normalize(stored);
+        }
+
+        var generated = Totp.NewKey();
+        Directory.CreateDirectory(paths.DataPath);
+        File.WriteAllText(paths.DemoTotpSecretFile, generated);
+        return generated;
+    }
+
+    private static void PrintDemoAccounts(string password, string totpSecret)
     {
         // Printed to the console on purpose (not logged): it is a demo password, and people need to see it.
         var lines = new List<string>
@@ -142,6 +164,8 @@ public sealed partial class DatabaseInitializer(
             $"  password for all of them: {password}",
         };
         lines.AddRange(DemoAccounts.All.Select(a => $"    {Roles.DisplayName(a.Role),-14} {a.Email}"));
+        lines.Add($"  preparer and administrator sign in with two factors: authenticator key {Totp.Format(totpSecret)} (Demo:TotpSecret)");
+        lines.Add($"    add it to an authenticator app, or scan: {Totp.AuthenticatorUri("demo staff", totpSecret)}");
         lines.Add("");
         Console.WriteLine(string.Join(Environment.NewLine, lines));
     }

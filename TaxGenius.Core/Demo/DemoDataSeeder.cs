@@ -13,12 +13,14 @@ namespace TaxGenius.Core.Demo;
 /// <summary>Creates the demo accounts and a little data so that every role's pages have something to show.</summary>
 public sealed partial class DemoDataSeeder(
     UserManager<ApplicationUser> userManager,
+    IUserStore<ApplicationUser> userStore,
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     ClientDocumentService documents,
     TimeProvider timeProvider,
     ILogger<DemoDataSeeder> logger)
 {
-    public async Task SeedAsync(string password, CancellationToken cancellationToken = default)
+    /// <summary>Creates what is missing; the demo staff (PREPARER, ADMIN) are enrolled with <paramref name="totpSecret"/> (Base32).</summary>
+    public async Task SeedAsync(string password, string totpSecret, CancellationToken cancellationToken = default)
     {
         var created = new Dictionary<string, ApplicationUser>();
         foreach (var (email, role, first, last) in DemoAccounts.All)
@@ -36,6 +38,11 @@ public sealed partial class DemoDataSeeder(
                 // The configured password changed: the demo accounts follow it.
                 var token = await userManager.GeneratePasswordResetTokenAsync(user);
                 Check(await userManager.ResetPasswordAsync(user, token, password), email);
+            }
+
+            if (StaffMfa.IsRequiredFor([role]))
+            {
+                await EnrollAuthenticatorAsync(user, totpSecret);
             }
 
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -57,6 +64,20 @@ public sealed partial class DemoDataSeeder(
         }
 
         LogSeeded(logger, created.Count);
+    }
+
+    /// <summary>Staff must sign in with two factors: the demo staff use the configured key, so people can try them.</summary>
+    private async Task EnrollAuthenticatorAsync(ApplicationUser user, string totpSecret)
+    {
+        var key = Totp.Normalize(totpSecret);
+        if (user.TwoFactorEnabled && await userManager.GetAuthenticatorKeyAsync(user) == key)
+        {
+            return;
+        }
+
+        // The store Identity's own "reset authenticator key" writes to; SetTwoFactorEnabledAsync saves both.
+        await ((IUserAuthenticatorKeyStore<ApplicationUser>)userStore).SetAuthenticatorKeyAsync(user, key, CancellationToken.None);
+        Check(await userManager.SetTwoFactorEnabledAsync(user, true), user.Email!);
     }
 
     private async Task SeedClientDocumentsAsync(ApplicationUser client, CancellationToken cancellationToken)

@@ -10,6 +10,12 @@ public sealed class DemoOptions
 
     /// <summary>The demo accounts' password. When empty a random one is generated once, kept in the data folder and printed at start.</summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// The authenticator key (Base32) the demo PREPARER and ADMIN accounts are enrolled with, since staff must use two-factor
+    /// sign-in. When empty a random one is generated once, kept in the data folder and printed at start with its otpauth:// link.
+    /// </summary>
+    public string? TotpSecret { get; set; }
 }
 
 /// <summary>The demo accounts, one per role.</summary>

@@ -1,3 +1,6 @@
+using TaxGenius.Core.Identity;
+using TaxGenius.Tests.Infrastructure;
+
 namespace TaxGenius.E2E.Pages;
 
 /// <summary>The static sign-in form at /Account/Login.</summary>
@@ -5,10 +8,25 @@ public sealed class SignInPage(IPage page)
 {
     public async Task OpenAsync() => await page.GotoAsync("/Account/Login");
 
-    public async Task SignInAsync(string email, string password)
+    /// <summary>
+    /// Fills and sends the form; when the account asks for a second factor (staff do), answers it with a code computed
+    /// from <paramref name="totpSecret"/> (the test authenticator key by default).
+    /// </summary>
+    public async Task SignInAsync(string email, string password, string? totpSecret = TaxGeniusAppFactory.TotpSecret)
     {
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        if (totpSecret is not null && page.Url.Contains("/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase))
+        {
+            await EnterCodeAsync(Totp.Code(totpSecret, DateTimeOffset.UtcNow));
+        }
+    }
+
+    /// <summary>The two-factor step: the authenticator code.</summary>
+    public async Task EnterCodeAsync(string code)
+    {
+        await page.GetByLabel("Authenticator code").FillAsync(code);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 

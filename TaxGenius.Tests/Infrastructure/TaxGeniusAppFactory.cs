@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
+using TaxGenius.Core.Identity;
 
 namespace TaxGenius.Tests.Infrastructure;
 
@@ -17,6 +19,12 @@ namespace TaxGenius.Tests.Infrastructure;
 public class TaxGeniusAppFactory : WebApplicationFactory<Program>
 {
     public const string DemoPassword = "demo-password-for-tests";
+
+    /// <summary>
+    /// The authenticator key of the demo staff accounts (Demo:TotpSecret) and of every staff user <see cref="CreateUserAsync"/>
+    /// makes: staff must sign in with two factors, and the helpers answer with <see cref="Totp.Code"/>.
+    /// </summary>
+    public const string TotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
     private readonly TestDatabase? database;
     private readonly Dictionary<string, string?> settings;
@@ -87,6 +95,7 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         {
             ["TaxGenius:DataPath"] = Path.Combine(Path.GetTempPath(), $"tg_data_{Guid.NewGuid():N}"),
             ["Demo:Password"] = DemoPassword,
+            ["Demo:TotpSecret"] = TotpSecret,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Jobs:WorkerCount"] = "2",
             // Storage keys for tests only (Production refuses to start without configured keys).
@@ -163,11 +172,19 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         throw new TimeoutException($"No e-mail to {to}{(subject is null ? "" : $" about '{subject}'")} reached the outbox.");
     }
 
-    /// <summary>An HTTP client that keeps cookies and does not follow redirects, signed in through the real sign-in form.</summary>
+    /// <summary>
+    /// An HTTP client that keeps cookies and does not follow redirects, signed in through the real sign-in form (and the
+    /// two-factor form with a code from <see cref="TotpSecret"/> when the account asks for one, as staff accounts do).
+    /// </summary>
     public async Task<HttpClient> SignInAsync(string email, string password = DemoPassword)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var response = await PostLoginAsync(client, email, password);
+        if (response.Headers.Location?.OriginalString.Contains("Account/LoginWith2fa", StringComparison.Ordinal) == true)
+        {
+            response = await PostTwoFactorCodeAsync(client, response.Headers.Location, Totp.Code(TotpSecret, DateTimeOffset.UtcNow));
+        }
+
         if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString.Contains("Account/Login", StringComparison.Ordinal) == true)
         {
             throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode} {response.Headers.Location}");
@@ -176,19 +193,81 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A confirmed user in <paramref name="role"/> with the demo password.</summary>
-    public async Task<Guid> CreateUserAsync(string email, string role, string password = DemoPassword)
+    /// <summary>Answers the two-factor form at <paramref name="page"/> (where the password step redirected) with <paramref name="code"/>.</summary>
+    public static async Task<HttpResponseMessage> PostTwoFactorCodeAsync(HttpClient client, Uri page, string code)
+    {
+        var html = await client.GetStringAsync(page);
+        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login-with-2fa",
+            ["__RequestVerificationToken"] = token,
+            ["Input.TwoFactorCode"] = code,
+        });
+        return await client.PostAsync(page, form);
+    }
+
+    /// <summary>
+    /// Enrolls the signed-in user of <paramref name="client"/> as a person would: reads the key the enrollment page shows,
+    /// answers with the current code and returns the recovery codes the page then lists.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> EnrollThroughPageAsync(HttpClient client)
+    {
+        var html = await client.GetStringAsync(StaffMfa.EnrollmentPath);
+        var key = Regex.Match(html, "id=\"authenticator-key\"[^>]*>([^<]+)<").Groups[1].Value;
+        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        if (!Totp.IsValidKey(key))
+        {
+            throw new InvalidOperationException("The enrollment page shows no authenticator key.");
+        }
+
+        using var response = await client.PostAsync(StaffMfa.EnrollmentPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "send-code",
+            ["__RequestVerificationToken"] = token,
+            ["Input.Code"] = Totp.Code(key, DateTimeOffset.UtcNow),
+        }));
+        var answer = await response.Content.ReadAsStringAsync();
+        var codes = Regex.Matches(answer, "<code class=\"recovery-code\">([^<]+)</code>").Select(m => m.Groups[1].Value).ToList();
+        return codes.Count > 0 ? codes : throw new InvalidOperationException($"Enrollment failed: {(int)response.StatusCode}");
+    }
+
+    /// <summary>
+    /// A confirmed user in <paramref name="role"/> with the demo password. Staff (PREPARER, ADMIN) are enrolled with the
+    /// authenticator key <see cref="TotpSecret"/>, as the firm requires, unless <paramref name="enrollMfa"/> is false.
+    /// </summary>
+    public async Task<Guid> CreateUserAsync(string email, string role, string password = DemoPassword, bool enrollMfa = true)
     {
         using var scope = Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<TaxGenius.Core.Identity.ApplicationUser>>();
-        var user = new TaxGenius.Core.Identity.ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded || !(await users.AddToRoleAsync(user, role)).Succeeded)
         {
             throw new InvalidOperationException($"Could not create {email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
         }
 
+        if (enrollMfa && StaffMfa.IsRequiredFor([role]))
+        {
+            await EnrollAuthenticatorAsync(user.Id);
+        }
+
         return user.Id;
+    }
+
+    /// <summary>Turns on two-factor sign-in for the user with the authenticator key <see cref="TotpSecret"/>.</summary>
+    public async Task EnrollAuthenticatorAsync(Guid userId)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var store = (IUserAuthenticatorKeyStore<ApplicationUser>)scope.ServiceProvider.GetRequiredService<IUserStore<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new InvalidOperationException($"No user {userId}.");
+        await store.SetAuthenticatorKeyAsync(user, TotpSecret, CancellationToken.None);
+        var result = await users.SetTwoFactorEnabledAsync(user, true);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not enroll {user.Email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
     }
 
     /// <summary>The id of the user with <paramref name="email"/> (demo accounts, users a test created).</summary>

@@ -62,7 +62,13 @@ public sealed class ProductionRulesTests
             ["Bootstrap:AdminPassword"] = "the owner's long password",
         });
 
+        // The first administrator has no authenticator yet: sent to enrollment before anything else, then in.
         using var client = await app.SignInAsync("owner@firm.example", "the owner's long password");
+        using var before = await client.GetAsync("/admin");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, before.StatusCode);
+        Assert.Equal(StaffMfa.EnrollmentPath, before.Headers.Location!.OriginalString.Split('?')[0]);
+
+        await TaxGeniusAppFactory.EnrollThroughPageAsync(client);
         using var response = await client.GetAsync("/admin");
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }

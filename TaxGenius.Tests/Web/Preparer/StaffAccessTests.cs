@@ -86,7 +86,8 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
 
         var wrong = await reveal.RevealAsync(actor, clientId, null, "not my password at all");
         Assert.False(wrong.Succeeded);
-        Assert.Equal("That is not your password.", wrong.Error);
+        // Staff have an authenticator app (required): either answer is accepted, and the refusal says so.
+        Assert.Equal("That is neither your password nor a current code from your authenticator app.", wrong.Error);
         Assert.DoesNotContain("9999", wrong.Error, StringComparison.Ordinal);
 
         var right = await reveal.RevealAsync(actor, clientId, null, TaxGeniusAppFactory.DemoPassword);

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace TaxGenius.Core.Identity;
+
+/// <summary>
+/// The FTC Safeguards Rule asks for multi-factor authentication for anyone who reaches customer data: PREPARER and ADMIN
+/// accounts must have an authenticator app enrolled before they reach anything else. Clients and referrers may enroll.
+/// </summary>
+public static class StaffMfa
+{
+    /// <summary>The claim a signed-in principal carries while the account has two-factor sign-in enabled.</summary>
+    public const string ClaimType = "tg:mfa";
+
+    public const string Enrolled = "enrolled";
+
+    /// <summary>Where a staff member without an authenticator is sent first.</summary>
+    public const string EnrollmentPath = "/Account/Manage/EnableAuthenticator";
+
+    public static readonly IReadOnlyList<string> RequiredForRoles = [Roles.Preparer, Roles.Admin];
+
+    public static bool IsRequiredFor(ClaimsPrincipal user) => RequiredForRoles.Any(user.IsInRole);
+
+    public static bool IsRequiredFor(IEnumerable<string> roles) => roles.Any(RequiredForRoles.Contains);
+
+    public static bool HasEnrolled(ClaimsPrincipal user) => user.HasClaim(ClaimType, Enrolled);
+
+    /// <summary>Signed in as staff without an authenticator: everything but enrollment and signing out is closed.</summary>
+    public static bool MustEnroll(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && IsRequiredFor(user) && !HasEnrolled(user);
+}
+
+/// <summary>Identity's principal plus the <see cref="StaffMfa.ClaimType"/> claim (refreshed with the security stamp).</summary>
+public sealed class TaxGeniusClaimsPrincipalFactory(
+    UserManager<ApplicationUser> userManager,
+    RoleManager<IdentityRole<Guid>> roleManager,
+    IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<ApplicationUser, IdentityRole<Guid>>(userManager, roleManager, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ApplicationUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        if (user.TwoFactorEnabled)
+        {
+            identity.AddClaim(new Claim(StaffMfa.ClaimType, StaffMfa.Enrolled));
+        }
+
+        return identity;
+    }
+}
