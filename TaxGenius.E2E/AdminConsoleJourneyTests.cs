@@ -21,7 +21,7 @@ public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : A
         new Dictionary<string, string?> { ["Security:RevalidationSeconds"] = RevalidationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     [Fact]
-    public async Task An_admin_invites_a_preparer_who_sets_a_password_from_the_e_mail_and_lands_on_the_preparer_home()
+    public async Task An_admin_invites_a_preparer_who_sets_a_password_from_the_e_mail_enrolls_an_authenticator_and_lands_on_the_preparer_home()
     {
         var admin = await SignedInPageAsync(DemoAccounts.Admin, "**/admin");
         await admin.GetByTestId("admin-link-users").ClickAsync();
@@ -46,6 +46,12 @@ public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : A
         await invitee.GetByTestId("invitation-password").FillAsync("prepare all the returns");
         await invitee.GetByTestId("invitation-confirm").FillAsync("prepare all the returns");
         await invitee.GetByTestId("invitation-submit").ClickAsync();
+
+        // A preparer must have an authenticator app before anything else.
+        await invitee.WaitForURLAsync(url => new Uri(url).AbsolutePath == StaffMfa.EnrollmentPath);
+        var enrollment = new EnrollmentPage(invitee);
+        await enrollment.EnrollAsync();
+        await enrollment.ContinueAsync();
         await invitee.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/preparer");
         await invitee.WaitForInteractiveAsync();
         await Assertions.Expect(invitee.GetByTestId("nav-preparer-queue")).ToBeVisibleAsync();
