@@ -40,6 +40,7 @@ public static class WebApplicationExtensions
             options.Cookie.Name = "TaxGenius.Auth";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
+            // Made Secure outside Development by the cookie policy (SecurityHeaders), like every other cookie.
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
@@ -74,6 +75,12 @@ public static class WebApplicationExtensions
         services.AddProblemDetails();
         // Scripts (the upload page's XHR, API clients) send the antiforgery token in this header.
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
+        services.AddTaxGeniusCookiePolicy(builder.Environment);
+        services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+            o.IncludeSubDomains = true;
+        });
         return builder;
     }
 
@@ -133,6 +140,8 @@ public static class WebApplicationExtensions
             app.UseHsts();
         }
 
+        app.UseTaxGeniusSecurityHeaders();
+
         var urls = app.Services.GetRequiredService<PublicUrls>();
         app.Use((context, next) =>
         {
@@ -161,7 +170,8 @@ public static class WebApplicationExtensions
     public static WebApplication MapTaxGenius(this WebApplication app)
     {
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The page policy (SecurityHeaders) carries frame-ancestors with the rest; Blazor would otherwise send its own CSP header.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
         app.MapReferralLink();

@@ -37,6 +37,11 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         {
             this.UseKestrel(0);
         }
+        else if (settings.GetValueOrDefault(EnvironmentSetting) is { } environment && environment != "Development")
+        {
+            // Outside Development cookies are Secure: the test client speaks https, as a browser in front of the app would.
+            ClientOptions.BaseAddress = new Uri("https://localhost");
+        }
     }
 
     public string DataPath => settings["TaxGenius:DataPath"]!;
@@ -178,7 +183,7 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     /// </summary>
     public async Task<HttpClient> SignInAsync(string email, string password = DemoPassword)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = ClientOptions.BaseAddress });
         var response = await PostLoginAsync(client, email, password);
         if (response.Headers.Location?.OriginalString.Contains("Account/LoginWith2fa", StringComparison.Ordinal) == true)
         {
