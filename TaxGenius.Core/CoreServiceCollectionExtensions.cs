@@ -98,6 +98,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<StaffDocumentService>();
         services.AddScoped<TaxGenius.Core.Security.SsnRevealService>();
         services.AddSingleton<ReviewQueueService>();
+        services.AddSingleton<TaxGenius.Core.Sessions.SessionService>();
         services.AddSingleton<TaxGenius.Core.Users.UserAdminService>();
         services.AddSingleton<TaxGenius.Core.Audit.AuditQueryService>();
         services.AddSingleton<AdminDashboardService>();

@@ -42,8 +42,10 @@ public static class WebApplicationExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
             // Made Secure outside Development by the cookie policy (SecurityHeaders), like every other cookie.
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.ExpireTimeSpan = TaxGenius.Core.Sessions.SessionService.IdleTimeout;
             options.SlidingExpiration = true;
+            // Each cookie names a server-side session: created at sign-in, checked per request, revoked at sign-out.
+            SessionCookieEvents.Apply(options.Events);
             // The JSON API answers 401/403; pages are redirected to sign-in or access denied.
             options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
@@ -54,6 +56,7 @@ public static class WebApplicationExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<SecurityOptions>>(
             (o, security) => o.ValidationInterval = security.Value.RevalidationInterval);
+        services.Configure<SecurityStampValidatorOptions>(SessionCookieEvents.KeepSessionOnRefresh);
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Client, p => p.RequireAuthenticatedUser().RequireRole(Roles.Client))

@@ -43,6 +43,7 @@ public static class AuditActions
     public const string UserConfirmationResent = "user.confirmation_resent";
     public const string UserInvited = "user.invited";
     public const string UserInvitationAccepted = "user.invitation_accepted";
+    public const string UserSessionsEnded = "user.sessions_ended";
     public const string PayoutRecorded = "payout.recorded";
     public const string ReferrerRateChanged = "referrer.rate_changed";
 
@@ -52,7 +53,7 @@ public static class AuditActions
         DocumentViewed, DocumentDownloaded, DocumentStatusChanged, DocumentClaimed, DocumentReassigned, DocumentNoteAdded,
         SsnRevealed, SsnRevealRefused,
         UserRoleChanged, UserLocked, UserUnlocked, UserDeactivated, UserReactivated, UserDeleted, UserPasswordResetForced,
-        UserConfirmationResent, UserInvited, UserInvitationAccepted,
+        UserConfirmationResent, UserInvited, UserInvitationAccepted, UserSessionsEnded,
         PayoutRecorded, ReferrerRateChanged,
     ];
 }

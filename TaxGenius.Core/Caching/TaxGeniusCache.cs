@@ -59,7 +59,7 @@ public sealed partial class TaxGeniusCache(IDistributedCache cache, ILogger<TaxG
         }
     }
 
-    private static bool IsCacheFailure(Exception ex) =>
+    internal static bool IsCacheFailure(Exception ex) =>
         ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException or JsonException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cache unavailable ({Operation}, {ErrorType}); using the database")]

@@ -55,7 +55,8 @@ public sealed record UserRow(
     DateTime? LockedAt,
     DateTimeOffset? LockoutEnd,
     DateTime? DeactivatedAt,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    int ActiveSessions = 0)
 {
     public UserCursor Cursor => new(CreatedAt, Id);
 

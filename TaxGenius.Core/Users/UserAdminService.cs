@@ -11,6 +11,7 @@ using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Sessions;
 using TaxGenius.Core.Storage;
 
 namespace TaxGenius.Core.Users;
@@ -31,6 +32,7 @@ public sealed partial class UserAdminService(
     EmailQueue emails,
     PublicUrls urls,
     EncryptedFileStore store,
+    SessionService sessions,
     TimeProvider timeProvider,
     ILogger<UserAdminService> logger)
 {
@@ -131,17 +133,23 @@ public sealed partial class UserAdminService(
         return users;
     }
 
-    private static IQueryable<UserRow> Project(TaxGeniusDbContext db, IQueryable<ApplicationUser> users) => users.Select(u => new UserRow(
-        u.Id,
-        u.Email ?? "",
-        u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : null,
-        (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id orderby r.Name select r.Name).FirstOrDefault(),
-        u.EmailConfirmed,
-        u.PasswordHash != null,
-        u.LockedAt,
-        u.LockoutEnd,
-        u.DeactivatedAt,
-        u.CreatedAt));
+    private IQueryable<UserRow> Project(TaxGeniusDbContext db, IQueryable<ApplicationUser> users)
+    {
+        var now = Now;
+        return users.Select(u => new UserRow(
+            u.Id,
+            u.Email ?? "",
+            u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : null,
+            (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id orderby r.Name select r.Name).FirstOrDefault(),
+            u.EmailConfirmed,
+            u.PasswordHash != null,
+            u.LockedAt,
+            u.LockoutEnd,
+            u.DeactivatedAt,
+            u.CreatedAt,
+            // A page is at most MaxPageSize rows; each count is an index range scan on (UserId, RevokedAt).
+            db.UserSessions.Count(s => s.UserId == u.Id && s.RevokedAt == null && s.ExpiresAt > now)));
+    }
 
     /// <summary>Gives the user <paramref name="role"/> instead of their current role.</summary>
     public Task<UserActionResult> ChangeRoleAsync(AuditActor actor, Guid userId, string role, CancellationToken cancellationToken = default)
@@ -170,6 +178,16 @@ public sealed partial class UserAdminService(
         });
     }
 
+    /// <summary>
+    /// Signs the user out everywhere: every session is revoked (each browser is refused from its next request or circuit check) and
+    /// the security stamp is replaced. The account itself is untouched: the user can sign in again. Administrators may end their
+    /// own sessions too (including the one they are using).
+    /// </summary>
+    public Task<UserActionResult> EndSessionsAsync(AuditActor actor, Guid userId, CancellationToken cancellationToken = default) =>
+        MutateAsync(actor, userId, AuditActions.UserSessionsEnded, cancellationToken, (_, target) =>
+            Task.FromResult<(UserActionResult, string?)>((UserActionResult.Ok($"Every session of {target.User.Email} has ended."), null)),
+            endSessions: SessionRevocationReasons.EndedByAdmin);
+
     /// <summary>Locks the account until an administrator unlocks it; open sessions end at the next validation.</summary>
     public Task<UserActionResult> LockAsync(AuditActor actor, Guid userId, CancellationToken cancellationToken = default) =>
         MutateAsync(actor, userId, AuditActions.UserLocked, cancellationToken, async (db, target) =>
@@ -193,7 +211,7 @@ public sealed partial class UserAdminService(
             target.User.LockoutEnabled = true;
             target.User.LockoutEnd = DateTimeOffset.MaxValue;
             return (UserActionResult.Ok($"{target.User.Email} is locked and signed out."), null);
-        });
+        }, endSessions: SessionRevocationReasons.AccountChanged);
 
     /// <summary>Unlocks an account locked by an administrator or locked out by failed sign-ins.</summary>
     public Task<UserActionResult> UnlockAsync(AuditActor actor, Guid userId, CancellationToken cancellationToken = default) =>
@@ -240,7 +258,7 @@ public sealed partial class UserAdminService(
             target.User.LockoutEnabled = true;
             target.User.LockoutEnd = DateTimeOffset.MaxValue;
             return (UserActionResult.Ok($"{target.User.Email} is deactivated and signed out."), null);
-        });
+        }, endSessions: SessionRevocationReasons.AccountChanged);
 
     /// <summary>Lets a deactivated account sign in again (still locked if an administrator had locked it).</summary>
     public Task<UserActionResult> ReactivateAsync(AuditActor actor, Guid userId, CancellationToken cancellationToken = default) =>
@@ -274,7 +292,7 @@ public sealed partial class UserAdminService(
             target.User.PasswordHash = null;
             return Task.FromResult<(UserActionResult, string?)>(
                 (UserActionResult.Ok($"{target.User.Email} is signed out; a link to choose a new password is on its way."), null));
-        });
+        }, endSessions: SessionRevocationReasons.AccountChanged);
         if (!result.Succeeded)
         {
             return result;
@@ -362,7 +380,7 @@ public sealed partial class UserAdminService(
             db.Users.Remove(user);
             return (UserActionResult.Ok($"{user.Email} is deleted."),
                 $"role {target.Role ?? "none"}; {storageKeys.Count} document(s) deleted; {assigned.Count} document(s) unassigned");
-        }, newStamp: false);
+        }, newStamp: false, endSessions: SessionRevocationReasons.AccountChanged);
 
         if (result.Succeeded)
         {
@@ -523,7 +541,7 @@ public sealed partial class UserAdminService(
     /// succeeded) replaces the security stamp, writes the audit row and commits.
     /// </summary>
     private async Task<UserActionResult> MutateAsync(AuditActor actor, Guid userId, string action, CancellationToken cancellationToken,
-        Func<TaxGeniusDbContext, Target, Task<(UserActionResult Result, string? Detail)>> change, bool newStamp = true)
+        Func<TaxGeniusDbContext, Target, Task<(UserActionResult Result, string? Detail)>> change, bool newStamp = true, string? endSessions = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -559,9 +577,20 @@ public sealed partial class UserAdminService(
             user.ConcurrencyStamp = Guid.NewGuid().ToString();
         }
 
+        // Sessions end with the change, in its transaction (a deleted user's rows go with the cascade; their cache entries are removed).
+        List<Guid> endedSessions = [];
+        if (endSessions is not null)
+        {
+            endedSessions = db.Entry(user).State == EntityState.Deleted
+                ? await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).Select(s => s.Id).ToListAsync(cancellationToken)
+                : await sessions.RevokeInAsync(db, user.Id, null, endSessions, cancellationToken);
+            detail = detail is null ? $"{endedSessions.Count} session(s) ended" : $"{detail}; {endedSessions.Count} session(s) ended";
+        }
+
         audit.Add(db, actor, action, UserSubject, user.Id, user.Id, Detail(user.Email, role, detail));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await sessions.ForgetAsync(endedSessions, cancellationToken);
         return result;
     }
 

@@ -4,14 +4,16 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Sessions;
 using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Components.Account;
 
 /// <summary>
 /// Re-checks an open circuit's user every <c>Security:RevalidationSeconds</c> (default 60): the account must still exist, carry
-/// the same security stamp (role changes, locks, deactivations and forced resets replace it) and not be locked out. When the
-/// check fails the circuit's user becomes anonymous and the pages' authorization sends them to sign in.
+/// the same security stamp (role changes, locks, deactivations and forced resets replace it), not be locked out, and its session
+/// (<see cref="SessionService"/>) must still be live. When the check fails the circuit's user becomes anonymous and the pages'
+/// authorization sends them to sign in.
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
@@ -28,8 +30,15 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         // Get the user manager from a new scope to ensure it fetches fresh data
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        return await ValidateSecurityStampAsync(userManager, authenticationState.User)
+            && await ValidateSessionAsync(scope.ServiceProvider.GetRequiredService<SessionService>(), authenticationState.User, cancellationToken);
     }
+
+    /// <summary>The circuit's session must still be live (not signed out from another device, ended by an administrator, or expired).</summary>
+    private async Task<bool> ValidateSessionAsync(SessionService sessions, ClaimsPrincipal principal, CancellationToken cancellationToken) =>
+        SessionClaims.Find(principal) is { } sessionId
+        && Guid.TryParse(principal.FindFirstValue(options.Value.ClaimsIdentity.UserIdClaimType), out var userId)
+        && await sessions.ValidateAsync(sessionId, userId, cancellationToken);
 
     private async Task<bool> ValidateSecurityStampAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal)
     {

@@ -774,6 +774,50 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.ToTable("ReferrerCommissionRates", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Sessions.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "RevokedAt");
+
+                    b.ToTable("UserSessions", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Users.StaffInvitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1000,6 +1044,15 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Referrer");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Sessions.UserSession", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Identity.ApplicationUser", b =>

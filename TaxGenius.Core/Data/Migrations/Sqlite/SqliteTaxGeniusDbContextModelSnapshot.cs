@@ -761,6 +761,50 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.ToTable("ReferrerCommissionRates", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Sessions.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RevokedReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "RevokedAt");
+
+                    b.ToTable("UserSessions", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Users.StaffInvitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -987,6 +1031,15 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Referrer");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Sessions.UserSession", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Identity.ApplicationUser", b =>
