@@ -98,6 +98,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TaxGenius.Core.Security.SsnRevealService>();
         services.AddSingleton<ReviewQueueService>();
         services.AddSingleton<TaxGenius.Core.Users.UserAdminService>();
+        services.AddSingleton<TaxGenius.Core.Users.UserApiService>();
+        services.AddSingleton<TaxGenius.Core.ApiTokens.ApiTokenService>();
         services.AddSingleton<TaxGenius.Core.Audit.AuditQueryService>();
         services.AddSingleton<AdminDashboardService>();
         builder.AddTaxGeniusDocumentStore(paths);

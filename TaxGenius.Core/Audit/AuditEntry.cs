@@ -43,6 +43,10 @@ public static class AuditActions
     public const string UserConfirmationResent = "user.confirmation_resent";
     public const string UserInvited = "user.invited";
     public const string UserInvitationAccepted = "user.invitation_accepted";
+    public const string UserCreated = "user.created";
+    public const string UserRenamed = "user.renamed";
+    public const string ApiTokenCreated = "api_token.created";
+    public const string ApiTokenRevoked = "api_token.revoked";
     public const string PayoutRecorded = "payout.recorded";
     public const string ReferrerRateChanged = "referrer.rate_changed";
 
@@ -52,7 +56,8 @@ public static class AuditActions
         DocumentViewed, DocumentDownloaded, DocumentStatusChanged, DocumentClaimed, DocumentReassigned, DocumentNoteAdded,
         SsnRevealed, SsnRevealRefused,
         UserRoleChanged, UserLocked, UserUnlocked, UserDeactivated, UserReactivated, UserDeleted, UserPasswordResetForced,
-        UserConfirmationResent, UserInvited, UserInvitationAccepted,
+        UserConfirmationResent, UserInvited, UserInvitationAccepted, UserCreated, UserRenamed,
+        ApiTokenCreated, ApiTokenRevoked,
         PayoutRecorded, ReferrerRateChanged,
     ];
 }
