@@ -19,10 +19,11 @@ public static class ApiTokenAuthentication
 
     /// <summary>True when the request authenticates with a bearer token (and so carries no cookie authority: no antiforgery needed).</summary>
     public static bool IsBearer(HttpRequest request) =>
-        request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        request.Headers.Authorization.ToString().Trim() is { } header
+        && (header.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase));
 
     internal static string? BearerToken(HttpRequest request) =>
-        IsBearer(request) ? request.Headers.Authorization.ToString()["Bearer ".Length..].Trim() : null;
+        IsBearer(request) ? request.Headers.Authorization.ToString().Trim()["Bearer".Length..].Trim() : null;
 
     /// <summary>The policy scheme (the default) and the token scheme; Identity's cookies are added by the caller.</summary>
     public static AuthenticationBuilder AddApiTokens(this AuthenticationBuilder builder) => builder
