@@ -142,4 +142,20 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         var audit = await db.AuditEntries.AsNoTracking().Where(a => a.Action == AuditActions.ApiTokenCreated).Select(a => a.Detail).ToListAsync();
         Assert.DoesNotContain(audit, d => d!.Contains(token.Secret, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_tokens_page_lists_the_administrators_own_tokens_and_is_linked_in_the_nav()
+    {
+        var token = await app.CreateAdminTokenAsync("page listed");
+        var admin = await app.CookieClientAsync(DemoAccounts.Admin);
+        var html = await admin.GetStringAsync("/admin/tokens");
+        Assert.Contains("page listed", html, StringComparison.Ordinal);
+        Assert.Contains(token.Token!.Prefix, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(token.Secret!, html, StringComparison.Ordinal);
+        Assert.Contains("admin-link-tokens", html, StringComparison.Ordinal);
+
+        var client = await app.CookieClientAsync(DemoAccounts.Client);
+        using var refused = await client.GetAsync("/admin/tokens");
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+    }
 }
