@@ -100,6 +100,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ReviewQueueService>();
         services.AddSingleton<TaxGenius.Core.Sessions.SessionService>();
         services.AddSingleton<TaxGenius.Core.Users.UserAdminService>();
+        services.AddSingleton<TaxGenius.Core.Users.UserApiService>();
+        services.AddSingleton<TaxGenius.Core.ApiTokens.ApiTokenService>();
         services.AddSingleton<TaxGenius.Core.Audit.AuditQueryService>();
         services.AddSingleton<AdminDashboardService>();
         builder.AddTaxGeniusDocumentStore(paths);

@@ -26,11 +26,13 @@ public static class WebApplicationExtensions
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
+        // The default scheme picks: an API token when the request has "Authorization: Bearer", else Identity's cookie.
         services.AddAuthentication(options =>
             {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultScheme = ApiTokenAuthentication.PolicyScheme;
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
+            .AddApiTokens()
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(options =>
         {
@@ -76,6 +78,7 @@ public static class WebApplicationExtensions
         // every instance behind the load balancer reads the same keys (not Redis, whose evictions would sign everyone out).
         services.AddDataProtection().SetApplicationName("TaxGenius").PersistKeysToDbContext<TaxGeniusDbContext>();
         services.AddProblemDetails();
+        services.AddTaxGeniusOpenApi();
         // Scripts (the upload page's XHR, API clients) send the antiforgery token in this header.
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         services.AddTaxGeniusCookiePolicy(builder.Environment);
@@ -178,7 +181,9 @@ public static class WebApplicationExtensions
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
         app.MapReferralLink();
-        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints().MapReferralEndpoints().MapAdminEndpoints();
+        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints().MapReferralEndpoints().MapAdminEndpoints()
+            .MapUserApiEndpoints();
+        app.MapTaxGeniusApiDocumentation();
         app.MapTaxGeniusJobsDashboard();
         return app;
     }

@@ -44,6 +44,10 @@ public static class AuditActions
     public const string UserInvited = "user.invited";
     public const string UserInvitationAccepted = "user.invitation_accepted";
     public const string UserSessionsEnded = "user.sessions_ended";
+    public const string UserCreated = "user.created";
+    public const string UserRenamed = "user.renamed";
+    public const string ApiTokenCreated = "api_token.created";
+    public const string ApiTokenRevoked = "api_token.revoked";
     public const string PayoutRecorded = "payout.recorded";
     public const string ReferrerRateChanged = "referrer.rate_changed";
 
@@ -53,7 +57,8 @@ public static class AuditActions
         DocumentViewed, DocumentDownloaded, DocumentStatusChanged, DocumentClaimed, DocumentReassigned, DocumentNoteAdded,
         SsnRevealed, SsnRevealRefused,
         UserRoleChanged, UserLocked, UserUnlocked, UserDeactivated, UserReactivated, UserDeleted, UserPasswordResetForced,
-        UserConfirmationResent, UserInvited, UserInvitationAccepted, UserSessionsEnded,
+        UserConfirmationResent, UserInvited, UserInvitationAccepted, UserSessionsEnded, UserCreated, UserRenamed,
+        ApiTokenCreated, ApiTokenRevoked,
         PayoutRecorded, ReferrerRateChanged,
     ];
 }

@@ -31,6 +31,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
     public DbSet<Users.StaffInvitation> StaffInvitations => Set<Users.StaffInvitation>();
     public DbSet<Sessions.UserSession> UserSessions => Set<Sessions.UserSession>();
+    public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

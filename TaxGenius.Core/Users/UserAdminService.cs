@@ -174,7 +174,10 @@ public sealed partial class UserAdminService(
             var newRoleId = await RoleIdAsync(db, role, cancellationToken);
             db.UserRoles.RemoveRange(await db.UserRoles.Where(ur => ur.UserId == target.User.Id).ToListAsync(cancellationToken));
             db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = target.User.Id, RoleId = newRoleId });
-            return (UserActionResult.Ok($"{target.User.Email} is now {Roles.DisplayName(role)}."), $"{target.Role ?? "none"} -> {role}");
+            // API tokens are for administrators: a former administrator's tokens stop working.
+            var revoked = target.Role == Roles.Admin ? await ApiTokens.ApiTokenService.RevokeAllAsync(db, target.User.Id, Now, cancellationToken) : 0;
+            return (UserActionResult.Ok($"{target.User.Email} is now {Roles.DisplayName(role)}."),
+                $"{target.Role ?? "none"} -> {role}" + (revoked == 0 ? "" : $"; {revoked} API token(s) revoked"));
         });
     }
 
@@ -257,7 +260,8 @@ public sealed partial class UserAdminService(
             target.User.DeactivatedAt = Now;
             target.User.LockoutEnabled = true;
             target.User.LockoutEnd = DateTimeOffset.MaxValue;
-            return (UserActionResult.Ok($"{target.User.Email} is deactivated and signed out."), null);
+            var revoked = await ApiTokens.ApiTokenService.RevokeAllAsync(db, target.User.Id, Now, cancellationToken);
+            return (UserActionResult.Ok($"{target.User.Email} is deactivated and signed out."), revoked == 0 ? null : $"{revoked} API token(s) revoked");
         }, endSessions: SessionRevocationReasons.AccountChanged);
 
     /// <summary>Lets a deactivated account sign in again (still locked if an administrator had locked it).</summary>

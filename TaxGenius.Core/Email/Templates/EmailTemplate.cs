@@ -145,3 +145,15 @@ internal static class EmailFormat
     /// <summary>"November 24, 2026".</summary>
     public static string Date(DateOnly date) => date.ToString("MMMM d, yyyy", Culture);
 }
+
+/// <summary>
+/// An administrator created an account for this address (through the API). <see cref="RoleName"/> is the role in words; the link
+/// lets the holder choose a password (which also confirms the address).
+/// </summary>
+public sealed record AccountCreatedEmail(string RoleName, string SetPasswordUrl) : EmailTemplate
+{
+    public override string Subject => "Your TaxGenius account is ready: choose a password";
+    public override Type ComponentType => typeof(AccountCreatedEmailView);
+    public override bool HighPriority => true;
+    public override string Name => "account-created";
+}

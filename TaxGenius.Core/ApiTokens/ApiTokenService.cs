@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Core.ApiTokens;
+
+/// <summary>A token as its owner's list shows it: never the secret, never its hash.</summary>
+public sealed record ApiTokenView(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt,
+    DateTime? RevokedAt)
+{
+    public ApiTokenStatus StatusAt(DateTime now) => RevokedAt is not null ? ApiTokenStatus.Revoked
+        : ExpiresAt <= now ? ApiTokenStatus.Expired
+        : ApiTokenStatus.Active;
+}
+
+public enum ApiTokenStatus
+{
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// <summary>A new token: <see cref="Secret"/> is shown once and never again (only its hash is kept).</summary>
+public sealed record ApiTokenCreation(bool Succeeded, string? Error, string? Secret, ApiTokenView? Token);
+
+/// <summary>Whose token a secret is (it is unrevoked and unexpired); the caller still checks the account itself.</summary>
+public sealed record ApiTokenMatch(Guid TokenId, Guid UserId);
+
+/// <summary>
+/// Personal access tokens for the REST API: administrators make them for themselves, see and revoke their own. The secret is
+/// <c>tgp_</c> + 32 random bytes (base64url); the table keeps its SHA-256 and its first characters only.
+/// </summary>
+public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFactory, AuditLog audit, TimeProvider timeProvider)
+{
+    public const string SecretPrefix = "tgp_";
+    public const int PrefixLength = 12;
+    public const int MaxNameLength = 100;
+
+    /// <summary>A secret is the prefix and 43 base64url characters; anything much longer is not one of ours.</summary>
+    public const int MaxSecretLength = 64;
+
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
+
+    /// <summary>The expiry choices the tokens page offers (null: never).</summary>
+    public static readonly IReadOnlyList<TimeSpan?> LifetimeChoices = [TimeSpan.FromDays(30), DefaultLifetime, TimeSpan.FromDays(365), null];
+
+    /// <summary>LastUsedAt is written at most this often per token (a busy script does not write on every call).</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    private const string Subject = "api_token";
+
+    private DateTime Now => timeProvider.GetUtcNow().UtcDateTime;
+
+    /// <summary>Makes a token for <paramref name="actor"/> (an administrator), valid for <paramref name="lifetime"/> (null: no expiry).</summary>
+    public async Task<ApiTokenCreation> CreateAsync(AuditActor actor, string? name, TimeSpan? lifetime, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        name = name?.Trim() ?? "";
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            return new ApiTokenCreation(false, $"Give the token a name of 1 to {MaxNameLength} characters.", null, null);
+        }
+
+        if (lifetime is { } span && span <= TimeSpan.Zero)
+        {
+            return new ApiTokenCreation(false, "The expiry must be in the future.", null, null);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var adminRoleId = await db.Roles.Where(r => r.NormalizedName == Roles.Admin).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
+        var isAdmin = await db.Users.AnyAsync(u => u.Id == actor.UserId && u.DeactivatedAt == null && u.LockedAt == null
+            && db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == adminRoleId), cancellationToken);
+        if (!isAdmin)
+        {
+            return new ApiTokenCreation(false, "Only an active administrator can make API tokens.", null, null);
+        }
+
+        var secret = SecretPrefix + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var now = Now;
+        var token = new ApiToken
+        {
+            UserId = actor.UserId,
+            Name = name,
+            Prefix = secret[..PrefixLength],
+            TokenHash = Hash(secret),
+            CreatedAt = now,
+            ExpiresAt = lifetime is { } l ? now + l : null,
+        };
+        db.ApiTokens.Add(token);
+        audit.Add(db, actor, AuditActions.ApiTokenCreated, Subject, token.Id, actor.UserId,
+            $"'{name}' ({token.Prefix}…), expires {(token.ExpiresAt is { } e ? e.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "never")}");
+        await db.SaveChangesAsync(cancellationToken);
+        return new ApiTokenCreation(true, null, secret, ToView(token));
+    }
+
+    /// <summary>The user's tokens, newest first (revoked and expired ones too, so the owner sees what happened).</summary>
+    public async Task<IReadOnlyList<ApiTokenView>> ListAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId)
+            .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
+            .Select(t => new ApiTokenView(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Revokes one of the actor's own tokens; false when there is no such unrevoked token of theirs.</summary>
+    public async Task<bool> RevokeAsync(AuditActor actor, Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == actor.UserId && t.RevokedAt == null, cancellationToken);
+        if (token is null)
+        {
+            return false;
+        }
+
+        token.RevokedAt = Now;
+        audit.Add(db, actor, AuditActions.ApiTokenRevoked, Subject, token.Id, actor.UserId, $"'{token.Name}' ({token.Prefix}…)");
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Whose unrevoked, unexpired token <paramref name="secret"/> is, or null. Notes the use (at most once per
+    /// <see cref="LastUsedResolution"/>).
+    /// </summary>
+    public async Task<ApiTokenMatch?> FindAsync(string? secret, CancellationToken cancellationToken = default)
+    {
+        if (secret is null || secret.Length > MaxSecretLength || !secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var hash = Hash(secret);
+        var now = Now;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var match = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
+            .Select(t => new { t.Id, t.UserId, t.LastUsedAt })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (match is null)
+        {
+            return null;
+        }
+
+        if (match.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution)
+        {
+            var staleBefore = now - LastUsedResolution;
+            await db.ApiTokens.Where(t => t.Id == match.Id && (t.LastUsedAt == null || t.LastUsedAt <= staleBefore))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+        }
+
+        return new ApiTokenMatch(match.Id, match.UserId);
+    }
+
+    /// <summary>Revokes every live token of the user, in the caller's context and transaction; the number revoked.</summary>
+    internal static Task<int> RevokeAllAsync(TaxGeniusDbContext db, Guid userId, DateTime now, CancellationToken cancellationToken) =>
+        db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+
+    /// <summary>SHA-256 of the secret, lower-case hex: what the table stores.</summary>
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static ApiTokenView ToView(ApiToken t) => new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
+}
