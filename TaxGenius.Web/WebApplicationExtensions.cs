@@ -177,7 +177,16 @@ public static class WebApplicationExtensions
     {
         app.MapStaticAssets().AllowAnonymous();
         // The page policy (SecurityHeaders) carries frame-ancestors with the rest; Blazor would otherwise send its own CSP header.
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null)
+            // Pages declare their own policy ([Authorize(Policy = …)] or [AllowAnonymous]); Blazor's own endpoints (the circuit hub,
+            // its negotiation, the redirect helper) serve signed-out visitors too and say so explicitly.
+            .Add(endpoint =>
+            {
+                if (!endpoint.Metadata.OfType<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>().Any())
+                {
+                    endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+                }
+            });
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
         app.MapReferralLink();

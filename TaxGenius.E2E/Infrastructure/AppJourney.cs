@@ -28,11 +28,15 @@ public abstract class AppJourney(BrowserFixture browser) : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         await Browser.CloseContextsAsync();
+        var violations = Browser.TakeCspViolations();
         await App.DisposeAsync();
         if (Directory.Exists(Folder))
         {
             Directory.Delete(Folder, recursive: true);
         }
+
+        // The page policy (script-src 'self', no eval) must hold on every page a journey visits.
+        Assert.True(violations.Count == 0, "Content Security Policy refusals: " + string.Join(Environment.NewLine, violations));
     }
 
     /// <summary>A new browser context signed in through the real form, on its role's home and interactive.</summary>

@@ -48,7 +48,32 @@ public sealed class BrowserFixture : IAsyncLifetime
             contexts.Add(context);
         }
 
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Every page is watched for Content Security Policy refusals: a journey that triggers one fails (AppJourney).
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (cspViolations)
+                {
+                    cspViolations.Add($"{page.Url}: {message.Text}");
+                }
+            }
+        };
+        return page;
+    }
+
+    private readonly List<string> cspViolations = [];
+
+    /// <summary>The Content Security Policy refusals seen in the browser console since the last call, and forgets them.</summary>
+    public IReadOnlyList<string> TakeCspViolations()
+    {
+        lock (cspViolations)
+        {
+            var seen = cspViolations.ToList();
+            cspViolations.Clear();
+            return seen;
+        }
     }
 
     /// <summary>
