@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Security;
@@ -84,7 +82,7 @@ public sealed class SsnStorageTests
         var user = await AddUserAsync(database);
         await service.SetAsync(user, Ssn);
 
-        var dump = await PgDumpAsync(database.ConnectionString);
+        var dump = await PgDump.DataAsync(database.ConnectionString);
 
         Assert.Contains(user.ToString(), dump, StringComparison.Ordinal); // the row is in the dump
         Assert.Contains("v1:k1:", dump, StringComparison.Ordinal);
@@ -96,31 +94,5 @@ public sealed class SsnStorageTests
     {
         await using var db = await database.Factory.CreateDbContextAsync();
         return await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.SsnEncrypted).SingleAsync();
-    }
-
-    private static async Task<string> PgDumpAsync(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var pgDump = Environment.GetEnvironmentVariable("TAXGENIUS_PG_DUMP") is { Length: > 0 } configured
-            ? configured
-            : Directory.GetFiles("/usr/lib/postgresql", "pg_dump", SearchOption.AllDirectories).Order().LastOrDefault()
-              ?? throw new InvalidOperationException("pg_dump not found under /usr/lib/postgresql; set TAXGENIUS_PG_DUMP.");
-        var start = new ProcessStartInfo(pgDump, ["--data-only", "--no-owner", "-h", builder.Host!, "-p", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-U", builder.Username!, "-d", builder.Database!])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (builder.Password is { Length: > 0 } password)
-        {
-            start.Environment["PGPASSWORD"] = password;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"pg_dump failed: {await error}");
-        return await output;
     }
 }
