@@ -619,7 +619,7 @@ public sealed partial class UserAdminService(
         await db.Roles.Where(r => r.NormalizedName == role.ToUpperInvariant()).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>SHA-256 of the token, lower-case hex: what the table stores.</summary>
-    internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    internal static string Hash(string token) => Common.SecretHash.Of(token);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} deleted; {FileCount} stored file(s) removed.")]
     private static partial void LogUserDeleted(ILogger logger, Guid userId, int fileCount);
