@@ -20,6 +20,15 @@ public static class Roles
         _ => "/",
     };
 
+    /// <summary>
+    /// Where to go after signing in (or enrolling an authenticator): the local page asked for, or the home of the user's
+    /// first role when none (or only the public landing page) was asked for.
+    /// </summary>
+    public static string LandingPath(IList<string> roles, string? returnUrl = null) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl != "/" && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            ? returnUrl
+            : roles.Count > 0 ? HomePath(roles[0]) : "/";
+
     /// <summary>A person-friendly name for the role.</summary>
     public static string DisplayName(string role) => role switch
     {

@@ -30,8 +30,8 @@ internal sealed class StaffMfaEnforcementMiddleware(RequestDelegate next)
             return;
         }
 
-        var back = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-        context.Response.Redirect($"{context.Request.PathBase}{StaffMfa.EnrollmentPath}?returnUrl={Uri.EscapeDataString(back)}");
+        // Enrollment ends with "Continue to my workspace" (the role's home), so no return address is carried along.
+        context.Response.Redirect(context.Request.PathBase + StaffMfa.EnrollmentPath);
     }
 
     /// <summary>The endpoint asks for an authorized user (static files and anonymous pages do not).</summary>
