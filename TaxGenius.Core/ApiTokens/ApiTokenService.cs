@@ -85,7 +85,7 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
             UserId = actor.UserId,
             Name = name,
             Prefix = secret[..PrefixLength],
-            TokenHash = Hash(secret),
+            TokenHash = Common.SecretHash.Of(secret),
             CreatedAt = now,
             ExpiresAt = lifetime is { } l ? now + l : null,
         };
@@ -134,7 +134,7 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
             return null;
         }
 
-        var hash = Hash(secret);
+        var hash = Common.SecretHash.Of(secret);
         var now = Now;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var match = await db.ApiTokens.AsNoTracking()
@@ -160,9 +160,6 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
     internal static Task<int> RevokeAllAsync(TaxGeniusDbContext db, Guid userId, DateTime now, CancellationToken cancellationToken) =>
         db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
-
-    /// <summary>SHA-256 of the secret, lower-case hex: what the table stores.</summary>
-    public static string Hash(string secret) => Common.SecretHash.Of(secret);
 
     private static ApiTokenView ToView(ApiToken t) => new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
 }

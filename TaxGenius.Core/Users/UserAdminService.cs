@@ -427,7 +427,7 @@ public sealed partial class UserAdminService(
             Email = email,
             NormalizedEmail = normalized,
             Role = role,
-            TokenHash = Hash(token),
+            TokenHash = Common.SecretHash.Of(token),
             InvitedById = actor.UserId == Guid.Empty ? null : actor.UserId,
             CreatedAt = now,
             ExpiresAt = now + InvitationLifetime,
@@ -458,7 +458,7 @@ public sealed partial class UserAdminService(
             return null;
         }
 
-        var hash = Hash(token);
+        var hash = Common.SecretHash.Of(token);
         var now = Now;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.StaffInvitations.AsNoTracking()
@@ -619,7 +619,6 @@ public sealed partial class UserAdminService(
         await db.Roles.Where(r => r.NormalizedName == role.ToUpperInvariant()).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>SHA-256 of the token, lower-case hex: what the table stores.</summary>
-    internal static string Hash(string token) => Common.SecretHash.Of(token);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} deleted; {FileCount} stored file(s) removed.")]
     private static partial void LogUserDeleted(ILogger logger, Guid userId, int fileCount);

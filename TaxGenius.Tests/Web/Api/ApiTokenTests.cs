@@ -90,7 +90,7 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         var secret = ApiTokenService.SecretPrefix + "planted-client-token-0000000000000000000000";
         await using (var db = await Db.CreateDbContextAsync())
         {
-            db.ApiTokens.Add(new ApiToken { UserId = clientId, Name = "planted", Prefix = secret[..12], TokenHash = ApiTokenService.Hash(secret), CreatedAt = DateTime.UtcNow });
+            db.ApiTokens.Add(new ApiToken { UserId = clientId, Name = "planted", Prefix = secret[..12], TokenHash = TaxGenius.Core.Common.SecretHash.Of(secret), CreatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
 
@@ -134,7 +134,7 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         await using var db = await Db.CreateDbContextAsync();
         var rows = await db.ApiTokens.AsNoTracking().ToListAsync();
         var row = Assert.Single(rows, r => r.Id == token.Token!.Id);
-        Assert.Equal(ApiTokenService.Hash(token.Secret), row.TokenHash);
+        Assert.Equal(TaxGenius.Core.Common.SecretHash.Of(token.Secret), row.TokenHash);
         Assert.Equal(token.Secret[..12], row.Prefix);
         Assert.DoesNotContain(rows, r => JsonSerializer.Serialize(r).Contains(token.Secret, StringComparison.Ordinal));
         var everything = await db.Database.SqlQueryRaw<string>("SELECT row_to_json(t)::text AS \"Value\" FROM \"ApiTokens\" t").ToListAsync();
