@@ -202,7 +202,7 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     public static async Task<HttpResponseMessage> PostTwoFactorCodeAsync(HttpClient client, Uri page, string code)
     {
         var html = await client.GetStringAsync(page);
-        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = FormToken.In(html);
         var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login-with-2fa",
@@ -220,7 +220,7 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     {
         var html = await client.GetStringAsync(StaffMfa.EnrollmentPath);
         var key = Regex.Match(html, "id=\"authenticator-key\"[^>]*>([^<]+)<").Groups[1].Value;
-        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = FormToken.In(html);
         if (!Totp.IsValidKey(key))
         {
             throw new InvalidOperationException("The enrollment page shows no authenticator key.");
@@ -297,7 +297,7 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
     {
         var page = await client.GetStringAsync("/Account/Login");
-        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = FormToken.In(page);
         var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login",

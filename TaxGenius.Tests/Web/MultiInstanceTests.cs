@@ -38,8 +38,7 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         using var onA = a.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
         var loginPage = await onA.GetAsync("/Account/Login");
         var antiforgeryCookie = CookiesFrom(loginPage);
-        var token = System.Text.RegularExpressions.Regex.Match(await loginPage.Content.ReadAsStringAsync(),
-            "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = FormToken.In(await loginPage.Content.ReadAsStringAsync());
         using var post = new HttpRequestMessage(HttpMethod.Post, "/Account/Login")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>

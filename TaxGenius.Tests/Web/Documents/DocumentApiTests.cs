@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -94,7 +93,7 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
         using var client = await app.Factory.SignInForApiAsync(email);
         var filesBefore = StoredFiles();
 
-        using var request = UploadRequest(new UnknownLengthContent([.. SampleFiles.Pdf(), .. new byte[2 * DocumentsAppFixture.Limit]]), "big.pdf");
+        using var request = DocumentUpload.Request(new UnknownLengthContent([.. SampleFiles.Pdf(), .. new byte[2 * DocumentsAppFixture.Limit]]), "big.pdf");
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
@@ -254,7 +253,7 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
 
         // The browser goes away after 300 KB of 900 KB: the request is aborted mid-body.
         using var abort = new CancellationTokenSource();
-        using var request = UploadRequest(new StreamContent(new DyingStream([.. SampleFiles.Pdf(), .. new byte[600_000]], dieAfter: 300_000, abort)), "w2.pdf");
+        using var request = DocumentUpload.Request(new StreamContent(new DyingStream([.. SampleFiles.Pdf(), .. new byte[600_000]], dieAfter: 300_000, abort)), "w2.pdf");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(request, abort.Token));
 
         // The server notices the broken body, deletes its temporary and never adds the row.
@@ -316,23 +315,8 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
 
     private static Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] content, string name, string type = "W2", int? year = null, Guid? replaces = null)
     {
-        var request = UploadRequest(new ByteArrayContent(content), name, type, year, replaces);
+        var request = DocumentUpload.Request(new ByteArrayContent(content), name, type, year, replaces);
         return client.SendAsync(request);
-    }
-
-    private static HttpRequestMessage UploadRequest(HttpContent content, string name, string type = "W2", int? year = null, Guid? replaces = null)
-    {
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = content };
-        request.Headers.Add("X-File-Name", Uri.EscapeDataString(name));
-        request.Headers.Add("X-Document-Type", type);
-        request.Headers.Add("X-Tax-Year", (year ?? Year).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (replaces is { } id)
-        {
-            request.Headers.Add("X-Replaces", id.ToString());
-        }
-
-        return request;
     }
 
     /// <summary>A body sent without Content-Length (chunked): the limit must hold while streaming.</summary>

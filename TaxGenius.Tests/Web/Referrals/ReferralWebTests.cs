@@ -164,7 +164,7 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
         var fields = new Dictionary<string, string>
         {
             ["_handler"] = "register",
-            ["__RequestVerificationToken"] = TokenPattern().Match(page).Groups[1].Value,
+            ["__RequestVerificationToken"] = FormToken.In(page),
             ["Input.FirstName"] = "Reggie",
             ["Input.LastName"] = "Referred",
             ["Input.Email"] = email,
@@ -182,8 +182,6 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
         return client.PostAsync("/Account/Register", new FormUrlEncodedContent(fields));
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 
     [GeneratedRegex("<img src=\"data:image/svg(?:\\+|&#x2B;)xml;base64,([^\"]+)\"[^>]*alt=\"QR code of your referral link\"")]
     private static partial Regex QrPattern();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -55,12 +54,7 @@ public sealed class LeakTests
         using var client = await app.SignInForApiAsync(email);
         var pdf = SampleFiles.Pdf($"Form W-2 for {marker}");
         Assert.Contains(marker, Encoding.Latin1.GetString(pdf), StringComparison.Ordinal); // the marker really is in the bytes sent
-        var upload = new ByteArrayContent(pdf);
-        upload.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = upload };
-        request.Headers.Add("X-File-Name", "w2.pdf");
-        request.Headers.Add("X-Document-Type", "W2");
-        request.Headers.Add("X-Tax-Year", "2025");
+        using var request = DocumentUpload.Request(new ByteArrayContent(pdf), "w2.pdf");
         using var uploaded = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
         var documentId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using TaxGenius.Core.Demo;
 using TaxGenius.Tests.Infrastructure;
 
@@ -47,7 +46,7 @@ public sealed class SecurityHeadersTests(AppFixture app) : IClassFixture<AppFixt
         var cookies = page.Headers.GetValues("Set-Cookie").ToList();
 
         var html = await page.Content.ReadAsStringAsync();
-        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = FormToken.In(html);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/Account/Login")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>

@@ -36,7 +36,7 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         using var changed = await client.PostAsync("/Account/Manage/ChangePassword", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "change-password",
-            ["__RequestVerificationToken"] = Token(page),
+            ["__RequestVerificationToken"] = FormToken.In(page),
             ["Input.OldPassword"] = TaxGeniusAppFactory.DemoPassword,
             ["Input.NewPassword"] = "a brand new passphrase",
             ["Input.ConfirmPassword"] = "a brand new passphrase",
@@ -91,7 +91,7 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         using var response = await a.PostAsync("/Account/Manage/Sessions", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "end-others",
-            ["__RequestVerificationToken"] = Token(page),
+            ["__RequestVerificationToken"] = FormToken.In(page),
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("Signed out 2 other sessions", await a.GetStringAsync("/Account/Manage/Sessions"), StringComparison.Ordinal);
@@ -170,7 +170,7 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         var page = await client.GetStringAsync("/Account/Manage");
         using var signOut = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = Token(page),
+            ["__RequestVerificationToken"] = FormToken.In(page),
             ["ReturnUrl"] = "/",
         }));
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
@@ -241,14 +241,9 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         client.PostAsync("/Account/Manage/Sessions", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "end-session",
-            ["__RequestVerificationToken"] = Token(page),
+            ["__RequestVerificationToken"] = FormToken.In(page),
             ["EndSessionId"] = sessionId.ToString("N"),
         }));
-
-    private static string Token(string page) => AntiforgeryToken().Match(page).Groups[1].Value;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     [GeneratedRegex("data-testid=\"session\"")]
     private static partial Regex SessionItem();

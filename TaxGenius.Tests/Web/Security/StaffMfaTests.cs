@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
@@ -39,7 +38,7 @@ public sealed class StaffMfaTests(AppFixture app) : IClassFixture<AppFixture>
         var html = await client.GetStringAsync(StaffMfa.EnrollmentPath);
         Assert.Contains("Two-factor sign-in is required for your role", html, StringComparison.Ordinal);
         Assert.Contains("alt=\"QR code for your authenticator app\"", html, StringComparison.Ordinal);
-        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = FormToken.In(html);
         using var wrong = await client.PostAsync(StaffMfa.EnrollmentPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "send-code", ["__RequestVerificationToken"] = token, ["Input.Code"] = "000000",
@@ -109,7 +108,7 @@ public sealed class StaffMfaTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Contains("cannot be turned off", html, StringComparison.Ordinal);
 
         // Posting the form anyway changes nothing.
-        var token = Regex.Match(await client.GetStringAsync("/Account/Manage/TwoFactorAuthentication"), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = FormToken.In(await client.GetStringAsync("/Account/Manage/TwoFactorAuthentication"));
         using var post = await client.PostAsync("/Account/Manage/Disable2fa", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "disable-2fa", ["__RequestVerificationToken"] = token,
