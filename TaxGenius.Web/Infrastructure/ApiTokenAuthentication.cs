@@ -71,7 +71,9 @@ internal sealed partial class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("The API token's account cannot sign in.");
         }
 
-        if (!await userManager.IsInRoleAsync(user, Roles.Admin))
+        // The same principal a cookie sign-in would carry (roles, the MFA claim); its roles answer the admin check too.
+        var principal = await claimsFactory.CreateAsync(user);
+        if (!principal.IsInRole(Roles.Admin))
         {
             // Tokens are for administrators (the owner was demoted without the tokens being revoked): authenticated as nobody, answered 403.
             Context.Items[NotAdminKey] = true;
@@ -79,7 +81,6 @@ internal sealed partial class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("API tokens work for administrators only.");
         }
 
-        var principal = await claimsFactory.CreateAsync(user);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
