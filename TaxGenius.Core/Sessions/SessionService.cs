@@ -115,14 +115,6 @@ public sealed partial class SessionService(
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>How many live sessions the user has.</summary>
-    public async Task<int> CountActiveAsync(Guid userId, CancellationToken cancellationToken = default)
-    {
-        var now = Now;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.UserSessions.CountAsync(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now, cancellationToken);
-    }
-
     /// <summary>
     /// Ends one of <paramref name="userId"/>'s own sessions. False when there is no such live session of theirs: another user's
     /// session id is treated exactly like an unknown one.
@@ -159,28 +151,6 @@ public sealed partial class SessionService(
 
         await ForgetAsync(ids, cancellationToken);
         LogRevoked(logger, userId, ids.Count, SessionRevocationReasons.SignedOutElsewhere);
-        return ids.Count;
-    }
-
-    /// <summary>
-    /// Ends every session of the user and replaces their security stamp, so that a cookie without a session claim (issued before
-    /// sessions existed) dies too. Administrators go through <see cref="Users.UserAdminService.EndSessionsAsync"/>, which audits.
-    /// </summary>
-    public async Task<int> RevokeAllAsync(Guid userId, string reason, CancellationToken cancellationToken = default)
-    {
-        List<Guid> ids;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            ids = await RevokeInAsync(db, userId, null, reason, cancellationToken);
-            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
-                .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N").ToUpperInvariant())
-                .SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        await ForgetAsync(ids, cancellationToken);
-        LogRevoked(logger, userId, ids.Count, reason);
         return ids.Count;
     }
 

@@ -129,6 +129,12 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         var admin = Factory.Services.GetRequiredService<UserAdminService>();
         Assert.Equal(2, (await admin.GetAsync(userId))!.ActiveSessions);
 
+        string stamp;
+        await using (var before = await DbAsync())
+        {
+            stamp = (await before.Users.SingleAsync(u => u.Id == userId)).SecurityStamp!;
+        }
+
         var adminId = await Factory.UserIdAsync(TaxGenius.Core.Demo.DemoAccounts.Admin);
         var result = await admin.EndSessionsAsync(new AuditActor(adminId, TaxGenius.Core.Demo.DemoAccounts.Admin, "127.0.0.1", IsAdmin: true), userId);
         Assert.True(result.Succeeded, result.Error);
@@ -139,6 +145,8 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         Assert.All(await SessionsAsync(userId), s => Assert.Equal(SessionRevocationReasons.EndedByAdmin, s.RevokedReason));
 
         await using var db = await DbAsync();
+        // Cookies without a session claim die too: the security stamp was replaced.
+        Assert.NotEqual(stamp, (await db.Users.SingleAsync(u => u.Id == userId)).SecurityStamp);
         var entry = await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.UserSessionsEnded && e.SubjectUserId == userId);
         Assert.Equal(adminId, entry.ActorId);
         Assert.Contains("2 session(s) ended", entry.Detail, StringComparison.Ordinal);
