@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
 using CsvHelper;
@@ -489,12 +488,12 @@ public sealed partial class ReferralService(
     internal static string? NormalizeEmail(string? email)
     {
         var trimmed = email?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 256 || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
+        if (!Common.EmailAddresses.IsValid(trimmed))
         {
             return null;
         }
 
-        return trimmed.ToLowerInvariant();
+        return trimmed!.ToLowerInvariant();
     }
 
     internal static string DisplayName(ApplicationUser user) =>

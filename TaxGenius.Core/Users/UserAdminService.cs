@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
@@ -414,7 +413,7 @@ public sealed partial class UserAdminService(
             return UserActionResult.Fail("Invite a Preparer, an Administrator or a Referrer; clients register themselves.");
         }
 
-        if (email.Length is 0 or > 256 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
+        if (!Common.EmailAddresses.IsValid(email))
         {
             return UserActionResult.Fail("Enter a valid e-mail address, like name@example.com.");
         }

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
@@ -52,7 +51,7 @@ public sealed class UserApiService(
     EmailQueue emails,
     PublicUrls urls)
 {
-    public const int MaxEmailLength = 256;
+    public const int MaxEmailLength = Common.EmailAddresses.MaxLength;
     public const int MinNameLength = 2;
     public const int MaxNameLength = 100;
 
@@ -93,7 +92,7 @@ public sealed class UserApiService(
             return $"The e-mail address must be at most {MaxEmailLength} characters.";
         }
 
-        return MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && string.IsNullOrEmpty(parsed.DisplayName)
+        return Common.EmailAddresses.IsValid(email)
             ? null
             : "Enter a valid e-mail address, like name@example.com.";
     }

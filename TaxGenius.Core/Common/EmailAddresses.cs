@@ -1,0 +1,17 @@
+using System.Net.Mail;
+
+namespace TaxGenius.Core.Common;
+
+/// <summary>The one rule for an e-mail address people type (registration, invitations, referrals, the users API).</summary>
+public static class EmailAddresses
+{
+    /// <summary>The longest address accepted (Identity's column holds 256).</summary>
+    public const int MaxLength = 256;
+
+    /// <summary>
+    /// A bare address (no display name, no angle brackets, nothing around it), at most <see cref="MaxLength"/> characters.
+    /// Callers trim first.
+    /// </summary>
+    public static bool IsValid(string? email) =>
+        email is { Length: > 0 and <= MaxLength } && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email;
+}
