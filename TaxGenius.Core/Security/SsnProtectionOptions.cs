@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace TaxGenius.Core.Security;
@@ -13,9 +11,6 @@ public sealed class SsnProtectionOptions
 {
     public const string Section = "Ssn";
 
-    /// <summary>The key id of the generated development key (never used in Production).</summary>
-    public const string DevelopmentKeyId = "dev";
-
     /// <summary>Key id → base64 of a 256-bit key.</summary>
     public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
 
@@ -23,47 +18,11 @@ public sealed class SsnProtectionOptions
 }
 
 /// <summary>Checks the key ring at start; each message names the setting to fix and never shows a key.</summary>
-public sealed partial class SsnProtectionOptionsValidator(IHostEnvironment environment) : IValidateOptions<SsnProtectionOptions>
+public sealed class SsnProtectionOptionsValidator : IValidateOptions<SsnProtectionOptions>
 {
     public ValidateOptionsResult Validate(string? name, SsnProtectionOptions options)
     {
-        var errors = Check(options, environment.IsProduction()).ToList();
+        var errors = KeyRingSettings.Ssn.Validate(options.Keys, options.ActiveKeyId).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
-
-    internal static IEnumerable<string> Check(SsnProtectionOptions options, bool production)
-    {
-        if (options.Keys.Count == 0)
-        {
-            yield return "Ssn:Keys is empty" + (production ? " and is required in Production" : "") +
-                ": add a key as Ssn:Keys:<id> (environment variable Ssn__Keys__<id>) set to the base64 of 32 random bytes " +
-                "(openssl rand -base64 32), and set Ssn:ActiveKeyId (Ssn__ActiveKeyId) to that id.";
-            yield break;
-        }
-
-        foreach (var (id, value) in options.Keys)
-        {
-            if (!KeyId().IsMatch(id))
-            {
-                yield return $"Ssn:Keys:{id}: a key id is 1 to 32 letters, digits, '-' or '_'.";
-            }
-
-            if (MasterKeys.TryDecode(value) is null)
-            {
-                yield return $"Ssn:Keys:{id} must be the base64 of exactly {MasterKeys.Size} random bytes (openssl rand -base64 32).";
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ActiveKeyId))
-        {
-            yield return "Ssn:ActiveKeyId (environment variable Ssn__ActiveKeyId) is required: the id of the key under Ssn:Keys that encrypts new SSNs.";
-        }
-        else if (!options.Keys.ContainsKey(options.ActiveKeyId))
-        {
-            yield return $"Ssn:ActiveKeyId '{options.ActiveKeyId}' names no key under Ssn:Keys (ids are case-sensitive).";
-        }
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex KeyId();
 }

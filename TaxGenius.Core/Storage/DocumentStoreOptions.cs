@@ -9,9 +9,6 @@ public sealed class DocumentStoreOptions
 {
     public const string Section = "Storage";
 
-    /// <summary>The key id of the generated development master key (never used in Production).</summary>
-    public const string DevelopmentKeyId = "dev1";
-
     /// <summary>Where encrypted files live; relative to the data folder. Never under wwwroot.</summary>
     public string Path { get; set; } = "documents";
 
@@ -22,34 +19,17 @@ public sealed class DocumentStoreOptions
     /// <summary>Largest accepted file, in bytes (default 50 MB).</summary>
     public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
 
-    public IEnumerable<string> Validate(bool isProduction)
+    /// <summary>What is wrong with the master keys (each message names the setting); empty when they are usable.</summary>
+    public IEnumerable<string> Validate()
     {
-        if (MasterKeys.Count == 0)
+        foreach (var error in Security.KeyRingSettings.Storage.Validate(MasterKeys, ActiveKeyId))
         {
-            if (isProduction)
-            {
-                yield return "Storage:MasterKeys and Storage:ActiveKeyId are required in Production (base64 keys of 32 bytes).";
-            }
-
-            yield break;
+            yield return error;
         }
 
-        foreach (var (id, value) in MasterKeys)
+        if (MaxFileBytes <= 0)
         {
-            if (id.Length is < 1 or > 16 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            {
-                yield return $"Storage:MasterKeys has a key id that is not 1-16 letters, digits, '-' or '_'.";
-            }
-
-            if (Security.MasterKeys.TryDecode(value) is null)
-            {
-                yield return $"Storage:MasterKeys:{id} must be the base64 of exactly 32 bytes.";
-            }
-        }
-
-        if (ActiveKeyId is null || !MasterKeys.ContainsKey(ActiveKeyId))
-        {
-            yield return "Storage:ActiveKeyId must name one of Storage:MasterKeys.";
+            yield return "Storage:MaxFileBytes must be positive.";
         }
     }
 }

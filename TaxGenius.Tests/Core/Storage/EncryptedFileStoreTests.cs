@@ -165,10 +165,9 @@ public sealed class EncryptedFileStoreTests : IDisposable
     {
         Assert.Throws<ArgumentException>(() => new StorageKeyRing(new Dictionary<string, string> { ["k1"] = Convert.ToBase64String(new byte[16]) }, "k1"));
         Assert.Throws<ArgumentException>(() => new StorageKeyRing(new Dictionary<string, string> { ["k1"] = Key1 }, "k9"));
-        Assert.NotEmpty(new DocumentStoreOptions().Validate(isProduction: true));
-        Assert.Empty(new DocumentStoreOptions().Validate(isProduction: false));
-        Assert.NotEmpty(new DocumentStoreOptions { MasterKeys = { ["k1"] = "not base64!" }, ActiveKeyId = "k1" }.Validate(false));
-        Assert.Empty(new DocumentStoreOptions { MasterKeys = { ["k1"] = Key1 }, ActiveKeyId = "k1" }.Validate(true));
+        Assert.NotEmpty(new DocumentStoreOptions().Validate());
+        Assert.NotEmpty(new DocumentStoreOptions { MasterKeys = { ["k1"] = "not base64!" }, ActiveKeyId = "k1" }.Validate());
+        Assert.Empty(new DocumentStoreOptions { MasterKeys = { ["k1"] = Key1 }, ActiveKeyId = "k1" }.Validate());
     }
 
     [Fact]
