@@ -45,6 +45,9 @@ public sealed partial class DatabaseInitializer(
             await MigrateAsync(cancellationToken);
         }
 
+        // Before anything reads them: keys and secrets an older version stored in clear are encrypted now.
+        await services.GetRequiredService<Security.SecretsAtRestUpgrade>().RunAsync(cancellationToken);
+
         await using var scope = services.CreateAsyncScope();
         await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
 

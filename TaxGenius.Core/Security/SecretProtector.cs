@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace TaxGenius.Core.Security;
+
+/// <summary>Settings under <c>DataProtection</c>: the key ring (not in the database) that encrypts the secrets the database keeps.</summary>
+public sealed class DataProtectionKeyOptions
+{
+    public const string Section = "DataProtection";
+
+    /// <summary>Key id → base64 of a 256-bit key.</summary>
+    public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
+
+    public string? ActiveKeyId { get; set; }
+}
+
+/// <summary>Checks the ring at start; each message names the setting and never shows a key.</summary>
+public sealed class DataProtectionKeyOptionsValidator : IValidateOptions<DataProtectionKeyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DataProtectionKeyOptions options)
+    {
+        var errors = KeyRingSettings.DataProtection.Validate(options.Keys, options.ActiveKeyId).ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>
+/// Encrypts the small secrets the database must keep but must not keep readable: the ASP.NET Core Data Protection key ring (with it
+/// one could forge cookies and reset links) and Identity's authenticator keys and recovery codes (with them one could compute any
+/// staff member's codes). AES-256-GCM under <c>DataProtection:Keys</c>, whose keys live in configuration, never in the database:
+/// a copy of the database alone reveals none of them. Envelope <c>tgs1:{keyId}:{nonce}:{tag}:{ciphertext}</c>, bound to its purpose.
+/// </summary>
+public sealed class SecretProtector(IOptions<DataProtectionKeyOptions> options)
+{
+    public const string Version = "tgs1";
+
+    private readonly KeyRing keys = new(KeyRingSettings.DataProtection, options.Value.Keys, options.Value.ActiveKeyId);
+
+    public string ActiveKeyId => keys.ActiveKeyId;
+
+    /// <summary>True for a value this protector wrote (anything else is a value from before secrets were encrypted).</summary>
+    public static bool IsProtected(string? value) => value is not null && value.StartsWith(Version + ":", StringComparison.Ordinal);
+
+    public string Protect(string purpose, string plaintext)
+    {
+        var bytes = Encoding.UTF8.GetBytes(plaintext);
+        try
+        {
+            return AesGcmEnvelope.Seal(Version, keys.ActiveKeyId, keys.ActiveKey, bytes, purpose);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    /// <summary>Decrypts what <see cref="Protect"/> wrote for the same purpose; throws <see cref="CryptographicException"/> otherwise.</summary>
+    public string Unprotect(string purpose, string envelope)
+    {
+        var (parts, error) = AesGcmEnvelope.Parse(envelope, Version);
+        if (parts is null)
+        {
+            throw new CryptographicException($"A protected secret is {error}.");
+        }
+
+        var key = keys.Find(parts.KeyId)
+            ?? throw new CryptographicException($"A protected secret was encrypted with key '{AesGcmEnvelope.Printable(parts.KeyId)}', which is not under DataProtection:Keys.");
+        return Encoding.UTF8.GetString(AesGcmEnvelope.Open(parts, key, purpose));
+    }
+}
