@@ -106,6 +106,9 @@ public sealed class CacheInvalidationInterceptor(IServiceProvider services) : Sa
             case ReferrerCommissionRate c:
                 yield return CacheKeys.ReferrerStats(c.ReferrerId);
                 break;
+            case Settings.FirmSettings:
+                yield return CacheKeys.FirmSettings;
+                break;
         }
     }
 

@@ -71,6 +71,7 @@ public static class CacheKeys
 {
     public const string DocumentCounts = "counts:documents";
     public const string UsersByRole = "counts:users-by-role";
+    public const string FirmSettings = "firm:settings";
 
     public static string UserGreeting(Guid userId) => $"user:{userId:N}:greeting";
     public static string ClientSummary(Guid userId) => $"client:{userId:N}:summary";

@@ -24,6 +24,12 @@ public class ApplicationUser : IdentityUser<Guid>, IHasTimestamps
     /// <summary>When an administrator deactivated the account: it cannot sign in, its history stays. Null while active.</summary>
     public DateTime? DeactivatedAt { get; set; }
 
+    /// <summary>
+    /// The time step of the last authenticator code accepted for this account: that code, and every older one, is refused from then on
+    /// (see <see cref="SingleUseAuthenticatorTokenProvider"/>).
+    /// </summary>
+    public long? AuthenticatorLastStep { get; set; }
+
     public Profile? Profile { get; set; }
     public List<Document> Documents { get; } = [];
 

@@ -23,6 +23,9 @@ public static class IdentityConfiguration
         options.Lockout.MaxFailedAccessAttempts = MaxFailedAccessAttempts;
         options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
 
+        // Authenticator codes work once (SingleUseAuthenticatorTokenProvider), everywhere Identity checks one.
+        options.Tokens.AuthenticatorTokenProvider = SingleUseAuthenticatorTokenProvider.ProviderName;
+
         options.User.RequireUniqueEmail = true;
         options.SignIn.RequireConfirmedAccount = true;
         options.SignIn.RequireConfirmedEmail = true;

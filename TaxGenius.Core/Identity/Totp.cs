@@ -16,11 +16,16 @@ public static class Totp
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
 
     /// <summary>The 6-digit code for <paramref name="base32Key"/> at <paramref name="at"/>.</summary>
-    public static string Code(string base32Key, DateTimeOffset at)
+    public static string Code(string base32Key, DateTimeOffset at) => CodeAtStep(base32Key, StepAt(at));
+
+    /// <summary>The 30-second time step (RFC 6238 counter) that contains <paramref name="at"/>.</summary>
+    public static long StepAt(DateTimeOffset at) => at.ToUnixTimeSeconds() / (long)Step.TotalSeconds;
+
+    /// <summary>The 6-digit code for <paramref name="base32Key"/> in time step <paramref name="step"/>.</summary>
+    public static string CodeAtStep(string base32Key, long step)
     {
-        var counter = (ulong)(at.ToUnixTimeSeconds() / (long)Step.TotalSeconds);
         Span<byte> message = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(message, counter);
+        BinaryPrimitives.WriteUInt64BigEndian(message, (ulong)step);
         Span<byte> hash = stackalloc byte[HMACSHA1.HashSizeInBytes];
         HMACSHA1.HashData(FromBase32(base32Key), message, hash);
         var offset = hash[^1] & 0x0f;

@@ -5,6 +5,9 @@ public interface IRateLimitCounter
 {
     /// <summary>Counts one hit of <paramref name="subject"/> (a user id or an IP, never an e-mail) against <paramref name="policy"/>.</summary>
     Task<RateLimitDecision> HitAsync(string policy, string subject, int limit, TimeSpan window, CancellationToken ct);
+
+    /// <summary>The hits of <paramref name="subject"/> in the current window, without counting one (0 when the counter is unreachable).</summary>
+    Task<long> PeekAsync(string policy, string subject, TimeSpan window, CancellationToken ct);
 }
 
 /// <summary>The answer to one hit. <see cref="RetryAfter"/> is the time left in the window (at least a second when refused).</summary>

@@ -22,6 +22,12 @@ public sealed class MemoryRateLimitCounter(TimeProvider time) : IRateLimitCounte
         return Task.FromResult(RateLimitDecision.For(count, limit, current.UntilEnd));
     }
 
+    public Task<long> PeekAsync(string policy, string subject, TimeSpan window, CancellationToken ct)
+    {
+        var current = RateLimitWindow.At(time.GetUtcNow(), window);
+        return Task.FromResult(counters.TryGetValue((policy, subject, current.Index), out var counter) ? Interlocked.Read(ref counter.Hits) : 0L);
+    }
+
     private void SweepIfDue(DateTimeOffset now)
     {
         var due = Interlocked.Read(ref nextSweepTicks);

@@ -17,7 +17,7 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Sign-in form posts (password, two-factor and recovery codes), per client IP. Generous enough for a firm's office
-    /// behind one address; guessing one account's password is stopped by the lockout after 5 failures.
+    /// behind one address; guessing one account's password is stopped after 5 failures from the same address.
     /// </summary>
     [Required, ValidateObjectMembers]
     public RateLimitPolicyOptions SignIn { get; set; } = new() { Limit = 30, WindowSeconds = 300 };
@@ -29,6 +29,10 @@ public sealed class RateLimitOptions
     /// <summary>Forgot-password and reset-password form posts, per client IP.</summary>
     [Required, ValidateObjectMembers]
     public RateLimitPolicyOptions PasswordReset { get; set; } = new() { Limit = 5, WindowSeconds = 900 };
+
+    /// <summary>"Resend the confirmation e-mail" form posts, per client IP (each address also gets at most a few per hour).</summary>
+    [Required, ValidateObjectMembers]
+    public RateLimitPolicyOptions ResendConfirmation { get; set; } = new() { Limit = 5, WindowSeconds = 900 };
 }
 
 /// <summary>At most <see cref="Limit"/> requests in each fixed window of <see cref="WindowSeconds"/>.</summary>

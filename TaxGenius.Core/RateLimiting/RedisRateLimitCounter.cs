@@ -20,6 +20,21 @@ public sealed class RedisRateLimitCounter(
         return count
         """;
 
+    public async Task<long> PeekAsync(string policy, string subject, TimeSpan window, CancellationToken ct)
+    {
+        var current = RateLimitWindow.At(time.GetUtcNow(), window);
+        try
+        {
+            var value = await redis.GetDatabase().StringGetAsync($"{keyPrefix}rl:{policy}:{subject}:{current.Index}").WaitAsync(ct);
+            return value.TryParse(out long count) ? count : 0;
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            RateLimitLog.CounterUnavailable(logger, policy, ex.GetType().Name, ex);
+            return 0;
+        }
+    }
+
     public async Task<RateLimitDecision> HitAsync(string policy, string subject, int limit, TimeSpan window, CancellationToken ct)
     {
         var current = RateLimitWindow.At(time.GetUtcNow(), window);

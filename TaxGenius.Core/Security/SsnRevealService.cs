@@ -19,6 +19,7 @@ public sealed record SsnReveal(string? Ssn, DateTimeOffset? VisibleUntil, string
 /// </summary>
 public sealed class SsnRevealService(
     UserManager<ApplicationUser> users,
+    Reauthentication reauthentication,
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     SsnProtector protector,
     AuditLog audit,
@@ -34,25 +35,18 @@ public sealed class SsnRevealService(
             return new SsnReveal(null, null, "Only the firm's staff can reveal an SSN.");
         }
 
-        if (await users.IsLockedOutAsync(staff))
+        if (staff.DeactivatedAt is not null || staff.LockedAt is not null)
         {
-            return new SsnReveal(null, null, "Your account is locked after too many wrong attempts. Try again later.");
+            return new SsnReveal(null, null, "Your account can no longer reveal SSNs.");
         }
 
-        secret = secret?.Trim();
-        var proven = !string.IsNullOrEmpty(secret) && (await users.CheckPasswordAsync(staff, secret)
-            || (staff.TwoFactorEnabled && await users.VerifyTwoFactorTokenAsync(staff, users.Options.Tokens.AuthenticatorTokenProvider,
-                secret.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal))));
-        if (!proven)
+        var proof = await reauthentication.ConfirmAsync(staff, secret);
+        if (!proof.Succeeded)
         {
-            await users.AccessFailedAsync(staff);
             await audit.WriteAsync(actor, AuditActions.SsnRevealRefused, "User", clientId, clientId, documentId is null ? null : $"document {documentId}", cancellationToken);
-            return new SsnReveal(null, null, staff.TwoFactorEnabled
-                ? "That is neither your password nor a current code from your authenticator app."
-                : "That is not your password.");
+            return new SsnReveal(null, null, proof.Error);
         }
 
-        await users.ResetAccessFailedCountAsync(staff);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var envelope = await db.Users.AsNoTracking().Where(u => u.Id == clientId).Select(u => u.SsnEncrypted).SingleOrDefaultAsync(cancellationToken);
         if (envelope is null)

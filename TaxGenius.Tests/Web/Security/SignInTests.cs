@@ -9,31 +9,78 @@ namespace TaxGenius.Tests.Web.Security;
 public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
-    public async Task Repeated_wrong_passwords_lock_the_account_even_against_the_right_one()
+    public async Task Wrong_passwords_lock_that_account_from_that_network_only_never_the_account_itself()
     {
+        await using var factory = await TaxGeniusAppFactory.CreateAsync(configureServices: TestClientAddress.Enable);
         const string email = "lockme@example.test";
-        await CreateConfirmedClientAsync(email, "a correct horse battery");
-        using var client = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        await CreateConfirmedClientAsync(factory, email, "a correct horse battery");
+        using var attacker = factory.ClientFrom("203.0.113.7");
 
         for (var i = 1; i < IdentityConfiguration.MaxFailedAccessAttempts; i++)
         {
-            using var failed = await TaxGeniusAppFactory.PostLoginAsync(client, email, "wrong password " + i);
+            using var failed = await TaxGeniusAppFactory.PostLoginAsync(attacker, email, "wrong password " + i);
             Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
             Assert.Contains("do not match an account", await failed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        // The fifth failure locks the account.
-        using var fifth = await TaxGeniusAppFactory.PostLoginAsync(client, email, "wrong password 5");
+        // The fifth failure locks this account from this network, even against the right password.
+        using var fifth = await TaxGeniusAppFactory.PostLoginAsync(attacker, email, "wrong password 5");
         Assert.Equal(HttpStatusCode.Redirect, fifth.StatusCode);
         Assert.Equal("/Account/Lockout", fifth.Headers.Location.PathOnly());
-
-        using var locked = await TaxGeniusAppFactory.PostLoginAsync(client, email, "a correct horse battery");
-        Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
+        using var locked = await TaxGeniusAppFactory.PostLoginAsync(attacker, email, "a correct horse battery");
         Assert.Equal("/Account/Lockout", locked.Headers.Location.PathOnly());
 
-        using var scope = app.Factory.Services.CreateScope();
+        // The owner, elsewhere, is not locked out by it: the account itself never was.
+        using var owner = factory.ClientFrom("198.51.100.2");
+        using var signedIn = await TaxGeniusAppFactory.PostLoginAsync(owner, email, "a correct horse battery");
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/client", signedIn.Headers.Location.PathOnly());
+        using var scope = factory.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        Assert.True(await users.IsLockedOutAsync((await users.FindByEmailAsync(email))!));
+        var user = (await users.FindByEmailAsync(email))!;
+        Assert.False(await users.IsLockedOutAsync(user));
+        Assert.Equal(0, user.AccessFailedCount);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_answers_alike_for_unknown_unconfirmed_locked_and_deactivated_accounts()
+    {
+        await using var factory = await TaxGeniusAppFactory.CreateAsync(configureServices: TestClientAddress.Enable);
+        const string password = "the right long password";
+        await CreateConfirmedClientAsync(factory, "active@example.test", password);
+        var lockedId = await CreateConfirmedClientAsync(factory, "locked@example.test", password);
+        var deactivatedId = await CreateConfirmedClientAsync(factory, "gone@example.test", password);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var registration = scope.ServiceProvider.GetRequiredService<AccountRegistrationService>();
+            Assert.True((await registration.RegisterClientAsync("pending@example.test", password, "Pen", "Ding")).Succeeded);
+            var admin = scope.ServiceProvider.GetRequiredService<TaxGenius.Core.Users.UserAdminService>();
+            var actor = new TaxGenius.Core.Audit.AuditActor(await factory.UserIdAsync(TaxGenius.Core.Demo.DemoAccounts.Admin), null, null, true);
+            Assert.True((await admin.LockAsync(actor, lockedId)).Succeeded);
+            Assert.True((await admin.DeactivateAsync(actor, deactivatedId)).Succeeded);
+        }
+
+        var answers = new List<string>();
+        var network = 10;
+        foreach (var email in new[] { "active@example.test", "nobody@example.test", "pending@example.test", "locked@example.test", "gone@example.test" })
+        {
+            using var client = factory.ClientFrom($"192.0.2.{network++}");
+            using var wrong = await TaxGeniusAppFactory.PostLoginAsync(client, email, "not the password at all");
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+            var html = await wrong.Content.ReadAsStringAsync();
+            answers.Add(System.Text.RegularExpressions.Regex.Match(html, "<div class=\"alert[^\"]*\"[^>]*>(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value.Trim());
+        }
+
+        Assert.Single(answers.Distinct());
+        Assert.Contains("do not match an account", answers[0], StringComparison.Ordinal);
+
+        // With the right password the account's state may be told.
+        using var pending = factory.ClientFrom("192.0.2.50");
+        using var confirm = await TaxGeniusAppFactory.PostLoginAsync(pending, "pending@example.test", password);
+        Assert.Contains("confirm your e-mail address first", await confirm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var locked = factory.ClientFrom("192.0.2.51");
+        using var lockedAnswer = await TaxGeniusAppFactory.PostLoginAsync(locked, "locked@example.test", password);
+        Assert.Equal("/Account/Lockout", lockedAnswer.Headers.Location.PathOnly());
     }
 
     [Fact]
@@ -72,12 +119,13 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal("/Account/Login", after.Headers.Location!.AbsolutePath);
     }
 
-    private async Task CreateConfirmedClientAsync(string email, string password)
+    private static async Task<Guid> CreateConfirmedClientAsync(TaxGeniusAppFactory factory, string email, string password)
     {
-        using var scope = app.Factory.Services.CreateScope();
+        using var scope = factory.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
         Assert.True((await users.CreateAsync(user, password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, Roles.Client)).Succeeded);
+        return user.Id;
     }
 }
