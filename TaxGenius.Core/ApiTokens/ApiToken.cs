@@ -22,8 +22,8 @@ public class ApiToken
 
     public DateTime CreatedAt { get; set; }
 
-    /// <summary>Null: never expires.</summary>
-    public DateTime? ExpiresAt { get; set; }
+    /// <summary>Every token expires, at most <see cref="ApiTokenService.MaxLifetime"/> after it was made.</summary>
+    public DateTime ExpiresAt { get; set; }
 
     /// <summary>Updated at most once per <see cref="ApiTokenService.LastUsedResolution"/>.</summary>
     public DateTime? LastUsedAt { get; set; }

@@ -7,9 +7,9 @@ using TaxGenius.Core.Identity;
 
 namespace TaxGenius.Core.ApiTokens;
 
-/// <summary>A token as its owner's list shows it: never the secret, never its hash.</summary>
-public sealed record ApiTokenView(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt,
-    DateTime? RevokedAt)
+/// <summary>A token as the tokens page shows it: never the secret, never its hash.</summary>
+public sealed record ApiTokenView(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime ExpiresAt, DateTime? LastUsedAt,
+    DateTime? RevokedAt, Guid OwnerId = default, string? OwnerEmail = null)
 {
     public ApiTokenStatus StatusAt(DateTime now) => RevokedAt is not null ? ApiTokenStatus.Revoked
         : ExpiresAt <= now ? ApiTokenStatus.Expired
@@ -30,8 +30,9 @@ public sealed record ApiTokenCreation(bool Succeeded, string? Error, string? Sec
 public sealed record ApiTokenMatch(Guid TokenId, Guid UserId);
 
 /// <summary>
-/// Personal access tokens for the REST API: administrators make them for themselves, see and revoke their own. The secret is
-/// <c>tgp_</c> + 32 random bytes (base64url); the table keeps its SHA-256 and its first characters only.
+/// Personal access tokens for the REST API: administrators make them for themselves; every administrator sees and can revoke every
+/// token of the firm (incident response must not depend on the owner). Every token expires, within <see cref="MaxLifetime"/>. The
+/// secret is <c>tgp_</c> + 32 random bytes (base64url); the table keeps its SHA-256 and its first characters only.
 /// </summary>
 public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFactory, AuditLog audit, TimeProvider timeProvider)
 {
@@ -44,8 +45,11 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
 
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
 
-    /// <summary>The expiry choices the tokens page offers (null: never).</summary>
-    public static readonly IReadOnlyList<TimeSpan?> LifetimeChoices = [TimeSpan.FromDays(30), DefaultLifetime, TimeSpan.FromDays(365), null];
+    /// <summary>No token lives longer than a year: a forgotten one dies by itself.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
+
+    /// <summary>The expiry choices the tokens page offers.</summary>
+    public static readonly IReadOnlyList<TimeSpan> LifetimeChoices = [TimeSpan.FromDays(30), DefaultLifetime, MaxLifetime];
 
     /// <summary>LastUsedAt is written at most this often per token (a busy script does not write on every call).</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -54,8 +58,8 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
 
     private DateTime Now => timeProvider.GetUtcNow().UtcDateTime;
 
-    /// <summary>Makes a token for <paramref name="actor"/> (an administrator), valid for <paramref name="lifetime"/> (null: no expiry).</summary>
-    public async Task<ApiTokenCreation> CreateAsync(AuditActor actor, string? name, TimeSpan? lifetime, CancellationToken cancellationToken = default)
+    /// <summary>Makes a token for <paramref name="actor"/> (an active administrator), valid for <paramref name="lifetime"/> (at most a year).</summary>
+    public async Task<ApiTokenCreation> CreateAsync(AuditActor actor, string? name, TimeSpan lifetime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         name = name?.Trim() ?? "";
@@ -64,16 +68,18 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
             return new ApiTokenCreation(false, $"Give the token a name of 1 to {MaxNameLength} characters.", null, null);
         }
 
-        if (lifetime is { } span && span <= TimeSpan.Zero)
+        if (lifetime <= TimeSpan.Zero)
         {
             return new ApiTokenCreation(false, "The expiry must be in the future.", null, null);
         }
 
+        if (lifetime > MaxLifetime)
+        {
+            return new ApiTokenCreation(false, "A token expires within a year at most; make a new one when it does.", null, null);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var adminRoleId = await db.Roles.Where(r => r.NormalizedName == Roles.Admin).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
-        var isAdmin = await db.Users.AnyAsync(u => u.Id == actor.UserId && u.DeactivatedAt == null && u.LockedAt == null
-            && db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == adminRoleId), cancellationToken);
-        if (!isAdmin)
+        if (!await ActorChecks.IsActiveAdminAsync(db, actor.UserId, cancellationToken))
         {
             return new ApiTokenCreation(false, "Only an active administrator can make API tokens.", null, null);
         }
@@ -87,11 +93,11 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
             Prefix = secret[..PrefixLength],
             TokenHash = Common.SecretHash.Of(secret),
             CreatedAt = now,
-            ExpiresAt = lifetime is { } l ? now + l : null,
+            ExpiresAt = now + lifetime,
         };
         db.ApiTokens.Add(token);
         audit.Add(db, actor, AuditActions.ApiTokenCreated, Subject, token.Id, actor.UserId,
-            $"'{name}' ({token.Prefix}…), expires {(token.ExpiresAt is { } e ? e.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "never")}");
+            $"'{name}' ({token.Prefix}…), expires {token.ExpiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}");
         await db.SaveChangesAsync(cancellationToken);
         return new ApiTokenCreation(true, null, secret, ToView(token));
     }
@@ -100,25 +106,38 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
     public async Task<IReadOnlyList<ApiTokenView>> ListAsync(Guid userId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId)
-            .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
-            .Select(t => new ApiTokenView(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt))
-            .ToListAsync(cancellationToken);
+        return await Project(db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Revokes one of the actor's own tokens; false when there is no such unrevoked token of theirs.</summary>
+    /// <summary>Every token of the firm, newest first, with its owner: what administrators review and revoke.</summary>
+    public async Task<IReadOnlyList<ApiTokenView>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Project(db.ApiTokens.AsNoTracking()).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes any unrevoked token of the firm (the actor must be an active administrator); false when there is no such token or the
+    /// actor may not. Audited with the token's owner.
+    /// </summary>
     public async Task<bool> RevokeAsync(AuditActor actor, Guid tokenId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == actor.UserId && t.RevokedAt == null, cancellationToken);
+        if (!await ActorChecks.IsActiveAdminAsync(db, actor.UserId, cancellationToken))
+        {
+            return false;
+        }
+
+        var token = await db.ApiTokens.Include(t => t.User).SingleOrDefaultAsync(t => t.Id == tokenId && t.RevokedAt == null, cancellationToken);
         if (token is null)
         {
             return false;
         }
 
         token.RevokedAt = Now;
-        audit.Add(db, actor, AuditActions.ApiTokenRevoked, Subject, token.Id, actor.UserId, $"'{token.Name}' ({token.Prefix}…)");
+        audit.Add(db, actor, AuditActions.ApiTokenRevoked, Subject, token.Id, token.UserId,
+            $"'{token.Name}' ({token.Prefix}…) of {token.User?.Email ?? "a deleted user"}");
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
@@ -138,7 +157,7 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
         var now = Now;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var match = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null && t.ExpiresAt > now)
             .Select(t => new { t.Id, t.UserId, t.LastUsedAt })
             .SingleOrDefaultAsync(cancellationToken);
         if (match is null)
@@ -161,5 +180,10 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
         db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
 
-    private static ApiTokenView ToView(ApiToken t) => new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
+    private static ApiTokenView ToView(ApiToken t) => new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt, t.UserId);
+
+    private static IQueryable<ApiTokenView> Project(IQueryable<ApiToken> tokens) =>
+        tokens.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
+            .Select(t => new ApiTokenView(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt, t.UserId,
+                t.User != null ? t.User.Email : null));
 }

@@ -50,6 +50,8 @@ public static class AuditActions
     public const string ApiTokenRevoked = "api_token.revoked";
     public const string PayoutRecorded = "payout.recorded";
     public const string ReferrerRateChanged = "referrer.rate_changed";
+    public const string FirmSettingsChanged = "firm.settings_changed";
+    public const string AuthenticatorReset = "user.authenticator_reset";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -60,6 +62,7 @@ public static class AuditActions
         UserConfirmationResent, UserInvited, UserInvitationAccepted, UserSessionsEnded, UserCreated, UserRenamed,
         ApiTokenCreated, ApiTokenRevoked,
         PayoutRecorded, ReferrerRateChanged,
+        FirmSettingsChanged, AuthenticatorReset,
     ];
 }
 

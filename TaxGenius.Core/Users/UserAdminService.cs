@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -173,10 +172,14 @@ public sealed partial class UserAdminService(
             var newRoleId = await RoleIdAsync(db, role, cancellationToken);
             db.UserRoles.RemoveRange(await db.UserRoles.Where(ur => ur.UserId == target.User.Id).ToListAsync(cancellationToken));
             db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = target.User.Id, RoleId = newRoleId });
-            // API tokens are for administrators: a former administrator's tokens stop working.
-            var revoked = target.Role == Roles.Admin ? await ApiTokens.ApiTokenService.RevokeAllAsync(db, target.User.Id, Now, cancellationToken) : 0;
-            return (UserActionResult.Ok($"{target.User.Email} is now {Roles.DisplayName(role)}."),
-                $"{target.Role ?? "none"} -> {role}" + (revoked == 0 ? "" : $"; {revoked} API token(s) revoked"));
+            // A demotion (staff losing their role, an administrator becoming a preparer) signs the person out everywhere at once and
+            // revokes their API tokens: an open page must not keep powers the role no longer has until its next re-check.
+            if (IsDemotion(target.Role, role))
+            {
+                target.EndSessions = SessionRevocationReasons.AccountChanged;
+            }
+
+            return (UserActionResult.Ok($"{target.User.Email} is now {Roles.DisplayName(role)}."), $"{target.Role ?? "none"} -> {role}");
         });
     }
 
@@ -220,6 +223,11 @@ public sealed partial class UserAdminService(
         MutateAsync(actor, userId, AuditActions.UserUnlocked, cancellationToken, (_, target) =>
         {
             var user = target.User;
+            if (user.Id == actor.UserId)
+            {
+                return Task.FromResult<(UserActionResult, string?)>((UserActionResult.Fail("You cannot unlock your own account: ask another administrator."), null));
+            }
+
             if (user.DeactivatedAt is not null)
             {
                 return Task.FromResult<(UserActionResult, string?)>((UserActionResult.Fail($"{user.Email} is deactivated: reactivate it instead."), null));
@@ -259,8 +267,7 @@ public sealed partial class UserAdminService(
             target.User.DeactivatedAt = Now;
             target.User.LockoutEnabled = true;
             target.User.LockoutEnd = DateTimeOffset.MaxValue;
-            var revoked = await ApiTokens.ApiTokenService.RevokeAllAsync(db, target.User.Id, Now, cancellationToken);
-            return (UserActionResult.Ok($"{target.User.Email} is deactivated and signed out."), revoked == 0 ? null : $"{revoked} API token(s) revoked");
+            return (UserActionResult.Ok($"{target.User.Email} is deactivated and signed out."), null);
         }, endSessions: SessionRevocationReasons.AccountChanged);
 
     /// <summary>Lets a deactivated account sign in again (still locked if an administrator had locked it).</summary>
@@ -268,6 +275,11 @@ public sealed partial class UserAdminService(
         MutateAsync(actor, userId, AuditActions.UserReactivated, cancellationToken, (_, target) =>
         {
             var user = target.User;
+            if (user.Id == actor.UserId)
+            {
+                return Task.FromResult<(UserActionResult, string?)>((UserActionResult.Fail("You cannot reactivate your own account: ask another administrator."), null));
+            }
+
             if (user.DeactivatedAt is null)
             {
                 return Task.FromResult<(UserActionResult, string?)>((UserActionResult.Fail($"{user.Email} is not deactivated."), null));
@@ -310,14 +322,22 @@ public sealed partial class UserAdminService(
             return UserActionResult.Fail("The user no longer exists.");
         }
 
-        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await userManager.GeneratePasswordResetTokenAsync(user)));
-        await emails.QueueAsync(user.Email, new PasswordResetRequiredEmail(urls.Absolute($"Account/ResetPassword?code={code}")), cancellationToken);
+        await emails.QueueAsync(user.Email, new PasswordResetRequiredEmail(urls.ResetPassword(await userManager.GeneratePasswordResetTokenAsync(user))),
+            cancellationToken);
         return result;
     }
 
     /// <summary>Sends the confirmation e-mail again to an account that has not confirmed its address.</summary>
     public async Task<UserActionResult> ResendConfirmationAsync(AuditActor actor, Guid userId, CancellationToken cancellationToken = default)
     {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await ActorChecks.IsActiveAdminAsync(db, actor.UserId, cancellationToken))
+            {
+                return UserActionResult.Fail(ActorChecks.NoLongerAllowed);
+            }
+        }
+
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await userManager.FindByIdAsync(userId.ToString());
@@ -331,9 +351,8 @@ public sealed partial class UserAdminService(
             return UserActionResult.Fail($"{user.Email} is already confirmed.");
         }
 
-        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await userManager.GenerateEmailConfirmationTokenAsync(user)));
         await emails.QueueAsync(user.Email,
-            new ConfirmEmailEmail(null, urls.Absolute($"Account/ConfirmEmail?userId={user.Id}&code={code}")), cancellationToken);
+            new ConfirmEmailEmail(null, urls.ConfirmEmail(user.Id, await userManager.GenerateEmailConfirmationTokenAsync(user))), cancellationToken);
         await audit.WriteAsync(actor, AuditActions.UserConfirmationResent, UserSubject, user.Id, user.Id, cancellationToken: cancellationToken);
         return UserActionResult.Ok($"The confirmation e-mail is on its way to {user.Email}.");
     }
@@ -434,6 +453,11 @@ public sealed partial class UserAdminService(
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
+            if (!await ActorChecks.IsActiveAdminAsync(db, actor.UserId, cancellationToken))
+            {
+                return UserActionResult.Fail(ActorChecks.NoLongerAllowed);
+            }
+
             if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
             {
                 return UserActionResult.Fail($"{email} already has an account: change its role instead.");
@@ -537,11 +561,25 @@ public sealed partial class UserAdminService(
 
     private DateTime Now => timeProvider.GetUtcNow().UtcDateTime;
 
-    private sealed record Target(ApplicationUser User, string? Role);
+    /// <summary>The user an action changes, their role, and (set by the action) why their sessions end, if they do.</summary>
+    private sealed class Target(ApplicationUser user, string? role, string? endSessions)
+    {
+        public ApplicationUser User { get; } = user;
+
+        public string? Role { get; } = role;
+
+        public string? EndSessions { get; set; } = endSessions;
+    }
+
+    /// <summary>Staff losing their staff role, or an administrator becoming anything else.</summary>
+    private static bool IsDemotion(string? from, string to) =>
+        (from == Roles.Admin && to != Roles.Admin) || (from == Roles.Preparer && !StaffMfa.IsRequiredFor([to]));
 
     /// <summary>
-    /// Loads the user (tracked) and their role in a transaction, lets <paramref name="change"/> decide and change, then (when it
-    /// succeeded) replaces the security stamp, writes the audit row and commits.
+    /// Checks that <paramref name="actor"/> is still an active administrator (in the database, now: an open page's circuit does not
+    /// prove it), loads the user (tracked) and their role in a transaction, lets <paramref name="change"/> decide and change, then
+    /// (when it succeeded) replaces the security stamp, ends the user's sessions and revokes their API tokens when the action signs
+    /// them out, writes the audit row and commits.
     /// </summary>
     private async Task<UserActionResult> MutateAsync(AuditActor actor, Guid userId, string action, CancellationToken cancellationToken,
         Func<TaxGeniusDbContext, Target, Task<(UserActionResult Result, string? Detail)>> change, bool newStamp = true, string? endSessions = null)
@@ -555,6 +593,11 @@ public sealed partial class UserAdminService(
             await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"AspNetRoles\" WHERE \"Id\" = {adminRoleId} FOR UPDATE", cancellationToken);
         }
 
+        if (!await ActorChecks.IsActiveAdminAsync(db, actor.UserId, cancellationToken))
+        {
+            return UserActionResult.Fail(ActorChecks.NoLongerAllowed);
+        }
+
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
@@ -563,8 +606,9 @@ public sealed partial class UserAdminService(
 
         var role = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId orderby r.Name select r.Name)
             .FirstOrDefaultAsync(cancellationToken);
-        var target = new Target(user, role);
+        var target = new Target(user, role, endSessions);
         var (result, detail) = await change(db, target);
+        endSessions = target.EndSessions;
         if (!result.Succeeded)
         {
             return result;
@@ -580,14 +624,18 @@ public sealed partial class UserAdminService(
             user.ConcurrencyStamp = Guid.NewGuid().ToString();
         }
 
-        // Sessions end with the change, in its transaction (a deleted user's rows go with the cascade; their cache entries are removed).
+        // Sessions and API tokens end with the change, in its transaction (a deleted user's rows go with the cascade; their cache
+        // entries are removed): whatever signs a person out also stops their scripts.
         List<Guid> endedSessions = [];
         if (endSessions is not null)
         {
-            endedSessions = db.Entry(user).State == EntityState.Deleted
+            var deleted = db.Entry(user).State == EntityState.Deleted;
+            endedSessions = deleted
                 ? await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).Select(s => s.Id).ToListAsync(cancellationToken)
                 : await sessions.RevokeInAsync(db, user.Id, null, endSessions, cancellationToken);
-            detail = detail is null ? $"{endedSessions.Count} session(s) ended" : $"{detail}; {endedSessions.Count} session(s) ended";
+            var revokedTokens = deleted ? 0 : await ApiTokens.ApiTokenService.RevokeAllAsync(db, user.Id, Now, cancellationToken);
+            var ended = $"{endedSessions.Count} session(s) ended" + (revokedTokens == 0 ? "" : $"; {revokedTokens} API token(s) revoked");
+            detail = detail is null ? ended : $"{detail}; {ended}";
         }
 
         audit.Add(db, actor, action, UserSubject, user.Id, user.Id, Detail(user.Email, role, detail));
@@ -616,8 +664,6 @@ public sealed partial class UserAdminService(
 
     private static async Task<Guid> RoleIdAsync(TaxGeniusDbContext db, string role, CancellationToken cancellationToken) =>
         await db.Roles.Where(r => r.NormalizedName == role.ToUpperInvariant()).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
-
-    /// <summary>SHA-256 of the token, lower-case hex: what the table stores.</summary>
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} deleted; {FileCount} stored file(s) removed.")]
     private static partial void LogUserDeleted(ILogger logger, Guid userId, int fileCount);

@@ -1,6 +1,4 @@
-using System.Text;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
@@ -199,8 +197,7 @@ public sealed class UserApiService(
 
         // After the commit (the token embeds the stored security stamp); a failure here leaves a valid account that an
         // administrator can send a new link to (force password reset).
-        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await userManager.GeneratePasswordResetTokenAsync(user)));
-        await emails.QueueAsync(email!, new AccountCreatedEmail(Roles.DisplayName(role!), urls.Absolute($"Account/ResetPassword?code={code}")),
+        await emails.QueueAsync(email!, new AccountCreatedEmail(Roles.DisplayName(role!), urls.ResetPassword(await userManager.GeneratePasswordResetTokenAsync(user))),
             cancellationToken);
         return new UserApiResult(UserApiOutcome.Ok, await userAdmin.GetAsync(user.Id, cancellationToken));
     }

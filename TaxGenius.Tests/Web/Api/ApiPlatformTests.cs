@@ -71,7 +71,7 @@ public sealed class UserApiRateLimitTests
         await using var factory = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?> { ["RateLimits:Api:Limit"] = "3" });
         var adminId = await factory.UserIdAsync(DemoAccounts.Admin);
         var token = await factory.Services.GetRequiredService<ApiTokenService>()
-            .CreateAsync(new AuditActor(adminId, DemoAccounts.Admin, null, true), "limit", null);
+            .CreateAsync(new AuditActor(adminId, DemoAccounts.Admin, null, true), "limit", ApiTokenService.DefaultLifetime);
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Secret);
 

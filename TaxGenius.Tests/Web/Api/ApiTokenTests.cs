@@ -90,7 +90,7 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         var secret = ApiTokenService.SecretPrefix + "planted-client-token-0000000000000000000000";
         await using (var db = await Db.CreateDbContextAsync())
         {
-            db.ApiTokens.Add(new ApiToken { UserId = clientId, Name = "planted", Prefix = secret[..12], TokenHash = TaxGenius.Core.Common.SecretHash.Of(secret), CreatedAt = DateTime.UtcNow });
+            db.ApiTokens.Add(new ApiToken { UserId = clientId, Name = "planted", Prefix = secret[..12], TokenHash = TaxGenius.Core.Common.SecretHash.Of(secret), CreatedAt = DateTime.UtcNow, ExpiresAt = DateTime.UtcNow.AddDays(1) });
             await db.SaveChangesAsync();
         }
 
@@ -110,12 +110,12 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         var adminActor = new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Admin), DemoAccounts.Admin, null, true);
         var otherAdmin = await app.Factory.CreateUserAsync("second.admin@example.test", TaxGenius.Core.Identity.Roles.Admin);
         var tokens = app.Factory.Services.GetRequiredService<ApiTokenService>();
-        var created = await tokens.CreateAsync(new AuditActor(otherAdmin, "second.admin@example.test", null, true), "ci", null);
+        var created = await tokens.CreateAsync(new AuditActor(otherAdmin, "second.admin@example.test", null, true), "ci", ApiTokenService.DefaultLifetime);
         Assert.True(created.Succeeded);
         using var client = app.BearerClient(created.Secret!);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/users")).StatusCode);
 
-        var refused = await tokens.CreateAsync(new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Client), DemoAccounts.Client, null), "mine", null);
+        var refused = await tokens.CreateAsync(new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Client), DemoAccounts.Client, null), "mine", ApiTokenService.DefaultLifetime);
         Assert.False(refused.Succeeded);
 
         var userAdmin = app.Factory.Services.GetRequiredService<UserAdminService>();
