@@ -41,6 +41,13 @@ public class Referral : IHasTimestamps
 
     public ReferralSource Source { get; set; } = ReferralSource.Invitation;
 
+    /// <summary>
+    /// An invitation that can never be attributed: its address already had an account, or someone else had referred it first. It is
+    /// kept (and answered) exactly like any other invitation, so the referrer learns nothing about who the firm's clients are; it
+    /// never links to an account and never earns a commission.
+    /// </summary>
+    public bool Unattributed { get; set; }
+
     /// <summary>The client's account, once the person registered.</summary>
     public Guid? ClientUserId { get; set; }
     public ApplicationUser? ClientUser { get; set; }

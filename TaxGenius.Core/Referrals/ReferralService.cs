@@ -36,7 +36,8 @@ public sealed record ReferrerStats(
 
 /// <summary>
 /// One referral as its referrer may see it. <see cref="ClientName"/> and <see cref="ClientEmail"/> are null unless the client
-/// consented to be named to the referrer.
+/// consented to be named to the referrer. A referrer knows the addresses they invited, so without consent an invitation shows no
+/// progress at all (stage "Invited", no dates, no amount): whether that person became a client is theirs to share.
 /// </summary>
 public sealed record ReferralRow(
     Guid Id, string? ClientName, string? ClientEmail, ReferralSource Source, ReferralStatus Status,
@@ -168,9 +169,10 @@ public sealed partial class ReferralService(
     }
 
     /// <summary>
-    /// Invites <paramref name="email"/>: a PENDING referral and the invitation e-mail. Refused, with a message that says why,
-    /// for oneself, an address that already has an account, an address someone already referred (the first referral stands)
-    /// and past the daily limit.
+    /// Invites <paramref name="email"/>: a PENDING referral and the invitation e-mail. Refused, with a message that says why, for an
+    /// invalid address, oneself, an address this referrer already invited, and past the daily limit. An address that already has an
+    /// account, or that someone else referred first, gets the very same answer (IRC §7216: the referrer learns nothing about who is a
+    /// client): the invitation is recorded as <see cref="Referral.Unattributed"/> and no e-mail is sent.
     /// </summary>
     public async Task<InvitationResult> InviteAsync(Guid referrerId, string? email, CancellationToken cancellationToken = default)
     {
@@ -200,34 +202,38 @@ public sealed partial class ReferralService(
             return InvitationResult.Refused("You can't refer yourself. Invite someone else.");
         }
 
+        // The referrer's own earlier invitation is their own data: saying so tells them nothing new.
+        var mine = await db.Referrals.AsNoTracking().Where(r => r.ReferrerId == referrerId && r.ClientEmail == address)
+            .Select(r => (DateTime?)r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (mine is { } invitedOn)
+        {
+            return InvitationResult.Refused($"You already invited {address} on {invitedOn.ToString("MMMM d, yyyy", CultureInfo.GetCultureInfo("en-US"))}.");
+        }
+
         var upper = address.ToUpperInvariant();
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == upper, cancellationToken))
-        {
-            return InvitationResult.Refused($"{address} can't be invited: that address already has an account with the firm.");
-        }
-
-        var existing = await db.Referrals.AsNoTracking().Where(r => r.ClientEmail == address)
-            .Select(r => new { r.ReferrerId, r.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
-        if (existing is not null)
-        {
-            return existing.ReferrerId == referrerId
-                ? InvitationResult.Refused($"You already invited {address} on {existing.CreatedAt.ToString("MMMM d, yyyy", CultureInfo.GetCultureInfo("en-US"))}.")
-                : InvitationResult.Refused($"{address} was already referred by someone else. The first referral stands, so this invitation was not sent.");
-        }
-
+        var taken = await db.Users.AnyAsync(u => u.NormalizedEmail == upper, cancellationToken)
+            || await db.Referrals.AnyAsync(r => r.ClientEmail == address && !r.Unattributed, cancellationToken);
         var code = await GetOrCreateCodeAsync(db, referrerId, cancellationToken);
-        db.Referrals.Add(new Referral { ReferrerId = referrerId, ClientEmail = address, Source = ReferralSource.Invitation });
+        db.Referrals.Add(new Referral { ReferrerId = referrerId, ClientEmail = address, Source = ReferralSource.Invitation, Unattributed = taken });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException) when (!taken)
         {
-            // Another referrer's invitation for the same address was saved a moment earlier: the unique address decided.
-            return InvitationResult.Refused($"{address} was already referred by someone else. The first referral stands, so this invitation was not sent.");
+            // Another referrer's invitation for the same address was saved a moment earlier (the unique address decided): this one is
+            // kept unattributed, and answered like any other.
+            db.ChangeTracker.Clear();
+            db.Referrals.Add(new Referral { ReferrerId = referrerId, ClientEmail = address, Source = ReferralSource.Invitation, Unattributed = true });
+            await db.SaveChangesAsync(cancellationToken);
+            taken = true;
         }
 
-        await emails.QueueAsync(address, new ReferralInvitationEmail(DisplayName(referrer), LinkFor(code.Code)), cancellationToken);
+        if (!taken)
+        {
+            await emails.QueueAsync(address, new ReferralInvitationEmail(DisplayName(referrer), LinkFor(code.Code)), cancellationToken);
+        }
+
         return new InvitationResult(true, $"Invitation sent to {address}.");
     }
 
@@ -246,7 +252,7 @@ public sealed partial class ReferralService(
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var consentedAt = input?.ConsentToShare == true ? now : (DateTime?)null;
-        var referral = await db.Referrals.Where(r => r.ClientEmail == address).OrderBy(r => r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        var referral = await db.Referrals.Where(r => r.ClientEmail == address && !r.Unattributed).OrderBy(r => r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (referral is not null)
         {
             if (referral.ClientUserId is not null)
@@ -341,10 +347,15 @@ public sealed partial class ReferralService(
         var rows = await GetReferralsAsync(referrerId, cancellationToken);
         var thisMonth = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
         thisMonth = new DateOnly(thisMonth.Year, thisMonth.Month, 1);
+        var since = thisMonth.AddMonths(1 - MonthsShown).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        // Counts and amounts per month, like the totals: they name nobody (rows may hide an invitation's progress).
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var conversions = await db.Referrals.AsNoTracking().Where(r => r.ReferrerId == referrerId && r.ConvertedAt >= since)
+            .Select(r => new { ConvertedAt = r.ConvertedAt!.Value, r.Commission }).ToListAsync(cancellationToken);
         var months = Enumerable.Range(0, MonthsShown).Select(i => thisMonth.AddMonths(i - MonthsShown + 1))
             .Select(m =>
             {
-                var converted = rows.Where(r => r.ConvertedAt is { } at && at.Year == m.Year && at.Month == m.Month).ToList();
+                var converted = conversions.Where(r => r.ConvertedAt.Year == m.Year && r.ConvertedAt.Month == m.Month).ToList();
                 return new ReferralMonth(m, converted.Count, converted.Sum(r => r.Commission));
             })
             .ToList();
@@ -373,10 +384,12 @@ public sealed partial class ReferralService(
                 r.Commission,
             })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new ReferralRow(r.Id,
-                r.Consented ? $"{r.FirstName} {r.LastName}".Trim() : null,
-                r.Consented ? r.ClientEmail : null,
-                r.Source, r.Status, r.CreatedAt, r.SignedUpAt, r.ConvertedAt, r.PaidAt, r.Commission))
+        return rows.Select(r => r.Source == ReferralSource.Invitation && !r.Consented
+                ? new ReferralRow(r.Id, null, null, r.Source, ReferralStatus.Pending, r.CreatedAt, null, null, null, 0m)
+                : new ReferralRow(r.Id,
+                    r.Consented ? $"{r.FirstName} {r.LastName}".Trim() : null,
+                    r.Consented ? r.ClientEmail : null,
+                    r.Source, r.Status, r.CreatedAt, r.SignedUpAt, r.ConvertedAt, r.PaidAt, r.Commission))
             .ToList();
     }
 

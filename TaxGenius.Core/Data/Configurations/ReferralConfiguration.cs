@@ -23,8 +23,10 @@ internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
 
         builder.HasIndex(r => r.ReferrerId);
         builder.HasIndex(r => r.Status);
-        // The first referral for an address wins: one referral per address, whoever tries second.
-        builder.HasIndex(r => r.ClientEmail).IsUnique();
+        // The first referral for an address wins: one attributable referral per address, whoever tries second. Unattributed
+        // invitations (the address had an account or a referral already) sit beside it, one per referrer.
+        builder.HasIndex(r => r.ClientEmail).IsUnique().HasFilter("NOT \"Unattributed\"");
+        builder.HasIndex(r => new { r.ReferrerId, r.ClientEmail });
         builder.HasIndex(r => r.ClientUserId);
     }
 }

@@ -178,7 +178,7 @@ public sealed class ReferralProgramTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task The_first_referral_for_an_address_wins_and_the_second_referrer_is_told(DatabaseProvider provider)
+    public async Task The_first_referral_for_an_address_wins_and_the_second_referrer_learns_nothing(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
         var referrals = app.Services.GetRequiredService<ReferralService>();
@@ -186,9 +186,14 @@ public sealed class ReferralProgramTests
         var second = await NewReferrerAsync(app, "second.s@example.test", "Sid", "Second");
 
         Assert.True((await referrals.InviteAsync(first, "wanted@example.test")).Succeeded);
-        var refused = await referrals.InviteAsync(second, "WANTED@example.test");
-        Assert.False(refused.Succeeded);
-        Assert.Equal("wanted@example.test was already referred by someone else. The first referral stands, so this invitation was not sent.", refused.Message);
+        // The second referrer is answered as for anyone else (IRC §7216: nothing about another referral or an account), but the
+        // invitation is not attributed and no second e-mail is sent.
+        var second1 = await referrals.InviteAsync(second, "WANTED@example.test");
+        var fresh = await referrals.InviteAsync(second, "nobody.yet@example.test");
+        Assert.True(second1.Succeeded);
+        Assert.Equal("Invitation sent to wanted@example.test.", second1.Message);
+        Assert.Equal("Invitation sent to nobody.yet@example.test.", fresh.Message);
+        Assert.Equal(["Invited", "Invited"], (await referrals.GetReferralsAsync(second)).Select(r => r.Stage));
         var again = await referrals.InviteAsync(first, "wanted@example.test");
         Assert.False(again.Succeeded);
         Assert.StartsWith("You already invited wanted@example.test on ", again.Message, StringComparison.Ordinal);
@@ -198,13 +203,18 @@ public sealed class ReferralProgramTests
         await RegisterAsync(app, "wanted@example.test", "Wanda", "Wanted", new RegistrationReferral(secondCode, ReferralSource.Link, secondCode, true));
         Assert.Equal((first, ReferralSource.Invitation), await AttributionAsync(app, "wanted@example.test"));
         await using var db = await Factory(app).CreateDbContextAsync();
-        Assert.Equal(1, await db.Referrals.CountAsync(r => r.ClientEmail == "wanted@example.test"));
+        Assert.Equal(1, await db.Referrals.CountAsync(r => r.ClientEmail == "wanted@example.test" && !r.Unattributed));
+        var rows = await db.Referrals.Where(r => r.ClientEmail == "wanted@example.test").Select(r => new { r.ReferrerId, r.Unattributed, r.ClientUserId }).ToListAsync();
+        Assert.True(rows.Count == 2, string.Join("; ", rows));
+        Assert.Null(rows.Single(r => r.Unattributed).ClientUserId);
+        // The second referrer never sees Wanda progress: no consent to them, no stage.
+        Assert.All(await referrals.GetReferralsAsync(second), r => Assert.Equal(("Invited", null, null), (r.Stage, r.SignedUpAt, r.ClientEmail)));
         await app.WaitForEmailAsync("wanted@example.test", "Fay First invited you to TaxGenius");
         Assert.Equal(1, await db.QueuedEmails.CountAsync(e => e.To == "wanted@example.test" && e.Template == "referral-invitation"));
     }
 
     [Fact]
-    public async Task Self_referral_existing_users_bad_addresses_and_the_daily_limit_are_refused_clearly()
+    public async Task Self_referral_bad_addresses_and_the_daily_limit_are_refused_clearly_and_existing_clients_are_not_revealed()
     {
         await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?> { ["Referrals:InvitationsPerDay"] = "3" });
         app.StartServer();
@@ -212,17 +222,24 @@ public sealed class ReferralProgramTests
         var referrerId = await NewReferrerAsync(app, "sam.self@example.test", "Sam", "Self");
 
         Assert.Equal("You can't refer yourself. Invite someone else.", (await referrals.InviteAsync(referrerId, "Sam.Self@example.test")).Message);
-        Assert.Equal($"{DemoAccounts.Client} can't be invited: that address already has an account with the firm.",
-            (await referrals.InviteAsync(referrerId, DemoAccounts.Client)).Message);
         Assert.Equal("Enter a valid e-mail address, like name@example.com.", (await referrals.InviteAsync(referrerId, "not an address")).Message);
-        Assert.True((await referrals.InviteAsync(referrerId, "one@example.test")).Succeeded);
+
+        // An address with an account and one without get the very same answer; the first is not attributed and not e-mailed.
+        var client = await referrals.InviteAsync(referrerId, DemoAccounts.Client);
+        var stranger = await referrals.InviteAsync(referrerId, "one@example.test");
+        Assert.Equal((true, $"Invitation sent to {DemoAccounts.Client}."), (client.Succeeded, client.Message));
+        Assert.Equal((true, "Invitation sent to one@example.test."), (stranger.Succeeded, stranger.Message));
+        Assert.Single((await referrals.GetReferralsAsync(referrerId)).Select(r => (r.Stage, r.ClientName, r.ClientEmail, r.SignedUpAt, r.Commission)).Distinct());
 
         var limited = await referrals.InviteAsync(referrerId, "two@example.test");
         Assert.False(limited.Succeeded);
         Assert.StartsWith("You have reached today's limit of 3 invitations. You can send more in ", limited.Message, StringComparison.Ordinal);
 
         await using var db = await Factory(app).CreateDbContextAsync();
-        Assert.Equal(["one@example.test"], await db.Referrals.Where(r => r.ReferrerId == referrerId).Select(r => r.ClientEmail).ToListAsync());
+        Assert.Equal(["one@example.test"], await db.Referrals.Where(r => r.ReferrerId == referrerId && !r.Unattributed).Select(r => r.ClientEmail).ToListAsync());
+        Assert.Equal([DemoAccounts.Client], await db.Referrals.Where(r => r.ReferrerId == referrerId && r.Unattributed).Select(r => r.ClientEmail).ToListAsync());
+        await app.WaitForEmailAsync("one@example.test");
+        Assert.Equal(0, await db.QueuedEmails.CountAsync(e => e.To == DemoAccounts.Client && e.Template == "referral-invitation"));
     }
 
     [Theory]
@@ -292,9 +309,8 @@ public sealed class ReferralProgramTests
         Assert.DoesNotContain("priscilla.private", csv, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Sharon Shared,sharon.shared@example.test", csv, StringComparison.Ordinal);
 
-        // The e-mails: the converted e-mail names Sharon, and only Sharon.
-        await using var db = await Factory(app).CreateDbContextAsync();
-        var bodies = await db.QueuedEmails.Where(e => e.To == "gina.gate@example.test").Select(e => (e.TextBody ?? "") + (e.HtmlBody ?? "") + e.Subject).ToListAsync();
+        // The e-mails (as delivered: a sent message's body is no longer kept in the queue): the converted e-mail names Sharon, and only Sharon.
+        var bodies = await DeliveredBodiesAsync(app, "gina.gate@example.test", count: 2);
         Assert.Equal(2, bodies.Count);
         Assert.All(bodies, b => Assert.DoesNotContain("Priscilla", b, StringComparison.OrdinalIgnoreCase));
         Assert.Single(bodies, b => b.Contains("Sharon Shared", StringComparison.Ordinal));
@@ -406,10 +422,28 @@ public sealed class ReferralProgramTests
         return upload.Document.Id;
     }
 
+    /// <summary>Waits (up to 10 s) for <paramref name="count"/> e-mails to <paramref name="to"/> in the outbox; their text, HTML and subject.</summary>
+    private static async Task<IReadOnlyList<string>> DeliveredBodiesAsync(TaxGeniusAppFactory app, string to, int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var delivered = app.Outbox.List().Where(e => e.To.Contains(to, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (delivered.Count >= count)
+            {
+                return delivered.Select(e => (e.Message.TextBody ?? "") + (e.Message.HtmlBody ?? "") + e.Subject).ToList();
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Fewer than {count} e-mails to {to} reached the outbox.");
+    }
+
+    /// <summary>The referral that counts for <paramref name="email"/> (unattributed invitations of other referrers aside).</summary>
     private static async Task<Referral> SingleReferralAsync(TaxGeniusAppFactory app, string email)
     {
         await using var db = await Factory(app).CreateDbContextAsync();
-        return await db.Referrals.AsNoTracking().SingleAsync(r => r.ClientEmail == email);
+        return await db.Referrals.AsNoTracking().SingleAsync(r => r.ClientEmail == email && !r.Unattributed);
     }
 
     private static async Task<(Guid, ReferralSource)> AttributionAsync(TaxGeniusAppFactory app, string email)
