@@ -32,6 +32,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Users.StaffInvitation> StaffInvitations => Set<Users.StaffInvitation>();
     public DbSet<Sessions.UserSession> UserSessions => Set<Sessions.UserSession>();
     public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();
+    public DbSet<Settings.FirmSettings> FirmSettings => Set<Settings.FirmSettings>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -180,7 +180,7 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<DateTime?>("ExpiresAt")
+                    b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("LastUsedAt")
@@ -507,6 +507,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("AuthenticatorLastStep")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("text");
@@ -721,13 +724,17 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<bool>("Unattributed")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
                     b.HasIndex("ClientEmail")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("NOT \"Unattributed\"");
 
                     b.HasIndex("ClientUserId");
 
@@ -736,6 +743,8 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.HasIndex("ReferrerId");
 
                     b.HasIndex("Status");
+
+                    b.HasIndex("ReferrerId", "ClientEmail");
 
                     b.ToTable("Referrals", (string)null);
                 });
@@ -863,6 +872,28 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.HasIndex("UserId", "RevokedAt");
 
                     b.ToTable("UserSessions", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Settings.FirmSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("StaffMayRememberBrowser")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FirmSettings", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_FirmSettings_Singleton", "\"Id\" = 1");
+                        });
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Users.StaffInvitation", b =>

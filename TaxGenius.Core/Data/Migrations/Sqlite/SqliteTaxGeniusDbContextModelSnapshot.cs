@@ -169,7 +169,7 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ExpiresAt")
+                    b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastUsedAt")
@@ -494,6 +494,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("AuthenticatorLastStep")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -708,13 +711,17 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Unattributed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("ClientEmail")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("NOT \"Unattributed\"");
 
                     b.HasIndex("ClientUserId");
 
@@ -723,6 +730,8 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.HasIndex("ReferrerId");
 
                     b.HasIndex("Status");
+
+                    b.HasIndex("ReferrerId", "ClientEmail");
 
                     b.ToTable("Referrals", (string)null);
                 });
@@ -850,6 +859,28 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "RevokedAt");
 
                     b.ToTable("UserSessions", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Settings.FirmSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("StaffMayRememberBrowser")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FirmSettings", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_FirmSettings_Singleton", "\"Id\" = 1");
+                        });
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Users.StaffInvitation", b =>
