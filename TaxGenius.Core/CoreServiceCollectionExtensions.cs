@@ -35,9 +35,12 @@ public static class CoreServiceCollectionExtensions
 
         services.AddOptions<TaxGeniusOptions>().Bind(configuration.GetSection(TaxGeniusOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TaxGeniusOptions>, TaxGeniusOptionsValidator>();
         var taxGenius = configuration.GetSection(TaxGeniusOptions.Section).Get<TaxGeniusOptions>() ?? new TaxGeniusOptions();
         var paths = new TaxGeniusPaths(Path.Combine(builder.Environment.ContentRootPath, taxGenius.DataPath));
         services.AddSingleton(paths);
+        // Development only: empty key rings get a generated development key (every other environment must configure them).
+        DevelopmentKeys.FillEmptyRings(builder.Configuration, builder.Environment, paths, StartupNotices.From(services));
 
         var database = ResolveDatabase(configuration, paths);
         if (builder.Environment.IsProduction() && database.Provider != DatabaseProvider.Postgres)
@@ -60,9 +63,16 @@ public static class CoreServiceCollectionExtensions
         services.AddIdentityCore<ApplicationUser>(IdentityConfiguration.Configure)
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<TaxGeniusDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<TaxGeniusSignInManager>()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(SingleUseAuthenticatorTokenProvider.ProviderName)
             .AddClaimsPrincipalFactory<TaxGeniusClaimsPrincipalFactory>();
+        // Authenticator keys and recovery codes are encrypted at rest (see SecretProtector).
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<ApplicationUser>, ProtectedTokenUserStore>());
+        services.AddOptions<DataProtectionKeyOptions>().Bind(configuration.GetSection(DataProtectionKeyOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DataProtectionKeyOptions>, DataProtectionKeyOptionsValidator>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<SecretsAtRestUpgrade>();
 
         AddCache(services, configuration);
 
@@ -87,6 +97,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PublicUrls>();
 
         services.AddSingleton<TaxGeniusCache>();
+        services.AddSingleton<Settings.FirmSettingsService>();
         services.AddSingleton<ISaveChangesInterceptor, CacheInvalidationInterceptor>();
         services.AddSingleton<TaxGenius.Core.Audit.AuditLog>();
         services.AddOptions<TaxGenius.Core.Referrals.ReferralOptions>().Bind(configuration.GetSection(TaxGenius.Core.Referrals.ReferralOptions.Section))
@@ -112,6 +123,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DatabaseInitializer>();
 
         services.AddScoped<AccountRegistrationService>();
+        services.AddScoped<AccountEmails>();
+        services.AddScoped<Reauthentication>();
         services.AddSingleton<RoleHomeService>();
         services.AddSingleton<ProfileService>();
         services.AddTaxGeniusSsnProtection(configuration);

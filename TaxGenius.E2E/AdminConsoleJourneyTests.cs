@@ -94,7 +94,7 @@ public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : A
         // Sam's open page (a live circuit) is signed out at its next revalidation and sent to sign in.
         await sam.WaitForURLAsync("**/Account/Login**", new() { Timeout = 60_000 });
         Assert.True(locked.Elapsed < TimeSpan.FromMinutes(1), $"The session ended after {locked.Elapsed}.");
-        var signIn = new SignInPage(sam);
+        var signIn = new SignInPage(sam, App);
         await signIn.SignInAsync("sam.preparer@example.test", TaxGeniusAppFactory.DemoPassword);
         await sam.WaitForURLAsync("**/Account/Lockout");
     }

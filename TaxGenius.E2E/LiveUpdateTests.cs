@@ -38,7 +38,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser) : IAsyncLifetime
     public async Task A_status_change_made_on_instance_B_appears_on_the_clients_page_on_instance_A_within_a_second()
     {
         var page = await browser.NewPageAsync(a.BaseAddress);
-        var signIn = new SignInPage(page);
+        var signIn = new SignInPage(page, a);
         await signIn.OpenAsync();
         await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
         await page.WaitForURLAsync("**/client");

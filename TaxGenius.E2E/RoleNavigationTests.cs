@@ -21,7 +21,7 @@ public sealed class RoleNavigationTests(BrowserFixture browser, RoleNavigationTe
     public async Task The_demo_account_sees_only_its_roles_navigation(string email, string home, string navId, string greeting)
     {
         var page = await browser.NewPageAsync(shared.App.BaseAddress);
-        var signIn = new SignInPage(page);
+        var signIn = new SignInPage(page, shared.App);
         await signIn.OpenAsync();
         await signIn.SignInAsync(email, TaxGeniusAppFactory.DemoPassword);
 

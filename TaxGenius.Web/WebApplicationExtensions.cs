@@ -68,15 +68,28 @@ public static class WebApplicationExtensions
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled))
             .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Policies.StaffRoles).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled));
 
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
         services.AddHttpContextAccessor();
+        // No "Server: Kestrel" header: nothing to tell a scanner.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
+        // Outside Development only the configured public host (and loopback, for health probes) is served: a request naming another host
+        // is refused before it reaches the app.
+        if (!builder.Environment.IsDevelopment() && builder.Configuration["AllowedHosts"] is null or "*"
+            && builder.Configuration.GetSection(TaxGeniusOptions.Section).Get<TaxGeniusOptions>()?.PublicBaseUri is { } publicBase)
+        {
+            services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o =>
+                o.AllowedHosts = [publicBase.IdnHost, "localhost", "127.0.0.1", "[::1]"]);
+        }
         services.AddTaxGeniusHealthChecks(builder.Configuration);
         services.AddTaxGeniusRateLimiting(builder.Configuration);
         services.AddTaxGeniusJobs(builder.Configuration);
 
         // The key ring that protects cookies and antiforgery tokens lives in the database: it survives restarts and
         // every instance behind the load balancer reads the same keys (not Redis, whose evictions would sign everyone out).
+        // Each key's secret part is encrypted with DataProtection:Keys (configuration, not the database): a copy of the database alone
+        // cannot forge a cookie or a reset link.
         services.AddDataProtection().SetApplicationName("TaxGenius").PersistKeysToDbContext<TaxGeniusDbContext>();
+        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<SecretProtector>((options, protector) => options.XmlEncryptor = new KeyRingXmlEncryptor(protector));
         services.AddProblemDetails();
         services.AddTaxGeniusOpenApi();
         // Scripts (the upload page's XHR, API clients) send the antiforgery token in this header.
@@ -105,7 +118,7 @@ public static class WebApplicationExtensions
     /// <summary>Applies migrations where that is automatic (the embedded store), creates roles, seeds demo data outside Production.</summary>
     public static async Task InitializeTaxGeniusAsync(this WebApplication app)
     {
-        if (app.Services.GetService<TaxGenius.Core.Storage.StartupNotices>() is { } notices)
+        if (app.Services.GetService<StartupNotices>() is { } notices)
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TaxGenius.Startup");
             foreach (var notice in notices.All)
@@ -148,11 +161,14 @@ public static class WebApplicationExtensions
 
         app.UseTaxGeniusSecurityHeaders();
 
-        var urls = app.Services.GetRequiredService<PublicUrls>();
-        app.Use((context, next) =>
+        // Development without TaxGenius:PublicBaseUrl: e-mailed links use the address the server listens on (never a request's Host).
+        app.Lifetime.ApplicationStarted.Register(() =>
         {
-            urls.Learn(context.Request.Scheme, context.Request.Host.Value ?? "");
-            return next(context);
+            if (app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                    .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault() is { } address)
+            {
+                app.Services.GetRequiredService<PublicUrls>().UseServerAddress(address);
+            }
         });
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.Use((context, next) =>
@@ -166,9 +182,10 @@ public static class WebApplicationExtensions
             return next(context);
         });
         app.UseAuthentication();
+        // Before authorization: anonymous requests and failed bearer tokens are counted (per IP) as well as signed-in ones (per user).
+        app.UseTaxGeniusRateLimiting();
         app.UseMiddleware<StaffMfaEnforcementMiddleware>();
         app.UseAuthorization();
-        app.UseTaxGeniusRateLimiting();
         app.UseAntiforgery();
         return app;
     }

@@ -25,7 +25,7 @@ public static class Roles
     /// first role when none (or only the public landing page) was asked for.
     /// </summary>
     public static string LandingPath(IList<string> roles, string? returnUrl = null) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl != "/" && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+        Common.LocalUrls.IsLocal(returnUrl) && returnUrl != "/"
             ? returnUrl
             : roles.Count > 0 ? HomePath(roles[0]) : "/";
 

@@ -43,7 +43,7 @@ public abstract class AppJourney(BrowserFixture browser) : IAsyncLifetime
     protected async Task<IPage> SignedInPageAsync(string email, string landingGlob, string password = TaxGeniusAppFactory.DemoPassword)
     {
         var page = await Browser.NewPageAsync(App.BaseAddress);
-        var signIn = new SignInPage(page);
+        var signIn = new SignInPage(page, App);
         await signIn.OpenAsync();
         await signIn.SignInAsync(email, password);
         await page.WaitForURLAsync(landingGlob);

@@ -9,7 +9,10 @@ internal static class RateLimiting
     public static IServiceCollection AddTaxGeniusRateLimiting(this IServiceCollection services, IConfiguration configuration) =>
         services.AddTaxGeniusRateLimitCounters(configuration);
 
-    /// <summary>Limits /api and the account form posts; after authentication, so API calls are counted per user.</summary>
+    /// <summary>
+    /// Limits /api and the account form posts. After authentication (signed-in API calls are counted per user) and before
+    /// authorization (refused and anonymous requests are counted too, per client IP).
+    /// </summary>
     public static IApplicationBuilder UseTaxGeniusRateLimiting(this IApplicationBuilder app) =>
         app.UseMiddleware<RateLimitingMiddleware>();
 }

@@ -95,6 +95,11 @@ internal sealed class RateLimitingMiddleware(RequestDelegate next, IRateLimitCou
             return new Choice("password-reset", settings.PasswordReset, ByUser: false, IsApi: false);
         }
 
+        if (Is(path, "/Account/ResendEmailConfirmation"))
+        {
+            return new Choice("resend-confirmation", settings.ResendConfirmation, ByUser: false, IsApi: false);
+        }
+
         return null;
     }
 

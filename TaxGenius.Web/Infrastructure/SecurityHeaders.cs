@@ -57,6 +57,12 @@ internal static class SecurityHeaders
                     headers.ContentSecurityPolicy = PagePolicy(context.Request);
                 }
 
+                // API answers carry names, e-mails and the like: no browser or proxy may keep a copy.
+                if (context.Request.Path.StartsWithSegments("/api") && !headers.ContainsKey("Cache-Control"))
+                {
+                    headers.CacheControl = "no-store";
+                }
+
                 return Task.CompletedTask;
             });
             return next(context);

@@ -3,7 +3,6 @@ using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using TaxGenius.Core.Demo;
-using TaxGenius.Core.Identity;
 using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.Tests.Web.Security;
@@ -116,7 +115,7 @@ public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixtur
         {
             // Staff answer the authenticator step first.
             Assert.Equal("/Account/LoginWith2fa", response.Headers.Location.PathOnly());
-            response = await TaxGeniusAppFactory.PostTwoFactorCodeAsync(client, response.Headers.Location!, Totp.Code(TaxGeniusAppFactory.TotpSecret, DateTimeOffset.UtcNow));
+            response = await TaxGeniusAppFactory.PostTwoFactorCodeAsync(client, response.Headers.Location!, await app.Factory.TotpCodeAsync(email));
         }
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

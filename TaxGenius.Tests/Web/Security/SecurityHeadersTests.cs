@@ -36,6 +36,7 @@ public sealed class SecurityHeadersTests(AppFixture app) : IClassFixture<AppFixt
         await using var production = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>
         {
             [TaxGeniusAppFactory.EnvironmentSetting] = "Production",
+            [TaxGeniusAppFactory.PublicBaseUrlSetting] = "https://taxgenius.example",
             ["Bootstrap:AdminEmail"] = "owner@firm.example",
             ["Bootstrap:AdminPassword"] = "the owner's long password",
         });

@@ -68,7 +68,7 @@ public sealed class StaffMfaTests(AppFixture app) : IClassFixture<AppFixture>
         var step = password.Headers.Location!;
         Assert.Equal("/Account/LoginWith2fa", step.PathOnly());
 
-        var current = Totp.Code(TaxGeniusAppFactory.TotpSecret, DateTimeOffset.UtcNow);
+        var current = await app.Factory.TotpCodeAsync(DemoAccounts.Preparer);
         var wrongCode = current == "123456" ? "654321" : "123456";
         using var wrong = await TaxGeniusAppFactory.PostTwoFactorCodeAsync(client, step, wrongCode);
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Identity;
 
 namespace TaxGenius.Web.Components.Account;
@@ -18,16 +19,28 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
+        navigationManager.NavigateTo(SafeTarget(uri ?? ""));
+    }
 
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+    /// <summary>
+    /// Prevents open redirects: a path on this site or a relative page name is followed; an absolute address only when it is inside
+    /// this site; anything else (another host, <c>/\host</c>, control characters, a malformed address) goes home.
+    /// </summary>
+    private string SafeTarget(string uri)
+    {
+        if (LocalUrls.IsLocal(uri))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            return uri;
         }
 
-        navigationManager.NavigateTo(uri);
+        if (uri.Length > 0 && uri[0] is not ('/' or '\\') && !uri.Any(char.IsControl) && Uri.IsWellFormedUriString(uri, UriKind.Relative))
+        {
+            return uri;
+        }
+
+        return uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase) && Uri.IsWellFormedUriString(uri, UriKind.Absolute)
+            ? navigationManager.ToBaseRelativePath(uri)
+            : "";
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
