@@ -124,7 +124,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddScoped<AccountRegistrationService>();
         services.AddScoped<AccountEmails>();
-        services.AddScoped<Reauthentication>();
+        services.AddSingleton<Reauthentication>();
         services.AddSingleton<RoleHomeService>();
         services.AddSingleton<ProfileService>();
         services.AddTaxGeniusSsnProtection(configuration);

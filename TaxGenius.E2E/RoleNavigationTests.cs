@@ -7,7 +7,7 @@ namespace TaxGenius.E2E;
 
 /// <summary>Each demo account signs in, lands on its home and sees only its own role's navigation.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class RoleNavigationTests(BrowserFixture browser, RoleNavigationTests.SharedApp shared) : IClassFixture<RoleNavigationTests.SharedApp>, IAsyncLifetime
+public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -57,14 +57,5 @@ public sealed class RoleNavigationTests(BrowserFixture browser, RoleNavigationTe
             await page.WaitForURLAsync("**/Account/Login?**");
             Assert.Contains("ReturnUrl=" + Uri.EscapeDataString(path), page.Url, StringComparison.OrdinalIgnoreCase);
         }
-    }
-
-    public sealed class SharedApp : IAsyncLifetime
-    {
-        public TaxGeniusAppFactory App { get; private set; } = default!;
-
-        public async Task InitializeAsync() => App = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
-
-        public async Task DisposeAsync() => await App.DisposeAsync();
     }
 }

@@ -91,6 +91,14 @@ public static class WebApplicationExtensions
         services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<SecretProtector>((options, protector) => options.XmlEncryptor = new KeyRingXmlEncryptor(protector));
         services.AddProblemDetails();
+        // A US firm's portal: dates, numbers and amounts are written the American way, whatever the server's locale.
+        services.AddRequestLocalization(o =>
+        {
+            o.SetDefaultCulture("en-US");
+            o.AddSupportedCultures("en-US");
+            o.AddSupportedUICultures("en-US");
+            o.RequestCultureProviders.Clear();
+        });
         services.AddTaxGeniusOpenApi();
         // Scripts (the upload page's XHR, API clients) send the antiforgery token in this header.
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
@@ -160,6 +168,7 @@ public static class WebApplicationExtensions
         }
 
         app.UseTaxGeniusSecurityHeaders();
+        app.UseRequestLocalization();
 
         // Development without TaxGenius:PublicBaseUrl: e-mailed links use the address the server listens on (never a request's Host).
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -40,7 +40,7 @@ public sealed class SsnRevealService(
             return new SsnReveal(null, null, "Your account can no longer reveal SSNs.");
         }
 
-        var proof = await reauthentication.ConfirmAsync(staff, secret);
+        var proof = await reauthentication.ConfirmAsync(staff.Id, secret);
         if (!proof.Succeeded)
         {
             await audit.WriteAsync(actor, AuditActions.SsnRevealRefused, "User", clientId, clientId, documentId is null ? null : $"document {documentId}", cancellationToken);

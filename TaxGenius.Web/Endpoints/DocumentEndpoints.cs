@@ -27,7 +27,8 @@ internal static class DocumentEndpoints
 
     public static RouteGroupBuilder MapDocumentEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/antiforgery", GetAntiforgeryToken).RequireAuthorization().WithName("GetAntiforgeryToken");
+        api.MapGet("/antiforgery", GetAntiforgeryToken).RequireAuthorization().WithName("GetAntiforgeryToken").WithTags("Account")
+            .WithSummary("The antiforgery token (and its header name) that cookie-authenticated calls which change state must send.");
 
         var documents = api.MapGroup("/documents").RequireAuthorization(Policies.Client).WithTags("Documents");
         documents.MapGet("/", ListAsync).WithName("ListDocuments");

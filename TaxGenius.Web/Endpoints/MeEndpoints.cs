@@ -11,7 +11,7 @@ internal static class MeEndpoints
 
     public static RouteGroupBuilder MapMeEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/me", GetMe).WithName("GetMe").RequireAuthorization();
+        api.MapGet("/me", GetMe).WithName("GetMe").WithTags("Account").WithSummary("Who the caller is: id, e-mail, roles.").RequireAuthorization();
         return api;
     }
 

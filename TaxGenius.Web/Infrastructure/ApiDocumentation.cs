@@ -44,9 +44,53 @@ internal static class ApiDocumentation
 
     public static WebApplication MapTaxGeniusApiDocumentation(this WebApplication app)
     {
+        // Scalar's page has no language on <html>: screen readers would guess. Added on the way out (that one page only).
+        app.Use(async (context, next) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path.Value?.TrimEnd('/') != DocsPath)
+            {
+                await next(context);
+                return;
+            }
+
+            var original = context.Response.Body;
+            await using var buffer = new MemoryStream();
+            context.Response.Body = buffer;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Response.Body = original;
+            }
+
+            var bytes = buffer.ToArray();
+            if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                var html = System.Text.Encoding.UTF8.GetString(bytes);
+                bytes = System.Text.Encoding.UTF8.GetBytes(html.Replace("<html>", "<html lang=\"en\">", StringComparison.Ordinal));
+                context.Response.ContentLength = bytes.Length;
+            }
+
+            await original.WriteAsync(bytes, context.RequestAborted);
+        });
+
         app.MapOpenApi(DocumentPattern).RequireAuthorization(Policies.Admin).ExcludeFromDescription();
+        // The page's one inline script carries a fresh nonce per request, which the page policy (SecurityHeaders) allows: no
+        // 'unsafe-inline' anywhere.
         app.MapScalarApiReference(DocsPath, options => options
                 .WithTitle("TaxGenius API")
+                .WithNonce()
+                // Offline and private: no web fonts from Scalar's CDN, no telemetry, no AI agent or MCP server, no "deploy" links.
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
+                // WCAG AA contrast for the few greys Scalar uses for placeholders and tab labels.
+                .WithCustomCss(".sidebar-search-placeholder, .client-libraries-text { color: var(--scalar-color-2) !important; }")
+                .WithDotNetFlag(false)
                 .WithOpenApiRoutePattern(DocumentPattern)
                 .AddPreferredSecuritySchemes(BearerSchemeName)
                 .AddHttpAuthentication(BearerSchemeName, _ => { }))

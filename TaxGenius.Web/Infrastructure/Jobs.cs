@@ -48,6 +48,9 @@ internal static class Jobs
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            // The dashboard is a page of the admin portal too: its contrast and labels brought to WCAG AA (embedded, no inline code).
+            .UseDashboardStylesheet(typeof(JobsOptions).Assembly, "TaxGenius.Web.Dashboard.hangfire-accessible.css")
+            .UseDashboardJavaScript(typeof(JobsOptions).Assembly, "TaxGenius.Web.Dashboard.hangfire-accessible.js")
             .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
 
         if (options.ServerEnabled)

@@ -16,8 +16,10 @@ internal static class SecurityHeaders
     public static string PagePolicy(HttpRequest request)
     {
         var host = request.Host.Value;
+        // A page that needs one inline script (the API reference) puts a per-request nonce in HttpContext.Items.
+        var nonce = request.HttpContext.Items[Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey] is string value ? $" 'nonce-{value}'" : "";
         return "default-src 'self'; " +
-            "script-src 'self'; " +
+            $"script-src 'self'{nonce}; " +
             "style-src 'self' 'unsafe-inline'; " +
             "img-src 'self' data: blob:; " +
             "font-src 'self' data:; " +

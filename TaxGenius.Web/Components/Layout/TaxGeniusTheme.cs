@@ -14,6 +14,8 @@ public static class TaxGeniusTheme
             AppbarBackground = "#1e3a8a",
             Background = "#f5f7fb",
             DrawerBackground = "#ffffff",
+            // MudBlazor's default secondary text (#717274) is 4.48:1 on this background: just under WCAG AA.
+            TextSecondary = "#5b6475",
             Success = "#15803d",
             Warning = "#b45309",
             Error = "#b91c1c",
@@ -22,7 +24,16 @@ public static class TaxGeniusTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#93b4ff",
+            // White on this light blue is 2:1; the dark background colour reads at 9:1.
+            PrimaryContrastText = "#0b1120",
             Secondary = "#f59e0b",
+            // White on amber is 2.1:1; the dark navy reads at 8:1.
+            SecondaryContrastText = "#111827",
+            // MudBlazor's bright dark-theme status colours carry white text at 2.5–3.6:1: dark text instead.
+            InfoContrastText = "#0b1120",
+            SuccessContrastText = "#0b1120",
+            WarningContrastText = "#0b1120",
+            ErrorContrastText = "#0b1120",
             AppbarBackground = "#111827",
             Background = "#0b1120",
             Surface = "#111827",

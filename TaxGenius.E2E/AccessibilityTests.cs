@@ -1,0 +1,140 @@
+using System.Reflection;
+using Deque.AxeCore.Playwright;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Identity;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E;
+
+/// <summary>
+/// axe-core over every page each role can reach (taken from the app's own routes, so a new page is checked without anyone adding it
+/// here), in the light and the dark theme: no serious or critical violation anywhere.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
+{
+    private TaxGeniusAppFactory App => shared.App;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        var violations = browser.TakeCspViolations();
+        Assert.True(violations.Count == 0, "Content Security Policy refusals: " + string.Join(Environment.NewLine, violations));
+    }
+
+    /// <summary>Who visits: the landing and account pages signed out, then each demo role.</summary>
+    public static TheoryData<string?, string> Visitors => new()
+    {
+        { null, "light" }, { null, "dark" },
+        { DemoAccounts.Client, "light" }, { DemoAccounts.Client, "dark" },
+        { DemoAccounts.Preparer, "light" }, { DemoAccounts.Preparer, "dark" },
+        { DemoAccounts.Referrer, "light" }, { DemoAccounts.Referrer, "dark" },
+        { DemoAccounts.Admin, "light" }, { DemoAccounts.Admin, "dark" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Visitors))]
+    public async Task Every_page_of_the_role_has_no_serious_or_critical_violation(string? email, string theme)
+    {
+        var scheme = theme == "dark" ? ColorScheme.Dark : ColorScheme.Light;
+        var page = await browser.NewPageAsync(App.BaseAddress, scheme);
+        var roles = new List<string>();
+        if (email is not null)
+        {
+            var signIn = new SignInPage(page, App);
+            await signIn.OpenAsync();
+            await signIn.SignInAsync(email, TaxGeniusAppFactory.DemoPassword);
+            await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+            roles.Add(DemoAccounts.All.Single(a => a.Email == email).Role);
+        }
+
+        var documentId = await AnyDocumentIdAsync();
+        var failures = new List<string>();
+        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var route in RoutesFor(roles))
+        {
+            var path = route.Replace("{Id:guid}", documentId.ToString(), StringComparison.Ordinal);
+            await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Load });
+            if (path.StartsWith(ApiDocsPath, StringComparison.Ordinal))
+            {
+                // The API reference renders in the browser from the OpenAPI document.
+                await page.GetByText("TaxGenius API").First.WaitForAsync();
+            }
+            else if (await page.Locator("#tg-interactive").CountAsync() > 0)
+            {
+                // Interactive pages: wait for the circuit; the theme follows the browser's scheme once it is connected.
+                await page.WaitForInteractiveAsync();
+                await page.WaitForTimeoutAsync(300);
+            }
+
+            if (!visited.Add(page.PathOf()))
+            {
+                continue;
+            }
+
+            var result = await page.RunAxe();
+            foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
+            {
+                failures.Add($"{theme} {page.PathOf()} (asked {path}): {violation.Id} ({violation.Impact}) — " +
+                    string.Join(" | ", violation.Nodes.Take(3).Select(n => string.Join(' ', n.Target) + ": " + (n.Any?.FirstOrDefault()?.Message ?? n.Html))));
+            }
+        }
+
+        Assert.True(visited.Count >= 3, $"Only {visited.Count} pages were visited.");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    private const string ApiDocsPath = "/api/docs/";
+
+    /// <summary>Administrators' pages that are not Blazor components: the API reference and the background-jobs dashboard.</summary>
+    private static readonly string[] AdminToolPages =
+        [ApiDocsPath, "/admin/jobs", "/admin/jobs/jobs/succeeded", "/admin/jobs/recurring", "/admin/jobs/servers"];
+
+    /// <summary>
+    /// The app's page routes a visitor with <paramref name="roles"/> may open: public pages when signed out; the role's pages (their
+    /// policy's role, staff pages for preparers and administrators) and Account settings when signed in. Pages that only make sense in
+    /// the middle of a flow (a code, a link from an e-mail) are visited too: they answer with their own error or redirect.
+    /// </summary>
+    private static IEnumerable<string> RoutesFor(IReadOnlyList<string> roles)
+    {
+        var pages = typeof(TaxGenius.Web.Components.App).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes<RouteAttribute>().Select(r => (Type: t, r.Template)));
+        foreach (var (type, template) in pages.OrderBy(p => p.Template, StringComparer.Ordinal))
+        {
+            var anonymous = type.GetCustomAttribute<AllowAnonymousAttribute>() is not null;
+            var policy = type.GetCustomAttributes<AuthorizeAttribute>().Select(a => a.Policy).FirstOrDefault();
+            var visible = roles.Count == 0
+                ? anonymous
+                : !anonymous && (policy is null
+                    || (policy == Policies.Staff && roles.Any(Policies.StaffRoles.Contains))
+                    || (Policies.RoleByPolicy.TryGetValue(policy, out var role) && roles.Contains(role)));
+            if (visible || (roles.Count > 0 && template == "/"))
+            {
+                yield return template;
+            }
+        }
+
+        if (roles.Contains(Roles.Admin))
+        {
+            foreach (var path in AdminToolPages)
+            {
+                yield return path;
+            }
+        }
+    }
+
+    private async Task<Guid> AnyDocumentIdAsync()
+    {
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        return await db.Documents.Select(d => d.Id).FirstAsync();
+    }
+}
