@@ -99,6 +99,36 @@ public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : A
         await sam.WaitForURLAsync("**/Account/Lockout");
     }
 
+    [Fact]
+    public async Task An_admin_demoted_elsewhere_is_refused_the_next_action_on_an_already_open_users_page()
+    {
+        // Blake, a second administrator, has the users page open (a live circuit).
+        await App.CreateUserAsync("blake.admin@example.test", Roles.Admin);
+        await App.CreateUserAsync("target.client@example.test", Roles.Client);
+        var blake = await SignedInPageAsync("blake.admin@example.test", "**/admin");
+        var users = new AdminUsersPage(blake);
+        await users.OpenAsync();
+        await users.SearchAsync("target.client");
+
+        // Avery demotes Blake to preparer from another browser.
+        var avery = await SignedInPageAsync(DemoAccounts.Admin, "**/admin");
+        var averyUsers = new AdminUsersPage(avery);
+        await averyUsers.OpenAsync();
+        await averyUsers.SearchAsync("blake.admin");
+        await averyUsers.RunAsync("blake.admin@example.test", "users-role-preparer", "Make Preparer");
+        await Assertions.Expect(averyUsers.Snackbar).ToContainTextAsync("blake.admin@example.test is now Preparer");
+
+        // Blake's page was opened as an administrator, but the next action asks the database and is refused; nothing changes.
+        await users.RunAsync("target.client@example.test", "users-lock", "Lock");
+        await Assertions.Expect(users.Snackbar).ToContainTextAsync(ActorChecks.NoLongerAllowed);
+        await blake.ScreenshotAsync("admin-demoted-refused");
+        await averyUsers.SearchAsync("target.client");
+        await Assertions.Expect(averyUsers.Row("target.client@example.test").GetByTestId("users-state")).ToHaveTextAsync("Active");
+
+        // The demotion ended Blake's sessions: the open page is sent to sign in at its next check.
+        await blake.WaitForURLAsync("**/Account/Login**", new() { Timeout = (RevalidationSeconds + 10) * 1000 });
+    }
+
     /// <summary>A client document uploaded and completed, so the dashboard's turnaround has something to average.</summary>
     private async Task SeedCompletedDocumentAsync()
     {

@@ -18,6 +18,15 @@ public sealed class ApiTokenJourneyTests(BrowserFixture browser) : AppJourney(br
         await admin.GetByTestId("tokens-interactive").WaitForAsync();
 
         await admin.Locator("input[data-testid='token-name'], [data-testid='token-name'] input").First.FillAsync("nightly export script");
+        var proof = admin.Locator("input[data-testid='token-reauth'], [data-testid='token-reauth'] input").First;
+
+        // A token is as powerful as its owner: without proof that it is them, none is made.
+        await proof.FillAsync("not my password");
+        await admin.GetByTestId("token-create").ClickAsync();
+        await Assertions.Expect(admin.Locator(".mud-snackbar")).ToContainTextAsync("neither your password nor a current code");
+        await Assertions.Expect(admin.GetByTestId("token-secret")).ToHaveCountAsync(0);
+
+        await proof.FillAsync(TaxGenius.Tests.Infrastructure.TaxGeniusAppFactory.DemoPassword);
         await admin.GetByTestId("token-create").ClickAsync();
         var secret = admin.GetByTestId("token-secret");
         await Assertions.Expect(secret).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^tgp_"));

@@ -108,14 +108,23 @@ public sealed class SmtpSink(int? port = null) : ServerProcess(port)
         "/usr/bin/python3",
         [Path.Combine(RepositoryRoot(), "scripts", "smtp-sink.py"), "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", Folder]);
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TaxGenius.sln")))
-        {
-            directory = directory.Parent;
-        }
+    private static string RepositoryRoot() => Repository.Root;
+}
 
-        return directory?.FullName ?? throw new InvalidOperationException("TaxGenius.sln not found above the test binaries.");
+/// <summary>The checkout the tests run from (the folder holding TaxGenius.sln).</summary>
+public static class Repository
+{
+    public static string Root
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TaxGenius.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("TaxGenius.sln not found above the test binaries.");
+        }
     }
 }

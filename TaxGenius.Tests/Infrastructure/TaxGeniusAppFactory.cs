@@ -43,11 +43,6 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
             ClientOptions.BaseAddress = new Uri("https://localhost");
         }
 
-        // Outside Development the public base URL is required (every e-mailed link starts with it).
-        if (settings.GetValueOrDefault(EnvironmentSetting) is { } env && env != "Development" && !settings.ContainsKey(PublicBaseUrlSetting))
-        {
-            settings[PublicBaseUrlSetting] = "https://localhost";
-        }
     }
 
     public string DataPath => settings["TaxGenius:DataPath"]!;
@@ -66,6 +61,7 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         settings["Redis:InstanceName"] = database.Name + ":";
         settings["Database:AutoMigrate"] = "true";
         settings["Demo:Enabled"] = "true";
+        Merge(settings, EnvironmentDefaults(extra));
         Merge(settings, extra);
         // A shared database belongs to the caller (several instances on one database): only an own one is dropped here.
         return new TaxGeniusAppFactory(sharedDatabase is null ? database : null, settings, kestrel) { ConfigureServices = configureServices };
@@ -75,6 +71,7 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     public static TaxGeniusAppFactory CreateEmbedded(bool kestrel = false, IDictionary<string, string?>? extra = null)
     {
         var settings = BaseSettings();
+        Merge(settings, EnvironmentDefaults(extra));
         Merge(settings, extra);
         return new TaxGeniusAppFactory(null, settings, kestrel);
     }
@@ -123,6 +120,12 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
         Merge(settings, new Dictionary<string, string?>(TestSsnKeyRing));
         return settings;
     }
+
+    /// <summary>Outside Development the public base URL is required (every e-mailed link starts with it): the test client's address.</summary>
+    private static Dictionary<string, string?> EnvironmentDefaults(IDictionary<string, string?>? extra) =>
+        extra is not null && extra.TryGetValue(EnvironmentSetting, out var environment) && environment is not null && environment != "Development"
+            ? new() { [PublicBaseUrlSetting] = "https://localhost" }
+            : [];
 
     /// <summary>Adds or replaces settings; a null value removes the setting.</summary>
     private static void Merge(Dictionary<string, string?> settings, IDictionary<string, string?>? extra)

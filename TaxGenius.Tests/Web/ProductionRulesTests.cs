@@ -32,6 +32,27 @@ public sealed class ProductionRulesTests
         Assert.False(Directory.Exists(Path.Combine(app.DataPath, "keys")), "No development key in Production.");
     }
 
+    /// <summary>Only Development generates keys: Staging (or a typo of Production) without a ring fails, naming the setting.</summary>
+    [Theory]
+    [InlineData("Staging", "Ssn", "Keys", "test-1")]
+    [InlineData("Staging", "Storage", "MasterKeys", "test1")]
+    [InlineData("Staging", "DataProtection", "Keys", "test1")]
+    [InlineData("Prodution", "DataProtection", "Keys", "test1")]
+    public async Task Outside_development_a_missing_key_ring_stops_the_start_and_names_the_setting(string environment, string section, string keys, string id)
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>
+        {
+            [TaxGeniusAppFactory.EnvironmentSetting] = environment,
+            [$"{section}:{keys}:{id}"] = null,
+            [$"{section}:ActiveKeyId"] = null,
+        });
+        var error = Assert.ThrowsAny<Exception>(() => app.StartServer());
+        var validation = Assert.IsType<OptionsValidationException>(error.InnerException ?? error, exactMatch: false);
+        Assert.Contains($"{section}:{keys}", validation.Message, StringComparison.Ordinal);
+        Assert.Contains("required outside Development", validation.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(app.DataPath, "keys")), "No development key outside Development.");
+    }
+
     [Fact]
     public async Task Production_never_seeds_demo_accounts_even_when_asked()
     {

@@ -124,6 +124,71 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         Assert.All(await tokens.ListAsync(otherAdmin), t => Assert.NotNull(t.RevokedAt));
     }
 
+    [Theory]
+    [InlineData("force-reset")]
+    [InlineData("end-sessions")]
+    public async Task Incident_response_on_an_account_revokes_its_tokens(string action)
+    {
+        var adminActor = new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Admin), DemoAccounts.Admin, null, true);
+        var email = $"{action}.admin@example.test";
+        var suspect = await app.Factory.CreateUserAsync(email, TaxGenius.Core.Identity.Roles.Admin);
+        var tokens = app.Factory.Services.GetRequiredService<ApiTokenService>();
+        var created = await tokens.CreateAsync(new AuditActor(suspect, email, null, true), "script", ApiTokenService.DefaultLifetime);
+        using var client = app.BearerClient(created.Secret!);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/users")).StatusCode);
+
+        var userAdmin = app.Factory.Services.GetRequiredService<UserAdminService>();
+        var result = action == "force-reset"
+            ? await userAdmin.ForcePasswordResetAsync(adminActor, suspect)
+            : await userAdmin.EndSessionsAsync(adminActor, suspect);
+        Assert.True(result.Succeeded, result.Error);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/users")).StatusCode);
+        Assert.All(await tokens.ListAsync(suspect), t => Assert.NotNull(t.RevokedAt));
+        await using var db = await Db.CreateDbContextAsync();
+        Assert.Contains("1 API token(s) revoked", (await db.AuditEntries.Where(a => a.SubjectUserId == suspect).OrderBy(a => a.At).LastAsync()).Detail,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_token_expires_within_a_year()
+    {
+        var adminActor = new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Admin), DemoAccounts.Admin, null, true);
+        var tokens = app.Factory.Services.GetRequiredService<ApiTokenService>();
+
+        var tooLong = await tokens.CreateAsync(adminActor, "forever", TimeSpan.FromDays(366));
+        Assert.False(tooLong.Succeeded);
+        Assert.Contains("within a year", tooLong.Error, StringComparison.Ordinal);
+        var year = await tokens.CreateAsync(adminActor, "a year", ApiTokenService.MaxLifetime);
+        Assert.True(year.Succeeded, year.Error);
+        Assert.Equal(year.Token!.CreatedAt + TimeSpan.FromDays(365), year.Token.ExpiresAt);
+        Assert.DoesNotContain(ApiTokenService.LifetimeChoices, l => l > ApiTokenService.MaxLifetime);
+    }
+
+    [Fact]
+    public async Task Every_administrator_sees_and_can_revoke_every_token_of_the_firm_and_it_is_audited()
+    {
+        var adminId = await app.Factory.UserIdAsync(DemoAccounts.Admin);
+        var colleague = await app.Factory.CreateUserAsync("colleague.admin@example.test", TaxGenius.Core.Identity.Roles.Admin);
+        var tokens = app.Factory.Services.GetRequiredService<ApiTokenService>();
+        var theirs = await tokens.CreateAsync(new AuditActor(colleague, "colleague.admin@example.test", null, true), "their script", ApiTokenService.DefaultLifetime);
+
+        var listed = Assert.Single(await tokens.ListAllAsync(), t => t.Id == theirs.Token!.Id);
+        Assert.Equal(("colleague.admin@example.test", colleague), (listed.OwnerEmail, listed.OwnerId));
+
+        Assert.True(await tokens.RevokeAsync(new AuditActor(adminId, DemoAccounts.Admin, null, true), theirs.Token!.Id));
+        using var client = app.BearerClient(theirs.Secret!);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/users")).StatusCode);
+        await using var db = await Db.CreateDbContextAsync();
+        var audit = await db.AuditEntries.SingleAsync(a => a.Action == AuditActions.ApiTokenRevoked && a.SubjectId == theirs.Token.Id);
+        Assert.Equal((adminId, colleague), (audit.ActorId!.Value, audit.SubjectUserId!.Value));
+        Assert.Contains("colleague.admin@example.test", audit.Detail, StringComparison.Ordinal);
+
+        // Someone who is not an active administrator revokes nothing.
+        var another = await tokens.CreateAsync(new AuditActor(colleague, "colleague.admin@example.test", null, true), "second", ApiTokenService.DefaultLifetime);
+        Assert.False(await tokens.RevokeAsync(new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Client), DemoAccounts.Client, null), another.Token!.Id));
+    }
+
     [Fact]
     public async Task Only_the_hash_is_stored()
     {

@@ -90,6 +90,84 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Anonymous_and_refused_api_requests_are_counted_per_address_too()
+    {
+        await using var factory = await TaxGeniusAppFactory.CreateAsync(configureServices: TestClientAddress.Enable,
+            extra: new Dictionary<string, string?> { ["RateLimits:Api:Limit"] = "3" });
+
+        // Guessed bearer tokens (each one a database lookup) from one address: 401, 401, 401, then 429.
+        using var guesser = factory.ClientFrom("203.0.113.9");
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/users");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", $"tgp_guess{i:D40}");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.SendAsync(request)).StatusCode);
+        }
+
+        using var anonymous = await guesser.GetAsync("/api/users");
+        Assert.Equal(HttpStatusCode.TooManyRequests, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+
+        // Another address is not held back by it.
+        using var other = factory.ClientFrom("198.51.100.20");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await other.GetAsync("/api/users")).StatusCode);
+
+        // A signed-in client knocking on an administrator's route: 403 three times, then 429.
+        using var client = await factory.SignInAsync(DemoAccounts.Client);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/users")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/api/users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Resending_the_confirmation_is_limited_per_address_and_per_network()
+    {
+        await using var factory = await TaxGeniusAppFactory.CreateAsync(configureServices: TestClientAddress.Enable);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var registration = scope.ServiceProvider.GetRequiredService<TaxGenius.Core.Identity.AccountRegistrationService>();
+            Assert.True((await registration.RegisterClientAsync("waiting@example.test", "a long enough password", "Wai", "Ting")).Succeeded);
+        }
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            // From several networks: the address itself is capped whoever asks.
+            using var client = factory.ClientFrom($"192.0.2.{100 + (i / 2)}");
+            var token = FormToken.In(await client.GetStringAsync("/Account/ResendEmailConfirmation"));
+            using var response = await client.PostAsync("/Account/ResendEmailConfirmation", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "resend-email-confirmation", ["__RequestVerificationToken"] = token, ["Input.Email"] = "waiting@example.test",
+            }));
+            statuses.Add(response.StatusCode);
+            Assert.Contains("If that address has an account waiting for confirmation", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        await Task.Delay(1500);
+        // At most three confirmation e-mails an hour to one address.
+        Assert.Equal(3, factory.Outbox.List().Count(e => e.To.Contains("waiting@example.test", StringComparison.Ordinal)));
+
+        // One network is limited on its own (5 posts per 15 minutes).
+        using var flooder = factory.ClientFrom("203.0.113.50");
+        var last = HttpStatusCode.OK;
+        for (var i = 0; i < 6; i++)
+        {
+            var token = FormToken.In(await flooder.GetStringAsync("/Account/ResendEmailConfirmation"));
+            using var response = await flooder.PostAsync("/Account/ResendEmailConfirmation", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "resend-email-confirmation", ["__RequestVerificationToken"] = token, ["Input.Email"] = $"someone{i}@example.test",
+            }));
+            last = response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, last);
+    }
+
+    [Fact]
     public async Task Pages_and_static_files_are_never_limited()
     {
         await using var factory = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>

@@ -70,4 +70,29 @@ public sealed class SecurityHeadersTests(AppFixture app) : IClassFixture<AppFixt
             Assert.Contains(attributes, a => a is "samesite=lax" or "samesite=strict");
         });
     }
+
+    [Fact]
+    public async Task Api_answers_with_personal_data_are_not_stored()
+    {
+        await using var factory = await TaxGeniusAppFactory.CreateAsync();
+        using var client = await factory.SignInAsync(DemoAccounts.Admin);
+
+        using var users = await client.GetAsync("/api/users");
+        Assert.Equal(System.Net.HttpStatusCode.OK, users.StatusCode);
+        Assert.Contains("no-store", users.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        using var me = await client.GetAsync("/api/me");
+        Assert.Contains("no-store", me.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_answer_of_the_real_server_names_it()
+    {
+        await using var factory = await TaxGeniusAppFactory.CreateAsync(kestrel: true);
+        using var client = new HttpClient { BaseAddress = factory.BaseAddress };
+        foreach (var path in new[] { "/", "/app.css", "/Account/Login", "/api/users", "/health/live" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.False(response.Headers.Contains("Server"), $"{path}: Server: {string.Join(",", response.Headers.Server)}");
+        }
+    }
 }

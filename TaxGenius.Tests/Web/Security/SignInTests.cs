@@ -83,6 +83,28 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal("/Account/Lockout", lockedAnswer.Headers.Location.PathOnly());
     }
 
+    [Theory]
+    [InlineData("/\\evil.example")]
+    [InlineData("/%09/evil.example")]
+    [InlineData("//evil.example")]
+    [InlineData("https://evil.example/")]
+    [InlineData("javascript:alert(1)")]
+    public async Task A_malformed_or_foreign_return_url_after_signing_in_lands_on_the_home_page(string returnUrl)
+    {
+        using var client = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        var path = "/Account/Login?ReturnUrl=" + Uri.EscapeDataString(Uri.UnescapeDataString(returnUrl));
+        var token = FormToken.In(await client.GetStringAsync(path));
+        using var response = await client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login", ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = TaxGenius.Core.Demo.DemoAccounts.Client, ["Input.Password"] = TaxGeniusAppFactory.DemoPassword,
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/client", response.Headers.Location.PathOnly());
+        Assert.True(response.Headers.Location!.IsAbsoluteUri is false || response.Headers.Location.Host == "localhost", response.Headers.Location.ToString());
+    }
+
     [Fact]
     public async Task An_unconfirmed_account_cannot_sign_in_and_is_told_why()
     {
