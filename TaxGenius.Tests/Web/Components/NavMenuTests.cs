@@ -26,7 +26,7 @@ public sealed class NavMenuTests : MudBunitContext
 
         // The administration links (users, audit, jobs; the outbox only in the embedded default) are for administrators only.
         var adminLinks = nav.FindAll("[data-testid^='admin-link-']").Select(e => e.GetAttribute("data-testid")).ToList();
-        Assert.Equal(policy == Policies.Admin ? ["admin-link-queue", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-jobs"] : [], adminLinks);
+        Assert.Equal(policy == Policies.Admin ? ["admin-link-queue", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-settings", "admin-link-jobs"] : [], adminLinks);
     }
 
     [Fact]
