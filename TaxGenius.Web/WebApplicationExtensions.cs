@@ -68,7 +68,9 @@ public static class WebApplicationExtensions
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled))
             .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Policies.StaffRoles).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled));
 
+        // Only Identity's SignInManager reads the current request through it; interactive components use CircuitClient.
         services.AddHttpContextAccessor();
+        services.AddScoped<CircuitClient>();
         // No "Server: Kestrel" header: nothing to tell a scanner.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         // Outside Development only the configured public host (and loopback, for health probes) is served: a request naming another host
@@ -80,7 +82,6 @@ public static class WebApplicationExtensions
                 o.AllowedHosts = [publicBase.IdnHost, "localhost", "127.0.0.1", "[::1]"]);
         }
         services.AddTaxGeniusHealthChecks(builder.Configuration);
-        services.AddTaxGeniusRateLimiting(builder.Configuration);
         services.AddTaxGeniusJobs(builder.Configuration);
 
         // The key ring that protects cookies and antiforgery tokens lives in the database: it survives restarts and
@@ -131,7 +132,7 @@ public static class WebApplicationExtensions
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TaxGenius.Startup");
             foreach (var notice in notices.All)
             {
-                logger.LogWarning("{Notice}", notice);
+                logger.StartupNotice(notice);
             }
         }
 

@@ -20,6 +20,9 @@ public class AuditEntry
 
     public string? Detail { get; set; }
     public string? IpAddress { get; set; }
+
+    /// <summary>The actor's browser (User-Agent, at most 256 characters), for telling devices apart in an incident.</summary>
+    public string? UserAgent { get; set; }
 }
 
 /// <summary>The actions the app audits.</summary>
@@ -67,4 +70,4 @@ public static class AuditActions
 }
 
 /// <summary>Who is acting, as the audit records them.</summary>
-public sealed record AuditActor(Guid UserId, string? Email, string? IpAddress, bool IsAdmin = false);
+public sealed record AuditActor(Guid UserId, string? Email, string? IpAddress, bool IsAdmin = false, string? UserAgent = null);

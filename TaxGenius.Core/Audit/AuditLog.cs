@@ -23,6 +23,7 @@ public sealed class AuditLog(IDbContextFactory<TaxGeniusDbContext> dbFactory, Ti
             SubjectUserId = subjectUserId,
             Detail = detail is { Length: > MaxDetailLength } ? detail[..MaxDetailLength] : detail,
             IpAddress = actor.IpAddress,
+            UserAgent = actor.UserAgent,
         };
         db.AuditEntries.Add(entry);
         return entry;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 
 namespace TaxGenius.Core.Audit;
@@ -19,101 +20,56 @@ public sealed record AuditFilter
     public DateOnly? To { get; init; }
 }
 
-/// <summary>A position in the audit log: the (time, id) of an entry.</summary>
-public sealed record AuditCursor(DateTime At, Guid Id);
-
-/// <summary>A page of the audit log, newest first.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Rows, bool HasPrevious, bool HasNext)
-{
-    public AuditCursor? First => Rows.Count == 0 ? null : new(Rows[0].At, Rows[0].Id);
-
-    public AuditCursor? Last => Rows.Count == 0 ? null : new(Rows[^1].At, Rows[^1].Id);
-}
-
 /// <summary>
 /// Reads the audit log: newest first, keyset pages over (At, Id) (the table's indexes: (At, Id), (ActorId, At), (SubjectId, At),
 /// (Action, At)), never OFFSET. Read-only: nothing here, or anywhere else, updates or deletes an entry.
 /// </summary>
 public sealed class AuditQueryService(IDbContextFactory<TaxGeniusDbContext> dbFactory)
 {
-    public const int MaxPageSize = 200;
+    public const int MaxPageSize = PageRequest.MaxSize;
 
-    public async Task<AuditPage> GetPageAsync(AuditFilter filter, AuditCursor? after = null, AuditCursor? before = null, int pageSize = 50,
+    private const int ExportBatch = 1000;
+
+    /// <summary>Newest first over (At, Id).</summary>
+    private static readonly Keyset<AuditEntry> Order = new(e => e.At, e => e.Id, PageOrder.Descending);
+
+    public async Task<Page<AuditEntry>> GetPageAsync(AuditFilter filter, PageCursor? after = null, PageCursor? before = null, int pageSize = 50,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (after is not null && before is not null)
-        {
-            throw new ArgumentException("Pass one cursor: after (next page) or before (previous page).", nameof(before));
-        }
-
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = await FilterAsync(db, filter, cancellationToken);
-        if (before is { } b)
-        {
-            var newer = await query.Where(e => e.At >= b.At && (e.At > b.At || e.Id.CompareTo(b.Id) > 0))
-                .OrderBy(e => e.At).ThenBy(e => e.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
-            if (newer.Count <= pageSize)
-            {
-                return await GetPageAsync(filter, null, null, pageSize, cancellationToken);
-            }
-
-            newer.RemoveAt(pageSize);
-            newer.Reverse();
-            return new AuditPage(newer, HasPrevious: true, HasNext: true);
-        }
-
-        if (after is { } a)
-        {
-            query = After(query, a);
-        }
-
-        var rows = await query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
-        var hasNext = rows.Count > pageSize;
-        if (hasNext)
-        {
-            rows.RemoveAt(pageSize);
-        }
-
-        return new AuditPage(rows, HasPrevious: after is not null, hasNext);
+        return await Order.PageAsync(await FilterAsync(db, filter, cancellationToken), new PageRequest(after, before, pageSize), q => q, CursorOf,
+            cancellationToken);
     }
 
-    /// <summary>Every entry the filter matches, newest first, read in keyset batches (the export streams it).</summary>
+    /// <summary>Every entry the filter matches, newest first, read a page at a time (the export streams it; no connection is held between pages).</summary>
     public async IAsyncEnumerable<AuditEntry> ReadAllAsync(AuditFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        const int batch = 1000;
-        AuditCursor? cursor = null;
+        PageCursor? cursor = null;
         while (true)
         {
-            List<AuditEntry> rows;
+            Page<AuditEntry> page;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             {
-                var query = await FilterAsync(db, filter, cancellationToken);
-                if (cursor is not null)
-                {
-                    query = After(query, cursor);
-                }
-
-                rows = await query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(batch).ToListAsync(cancellationToken);
+                page = await Order.PageAsync(await FilterAsync(db, filter, cancellationToken), new PageRequest(cursor, Size: ExportBatch), q => q, CursorOf,
+                    cancellationToken, maxSize: ExportBatch);
             }
 
-            foreach (var row in rows)
+            foreach (var row in page.Rows)
             {
                 yield return row;
             }
 
-            if (rows.Count < batch)
+            if (!page.HasNext)
             {
                 yield break;
             }
 
-            cursor = new AuditCursor(rows[^1].At, rows[^1].Id);
+            cursor = page.Last;
         }
     }
 
-    private static IQueryable<AuditEntry> After(IQueryable<AuditEntry> query, AuditCursor a) =>
-        query.Where(e => e.At <= a.At && (e.At < a.At || e.Id.CompareTo(a.Id) < 0));
+    private static PageCursor CursorOf(AuditEntry entry) => new(entry.At, entry.Id);
 
     private static async Task<IQueryable<AuditEntry>> FilterAsync(TaxGeniusDbContext db, AuditFilter filter, CancellationToken cancellationToken)
     {

@@ -1,9 +1,8 @@
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Profiles;
@@ -13,58 +12,30 @@ namespace TaxGenius.Core.Caching;
 
 /// <summary>
 /// Invalidates the cached summaries a save changes, whatever code path saved (pages, Identity's stores, jobs).
-/// Keys are collected before the save and removed after it succeeded. Bulk ExecuteUpdate/ExecuteDelete bypass
+/// Keys are collected before the save and removed once it is committed (after the transaction, when there is one: a reader in between
+/// would cache the old values again). Bulk ExecuteUpdate/ExecuteDelete bypass
 /// the change tracker: their callers invalidate themselves.
 /// </summary>
-public sealed class CacheInvalidationInterceptor(IServiceProvider services) : SaveChangesInterceptor
+public sealed class CacheInvalidationInterceptor(IServiceProvider services) : AfterCommitInterceptor<HashSet<string>>
 {
-    private readonly ConditionalWeakTable<DbContext, HashSet<string>> pending = [];
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    protected override HashSet<string>? Collect(DbContext context)
     {
-        Collect(eventData.Context);
-        return result;
+        var keys = context.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .SelectMany(KeysFor).ToHashSet(StringComparer.Ordinal);
+        return keys.Count == 0 ? null : keys;
     }
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
+    protected override HashSet<string> Merge(HashSet<string> earlier, HashSet<string> later)
     {
-        Collect(eventData.Context);
-        return ValueTask.FromResult(result);
+        earlier.UnionWith(later);
+        return earlier;
     }
 
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    protected override async Task OnCommittedAsync(HashSet<string> keys, CancellationToken cancellationToken)
     {
-        InvalidateAsync(eventData.Context, CancellationToken.None).GetAwaiter().GetResult();
-        return result;
-    }
-
-    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
-        CancellationToken cancellationToken = default)
-    {
-        await InvalidateAsync(eventData.Context, cancellationToken);
-        return result;
-    }
-
-    public override void SaveChangesFailed(DbContextErrorEventData eventData)
-    {
-        if (eventData.Context is not null)
+        if (services.GetService<TaxGeniusCache>() is { } cache)
         {
-            pending.Remove(eventData.Context);
-        }
-    }
-
-    private void Collect(DbContext? context)
-    {
-        if (context is null)
-        {
-            return;
-        }
-
-        var keys = pending.GetOrCreateValue(context);
-        foreach (var entry in context.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
-        {
-            keys.UnionWith(KeysFor(entry));
+            await cache.InvalidateAsync(keys, cancellationToken);
         }
     }
 
@@ -109,20 +80,6 @@ public sealed class CacheInvalidationInterceptor(IServiceProvider services) : Sa
             case Settings.FirmSettings:
                 yield return CacheKeys.FirmSettings;
                 break;
-        }
-    }
-
-    private async Task InvalidateAsync(DbContext? context, CancellationToken cancellationToken)
-    {
-        if (context is null || !pending.TryGetValue(context, out var keys))
-        {
-            return;
-        }
-
-        pending.Remove(context);
-        if (keys.Count > 0 && services.GetService<TaxGeniusCache>() is { } cache)
-        {
-            await cache.InvalidateAsync(keys, cancellationToken);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace TaxGenius.Core.Caching;
 /// Hot reads through the distributed cache (Redis in production, in-process otherwise). When the cache is
 /// unreachable the value is computed from the database instead: a Redis outage slows pages down, it never breaks them.
 /// </summary>
-public sealed partial class TaxGeniusCache(IDistributedCache cache, ILogger<TaxGeniusCache> logger)
+public sealed class TaxGeniusCache(IDistributedCache cache, ILogger<TaxGeniusCache> logger)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
 
@@ -25,7 +25,7 @@ public sealed partial class TaxGeniusCache(IDistributedCache cache, ILogger<TaxG
         }
         catch (Exception ex) when (IsCacheFailure(ex))
         {
-            LogUnavailable(logger, "read", ex.GetType().Name);
+            CachingLog.Unavailable(logger, "read", ex.GetType().Name);
             return await factory(cancellationToken);
         }
 
@@ -37,7 +37,7 @@ public sealed partial class TaxGeniusCache(IDistributedCache cache, ILogger<TaxG
         }
         catch (Exception ex) when (IsCacheFailure(ex))
         {
-            LogUnavailable(logger, "write", ex.GetType().Name);
+            CachingLog.Unavailable(logger, "write", ex.GetType().Name);
         }
 
         return value;
@@ -54,7 +54,7 @@ public sealed partial class TaxGeniusCache(IDistributedCache cache, ILogger<TaxG
             catch (Exception ex) when (IsCacheFailure(ex))
             {
                 // The entry expires by itself (DefaultLifetime); until then it may be stale.
-                LogUnavailable(logger, "invalidate", ex.GetType().Name);
+                CachingLog.Unavailable(logger, "invalidate", ex.GetType().Name);
             }
         }
     }
@@ -62,8 +62,6 @@ public sealed partial class TaxGeniusCache(IDistributedCache cache, ILogger<TaxG
     internal static bool IsCacheFailure(Exception ex) =>
         ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException or JsonException;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cache unavailable ({Operation}, {ErrorType}); using the database")]
-    private static partial void LogUnavailable(ILogger logger, string operation, string errorType);
 }
 
 /// <summary>Every cache key, in one place, so writes know what to invalidate.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -12,7 +13,7 @@ using TaxGenius.Core.Identity;
 namespace TaxGenius.Core.Data;
 
 /// <summary>Runs at start: applies migrations where that is automatic, creates the roles, seeds demo data outside Production.</summary>
-public sealed partial class DatabaseInitializer(
+public sealed class DatabaseInitializer(
     IServiceProvider services,
     IOptions<DatabaseOptions> databaseOptions,
     IOptions<DemoOptions> demoOptions,
@@ -28,9 +29,42 @@ public sealed partial class DatabaseInitializer(
         // Asking a new database for its applied migrations would log a failed query: look for the history table first.
         var history = db.GetService<IHistoryRepository>();
         var before = await history.ExistsAsync(cancellationToken) ? (await history.GetAppliedMigrationsAsync(cancellationToken)).Count : 0;
+        if (before > 0 && databaseOptions.Value.Provider == DatabaseProvider.Sqlite)
+        {
+            await BackUpSqliteAsync(db, cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         var after = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Count();
-        LogMigrated(logger, databaseOptions.Value.Provider, after - before);
+        DataLog.Migrated(logger, databaseOptions.Value.Provider, after - before);
+    }
+
+    /// <summary>
+    /// SQLite rebuilds a changed table with foreign keys off, which cannot run in a transaction: an upgrade killed halfway would leave
+    /// the file half-migrated. So before an upgrade applies anything, the file is copied (SQLite's online backup) next to itself.
+    /// </summary>
+    private async Task BackUpSqliteAsync(TaxGeniusDbContext db, CancellationToken cancellationToken)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0 || db.Database.GetDbConnection() is not SqliteConnection { DataSource: { Length: > 0 } file } connection)
+        {
+            return;
+        }
+
+        var backup = $"{file}.before-{pending[^1]}.bak";
+        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = backup, Pooling = false }.ToString());
+            await target.OpenAsync(cancellationToken);
+            connection.BackupDatabase(target);
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
+
+        DataLog.BackedUp(logger, backup, pending.Count);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -110,7 +144,7 @@ public sealed partial class DatabaseInitializer(
         }
 
         await userManager.AddToRoleAsync(user, Roles.Admin);
-        LogBootstrapped(logger);
+        DataLog.Bootstrapped(logger);
     }
 
     private string ResolveDemoPassword()
@@ -141,9 +175,8 @@ public sealed partial class DatabaseInitializer(
         var configured = demoOptions.Value.TotpSecret;
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return Totp.IsValidKey(configured)
-                ? Totp.Normalize(configured)
-                : throw new InvalidOperationException("Demo:TotpSecret must be a Base32 authenticator key of at least 16 characters (A-Z, 2-7).");
+            // Validated at start (DemoOptions).
+            return Totp.Normalize(configured);
         }
 
         if (File.Exists(paths.DemoTotpSecretFile) && File.ReadAllText(paths.DemoTotpSecretFile).Trim() is var stored && Totp.IsValidKey(stored))
@@ -172,10 +205,4 @@ public sealed partial class DatabaseInitializer(
         lines.Add("");
         Console.WriteLine(string.Join(Environment.NewLine, lines));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The first administrator was created from Bootstrap:AdminEmail; remove Bootstrap:AdminPassword from the configuration now")]
-    private static partial void LogBootstrapped(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database ({Provider}) migrated: {Pending} pending migrations applied")]
-    private static partial void LogMigrated(ILogger logger, DatabaseProvider provider, int pending);
 }

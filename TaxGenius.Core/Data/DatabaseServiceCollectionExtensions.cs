@@ -41,8 +41,12 @@ public static class DatabaseServiceCollectionExtensions
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseNpgsql(connectionString);
 
+    /// <summary>
+    /// SQLite. EF Core warns at every table rebuild that it cannot run in a transaction; the initializer copies the file before an
+    /// upgrade instead (<see cref="DatabaseInitializer"/>), so the warning would only bury the start-up output.
+    /// </summary>
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseSqlite(connectionString);
+        builder.UseSqlite(connectionString).ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
 
     /// <summary>A SQLite connection string for a file, with a busy timeout so concurrent writers wait instead of failing.</summary>
     public static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder

@@ -11,7 +11,7 @@ using TaxGenius.Core.Referrals;
 namespace TaxGenius.Core.Demo;
 
 /// <summary>Creates the demo accounts and a little data so that every role's pages have something to show.</summary>
-public sealed partial class DemoDataSeeder(
+public sealed class DemoDataSeeder(
     UserManager<ApplicationUser> userManager,
     IUserStore<ApplicationUser> userStore,
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
@@ -63,7 +63,7 @@ public sealed partial class DemoDataSeeder(
             await SeedReferralsAsync(created[DemoAccounts.Referrer], cancellationToken);
         }
 
-        LogSeeded(logger, created.Count);
+        DataLog.DemoSeeded(logger, created.Count);
     }
 
     /// <summary>Staff must sign in with two factors: the demo staff use the configured key, so people can try them.</summary>
@@ -153,7 +153,4 @@ public sealed partial class DemoDataSeeder(
             new string(Enumerable.Range(0, 4).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]).ToArray()));
         return string.Join('-', groups);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data seeded ({Created} new demo accounts)")]
-    private static partial void LogSeeded(ILogger logger, int created);
 }

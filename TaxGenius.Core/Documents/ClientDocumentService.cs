@@ -72,7 +72,7 @@ public sealed record DocumentContent(DocumentView Document, string DownloadName,
 /// when REJECTED. Every method takes the signed-in client's id and only ever reaches that client's rows: another client's
 /// document is simply not found.
 /// </summary>
-public sealed partial class ClientDocumentService(
+public sealed class ClientDocumentService(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     EncryptedFileStore store,
     IOptions<DocumentStoreOptions> options,
@@ -170,7 +170,7 @@ public sealed partial class ClientDocumentService(
         }
         catch (DocumentRejectedException rejected)
         {
-            LogRejected(logger, userId, rejected.Message);
+            DocumentsLog.UploadRefused(logger, userId, rejected.Message);
             return UploadResult.Fail(UploadFailure.UnsupportedContent, rejected.Message);
         }
         catch (StoredFileTooLargeException)
@@ -204,7 +204,7 @@ public sealed partial class ClientDocumentService(
             throw;
         }
 
-        LogStored(logger, document.Id, userId, stored.Size);
+        DocumentsLog.Stored(logger, document.Id, userId, stored.Size);
         return new UploadResult(DocumentView.From(document, null), UploadFailure.None, null);
     }
 
@@ -264,11 +264,7 @@ public sealed partial class ClientDocumentService(
         _ => $"{bytes / (1024.0 * 1024 * 1024):0.##} GB",
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stored document {DocumentId} for user {UserId} ({Bytes} bytes)")]
-    private static partial void LogStored(ILogger logger, Guid documentId, Guid userId, long bytes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused an upload from user {UserId}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, Guid userId, string reason);
 }
 
 /// <summary>Which tax years a document can be filed under.</summary>

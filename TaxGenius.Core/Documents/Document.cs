@@ -79,4 +79,22 @@ public static class DocumentTypeExtensions
         DocumentType.Other => "Other",
         _ => type.ToString(),
     };
+
+    /// <summary>
+    /// A first guess at a file's type from its name ("W2_acme.pdf" → W-2), which the client confirms or changes before uploading;
+    /// null when the name says nothing.
+    /// </summary>
+    public static DocumentType? GuessFromFileName(string fileName)
+    {
+        var lower = fileName.ToLowerInvariant();
+        return lower switch
+        {
+            _ when lower.Contains("w2", StringComparison.Ordinal) || lower.Contains("w-2", StringComparison.Ordinal) => DocumentType.W2,
+            _ when lower.Contains("1099", StringComparison.Ordinal) => DocumentType.Form1099,
+            _ when lower.Contains("1040", StringComparison.Ordinal) || lower.Contains("return", StringComparison.Ordinal) => DocumentType.TaxReturn,
+            _ when lower.Contains("license", StringComparison.Ordinal) || lower.Contains("passport", StringComparison.Ordinal)
+                || lower.Contains("photo-id", StringComparison.Ordinal) || lower.Contains("photo id", StringComparison.Ordinal) => DocumentType.Id,
+            _ => null,
+        };
+    }
 }

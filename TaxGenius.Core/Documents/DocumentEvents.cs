@@ -22,7 +22,7 @@ public interface IDocumentEvents
 }
 
 /// <summary>Delivers events to this process's subscribers.</summary>
-public partial class LocalDocumentEvents(ILogger<LocalDocumentEvents> logger) : IDocumentEvents
+public class LocalDocumentEvents(ILogger<LocalDocumentEvents> logger) : IDocumentEvents
 {
     private readonly ConcurrentDictionary<Guid, ImmutableList<Func<DocumentStatusChanged, Task>>> subscribers = new();
 
@@ -52,13 +52,11 @@ public partial class LocalDocumentEvents(ILogger<LocalDocumentEvents> logger) : 
             catch (Exception ex)
             {
                 // One broken page must not stop the others from hearing about the change.
-                LogHandlerFailed(logger, ex.GetType().Name);
+                DocumentsLog.SubscriberFailed(logger, ex.GetType().Name);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A document event subscriber failed ({ErrorType})")]
-    private static partial void LogHandlerFailed(ILogger logger, string errorType);
 
     private sealed class Subscription(Action dispose) : IDisposable
     {
@@ -75,7 +73,7 @@ public partial class LocalDocumentEvents(ILogger<LocalDocumentEvents> logger) : 
 }
 
 /// <summary>Events over Redis pub/sub, so a change on one instance reaches circuits on every instance.</summary>
-public sealed partial class RedisDocumentEvents : LocalDocumentEvents
+public sealed class RedisDocumentEvents : LocalDocumentEvents
 {
     private readonly IConnectionMultiplexer redis;
     private readonly ILogger<LocalDocumentEvents> logger;
@@ -105,11 +103,8 @@ public sealed partial class RedisDocumentEvents : LocalDocumentEvents
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Redis is away: pages on this instance still hear about it; other instances catch up on their next load.
-            LogPublishFailed(logger, ex.GetType().Name);
+            DocumentsLog.PublishFailed(logger, ex.GetType().Name);
             await DispatchAsync(change);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for live updates ({ErrorType}); delivered on this instance only")]
-    private static partial void LogPublishFailed(ILogger logger, string errorType);
 }

@@ -191,6 +191,12 @@ public sealed class DocumentStatusService(
         try
         {
             await referrals.OnStatusChangingAsync(db, document, before, cancellationToken);
+            if (notify && document.Status != before)
+            {
+                // The client's e-mail is committed with the change it tells about.
+                await QueueClientEmailAsync(db, document, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
@@ -202,7 +208,8 @@ public sealed class DocumentStatusService(
 
         if (notify && document.Status != before)
         {
-            await NotifyClientAsync(document, cancellationToken);
+            await events.PublishAsync(new DocumentStatusChanged(document.Id, document.UserId, document.Status, document.RejectionReason,
+                timeProvider.GetUtcNow().UtcDateTime), cancellationToken);
         }
 
         return new StatusChangeResult(true, null, document.Status, Version: document.Version, AssignedToEmail: document.AssignedTo?.Email);
@@ -232,11 +239,8 @@ public sealed class DocumentStatusService(
             At = timeProvider.GetUtcNow().UtcDateTime,
         });
 
-    private async Task NotifyClientAsync(Document document, CancellationToken cancellationToken)
+    private async Task QueueClientEmailAsync(TaxGeniusDbContext db, Document document, CancellationToken cancellationToken)
     {
-        await events.PublishAsync(new DocumentStatusChanged(document.Id, document.UserId, document.Status, document.RejectionReason,
-            timeProvider.GetUtcNow().UtcDateTime), cancellationToken);
-
         if (document.User?.Email is { } email)
         {
             var firstName = document.User.Profile?.FirstName ?? "there";
@@ -244,7 +248,7 @@ public sealed class DocumentStatusService(
                 ? new DocumentRejectedEmail(firstName, document.Type.DisplayName(), document.FileName, document.TaxYear, document.RejectionReason!, urls.Absolute("/client/documents"))
                 : new DocumentStatusChangedEmail(firstName, document.Type.DisplayName(), document.FileName, document.TaxYear,
                     DocumentStateMachine.Name(document.Status), urls.Absolute("/client/documents"));
-            await emails.QueueAsync(email, template, cancellationToken);
+            await emails.AddAsync(db, email, template, cancellationToken);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace TaxGenius.Core.Documents;
 /// and files whose row never committed or was deleted. Only files older than <see cref="Grace"/> are touched, so an upload in
 /// flight (file written, row about to be added) is never swept. Runs as a recurring job.
 /// </summary>
-public sealed partial class DocumentStoreSweeper(
+public sealed class DocumentStoreSweeper(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     EncryptedFileStore store,
     TimeProvider timeProvider,
@@ -45,12 +45,9 @@ public sealed partial class DocumentStoreSweeper(
 
         if (temporaries + orphans > 0)
         {
-            LogSwept(logger, temporaries, orphans);
+            DocumentsLog.Swept(logger, temporaries, orphans);
         }
 
         return (temporaries, orphans);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Document store swept: {Temporaries} unfinished uploads and {Orphans} files without a document removed")]
-    private static partial void LogSwept(ILogger logger, int temporaries, int orphans);
 }

@@ -1,6 +1,8 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
+using TaxGenius.Core.Identity;
 
 namespace TaxGenius.Core.Documents;
 
@@ -15,7 +17,7 @@ public enum QueueAssignee
 /// <summary>What the preparers' queue shows. The default is the open queue: PENDING and PROCESSING, anyone's.</summary>
 public sealed record QueueFilter
 {
-    public const int MaxSearchLength = 100;
+    public const int MaxSearchLength = SearchText.MaxLength;
 
     public static readonly IReadOnlySet<DocumentStatus> OpenStatuses = new HashSet<DocumentStatus> { DocumentStatus.Pending, DocumentStatus.Processing };
 
@@ -31,19 +33,9 @@ public sealed record QueueFilter
     /// <summary>Part of the client's e-mail, first or last name; case-insensitive, trimmed, cut to <see cref="MaxSearchLength"/>.</summary>
     public string? Search { get; init; }
 
-    /// <summary>The search as it is applied: trimmed, at most <see cref="MaxSearchLength"/> characters, null when blank.</summary>
-    public string? NormalizedSearch
-    {
-        get
-        {
-            var search = Search?.Trim();
-            return string.IsNullOrEmpty(search) ? null : search.Length > MaxSearchLength ? search[..MaxSearchLength].TrimEnd() : search;
-        }
-    }
+    /// <summary>The search as it is applied (<see cref="SearchText.Normalize"/>).</summary>
+    public string? NormalizedSearch => SearchText.Normalize(Search);
 }
-
-/// <summary>A position in the queue: the (upload time, id) of a row. Pages start strictly after or end strictly before it.</summary>
-public sealed record QueueCursor(DateTime CreatedAt, Guid Id);
 
 /// <summary>One document as the queue lists it.</summary>
 public sealed record QueueRow(
@@ -60,17 +52,7 @@ public sealed record QueueRow(
     DateTime CreatedAt,
     uint Version)
 {
-    public QueueCursor Cursor => new(CreatedAt, Id);
-}
-
-/// <summary>A page of the queue, oldest first, with the cursors that lead to its neighbours.</summary>
-public sealed record QueuePage(IReadOnlyList<QueueRow> Rows, bool HasPrevious, bool HasNext)
-{
-    /// <summary>Pass as <c>before</c> to get the previous page; null on an empty page.</summary>
-    public QueueCursor? First => Rows.Count == 0 ? null : Rows[0].Cursor;
-
-    /// <summary>Pass as <c>after</c> to get the next page; null on an empty page.</summary>
-    public QueueCursor? Last => Rows.Count == 0 ? null : Rows[^1].Cursor;
+    public PageCursor Cursor => new(CreatedAt, Id);
 }
 
 /// <summary>
@@ -80,58 +62,22 @@ public sealed record QueuePage(IReadOnlyList<QueueRow> Rows, bool HasPrevious, b
 /// </summary>
 public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbFactory)
 {
-    public const int MaxPageSize = 200;
+    public const int MaxPageSize = PageRequest.MaxSize;
+
+    /// <summary>Upload order, oldest first, over the index on (CreatedAt, Id) (and its partial twin for the open queue).</summary>
+    private static readonly Keyset<Document> Order = new(d => d.CreatedAt, d => d.Id, PageOrder.Ascending);
 
     /// <summary>
     /// A page of the queue. With neither cursor: the first page. With <paramref name="after"/>: the rows that follow it.
     /// With <paramref name="before"/>: the rows that precede it (when fewer than a page precede it, the first page).
     /// </summary>
-    public async Task<QueuePage> GetPageAsync(Guid me, QueueFilter filter, QueueCursor? after = null, QueueCursor? before = null, int pageSize = 50,
+    public async Task<Page<QueueRow>> GetPageAsync(Guid me, QueueFilter filter, PageCursor? after = null, PageCursor? before = null, int pageSize = 50,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (after is not null && before is not null)
-        {
-            throw new ArgumentException("Pass one cursor: after (next page) or before (previous page).", nameof(before));
-        }
-
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Filter(db.Documents.AsNoTracking(), me, filter);
-
-        if (before is { } b)
-        {
-            // Backwards: the rows just before the cursor, nearest first, then put back in upload order.
-            var earlier = await Project(query
-                    // CreatedAt <= c is redundant with the OR below, but it is what lets the database start the index scan at c.
-                    .Where(d => d.CreatedAt <= b.CreatedAt && (d.CreatedAt < b.CreatedAt || d.Id.CompareTo(b.Id) < 0))
-                    .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
-                    .Take(pageSize + 1))
-                .ToListAsync(cancellationToken);
-            if (earlier.Count <= pageSize)
-            {
-                // Reached the start: show a full first page rather than a short one.
-                return await GetPageAsync(me, filter, null, null, pageSize, cancellationToken);
-            }
-
-            earlier.RemoveAt(pageSize);
-            earlier.Reverse();
-            return new QueuePage(earlier, HasPrevious: true, HasNext: true);
-        }
-
-        if (after is { } a)
-        {
-            query = query.Where(d => d.CreatedAt >= a.CreatedAt && (d.CreatedAt > a.CreatedAt || d.Id.CompareTo(a.Id) > 0));
-        }
-
-        var rows = await Project(query.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id).Take(pageSize + 1)).ToListAsync(cancellationToken);
-        var hasNext = rows.Count > pageSize;
-        if (hasNext)
-        {
-            rows.RemoveAt(pageSize);
-        }
-
-        return new QueuePage(rows, HasPrevious: after is not null, hasNext);
+        return await Order.PageAsync(Filter(db.Documents.AsNoTracking(), me, filter), new PageRequest(after, before, pageSize), Project, r => r.Cursor,
+            cancellationToken);
     }
 
     private static IQueryable<Document> Filter(IQueryable<Document> documents, Guid me, QueueFilter filter)
@@ -161,10 +107,7 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
 
         if (filter.NormalizedSearch is { } search)
         {
-            // Identity keeps the e-mail upper-cased in NormalizedEmail; names are upper-cased here. Both providers: UPPER + LIKE/instr.
-            var term = search.ToUpperInvariant();
-            documents = documents.Where(d => d.User!.NormalizedEmail!.Contains(term)
-                || (d.User.Profile != null && (d.User.Profile.FirstName + " " + d.User.Profile.LastName).ToUpper().Contains(term)));
+            documents = documents.Where(Expressions.Through<Document, ApplicationUser>(d => d.User!, UserSearch.Matches(search)));
         }
 
         return documents;

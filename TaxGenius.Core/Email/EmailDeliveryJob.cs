@@ -14,7 +14,7 @@ namespace TaxGenius.Core.Email;
 /// The one window left is a process dying between the SMTP server's acceptance and the Sent mark: the claim runs out
 /// after <see cref="ClaimDuration"/> and that message may go out twice, as with any SMTP client.
 /// </summary>
-public sealed partial class EmailDeliveryJob(
+public sealed class EmailDeliveryJob(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     EmailService emailService,
     IBackgroundJobClient jobs,
@@ -129,10 +129,10 @@ public sealed partial class EmailDeliveryJob(
                 .SetProperty(e => e.NextAttemptAt, next)
                 .SetProperty(e => e.LastError, message)
                 .SetProperty(e => e.UpdatedAt, done), CancellationToken.None);
-            LogFailed(logger, email.Id, email.Attempts, MaxAttempts, error.Split(':')[0]);
+            EmailLog.AttemptFailed(logger, email.Id, email.Attempts, MaxAttempts, error.Split(':')[0]);
         }
 
-        LogBatch(logger, claimed, sentIds.Count, failed.Count);
+        EmailLog.Batch(logger, claimed, sentIds.Count, failed.Count);
         return claimed;
     }
 
@@ -140,10 +140,4 @@ public sealed partial class EmailDeliveryJob(
     private static System.Linq.Expressions.Expression<Func<QueuedEmail, bool>> Due(DateTime now) => e =>
         (e.Status == QueuedEmailStatus.Queued && (e.NextAttemptAt == null || e.NextAttemptAt <= now))
         || (e.Status == QueuedEmailStatus.Sending && e.ClaimedUntil < now);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "E-mail {EmailId} attempt {Attempt} of {MaxAttempts} failed ({ErrorType})")]
-    private static partial void LogFailed(ILogger logger, Guid emailId, int attempt, int maxAttempts, string errorType);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "E-mail batch: {Claimed} claimed, {Sent} sent, {Failed} failed")]
-    private static partial void LogBatch(ILogger logger, int claimed, int sent, int failed);
 }

@@ -6,14 +6,17 @@ using TaxGenius.Core.Email.Templates;
 namespace TaxGenius.Core.Email;
 
 /// <summary>
-/// The one way features send e-mail: render the template, store the message, and wake the dispatcher, a Hangfire job
-/// that delivers every due message in batches (3 attempts per message with exponential backoff; password resets first,
-/// on the critical queue).
+/// The one way features send e-mail: <see cref="AddAsync"/> renders the template and adds the message to the caller's
+/// <see cref="TaxGeniusDbContext"/>, so it is committed in the same transaction as the change it tells about (a crash between the
+/// two can no longer lose it). <see cref="EmailDispatchInterceptor"/> wakes the dispatcher once that save has committed; the
+/// dispatcher, a Hangfire job, delivers every due message in batches (password resets first, on the critical queue).
 /// </summary>
-public sealed class EmailQueue(IDbContextFactory<TaxGeniusDbContext> dbFactory, EmailRenderer renderer, EmailDispatchSignal signal)
+public sealed class EmailQueue(IDbContextFactory<TaxGeniusDbContext> dbFactory, EmailRenderer renderer)
 {
-    public async Task<Guid> QueueAsync(string to, EmailTemplate template, CancellationToken cancellationToken = default)
+    /// <summary>Adds the message to <paramref name="db"/>; it is stored with the caller's save, and sent after it commits.</summary>
+    public async Task<QueuedEmail> AddAsync(TaxGeniusDbContext db, string to, EmailTemplate template, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var rendered = await renderer.RenderAsync(template, cancellationToken);
         var email = new QueuedEmail
         {
@@ -25,15 +28,16 @@ public sealed class EmailQueue(IDbContextFactory<TaxGeniusDbContext> dbFactory, 
             HtmlBody = rendered.Html,
             TextBody = rendered.Text,
         };
+        db.QueuedEmails.Add(email);
+        return email;
+    }
 
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            db.QueuedEmails.Add(email);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        // Stored first, then signalled: if the process dies before the signal, the recurring dispatch finds the message.
-        signal.Raise(email.HighPriority);
+    /// <summary>A message that goes with no other change (a confirmation link, an invitation to a new address): stored at once.</summary>
+    public async Task<Guid> QueueAsync(string to, EmailTemplate template, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var email = await AddAsync(db, to, template, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         return email.Id;
     }
 }

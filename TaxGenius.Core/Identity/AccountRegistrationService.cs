@@ -16,7 +16,7 @@ public sealed record RegistrationOutcome(ApplicationUser? User, IReadOnlyList<Id
 /// does not tell strangers who is a client of the firm. A referral (the code on the form, the link's cookie or an invitation
 /// for the address) is tied to the new client in the same transaction, with the client's consent to be named to the referrer.
 /// </summary>
-public sealed class AccountRegistrationService(UserManager<ApplicationUser> userManager, TaxGeniusDbContext db, ReferralService referrals)
+public sealed class AccountRegistrationService(UserManager<ApplicationUser> userManager, TaxGeniusDbContext db, ReferralInvitationService referrals)
 {
     public Task<RegistrationOutcome> RegisterClientAsync(string email, string password, string firstName, string lastName,
         CancellationToken cancellationToken = default) =>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
@@ -12,7 +11,7 @@ namespace TaxGenius.Core.Referrals;
 
 /// <summary>
 /// One converted, unpaid commission as the admin sees it. The client is named only when they consented to be named to the
-/// referrer (the same rule as <see cref="ReferralService"/>); otherwise <see cref="ClientName"/> and <see cref="ClientEmail"/> are null.
+/// referrer (the same rule as <see cref="ReferrerDashboardService"/>); otherwise <see cref="ClientName"/> and <see cref="ClientEmail"/> are null.
 /// </summary>
 public sealed record UnpaidCommission(Guid ReferralId, decimal Amount, DateTime? ConvertedAt, string? ClientName, string? ClientEmail);
 
@@ -43,17 +42,14 @@ public sealed record PayoutDetails(Payout Payout, string? CreatedByEmail, IReadO
 /// payout, every referral PAID, the audit row and each referrer's "commission paid" e-mail in the outbox table, or none of it);
 /// the batch as CSV; and an admin's per-referrer commission rate.
 /// </summary>
-public sealed partial class PayoutService(
+public sealed class PayoutService(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
-    IOptions<ReferralOptions> options,
     AuditLog audit,
-    EmailRenderer renderer,
-    EmailDispatchSignal signal,
+    EmailQueue emails,
     PublicUrls urls,
     TimeProvider timeProvider,
     ILogger<PayoutService> logger)
 {
-    public const decimal MaxRate = 10_000.00m;
     public const int MaxBatch = 1000;
 
     /// <summary>Every referrer who is owed money, largest total first; within a referrer, oldest conversion first.</summary>
@@ -124,6 +120,11 @@ public sealed partial class PayoutService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await ActorChecks.IsActiveAdminAsync(db, admin.UserId, cancellationToken))
+        {
+            return PayoutResult.Refused(ActorChecks.NoLongerAllowed);
+        }
+
         var referrals = await db.Referrals.Include(r => r.Referrer).ThenInclude(u => u!.Profile)
             .Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken);
         if (referrals.Count != ids.Count)
@@ -174,18 +175,8 @@ public sealed partial class PayoutService(
                 continue;
             }
 
-            var rendered = await renderer.RenderAsync(new CommissionPaidEmail(referrer.Profile?.FirstName ?? "there", group.Sum(r => r.Commission),
+            await emails.AddAsync(db, to, new CommissionPaidEmail(referrer.Profile?.FirstName ?? "there", group.Sum(r => r.Commission),
                 trimmed, paidOn, urls.Absolute("/referrer")), cancellationToken);
-            db.QueuedEmails.Add(new QueuedEmail
-            {
-                Id = Guid.CreateVersion7(),
-                To = to,
-                Subject = rendered.Subject,
-                Template = rendered.TemplateName,
-                HighPriority = rendered.HighPriority,
-                HtmlBody = rendered.Html,
-                TextBody = rendered.Text,
-            });
         }
 
         try
@@ -198,8 +189,7 @@ public sealed partial class PayoutService(
             return PayoutResult.Refused("Some of the selected commissions were just paid by someone else. Nothing was paid; reload and try again.");
         }
 
-        signal.Raise(highPriority: false);
-        LogRecorded(logger, payout.Id, payout.ReferralCount, byReferrer.Count);
+        ReferralsLog.PayoutRecorded(logger, payout.Id, payout.ReferralCount, byReferrer.Count);
         return new PayoutResult(true, null, payout);
     }
 
@@ -261,84 +251,9 @@ public sealed partial class PayoutService(
         return true;
     }
 
-    /// <summary>Every referrer with their commission per conversion (override or default), by e-mail.</summary>
-    public async Task<IReadOnlyList<ReferrerRate>> GetReferrerRatesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var referrers = await (
-                from u in db.Users
-                where db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Referrer))
-                select new
-                {
-                    u.Id,
-                    u.Email,
-                    First = u.Profile != null ? u.Profile.FirstName : null,
-                    Last = u.Profile != null ? u.Profile.LastName : null,
-                    Override = db.ReferrerCommissionRates.Where(r => r.ReferrerId == u.Id).Select(r => (decimal?)r.Amount).FirstOrDefault(),
-                })
-            .ToListAsync(cancellationToken);
-        return referrers
-            .Select(r => new ReferrerRate(r.Id, r.Email ?? "", Name(r.First, r.Last), r.Override ?? options.Value.DefaultCommission, r.Override is not null))
-            .OrderBy(r => r.Email, StringComparer.Ordinal)
-            .ToList();
-    }
-
-    /// <summary>Why <paramref name="amount"/> is not a valid rate ($0.00–$10,000.00, at most two decimals); null when it is (or is null: no override).</summary>
-    public static string? ValidateRate(decimal? amount) => amount switch
-    {
-        null => null,
-        < 0 or > MaxRate => $"A commission is between $0.00 and {Money(MaxRate)}.",
-        { } a when decimal.Round(a, 2) != a => "A commission has at most two decimals (cents).",
-        _ => null,
-    };
-
-    /// <summary>An admin sets a referrer's own rate, or with null clears it (back to the default). Applies to conversions from now on; audited.</summary>
-    public async Task<PayoutResult> SetRateAsync(AuditActor admin, Guid referrerId, decimal? amount, CancellationToken cancellationToken = default)
-    {
-        if (ValidateRate(amount) is { } error)
-        {
-            return PayoutResult.Refused(error);
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var referrer = await db.Users.AsNoTracking().Where(u => u.Id == referrerId).Select(u => new { u.Email }).SingleOrDefaultAsync(cancellationToken);
-        if (referrer is null)
-        {
-            return PayoutResult.Refused("That referrer no longer exists.");
-        }
-
-        var row = await db.ReferrerCommissionRates.SingleOrDefaultAsync(r => r.ReferrerId == referrerId, cancellationToken);
-        var before = row?.Amount;
-        if (amount is null)
-        {
-            if (row is null)
-            {
-                return new PayoutResult(true, null, null);
-            }
-
-            db.ReferrerCommissionRates.Remove(row);
-        }
-        else if (row is null)
-        {
-            db.ReferrerCommissionRates.Add(new ReferrerCommissionRate { ReferrerId = referrerId, Amount = amount.Value });
-        }
-        else
-        {
-            row.Amount = amount.Value;
-        }
-
-        audit.Add(db, admin, AuditActions.ReferrerRateChanged, "referrer", referrerId, null,
-            $"{referrer.Email}: {(before is { } b ? Money(b) : "default")} → {(amount is { } a ? Money(a) : $"default ({Money(options.Value.DefaultCommission)})")}");
-        await db.SaveChangesAsync(cancellationToken);
-        return new PayoutResult(true, null, null);
-    }
-
     public static string Money(decimal amount) => amount.ToString("C2", CultureInfo.GetCultureInfo("en-US"));
 
     private static string Amount(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string? Name(string? first, string? last) => $"{first} {last}".Trim() is { Length: > 0 } name ? name : null;
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Payout {PayoutId} recorded: {Count} commission(s) to {Referrers} referrer(s)")]
-    private static partial void LogRecorded(ILogger logger, Guid payoutId, int count, int referrers);
 }

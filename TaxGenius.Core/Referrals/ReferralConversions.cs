@@ -14,10 +14,9 @@ namespace TaxGenius.Core.Referrals;
 /// outbox table) are committed together with the status change, or not at all. The referral's status is a concurrency
 /// token: two completions racing for one client cannot both convert it.
 /// </summary>
-public sealed partial class ReferralConversions(
+public sealed class ReferralConversions(
     IOptions<ReferralOptions> options,
-    EmailRenderer renderer,
-    EmailDispatchSignal signal,
+    EmailQueue emails,
     PublicUrls urls,
     TimeProvider timeProvider,
     ILogger<ReferralConversions> logger)
@@ -37,12 +36,12 @@ public sealed partial class ReferralConversions(
             return;
         }
 
-        var commission = await ReferralService.RateAsync(db, referral.ReferrerId, options.Value, cancellationToken);
+        var commission = await ReferrerRateService.RateAsync(db, referral.ReferrerId, options.Value, cancellationToken);
         referral.Status = ReferralStatus.Converted;
         referral.Commission = commission;
         referral.ConvertedAt = timeProvider.GetUtcNow().UtcDateTime;
         referral.ConvertedByDocumentId = document.Id;
-        LogConverted(logger, referral.Id, referral.ReferrerId);
+        ReferralsLog.Converted(logger, referral.Id, referral.ReferrerId);
 
         if (referral.Referrer?.Email is not { } referrerEmail)
         {
@@ -52,23 +51,7 @@ public sealed partial class ReferralConversions(
         // Named only with the client's consent (IRC §7216); otherwise the e-mail names no one.
         var clientName = referral.ClientConsentedAt is null ? null
             : document.User?.Profile is { } profile ? $"{profile.FirstName} {profile.LastName}".Trim() : referral.ClientEmail;
-        var rendered = await renderer.RenderAsync(new ReferralConvertedEmail(
+        await emails.AddAsync(db, referrerEmail, new ReferralConvertedEmail(
             referral.Referrer.Profile?.FirstName ?? "there", commission, urls.Absolute("/referrer"), clientName), cancellationToken);
-        db.QueuedEmails.Add(new QueuedEmail
-        {
-            Id = Guid.CreateVersion7(),
-            To = referrerEmail,
-            Subject = rendered.Subject,
-            Template = rendered.TemplateName,
-            HighPriority = rendered.HighPriority,
-            HtmlBody = rendered.Html,
-            TextBody = rendered.Text,
-        });
-
-        // Wake the dispatcher once the message is committed (the minutely dispatch finds it anyway).
-        db.SavedChanges += (_, _) => signal.Raise(rendered.HighPriority);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Referral {ReferralId} of referrer {ReferrerId} converted")]
-    private static partial void LogConverted(ILogger logger, Guid referralId, Guid referrerId);
 }

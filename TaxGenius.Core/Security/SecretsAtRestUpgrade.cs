@@ -12,7 +12,7 @@ namespace TaxGenius.Core.Security;
 /// the first start of this version it changes nothing. The key material itself does not change: cookies, reset links and
 /// authenticator apps made before the upgrade keep working.
 /// </summary>
-public sealed partial class SecretsAtRestUpgrade(
+public sealed class SecretsAtRestUpgrade(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     SecretProtector protector,
     ILogger<SecretsAtRestUpgrade> logger)
@@ -41,13 +41,9 @@ public sealed partial class SecretsAtRestUpgrade(
         if (keys + tokens.Count > 0)
         {
             await db.SaveChangesAsync(cancellationToken);
-            LogUpgraded(logger, keys, tokens.Count);
+            SecurityLog.SecretsUpgraded(logger, keys, tokens.Count);
         }
 
         return (keys, tokens.Count);
     }
-
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Information,
-        Message = "Secrets at rest upgraded: {Keys} Data Protection key(s) and {Tokens} Identity token(s) were stored in clear and are now encrypted")]
-    private static partial void LogUpgraded(ILogger logger, int keys, int tokens);
 }

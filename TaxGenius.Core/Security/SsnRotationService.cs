@@ -32,13 +32,13 @@ public sealed class SsnRotationService(IDbContextFactory<TaxGeniusDbContext> dbF
             rotated += result.Rotated;
             failed = result.Failed; // the same rows fail in every pass: report the last pass's count
             conflicts = result.Conflicts;
-            SsnLog.RotationPass(logger, pass, result.Rotated, protector.ActiveKeyId, result.Conflicts, result.Failed);
+            SecurityLog.RotationPass(logger, pass, result.Rotated, protector.ActiveKeyId, result.Conflicts, result.Failed);
         }
         while (conflicts > 0 && pass < MaxPasses);
 
         if (conflicts > 0)
         {
-            SsnLog.RotationIncomplete(logger, conflicts, pass);
+            SecurityLog.RotationIncomplete(logger, conflicts, pass);
         }
 
         return new SsnRotationResult(rotated, conflicts, failed, pass);
@@ -74,7 +74,7 @@ public sealed class SsnRotationService(IDbContextFactory<TaxGeniusDbContext> dbF
                 }
                 catch (SsnDecryptionException e)
                 {
-                    SsnLog.DecryptFailed(logger, row.Id, e);
+                    SecurityLog.DecryptFailed(logger, row.Id, e);
                     failed++;
                     continue;
                 }

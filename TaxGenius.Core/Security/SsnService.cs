@@ -29,7 +29,7 @@ public sealed class SsnService(IDbContextFactory<TaxGeniusDbContext> dbFactory, 
             ?? throw new InvalidOperationException($"No user {userId}.");
         user.SsnEncrypted = protector.Protect(userId, validation.Normalized!);
         await db.SaveChangesAsync(cancellationToken);
-        SsnLog.Saved(logger, userId, protector.ActiveKeyId);
+        SecurityLog.Saved(logger, userId, protector.ActiveKeyId);
         return new(null, SsnProtector.Mask(validation.Normalized!));
     }
 
@@ -49,7 +49,7 @@ public sealed class SsnService(IDbContextFactory<TaxGeniusDbContext> dbFactory, 
         }
         catch (SsnDecryptionException e)
         {
-            SsnLog.DecryptFailed(logger, userId, e);
+            SecurityLog.DecryptFailed(logger, userId, e);
             throw;
         }
     }

@@ -13,7 +13,7 @@ namespace TaxGenius.Core.Sessions;
 /// is a cache read. Revocation writes <see cref="UserSession.RevokedAt"/> first and then removes the cache entry, so a revoked session
 /// is refused from the next request on; a missing entry (evicted, flushed, Redis down) is answered from the database and cached again.
 /// </summary>
-public sealed partial class SessionService(
+public sealed class SessionService(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     IDistributedCache cache,
     TimeProvider timeProvider,
@@ -58,7 +58,7 @@ public sealed partial class SessionService(
         }
 
         await CacheAsync(session.Id, new CachedSession(userId, session.ExpiresAt, session.LastSeenAt), cancellationToken);
-        LogCreated(logger, userId);
+        SessionsLog.Started(logger, userId);
         return session.Id;
     }
 
@@ -134,7 +134,7 @@ public sealed partial class SessionService(
         if (revoked == 1)
         {
             await ForgetAsync([sessionId], cancellationToken);
-            LogRevoked(logger, userId, 1, reason);
+            SessionsLog.Ended(logger, userId, 1, reason);
         }
 
         return revoked == 1;
@@ -150,7 +150,7 @@ public sealed partial class SessionService(
         }
 
         await ForgetAsync(ids, cancellationToken);
-        LogRevoked(logger, userId, ids.Count, SessionRevocationReasons.SignedOutElsewhere);
+        SessionsLog.Ended(logger, userId, ids.Count, SessionRevocationReasons.SignedOutElsewhere);
         return ids.Count;
     }
 
@@ -182,7 +182,7 @@ public sealed partial class SessionService(
             {
                 // While Redis is unreachable every check falls back to the database, which already says revoked; an entry that
                 // survives the outage would answer "live" for at most CacheLifetime.
-                LogCacheUnavailable(logger, "invalidate", ex.GetType().Name);
+                SessionsLog.CacheUnavailable(logger, "invalidate", ex.GetType().Name);
             }
         }
     }
@@ -201,7 +201,7 @@ public sealed partial class SessionService(
         }
         catch (Exception ex) when (TaxGeniusCache.IsCacheFailure(ex))
         {
-            LogCacheUnavailable(logger, "read", ex.GetType().Name);
+            SessionsLog.CacheUnavailable(logger, "read", ex.GetType().Name);
             return await LoadAsync(sessionId, cancellationToken);
         }
 
@@ -239,16 +239,7 @@ public sealed partial class SessionService(
         }
         catch (Exception ex) when (TaxGeniusCache.IsCacheFailure(ex))
         {
-            LogCacheUnavailable(logger, "write", ex.GetType().Name);
+            SessionsLog.CacheUnavailable(logger, "write", ex.GetType().Name);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session started for user {UserId}")]
-    private static partial void LogCreated(ILogger logger, Guid userId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} session(s) of user {UserId} ended ({Reason})")]
-    private static partial void LogRevoked(ILogger logger, Guid userId, int count, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session cache unavailable ({Operation}, {ErrorType}); using the database")]
-    private static partial void LogCacheUnavailable(ILogger logger, string operation, string errorType);
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace TaxGenius.Core.Storage;
 
@@ -25,10 +24,9 @@ public sealed class EncryptedFileStore
     /// smaller chunks (64 KiB before) still open.
     /// </summary>
     public const int ChunkSize = 256 * 1024;
-    private const int ChunkOverhead = 4 + 16;
-    private const int TagSize = 16;
-    private const int NonceSize = 12;
-    private static readonly byte[] Magic = "TGF1"u8.ToArray();
+    private const int ChunkOverhead = StoredFileFormat.ChunkOverhead;
+    private const int TagSize = StoredFileFormat.TagSize;
+    private const int NonceSize = StoredFileFormat.NonceSize;
 
     private readonly StorageKeyRing keys;
 
@@ -79,7 +77,7 @@ public sealed class EncryptedFileStore
             {
                 try
                 {
-                    await output.WriteAsync(Header(keyId, masterKey, dataKey, storageKey), cancellationToken);
+                    await output.WriteAsync(StoredFileFormat.Header(keyId, masterKey, dataKey, storageKey), cancellationToken);
                     using var aes = new AesGcm(dataKey, TagSize);
                     var nonce = new byte[NonceSize];
                     var aad = new byte[9];
@@ -185,7 +183,7 @@ public sealed class EncryptedFileStore
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
         try
         {
-            var dataKey = ReadHeader(file, storageKey);
+            var dataKey = StoredFileFormat.ReadHeader(file, storageKey, keys.Find);
             return new DecryptingStream(file, dataKey);
         }
         catch
@@ -245,54 +243,6 @@ public sealed class EncryptedFileStore
         return filled;
     }
 
-    private static byte[] WrapAad(string keyId, string storageKey) => Encoding.ASCII.GetBytes($"TGF1|{keyId}|{storageKey}");
-
-    private static byte[] Header(string keyId, byte[] masterKey, byte[] dataKey, string storageKey)
-    {
-        var id = Encoding.ASCII.GetBytes(keyId);
-        var header = new byte[Magic.Length + 1 + id.Length + NonceSize + TagSize + dataKey.Length];
-        var span = header.AsSpan();
-        Magic.CopyTo(span);
-        span[Magic.Length] = (byte)id.Length;
-        id.CopyTo(span[(Magic.Length + 1)..]);
-        var rest = span[(Magic.Length + 1 + id.Length)..];
-        var nonce = rest[..NonceSize];
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(masterKey, TagSize);
-        aes.Encrypt(nonce, dataKey, rest.Slice(NonceSize + TagSize, dataKey.Length), rest.Slice(NonceSize, TagSize), WrapAad(keyId, storageKey));
-        return header;
-    }
-
-    private byte[] ReadHeader(FileStream file, string storageKey)
-    {
-        Span<byte> start = stackalloc byte[Magic.Length + 1];
-        file.ReadExactly(start);
-        if (!start[..Magic.Length].SequenceEqual(Magic))
-        {
-            throw new StoredFileCorruptException();
-        }
-
-        var id = new byte[start[Magic.Length]];
-        file.ReadExactly(id);
-        var keyId = Encoding.ASCII.GetString(id);
-        var masterKey = keys.Find(keyId) ?? throw new StoredFileCorruptException($"The file was encrypted under master key '{keyId}', which is not configured.");
-        var wrapped = new byte[NonceSize + TagSize + 32];
-        file.ReadExactly(wrapped);
-        var dataKey = new byte[32];
-        try
-        {
-            using var aes = new AesGcm(masterKey, TagSize);
-            aes.Decrypt(wrapped.AsSpan(0, NonceSize), wrapped.AsSpan(NonceSize + TagSize), wrapped.AsSpan(NonceSize, TagSize), dataKey,
-                WrapAad(keyId, storageKey));
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            throw new StoredFileCorruptException();
-        }
-
-        return dataKey;
-    }
-
     private static void TryDelete(string path)
     {
         try
@@ -305,160 +255,6 @@ public sealed class EncryptedFileStore
         }
         catch (UnauthorizedAccessException)
         {
-        }
-    }
-
-    /// <summary>Decrypts chunk by chunk as it is read; never holds more than one chunk.</summary>
-    private sealed class DecryptingStream(FileStream file, byte[] dataKey) : Stream
-    {
-        private readonly AesGcm aes = new(dataKey, TagSize);
-        private readonly byte[] plain = new byte[ChunkSize];
-        private readonly byte[] cipher = new byte[ChunkSize];
-        private readonly byte[] chunkHeader = new byte[4 + TagSize];
-        private readonly byte[] nonce = new byte[NonceSize];
-        private readonly byte[] aad = new byte[9];
-        private int offset;
-        private int available;
-        private long index;
-        private bool finished;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (offset == available && !finished)
-            {
-                if (file.ReadAtLeast(chunkHeader, chunkHeader.Length, throwOnEndOfStream: false) != chunkHeader.Length)
-                {
-                    throw new StoredFileCorruptException(); // ended before a chunk marked last: truncated
-                }
-
-                var length = ChunkLength();
-                Open(length, file.ReadAtLeast(cipher.AsSpan(0, length), length, throwOnEndOfStream: false));
-            }
-
-            return Copy(buffer);
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (offset == available && !finished)
-            {
-                if (await file.ReadAtLeastAsync(chunkHeader, chunkHeader.Length, throwOnEndOfStream: false, cancellationToken) != chunkHeader.Length)
-                {
-                    throw new StoredFileCorruptException();
-                }
-
-                var length = ChunkLength();
-                Open(length, await file.ReadAtLeastAsync(cipher.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken));
-            }
-
-            return Copy(buffer.Span);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int ChunkLength()
-        {
-            var length = BinaryPrimitives.ReadInt32BigEndian(chunkHeader);
-            if (length is < 0 or > ChunkSize)
-            {
-                throw new StoredFileCorruptException();
-            }
-
-            return length;
-        }
-
-        private void Open(int length, int got)
-        {
-            if (got != length)
-            {
-                throw new StoredFileCorruptException();
-            }
-
-            BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), index);
-            BinaryPrimitives.WriteInt64BigEndian(aad, index);
-            // Any chunk may be the last (the writer's chunk size is not part of the format): try "not last" first, so only the
-            // final chunk is opened twice.
-            if (TryOpen(length, last: false))
-            {
-                finished = false;
-            }
-            else if (TryOpen(length, last: true))
-            {
-                finished = true;
-            }
-            else
-            {
-                throw new StoredFileCorruptException();
-            }
-
-            if (finished && file.Position != file.Length)
-            {
-                // Data after the last chunk.
-                throw new StoredFileCorruptException();
-            }
-
-            index++;
-            offset = 0;
-            available = length;
-        }
-
-        private bool TryOpen(int length, bool last)
-        {
-            aad[8] = last ? (byte)1 : (byte)0;
-            try
-            {
-                aes.Decrypt(nonce, cipher.AsSpan(0, length), chunkHeader.AsSpan(4, TagSize), plain.AsSpan(0, length), aad);
-                return true;
-            }
-            catch (AuthenticationTagMismatchException)
-            {
-                return false;
-            }
-        }
-
-        private int Copy(Span<byte> buffer)
-        {
-            var count = Math.Min(buffer.Length, available - offset);
-            plain.AsSpan(offset, count).CopyTo(buffer);
-            offset += count;
-            return count;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                aes.Dispose();
-                file.Dispose();
-                CryptographicOperations.ZeroMemory(dataKey);
-                CryptographicOperations.ZeroMemory(plain);
-            }
-
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await file.DisposeAsync();
-            Dispose(true);
-            GC.SuppressFinalize(this);
         }
     }
 }

@@ -3,7 +3,7 @@ namespace TaxGenius.Core.Users;
 /// <summary>
 /// An invitation for a member of staff (PREPARER, ADMIN or REFERRER). The link carries a random token; only its SHA-256 is
 /// stored, so a database reader cannot use a pending invitation. One-time (<see cref="AcceptedAt"/> is claimed atomically)
-/// and valid for <see cref="UserAdminService.InvitationLifetime"/>. The account is created when the invitee sets a password.
+/// and valid for <see cref="StaffInvitationService.InvitationLifetime"/>. The account is created when the invitee sets a password.
 /// </summary>
 public class StaffInvitation
 {

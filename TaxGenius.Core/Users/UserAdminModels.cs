@@ -1,3 +1,4 @@
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Identity;
 
 namespace TaxGenius.Core.Users;
@@ -21,7 +22,7 @@ public enum UserState
 /// <summary>What the users grid shows: newest accounts first, optionally searched and filtered.</summary>
 public sealed record UserFilter
 {
-    public const int MaxSearchLength = 100;
+    public const int MaxSearchLength = SearchText.MaxLength;
 
     /// <summary>Part of the e-mail, first or last name; case-insensitive.</summary>
     public string? Search { get; init; }
@@ -31,18 +32,9 @@ public sealed record UserFilter
 
     public UserState? State { get; init; }
 
-    public string? NormalizedSearch
-    {
-        get
-        {
-            var search = Search?.Trim();
-            return string.IsNullOrEmpty(search) ? null : search.Length > MaxSearchLength ? search[..MaxSearchLength].TrimEnd() : search;
-        }
-    }
+    /// <summary>The search as it is applied (<see cref="SearchText.Normalize"/>).</summary>
+    public string? NormalizedSearch => SearchText.Normalize(Search);
 }
-
-/// <summary>A position in the users grid: the (created, id) of a row.</summary>
-public sealed record UserCursor(DateTime CreatedAt, Guid Id);
 
 /// <summary>One account as the grid lists it.</summary>
 public sealed record UserRow(
@@ -58,7 +50,7 @@ public sealed record UserRow(
     DateTime CreatedAt,
     int ActiveSessions = 0)
 {
-    public UserCursor Cursor => new(CreatedAt, Id);
+    public PageCursor Cursor => new(CreatedAt, Id);
 
     public UserState State => DeactivatedAt is not null ? UserState.Deactivated
         : LockedAt is not null ? UserState.Locked
@@ -67,14 +59,6 @@ public sealed record UserRow(
 
     /// <summary>Locked out for a while after failed sign-ins (not by an administrator).</summary>
     public bool TemporarilyLockedOut(DateTimeOffset now) => LockedAt is null && DeactivatedAt is null && LockoutEnd > now;
-}
-
-/// <summary>A page of the users grid, newest first, with the cursors that lead to its neighbours.</summary>
-public sealed record UserPage(IReadOnlyList<UserRow> Rows, bool HasPrevious, bool HasNext)
-{
-    public UserCursor? First => Rows.Count == 0 ? null : Rows[0].Cursor;
-
-    public UserCursor? Last => Rows.Count == 0 ? null : Rows[^1].Cursor;
 }
 
 /// <summary>The outcome of an administrator's action: done, or refused with a reason to show.</summary>

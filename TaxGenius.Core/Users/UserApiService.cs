@@ -10,121 +10,23 @@ using TaxGenius.Core.Profiles;
 
 namespace TaxGenius.Core.Users;
 
-/// <summary>How an API call on users ended; the endpoints turn it into a status code.</summary>
-public enum UserApiOutcome
-{
-    Ok,
-
-    /// <summary>The input is invalid: <see cref="UserApiResult.Errors"/> says which fields and why (400).</summary>
-    Invalid,
-
-    /// <summary>No such user (404).</summary>
-    NotFound,
-
-    /// <summary>The e-mail address already has an account (409).</summary>
-    Duplicate,
-
-    /// <summary>Refused by a rule of the firm, e.g. the last administrator (409).</summary>
-    Refused,
-}
-
-/// <summary>The outcome of an API call on users: the user as it now stands, or why not.</summary>
-public sealed record UserApiResult(UserApiOutcome Outcome, UserRow? User = null, IReadOnlyDictionary<string, string[]>? Errors = null,
-    string? Detail = null)
-{
-    public static UserApiResult Invalid(string field, string error) => new(UserApiOutcome.Invalid, Errors: new Dictionary<string, string[]> { [field] = [error] });
-}
-
 /// <summary>
 /// The administrators' REST API on users (/api/users): create (no password; the holder gets a link to choose one), rename, change the
-/// role (through <see cref="UserAdminService.ChangeRoleAsync"/>, so the last-administrator rule holds) and delete (through
-/// <see cref="UserAdminService.DeleteAsync"/>). Listing is <see cref="UserAdminService.GetPageAsync"/>. ADMIN accounts are neither created
-/// nor granted here: administrators are invited (<see cref="UserAdminService.InviteAsync"/>). Nothing here reads or returns an SSN.
+/// role (through <see cref="UserLifecycleService.ChangeRoleAsync"/>, so the last-administrator rule holds) and delete (through
+/// <see cref="UserLifecycleService.DeleteAsync"/>). Listing is <see cref="UserDirectory.GetPageAsync"/>. ADMIN accounts are neither created
+/// nor granted here: administrators are invited (<see cref="StaffInvitationService.InviteAsync"/>). Nothing here reads or returns an SSN.
 /// </summary>
 public sealed class UserApiService(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     IServiceScopeFactory scopeFactory,
-    UserAdminService userAdmin,
+    UserDirectory directory,
+    UserLifecycleService lifecycle,
     AuditLog audit,
     EmailQueue emails,
     PublicUrls urls)
 {
-    public const int MaxEmailLength = Common.EmailAddresses.MaxLength;
-    public const int MinNameLength = 2;
-    public const int MaxNameLength = 100;
-
-    /// <summary>The roles the API may create or grant.</summary>
-    public static readonly IReadOnlyList<string> AssignableRoles = [Roles.Client, Roles.Preparer, Roles.Referrer];
-
-    /// <summary>Field errors for a new user's e-mail, name and role (empty when valid). Keys are the JSON property names.</summary>
-    public static Dictionary<string, string[]> ValidateCreate(string? email, string? name, string? role)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (ValidateEmail(email) is { } emailError)
-        {
-            errors["email"] = [emailError];
-        }
-
-        if (ValidateName(name) is { } nameError)
-        {
-            errors["name"] = [nameError];
-        }
-
-        if (ValidateRole(role) is { } roleError)
-        {
-            errors["role"] = [roleError];
-        }
-
-        return errors;
-    }
-
-    public static string? ValidateEmail(string? email)
-    {
-        if (string.IsNullOrWhiteSpace(email))
-        {
-            return "The e-mail address is required.";
-        }
-
-        if (email.Length > MaxEmailLength)
-        {
-            return $"The e-mail address must be at most {MaxEmailLength} characters.";
-        }
-
-        return Common.EmailAddresses.IsValid(email)
-            ? null
-            : "Enter a valid e-mail address, like name@example.com.";
-    }
-
-    public static string? ValidateName(string? name)
-    {
-        var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length == 0)
-        {
-            return "The name is required.";
-        }
-
-        return trimmed.Length is < MinNameLength or > MaxNameLength
-            ? $"The name must be {MinNameLength} to {MaxNameLength} characters."
-            : null;
-    }
-
-    public static string? ValidateRole(string? role)
-    {
-        if (string.IsNullOrWhiteSpace(role))
-        {
-            return "The role is required.";
-        }
-
-        if (role == Roles.Admin)
-        {
-            return "ADMIN accounts are not created or granted through the API: invite an administrator from the users page.";
-        }
-
-        return AssignableRoles.Contains(role) ? null : $"The role must be one of {string.Join(", ", AssignableRoles)}.";
-    }
-
     /// <summary>One user, or null.</summary>
-    public Task<UserRow?> GetAsync(Guid id, CancellationToken cancellationToken = default) => userAdmin.GetAsync(id, cancellationToken);
+    public Task<UserRow?> GetAsync(Guid id, CancellationToken cancellationToken = default) => directory.GetAsync(id, cancellationToken);
 
     /// <summary>
     /// Creates an unconfirmed account without a password in <paramref name="role"/>, with a profile holding <paramref name="name"/>,
@@ -133,10 +35,18 @@ public sealed class UserApiService(
     public async Task<UserApiResult> CreateAsync(AuditActor actor, string? email, string? name, string? role, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var errors = ValidateCreate(email, name, role);
+        var errors = UserApiInput.ValidateCreate(email, name, role);
         if (errors.Count > 0)
         {
             return new UserApiResult(UserApiOutcome.Invalid, Errors: errors);
+        }
+
+        await using (var check = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await ActorChecks.IsActiveAdminAsync(check, actor.UserId, cancellationToken))
+            {
+                return new UserApiResult(UserApiOutcome.Refused, Detail: ActorChecks.NoLongerAllowed);
+            }
         }
 
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -178,9 +88,12 @@ public sealed class UserApiService(
             db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = roleId });
             db.Profiles.Add(new Profile { UserId = user.Id, FirstName = firstName, LastName = lastName });
             audit.Add(db, actor, AuditActions.UserCreated, "user", user.Id, user.Id, $"{email} ({role}) through the API");
+            // The token embeds the security stamp set above: the "choose your password" e-mail commits with the account.
+            await emails.AddAsync(db, email!, new AccountCreatedEmail(Roles.DisplayName(role!),
+                urls.ResetPassword(await userManager.GeneratePasswordResetTokenAsync(user))), cancellationToken);
             try
             {
-                // One SaveChanges: one transaction for the account, its role, its profile and the audit row.
+                // One SaveChanges: one transaction for the account, its role, its profile, the audit row and the e-mail.
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException)
@@ -195,27 +108,23 @@ public sealed class UserApiService(
             }
         }
 
-        // After the commit (the token embeds the stored security stamp); a failure here leaves a valid account that an
-        // administrator can send a new link to (force password reset).
-        await emails.QueueAsync(email!, new AccountCreatedEmail(Roles.DisplayName(role!), urls.ResetPassword(await userManager.GeneratePasswordResetTokenAsync(user))),
-            cancellationToken);
-        return new UserApiResult(UserApiOutcome.Ok, await userAdmin.GetAsync(user.Id, cancellationToken));
+        return new UserApiResult(UserApiOutcome.Ok, await directory.GetAsync(user.Id, cancellationToken));
     }
 
     /// <summary>
     /// Changes the name and/or the role (null: unchanged). Everything is validated before anything changes; the role goes through
-    /// <see cref="UserAdminService.ChangeRoleAsync"/> (last-administrator rule, sessions signed out, audited).
+    /// <see cref="UserLifecycleService.ChangeRoleAsync"/> (last-administrator rule, sessions signed out, audited).
     /// </summary>
     public async Task<UserApiResult> UpdateAsync(AuditActor actor, Guid id, string? name, string? role, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var errors = new Dictionary<string, string[]>();
-        if (name is not null && ValidateName(name) is { } nameError)
+        if (name is not null && UserApiInput.ValidateName(name) is { } nameError)
         {
             errors["name"] = [nameError];
         }
 
-        if (role is not null && ValidateRole(role) is { } roleError)
+        if (role is not null && UserApiInput.ValidateRole(role) is { } roleError)
         {
             errors["role"] = [roleError];
         }
@@ -225,7 +134,7 @@ public sealed class UserApiService(
             return new UserApiResult(UserApiOutcome.Invalid, Errors: errors);
         }
 
-        var current = await userAdmin.GetAsync(id, cancellationToken);
+        var current = await directory.GetAsync(id, cancellationToken);
         if (current is null)
         {
             return new UserApiResult(UserApiOutcome.NotFound);
@@ -233,10 +142,10 @@ public sealed class UserApiService(
 
         if (role is not null && role != current.Role)
         {
-            var changed = await userAdmin.ChangeRoleAsync(actor, id, role, cancellationToken);
+            var changed = await lifecycle.ChangeRoleAsync(actor, id, role, cancellationToken);
             if (!changed.Succeeded)
             {
-                return await userAdmin.GetAsync(id, cancellationToken) is null
+                return await directory.GetAsync(id, cancellationToken) is null
                     ? new UserApiResult(UserApiOutcome.NotFound)
                     : new UserApiResult(UserApiOutcome.Refused, Detail: changed.Error);
             }
@@ -267,7 +176,7 @@ public sealed class UserApiService(
                 catch (DbUpdateException)
                 {
                     // Deleted meanwhile (the profile's foreign key refused it)?
-                    if (await userAdmin.GetAsync(id, cancellationToken) is not null)
+                    if (await directory.GetAsync(id, cancellationToken) is not null)
                     {
                         throw;
                     }
@@ -277,26 +186,26 @@ public sealed class UserApiService(
             }
         }
 
-        return await userAdmin.GetAsync(id, cancellationToken) is { } updated
+        return await directory.GetAsync(id, cancellationToken) is { } updated
             ? new UserApiResult(UserApiOutcome.Ok, updated)
             : new UserApiResult(UserApiOutcome.NotFound);
     }
 
-    /// <summary>Deletes the user through <see cref="UserAdminService.DeleteAsync"/> (its refusals, e.g. the last administrator, are <see cref="UserApiOutcome.Refused"/>).</summary>
+    /// <summary>Deletes the user through <see cref="UserLifecycleService.DeleteAsync"/> (its refusals, e.g. the last administrator, are <see cref="UserApiOutcome.Refused"/>).</summary>
     public async Task<UserApiResult> DeleteAsync(AuditActor actor, Guid id, CancellationToken cancellationToken = default)
     {
-        if (await userAdmin.GetAsync(id, cancellationToken) is null)
+        if (await directory.GetAsync(id, cancellationToken) is null)
         {
             return new UserApiResult(UserApiOutcome.NotFound);
         }
 
-        var result = await userAdmin.DeleteAsync(actor, id, cancellationToken);
+        var result = await lifecycle.DeleteAsync(actor, id, cancellationToken);
         if (result.Succeeded)
         {
             return new UserApiResult(UserApiOutcome.Ok);
         }
 
-        return await userAdmin.GetAsync(id, cancellationToken) is null
+        return await directory.GetAsync(id, cancellationToken) is null
             ? new UserApiResult(UserApiOutcome.NotFound)
             : new UserApiResult(UserApiOutcome.Refused, Detail: result.Error);
     }

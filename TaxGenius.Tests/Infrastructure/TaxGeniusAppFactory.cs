@@ -68,12 +68,13 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The embedded default, as `dotnet run` starts it: no connection strings, everything under the data folder.</summary>
-    public static TaxGeniusAppFactory CreateEmbedded(bool kestrel = false, IDictionary<string, string?>? extra = null)
+    public static TaxGeniusAppFactory CreateEmbedded(bool kestrel = false, IDictionary<string, string?>? extra = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var settings = BaseSettings();
         Merge(settings, EnvironmentDefaults(extra));
         Merge(settings, extra);
-        return new TaxGeniusAppFactory(null, settings, kestrel);
+        return new TaxGeniusAppFactory(null, settings, kestrel) { ConfigureServices = configureServices };
     }
 
     /// <summary>The SSN key ring every test app starts with (Production refuses to start without one). Fixed, test-only keys.</summary>

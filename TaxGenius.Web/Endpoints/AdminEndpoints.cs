@@ -46,12 +46,12 @@ internal static class AdminEndpoints
         {
             await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
             var csv = new CsvWriter(writer);
-            await csv.WriteRecordAsync(["at_utc", "action", "actor_id", "actor_email", "subject_type", "subject_id", "subject_user_id", "detail", "ip_address", "id"]);
+            await csv.WriteRecordAsync(["at_utc", "action", "actor_id", "actor_email", "subject_type", "subject_id", "subject_user_id", "detail", "ip_address", "user_agent", "id"]);
             await foreach (var e in auditLog.ReadAllAsync(filter, context.RequestAborted))
             {
                 await csv.WriteRecordAsync([
                     e.At.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), e.Action, e.ActorId?.ToString(), e.ActorEmail,
-                    e.SubjectType, e.SubjectId?.ToString(), e.SubjectUserId?.ToString(), e.Detail, e.IpAddress, e.Id.ToString(),
+                    e.SubjectType, e.SubjectId?.ToString(), e.SubjectUserId?.ToString(), e.Detail, e.IpAddress, e.UserAgent, e.Id.ToString(),
                 ]);
             }
         }, "text/csv; charset=utf-8", name);

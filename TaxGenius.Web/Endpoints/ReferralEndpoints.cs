@@ -25,7 +25,7 @@ internal static class ReferralEndpoints
         return api;
     }
 
-    private static async Task<RedirectHttpResult> FollowLinkAsync(string code, HttpContext context, ReferralService referrals,
+    private static async Task<RedirectHttpResult> FollowLinkAsync(string code, HttpContext context, ReferralCodeService referrals,
         IOptions<ReferralOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var known = await referrals.RecordClickAsync(code, context.Connection.RemoteIpAddress, cancellationToken);
@@ -35,7 +35,7 @@ internal static class ReferralEndpoints
             return TypedResults.Redirect("/Account/Register");
         }
 
-        context.Response.Cookies.Append(ReferralService.CookieName, known, new CookieOptions
+        context.Response.Cookies.Append(ReferralCodeService.CookieName, known, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,
@@ -47,7 +47,7 @@ internal static class ReferralEndpoints
         return TypedResults.Redirect($"/Account/Register?ref={Uri.EscapeDataString(known)}");
     }
 
-    private static async Task<FileContentHttpResult> ExportAsync(ClaimsPrincipal user, ReferralService referrals, TimeProvider clock,
+    private static async Task<FileContentHttpResult> ExportAsync(ClaimsPrincipal user, ReferrerDashboardService referrals, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();

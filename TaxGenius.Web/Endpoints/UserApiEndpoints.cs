@@ -1,10 +1,8 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Users;
 using TaxGenius.Web.Infrastructure;
@@ -51,7 +49,7 @@ internal static class UserApiEndpoints
     }
 
     private static async Task<Results<Ok<UserListResponse>, ValidationProblem>> ListAsync(string? role, string? after, int? limit,
-        UserAdminService userAdmin, CancellationToken cancellationToken)
+        UserDirectory directory, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (role is not null && !Roles.All.Contains(role))
@@ -59,15 +57,20 @@ internal static class UserApiEndpoints
             errors["role"] = [$"The role must be one of {string.Join(", ", Roles.All)}."];
         }
 
-        UserCursor? cursor = null;
-        if (after is not null && !TryParseCursor(after, out cursor))
+        PageCursor? cursor = null;
+        if (after is not null)
+        {
+            cursor = PageCursor.TryParse(after, out var parsed) ? parsed : null;
+        }
+
+        if (after is not null && cursor is null)
         {
             errors["after"] = ["Pass the 'next' value of the previous page."];
         }
 
-        if (limit is < 1 or > UserAdminService.MaxPageSize)
+        if (limit is < 1 or > UserDirectory.MaxPageSize)
         {
-            errors["limit"] = [$"The limit must be 1 to {UserAdminService.MaxPageSize}."];
+            errors["limit"] = [$"The limit must be 1 to {UserDirectory.MaxPageSize}."];
         }
 
         if (errors.Count > 0)
@@ -75,9 +78,9 @@ internal static class UserApiEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var page = await userAdmin.GetPageAsync(new UserFilter { Role = role }, after: cursor, pageSize: limit ?? DefaultLimit,
+        var page = await directory.GetPageAsync(new UserFilter { Role = role }, after: cursor, pageSize: limit ?? DefaultLimit,
             cancellationToken: cancellationToken);
-        return TypedResults.Ok(new UserListResponse([.. page.Rows.Select(ToResponse)], page.HasNext ? FormatCursor(page.Last!) : null));
+        return TypedResults.Ok(new UserListResponse([.. page.Rows.Select(ToResponse)], page.HasNext ? page.Last!.Value.ToToken() : null));
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetAsync(Guid id, UserApiService usersApi, CancellationToken cancellationToken) =>
@@ -253,28 +256,6 @@ internal static class UserApiEndpoints
         return null;
     }
 
-    private static string FormatCursor(UserCursor cursor) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(
-        $"{cursor.CreatedAt.Ticks.ToString(CultureInfo.InvariantCulture)}_{cursor.Id:N}"));
-
-    private static bool TryParseCursor(string value, out UserCursor? cursor)
-    {
-        cursor = null;
-        try
-        {
-            var parts = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(value)).Split('_');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                && ticks is >= 0 and <= 3155378975999999999 && Guid.TryParseExact(parts[1], "N", out var id))
-            {
-                cursor = new UserCursor(new DateTime(ticks, DateTimeKind.Utc), id);
-                return true;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        return false;
-    }
 
     private static UserResponse ToResponse(UserRow u) => new(u.Id, u.Email, u.Name?.Trim() is { Length: > 0 } name ? name : null, u.Role,
         u.EmailConfirmed, u.State.ToString().ToUpperInvariant(), u.CreatedAt);

@@ -37,7 +37,7 @@ public static class ApiTokenAuthentication
 /// sign in (deactivated, locked, unconfirmed) or are not administrators, and builds the principal with the app's
 /// <see cref="IUserClaimsPrincipalFactory{TUser}"/>: exactly the claims a cookie sign-in carries.
 /// </summary>
-internal sealed partial class ApiTokenAuthenticationHandler(
+internal sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
@@ -67,7 +67,7 @@ internal sealed partial class ApiTokenAuthenticationHandler(
         if (user is null || user.DeactivatedAt is not null || user.LockedAt is not null || await userManager.IsLockedOutAsync(user)
             || !await signInManager.CanSignInAsync(user))
         {
-            LogRefusedAccount(Logger, match.TokenId);
+            Logger.ApiTokenAccountRefused(match.TokenId);
             return AuthenticateResult.Fail("The API token's account cannot sign in.");
         }
 
@@ -77,7 +77,7 @@ internal sealed partial class ApiTokenAuthenticationHandler(
         {
             // Tokens are for administrators (the owner was demoted without the tokens being revoked): authenticated as nobody, answered 403.
             Context.Items[NotAdminKey] = true;
-            LogRefusedAccount(Logger, match.TokenId);
+            Logger.ApiTokenAccountRefused(match.TokenId);
             return AuthenticateResult.Fail("API tokens work for administrators only.");
         }
 
@@ -107,7 +107,4 @@ internal sealed partial class ApiTokenAuthenticationHandler(
         Response.Headers.CacheControl = "no-store";
         return Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(Context);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "API token {TokenId} refused: its account may not use the API.")]
-    private static partial void LogRefusedAccount(ILogger logger, Guid tokenId);
 }

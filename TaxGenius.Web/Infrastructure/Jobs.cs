@@ -152,7 +152,7 @@ internal sealed class HangfireLogProvider(ILoggerFactory loggerFactory) : Hangfi
 
                 if (logger.IsEnabled(level))
                 {
-                    logger.Log(level, exception, "{HangfireMessage}", messageFunc());
+                    logger.Hangfire(level, exception, messageFunc());
                 }
 
                 return true;

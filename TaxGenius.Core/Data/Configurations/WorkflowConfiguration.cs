@@ -44,6 +44,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.SubjectType).HasMaxLength(50);
         builder.Property(a => a.Detail).HasMaxLength(AuditLog.MaxDetailLength);
         builder.Property(a => a.IpAddress).HasMaxLength(45);
+        builder.Property(a => a.UserAgent).HasMaxLength(256);
         builder.HasIndex(a => new { a.At, a.Id });
         builder.HasIndex(a => new { a.ActorId, a.At });
         builder.HasIndex(a => new { a.SubjectId, a.At });

@@ -1,4 +1,8 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Data;
 using TaxGenius.Tests.Infrastructure;
 
@@ -40,5 +44,47 @@ public sealed class MigrationTests
         Assert.Equal("Microsoft.EntityFrameworkCore.Sqlite", lite.Database.ProviderName);
         Assert.Contains("numeric(10,2)", pg.Database.GenerateCreateScript(), StringComparison.Ordinal);
         Assert.Contains("\"Commission\" INTEGER", lite.Database.GenerateCreateScript(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_upgrade_of_the_embedded_database_first_copies_the_file_and_leaves_the_copy_as_it_was()
+    {
+        // A SQLite file of the previous release: every migration but the last applied, and a row to recognize it by.
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        string last;
+        await using (var db = await database.Factory.CreateDbContextAsync())
+        {
+            var all = db.Database.GetMigrations().ToList();
+            last = all[^1];
+            await db.GetService<IMigrator>().MigrateAsync(all[^2]);
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO \"AspNetRoles\" (\"Id\", \"Name\", \"NormalizedName\") VALUES ('0199a7b0-0000-7000-8000-000000000001', 'Old', 'OLD')");
+        }
+
+        var file = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        var backup = $"{file}.before-{last}.bak";
+        try
+        {
+            await using (var app = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database, extra: new Dictionary<string, string?> { ["Demo:Enabled"] = "false" }))
+            {
+                app.StartServer();
+                await using var db = await database.Factory.CreateDbContextAsync();
+                Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            }
+
+            Assert.True(File.Exists(backup), "No copy was made before the upgrade.");
+            await using var copy = new SqliteConnection($"Data Source={backup};Mode=ReadOnly;Pooling=False");
+            await copy.OpenAsync();
+            await using var count = copy.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = $last";
+            count.Parameters.AddWithValue("$last", last);
+            Assert.Equal(0L, await count.ExecuteScalarAsync());
+            count.CommandText = "SELECT \"Name\" FROM \"AspNetRoles\" WHERE \"NormalizedName\" = 'OLD'";
+            Assert.Equal("Old", await count.ExecuteScalarAsync());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(backup);
+        }
     }
 }

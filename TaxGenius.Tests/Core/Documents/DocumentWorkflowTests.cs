@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Email;
 using TaxGenius.Core.Identity;
 using TaxGenius.Tests.Infrastructure;
 
@@ -173,6 +175,73 @@ public sealed class DocumentWorkflowTests
         {
             Assert.Null((await db.AuditEntries.SingleAsync()).Detail);
         }
+    }
+
+    [Fact]
+    public async Task A_status_change_and_the_clients_email_about_it_are_committed_together_or_not_at_all()
+    {
+        await using var app = await StartAsync(DatabaseProvider.Postgres);
+        var workflow = app.Services.GetRequiredService<DocumentStatusService>();
+        var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        var alice = await ActorAsync(app, DemoAccounts.Preparer);
+        var id = await NewPendingDocumentAsync(app);
+        Assert.True((await workflow.ClaimAsync(alice, id)).Succeeded);
+        await using var db = await factory.CreateDbContextAsync();
+        var emailsBefore = await db.QueuedEmails.CountAsync(e => e.To == DemoAccounts.Client);
+        var historyBefore = await db.DocumentStatusChanges.CountAsync(c => c.DocumentId == id);
+
+        // The e-mail table refuses rows (as a full disk or a lost connection would, mid-save): the change it tells about is not kept either.
+        await db.Database.ExecuteSqlRawAsync("""
+            CREATE FUNCTION refuse_email() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'e-mail table unavailable'; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_email BEFORE INSERT ON "QueuedEmails" FOR EACH ROW EXECUTE FUNCTION refuse_email();
+            """);
+        await Assert.ThrowsAsync<DbUpdateException>(() => workflow.ChangeStatusAsync(alice, id, DocumentStatus.Completed, null));
+        Assert.Equal(DocumentStatus.Processing, await db.Documents.Where(d => d.Id == id).Select(d => d.Status).SingleAsync());
+        Assert.Equal(historyBefore, await db.DocumentStatusChanges.CountAsync(c => c.DocumentId == id));
+        Assert.Equal(0, await db.AuditEntries.CountAsync(a => a.SubjectId == id && a.Action == AuditActions.DocumentStatusChanged));
+
+        // Once it accepts them, the change and its e-mail land in the same commit: the e-mail exists the moment the status does.
+        await db.Database.ExecuteSqlRawAsync("""DROP TRIGGER refuse_email ON "QueuedEmails"; DROP FUNCTION refuse_email();""");
+        Assert.True((await workflow.ChangeStatusAsync(alice, id, DocumentStatus.Completed, null)).Succeeded);
+        Assert.Equal(DocumentStatus.Completed, await db.Documents.Where(d => d.Id == id).Select(d => d.Status).SingleAsync());
+        Assert.Equal(emailsBefore + 1, await db.QueuedEmails.CountAsync(e => e.To == DemoAccounts.Client));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Work_killed_between_the_save_and_the_email_dispatch_still_leaves_the_email_queued(DatabaseProvider provider)
+    {
+        // Runs first among the interceptors, so it "kills the process" after the commit and before anything signals the dispatcher.
+        var killer = new KillAfterSave();
+        Action<IServiceCollection> first = s => s.Insert(0, ServiceDescriptor.Singleton<ISaveChangesInterceptor>(killer));
+        await using var app = provider == DatabaseProvider.Postgres
+            ? await TaxGeniusAppFactory.CreateAsync(configureServices: first)
+            : TaxGeniusAppFactory.CreateEmbedded(configureServices: first);
+        app.StartServer();
+        var workflow = app.Services.GetRequiredService<DocumentStatusService>();
+        var alice = await ActorAsync(app, DemoAccounts.Preparer);
+        var id = await NewPendingDocumentAsync(app);
+        Assert.True((await workflow.ClaimAsync(alice, id)).Succeeded);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        var emailsBefore = await db.QueuedEmails.CountAsync(e => e.To == DemoAccounts.Client);
+
+        killer.Armed = true;
+        await Assert.ThrowsAsync<OperationCanceledException>(() => workflow.ChangeStatusAsync(alice, id, DocumentStatus.Completed, null));
+
+        Assert.Equal(DocumentStatus.Completed, await db.Documents.Where(d => d.Id == id).Select(d => d.Status).SingleAsync());
+        var queued = await db.QueuedEmails.Where(e => e.To == DemoAccounts.Client).OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).ToListAsync();
+        Assert.Equal(emailsBefore + 1, queued.Count);
+        Assert.Contains("w2.pdf", queued[0].TextBody, StringComparison.Ordinal);
+    }
+
+    private sealed class KillAfterSave : SaveChangesInterceptor
+    {
+        public bool Armed { get; set; }
+
+        public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default) =>
+            Armed && eventData.Context!.ChangeTracker.Entries<QueuedEmail>().Any()
+                ? throw new OperationCanceledException("The process was killed after the save.")
+                : ValueTask.FromResult(result);
     }
 
     internal static async Task<TaxGeniusAppFactory> StartAsync(DatabaseProvider provider)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
@@ -64,7 +65,7 @@ public sealed class ReviewQueueServiceTests
         var service = new ReviewQueueService(database.Factory);
         var me = Guid.NewGuid();
 
-        var pages = new List<QueuePage> { await service.GetPageAsync(me, new QueueFilter(), pageSize: 3) };
+        var pages = new List<Page<QueueRow>> { await service.GetPageAsync(me, new QueueFilter(), pageSize: 3) };
         while (pages[^1].HasNext)
         {
             pages.Add(await service.GetPageAsync(me, new QueueFilter(), after: pages[^1].Last, pageSize: 3));
@@ -76,7 +77,7 @@ public sealed class ReviewQueueServiceTests
         Assert.Equal([false, true, true, true], pages.Select(p => p.HasPrevious));
 
         // Back from the last page: the same pages in reverse, ending on the first page.
-        var back = new List<QueuePage> { pages[^1] };
+        var back = new List<Page<QueueRow>> { pages[^1] };
         while (back[^1].HasPrevious)
         {
             back.Add(await service.GetPageAsync(me, new QueueFilter(), before: back[^1].First, pageSize: 3));

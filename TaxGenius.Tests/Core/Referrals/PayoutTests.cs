@@ -68,7 +68,7 @@ public sealed class PayoutTests
         await app.WaitForEmailAsync("sam.pay@example.test", "Your referral commission of $50.00 has been paid");
 
         // The referrer's own numbers move from converted to paid.
-        var stats = await app.Services.GetRequiredService<ReferralService>().GetStatsAsync(rita);
+        var stats = await ReferralProgram.From(app).Dashboard.GetStatsAsync(rita);
         Assert.Equal((0m, 1284.58m), (stats.CommissionConverted, stats.CommissionPaid));
     }
 
@@ -196,11 +196,11 @@ public sealed class PayoutTests
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
         var payouts = app.Services.GetRequiredService<PayoutService>();
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var admin = await AdminAsync(app);
         var rita = await ReferralProgramTests.NewReferrerAsync(app, "rita.rate@example.test", "Rita", "Rate");
 
-        var before = Assert.Single(await payouts.GetReferrerRatesAsync(), r => r.ReferrerId == rita);
+        var before = Assert.Single(await referrals.Rates.GetReferrerRatesAsync(), r => r.ReferrerId == rita);
         Assert.Equal((50.00m, false, "Rita Rate"), (before.Rate, before.Overridden, before.Name));
 
         foreach (var (amount, error) in new (decimal, string)[]
@@ -210,18 +210,18 @@ public sealed class PayoutTests
                      (12.345m, "A commission has at most two decimals (cents)."),
                  })
         {
-            var refused = await payouts.SetRateAsync(admin, rita, amount);
+            var refused = await referrals.Rates.SetRateAsync(admin, rita, amount);
             Assert.Equal((false, error), (refused.Succeeded, refused.Error));
         }
 
-        Assert.Equal(50.00m, await referrals.GetRateAsync(rita));
-        Assert.True((await payouts.SetRateAsync(admin, rita, 10_000.00m)).Succeeded);
-        Assert.Equal(10_000.00m, await referrals.GetRateAsync(rita));
-        Assert.True((await payouts.SetRateAsync(admin, rita, 0.00m)).Succeeded);
-        Assert.Equal((0.00m, true), Assert.Single(await payouts.GetReferrerRatesAsync(), r => r.ReferrerId == rita) is var r0 ? (r0.Rate, r0.Overridden) : default);
-        Assert.True((await payouts.SetRateAsync(admin, rita, null)).Succeeded);
-        Assert.Equal((50.00m, false), Assert.Single(await payouts.GetReferrerRatesAsync(), r => r.ReferrerId == rita) is var r1 ? (r1.Rate, r1.Overridden) : default);
-        Assert.Equal(50.00m, await referrals.GetRateAsync(rita));
+        Assert.Equal(50.00m, await referrals.Rates.GetRateAsync(rita));
+        Assert.True((await referrals.Rates.SetRateAsync(admin, rita, 10_000.00m)).Succeeded);
+        Assert.Equal(10_000.00m, await referrals.Rates.GetRateAsync(rita));
+        Assert.True((await referrals.Rates.SetRateAsync(admin, rita, 0.00m)).Succeeded);
+        Assert.Equal((0.00m, true), Assert.Single(await referrals.Rates.GetReferrerRatesAsync(), r => r.ReferrerId == rita) is var r0 ? (r0.Rate, r0.Overridden) : default);
+        Assert.True((await referrals.Rates.SetRateAsync(admin, rita, null)).Succeeded);
+        Assert.Equal((50.00m, false), Assert.Single(await referrals.Rates.GetReferrerRatesAsync(), r => r.ReferrerId == rita) is var r1 ? (r1.Rate, r1.Overridden) : default);
+        Assert.Equal(50.00m, await referrals.Rates.GetRateAsync(rita));
 
         await using var db = await Factory(app).CreateDbContextAsync();
         var details = await db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditActions.ReferrerRateChanged && e.SubjectId == rita)

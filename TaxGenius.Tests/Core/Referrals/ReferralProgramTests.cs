@@ -26,16 +26,16 @@ public sealed class ReferralProgramTests
     public async Task An_invited_address_registers_and_its_first_completed_tax_return_converts_it_with_the_exact_commission(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var referrerId = await NewReferrerAsync(app, "rita.referrer@example.test", "Rita", "Ray");
         // An admin's override with cents that binary floating point cannot hold; it is what the referral earns.
-        await referrals.SetRateAsync(referrerId, 1234.57m);
+        await referrals.SetRateAsync(app, referrerId, 1234.57m);
 
-        var invited = await referrals.InviteAsync(referrerId, "  Ivy.Invited@Example.test ");
+        var invited = await referrals.Invitations.InviteAsync(referrerId, "  Ivy.Invited@Example.test ");
         Assert.True(invited.Succeeded, invited.Message);
         Assert.Equal("Invitation sent to ivy.invited@example.test.", invited.Message);
         var invitation = await app.WaitForEmailAsync("ivy.invited@example.test", "Rita Ray invited you to TaxGenius");
-        var code = await referrals.GetCodeAsync(referrerId);
+        var code = await referrals.Codes.GetCodeAsync(referrerId);
         Assert.Contains($"/r/{code}", invitation.TextBody, StringComparison.Ordinal);
 
         // Registers with no code at all: the invitation for the address is the referral.
@@ -65,7 +65,7 @@ public sealed class ReferralProgramTests
         Assert.DoesNotContain("ivy.invited", converted.TextBody, StringComparison.OrdinalIgnoreCase);
 
         // A later rate change and a second completed return change nothing: converted once, one e-mail.
-        await referrals.SetRateAsync(referrerId, 10.00m);
+        await referrals.SetRateAsync(app, referrerId, 10.00m);
         await CompleteAsync(app, clientId, DocumentType.TaxReturn);
         referral = await SingleReferralAsync(app, "ivy.invited@example.test");
         Assert.Equal(1234.57m, referral.Commission);
@@ -76,7 +76,7 @@ public sealed class ReferralProgramTests
         }
 
         // Exact in the database too (decimal(10,2) on PostgreSQL, integer cents on SQLite), and in the referrer's numbers.
-        var stats = (await referrals.GetDashboardAsync(referrerId)).Stats;
+        var stats = (await referrals.Dashboard.GetDashboardAsync(referrerId)).Stats;
         Assert.Equal(1234.57m, stats.CommissionConverted);
         Assert.Equal(1, stats.Conversions);
         Assert.Equal(1, stats.SignUps);
@@ -89,10 +89,10 @@ public sealed class ReferralProgramTests
     public async Task Two_tax_returns_completed_at_once_convert_the_referral_once_with_one_email(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var workflow = app.Services.GetRequiredService<DocumentStatusService>();
         var referrerId = await NewReferrerAsync(app, "rex.race@example.test", "Rex", "Race");
-        var code = await referrals.GetCodeAsync(referrerId);
+        var code = await referrals.Codes.GetCodeAsync(referrerId);
         var clientId = await RegisterAsync(app, "rae.race@example.test", "Rae", "Race", new RegistrationReferral(code, ReferralSource.Code, null, false));
 
         await using var db = await Factory(app).CreateDbContextAsync();
@@ -132,10 +132,10 @@ public sealed class ReferralProgramTests
     public async Task The_default_commission_comes_from_configuration_and_sums_stay_exact(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var referrerId = await NewReferrerAsync(app, "dora.default@example.test", "Dora", "Default");
-        var code = await referrals.GetCodeAsync(referrerId);
-        Assert.Equal(50.00m, await referrals.GetRateAsync(referrerId));
+        var code = await referrals.Codes.GetCodeAsync(referrerId);
+        Assert.Equal(50.00m, await referrals.Rates.GetRateAsync(referrerId));
 
         for (var i = 0; i < 3; i++)
         {
@@ -147,7 +147,7 @@ public sealed class ReferralProgramTests
         await using var db = await Factory(app).CreateDbContextAsync();
         var stored = await db.Referrals.Where(r => r.ReferrerId == referrerId).Select(r => r.Commission).ToListAsync();
         Assert.Equal([50.00m, 50.00m, 50.00m], stored);
-        var stats = await referrals.GetStatsAsync(referrerId);
+        var stats = await referrals.Dashboard.GetStatsAsync(referrerId);
         Assert.Equal(150.00m, stats.CommissionConverted);
         Assert.Equal(3, stats.Conversions);
     }
@@ -157,11 +157,11 @@ public sealed class ReferralProgramTests
     public async Task Registration_is_attributed_by_link_cookie_and_typed_code_the_typed_code_first(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var anna = await NewReferrerAsync(app, "anna.a@example.test", "Anna", "A");
         var ben = await NewReferrerAsync(app, "ben.b@example.test", "Ben", "B");
-        var annaCode = await referrals.GetCodeAsync(anna);
-        var benCode = await referrals.GetCodeAsync(ben);
+        var annaCode = await referrals.Codes.GetCodeAsync(anna);
+        var benCode = await referrals.Codes.GetCodeAsync(ben);
 
         await RegisterAsync(app, "by.link@example.test", "Lee", "Link", new RegistrationReferral(annaCode, ReferralSource.Link, annaCode, false));
         await RegisterAsync(app, "by.cookie@example.test", "Cory", "Cookie", new RegistrationReferral(null, ReferralSource.Code, benCode, false));
@@ -181,25 +181,25 @@ public sealed class ReferralProgramTests
     public async Task The_first_referral_for_an_address_wins_and_the_second_referrer_learns_nothing(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var first = await NewReferrerAsync(app, "first.f@example.test", "Fay", "First");
         var second = await NewReferrerAsync(app, "second.s@example.test", "Sid", "Second");
 
-        Assert.True((await referrals.InviteAsync(first, "wanted@example.test")).Succeeded);
+        Assert.True((await referrals.Invitations.InviteAsync(first, "wanted@example.test")).Succeeded);
         // The second referrer is answered as for anyone else (IRC §7216: nothing about another referral or an account), but the
         // invitation is not attributed and no second e-mail is sent.
-        var second1 = await referrals.InviteAsync(second, "WANTED@example.test");
-        var fresh = await referrals.InviteAsync(second, "nobody.yet@example.test");
+        var second1 = await referrals.Invitations.InviteAsync(second, "WANTED@example.test");
+        var fresh = await referrals.Invitations.InviteAsync(second, "nobody.yet@example.test");
         Assert.True(second1.Succeeded);
         Assert.Equal("Invitation sent to wanted@example.test.", second1.Message);
         Assert.Equal("Invitation sent to nobody.yet@example.test.", fresh.Message);
-        Assert.Equal(["Invited", "Invited"], (await referrals.GetReferralsAsync(second)).Select(r => r.Stage));
-        var again = await referrals.InviteAsync(first, "wanted@example.test");
+        Assert.Equal(["Invited", "Invited"], (await referrals.Dashboard.GetReferralsAsync(second)).Select(r => r.Stage));
+        var again = await referrals.Invitations.InviteAsync(first, "wanted@example.test");
         Assert.False(again.Succeeded);
         Assert.StartsWith("You already invited wanted@example.test on ", again.Message, StringComparison.Ordinal);
 
         // Registering through the second referrer's link does not take it away from the first.
-        var secondCode = await referrals.GetCodeAsync(second);
+        var secondCode = await referrals.Codes.GetCodeAsync(second);
         await RegisterAsync(app, "wanted@example.test", "Wanda", "Wanted", new RegistrationReferral(secondCode, ReferralSource.Link, secondCode, true));
         Assert.Equal((first, ReferralSource.Invitation), await AttributionAsync(app, "wanted@example.test"));
         await using var db = await Factory(app).CreateDbContextAsync();
@@ -208,7 +208,7 @@ public sealed class ReferralProgramTests
         Assert.True(rows.Count == 2, string.Join("; ", rows));
         Assert.Null(rows.Single(r => r.Unattributed).ClientUserId);
         // The second referrer never sees Wanda progress: no consent to them, no stage.
-        Assert.All(await referrals.GetReferralsAsync(second), r => Assert.Equal(("Invited", null, null), (r.Stage, r.SignedUpAt, r.ClientEmail)));
+        Assert.All(await referrals.Dashboard.GetReferralsAsync(second), r => Assert.Equal(("Invited", null, null), (r.Stage, r.SignedUpAt, r.ClientEmail)));
         await app.WaitForEmailAsync("wanted@example.test", "Fay First invited you to TaxGenius");
         Assert.Equal(1, await db.QueuedEmails.CountAsync(e => e.To == "wanted@example.test" && e.Template == "referral-invitation"));
     }
@@ -218,20 +218,20 @@ public sealed class ReferralProgramTests
     {
         await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?> { ["Referrals:InvitationsPerDay"] = "3" });
         app.StartServer();
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var referrerId = await NewReferrerAsync(app, "sam.self@example.test", "Sam", "Self");
 
-        Assert.Equal("You can't refer yourself. Invite someone else.", (await referrals.InviteAsync(referrerId, "Sam.Self@example.test")).Message);
-        Assert.Equal("Enter a valid e-mail address, like name@example.com.", (await referrals.InviteAsync(referrerId, "not an address")).Message);
+        Assert.Equal("You can't refer yourself. Invite someone else.", (await referrals.Invitations.InviteAsync(referrerId, "Sam.Self@example.test")).Message);
+        Assert.Equal("Enter a valid e-mail address, like name@example.com.", (await referrals.Invitations.InviteAsync(referrerId, "not an address")).Message);
 
         // An address with an account and one without get the very same answer; the first is not attributed and not e-mailed.
-        var client = await referrals.InviteAsync(referrerId, DemoAccounts.Client);
-        var stranger = await referrals.InviteAsync(referrerId, "one@example.test");
+        var client = await referrals.Invitations.InviteAsync(referrerId, DemoAccounts.Client);
+        var stranger = await referrals.Invitations.InviteAsync(referrerId, "one@example.test");
         Assert.Equal((true, $"Invitation sent to {DemoAccounts.Client}."), (client.Succeeded, client.Message));
         Assert.Equal((true, "Invitation sent to one@example.test."), (stranger.Succeeded, stranger.Message));
-        Assert.Single((await referrals.GetReferralsAsync(referrerId)).Select(r => (r.Stage, r.ClientName, r.ClientEmail, r.SignedUpAt, r.Commission)).Distinct());
+        Assert.Single((await referrals.Dashboard.GetReferralsAsync(referrerId)).Select(r => (r.Stage, r.ClientName, r.ClientEmail, r.SignedUpAt, r.Commission)).Distinct());
 
-        var limited = await referrals.InviteAsync(referrerId, "two@example.test");
+        var limited = await referrals.Invitations.InviteAsync(referrerId, "two@example.test");
         Assert.False(limited.Succeeded);
         Assert.StartsWith("You have reached today's limit of 3 invitations. You can send more in ", limited.Message, StringComparison.Ordinal);
 
@@ -247,28 +247,28 @@ public sealed class ReferralProgramTests
     public async Task A_vanity_code_is_validated_unique_and_chosen_once_and_the_random_code_keeps_working(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var vera = await NewReferrerAsync(app, "vera.v@example.test", "Vera", "V");
         var other = await NewReferrerAsync(app, "otto.o@example.test", "Otto", "O");
-        var random = await referrals.GetCodeAsync(vera);
+        var random = await referrals.Codes.GetCodeAsync(vera);
         Assert.Matches("^[A-HJKMNP-Z2-9]{8}$", random);
 
-        Assert.Equal("Use 4 to 20 characters.", (await referrals.ChooseVanityCodeAsync(vera, "AB")).Error);
+        Assert.Equal("Use 4 to 20 characters.", (await referrals.Codes.ChooseVanityCodeAsync(vera, "AB")).Error);
         Assert.Equal("Leave out I, L, O, 0 and 1: they are too easy to mix up when people type the code.",
-            (await referrals.ChooseVanityCodeAsync(vera, "HELLO")).Error);
-        Assert.Equal("Use only letters A–Z and digits 2–9.", (await referrals.ChooseVanityCodeAsync(vera, "TAX-PAY")).Error);
-        Assert.True((await referrals.ChooseVanityCodeAsync(other, "TAXPAY")).Succeeded);
-        Assert.Equal("TAXPAY is taken. Try another.", (await referrals.ChooseVanityCodeAsync(vera, "taxpay")).Error);
+            (await referrals.Codes.ChooseVanityCodeAsync(vera, "HELLO")).Error);
+        Assert.Equal("Use only letters A–Z and digits 2–9.", (await referrals.Codes.ChooseVanityCodeAsync(vera, "TAX-PAY")).Error);
+        Assert.True((await referrals.Codes.ChooseVanityCodeAsync(other, "TAXPAY")).Succeeded);
+        Assert.Equal("TAXPAY is taken. Try another.", (await referrals.Codes.ChooseVanityCodeAsync(vera, "taxpay")).Error);
 
-        var chosen = await referrals.ChooseVanityCodeAsync(vera, " veratax ");
+        var chosen = await referrals.Codes.ChooseVanityCodeAsync(vera, " veratax ");
         Assert.True(chosen.Succeeded, chosen.Error);
         Assert.Equal("VERATAX", chosen.Code);
-        Assert.Equal("VERATAX", await referrals.GetCodeAsync(vera));
+        Assert.Equal("VERATAX", await referrals.Codes.GetCodeAsync(vera));
         Assert.Equal("You already chose your code (VERATAX); it can be chosen only once.",
-            (await referrals.ChooseVanityCodeAsync(vera, "VERA2")).Error);
+            (await referrals.Codes.ChooseVanityCodeAsync(vera, "VERA2")).Error);
 
-        Assert.True(await referrals.CodeExistsAsync(random));
-        Assert.True(await referrals.CodeExistsAsync("veratax"));
+        Assert.True(await referrals.Codes.CodeExistsAsync(random));
+        Assert.True(await referrals.Codes.CodeExistsAsync("veratax"));
         await RegisterAsync(app, "old.link@example.test", "Olga", "Old", new RegistrationReferral(random, ReferralSource.Link, random, false));
         Assert.Equal((vera, ReferralSource.Link), await AttributionAsync(app, "old.link@example.test"));
     }
@@ -278,9 +278,9 @@ public sealed class ReferralProgramTests
     public async Task Without_consent_the_referrer_gets_counts_and_amounts_never_the_person(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var referrerId = await NewReferrerAsync(app, "gina.gate@example.test", "Gina", "Gate");
-        var code = await referrals.GetCodeAsync(referrerId);
+        var code = await referrals.Codes.GetCodeAsync(referrerId);
 
         var private1 = await RegisterAsync(app, "priscilla.private@example.test", "Priscilla", "Private", new RegistrationReferral(code, ReferralSource.Code, null, false));
         var shared = await RegisterAsync(app, "sharon.shared@example.test", "Sharon", "Shared", new RegistrationReferral(code, ReferralSource.Code, null, true));
@@ -292,7 +292,7 @@ public sealed class ReferralProgramTests
         Assert.Null((await SingleReferralAsync(app, "priscilla.private@example.test")).ClientConsentedAt);
 
         // The dashboard.
-        var rows = (await referrals.GetDashboardAsync(referrerId)).Rows;
+        var rows = (await referrals.Dashboard.GetDashboardAsync(referrerId)).Rows;
         Assert.Equal(2, rows.Count);
         var hidden = Assert.Single(rows, r => !r.Shared);
         Assert.Null(hidden.ClientName);
@@ -321,14 +321,14 @@ public sealed class ReferralProgramTests
     public async Task The_csv_lists_the_referrers_own_referrals_with_exact_amounts_and_escapes_formulas(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var referrerId = await NewReferrerAsync(app, "carl.csv@example.test", "Carl", "Csv");
         var otherId = await NewReferrerAsync(app, "olive.other@example.test", "Olive", "Other");
-        await referrals.SetRateAsync(referrerId, 75.5m);
-        var code = await referrals.GetCodeAsync(referrerId);
+        await referrals.SetRateAsync(app, referrerId, 75.5m);
+        var code = await referrals.Codes.GetCodeAsync(referrerId);
 
-        Assert.True((await referrals.InviteAsync(referrerId, "waiting@example.test")).Succeeded);
-        Assert.True((await referrals.InviteAsync(otherId, "someone.else@example.test")).Succeeded);
+        Assert.True((await referrals.Invitations.InviteAsync(referrerId, "waiting@example.test")).Succeeded);
+        Assert.True((await referrals.Invitations.InviteAsync(otherId, "someone.else@example.test")).Succeeded);
         var formula = await RegisterAsync(app, "formula@example.test", "=HYPERLINK(\"http://evil\")", "Smith", new RegistrationReferral(code, ReferralSource.Link, code, true));
         await CompleteAsync(app, formula, DocumentType.TaxReturn);
 
@@ -349,15 +349,15 @@ public sealed class ReferralProgramTests
     public async Task A_click_keeps_no_personal_data_only_a_salted_hash_of_the_ip(DatabaseProvider provider)
     {
         await using var app = await DocumentWorkflowTests.StartAsync(provider);
-        var referrals = app.Services.GetRequiredService<ReferralService>();
+        var referrals = ReferralProgram.From(app);
         var referrerId = await NewReferrerAsync(app, "kim.click@example.test", "Kim", "Click");
-        var code = await referrals.GetCodeAsync(referrerId);
+        var code = await referrals.Codes.GetCodeAsync(referrerId);
 
-        Assert.Equal(code, await referrals.RecordClickAsync(code.ToLowerInvariant(), System.Net.IPAddress.Parse("203.0.113.5")));
-        Assert.Equal(code, await referrals.RecordClickAsync(code, System.Net.IPAddress.Parse("203.0.113.5")));
-        Assert.Equal(code, await referrals.RecordClickAsync(code, System.Net.IPAddress.Parse("198.51.100.7")));
-        Assert.Null(await referrals.RecordClickAsync("NOPE2345", System.Net.IPAddress.Parse("203.0.113.5")));
-        Assert.Null(await referrals.RecordClickAsync("<script>", null));
+        Assert.Equal(code, await referrals.Codes.RecordClickAsync(code.ToLowerInvariant(), System.Net.IPAddress.Parse("203.0.113.5")));
+        Assert.Equal(code, await referrals.Codes.RecordClickAsync(code, System.Net.IPAddress.Parse("203.0.113.5")));
+        Assert.Equal(code, await referrals.Codes.RecordClickAsync(code, System.Net.IPAddress.Parse("198.51.100.7")));
+        Assert.Null(await referrals.Codes.RecordClickAsync("NOPE2345", System.Net.IPAddress.Parse("203.0.113.5")));
+        Assert.Null(await referrals.Codes.RecordClickAsync("<script>", null));
 
         await using var db = await Factory(app).CreateDbContextAsync();
         var hashes = await db.ReferralClicks.Where(c => c.ReferrerId == referrerId).OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => c.IpHash!).ToListAsync();
@@ -366,7 +366,7 @@ public sealed class ReferralProgramTests
         Assert.Equal(hashes[0], hashes[1]);
         Assert.NotEqual(hashes[0], hashes[2]);
         Assert.DoesNotContain(hashes, h => h.Contains("203", StringComparison.Ordinal) && h.Contains("113", StringComparison.Ordinal) && h.Length < 64);
-        Assert.Equal(3, (await referrals.GetStatsAsync(referrerId)).Clicks);
+        Assert.Equal(3, (await referrals.Dashboard.GetStatsAsync(referrerId)).Clicks);
     }
 
     [Fact]
@@ -453,10 +453,10 @@ public sealed class ReferralProgramTests
         return (referral.ReferrerId, referral.Source);
     }
 
-    private static async Task<string> CsvAsync(ReferralService referrals, Guid referrerId)
+    private static async Task<string> CsvAsync(ReferralProgram referrals, Guid referrerId)
     {
         using var buffer = new MemoryStream();
-        await referrals.WriteCsvAsync(referrerId, buffer);
+        await referrals.Dashboard.WriteCsvAsync(referrerId, buffer);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -96,9 +96,9 @@ public sealed class AdminConsoleTests(AppFixture app) : IClassFixture<AppFixture
     [Fact]
     public async Task An_administrator_exports_the_filtered_audit_log_as_CSV_with_formulas_neutralized()
     {
-        var admin = app.Factory.Services.GetRequiredService<UserAdminService>();
+        var invitations = app.Factory.Services.GetRequiredService<StaffInvitationService>();
         var avery = await app.Factory.UserIdAsync(DemoAccounts.Admin);
-        var invited = await admin.InviteAsync(new AuditActor(avery, DemoAccounts.Admin, "203.0.113.9"), "=cmd|calc@example.test", Roles.Preparer);
+        var invited = await invitations.InviteAsync(new AuditActor(avery, DemoAccounts.Admin, "203.0.113.9", UserAgent: "@SUM(1) Firefox/140"), "=cmd|calc@example.test", Roles.Preparer);
         Assert.True(invited.Succeeded, invited.Error);
 
         using var client = await app.Factory.SignInAsync(DemoAccounts.Admin);
@@ -113,12 +113,13 @@ public sealed class AdminConsoleTests(AppFixture app) : IClassFixture<AppFixture
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("attachment", response.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("at_utc,action,actor_id,actor_email,subject_type,subject_id,subject_user_id,detail,ip_address,id", lines[0]);
+        Assert.Equal("at_utc,action,actor_id,actor_email,subject_type,subject_id,subject_user_id,detail,ip_address,user_agent,id", lines[0]);
         var row = Assert.Single(lines.Skip(1));
         Assert.Contains($",user.invited,{avery},{DemoAccounts.Admin},invitation,", row, StringComparison.Ordinal);
         // The detail starts with '=': exported with a leading quote, inside quotes because it holds a comma.
         Assert.Contains(",\"'=cmd|calc@example.test as PREPARER, expires ", row, StringComparison.Ordinal);
-        Assert.Contains(",203.0.113.9,", row, StringComparison.Ordinal);
+        // The browser is the actor's to choose, so it is neutralized like the detail.
+        Assert.Contains(",203.0.113.9,'@SUM(1) Firefox/140,", row, StringComparison.Ordinal);
 
         using var none = await client.GetAsync($"{ExportPath}?action={AuditActions.UserInvited}&from=2001-01-01&to=2001-12-31");
         Assert.Single((await none.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
@@ -136,7 +137,7 @@ public sealed class AdminConsoleTests(AppFixture app) : IClassFixture<AppFixture
     public async Task A_role_change_or_a_lock_ends_the_open_session_within_the_validation_interval()
     {
         await using var factory = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?> { ["Security:RevalidationSeconds"] = "1" });
-        var admin = factory.Services.GetRequiredService<UserAdminService>();
+        var admin = factory.Services.GetRequiredService<UserLifecycleService>();
         var pat = await factory.CreateUserAsync("pat@example.test", Roles.Preparer);
         var quinn = await factory.CreateUserAsync("quinn@example.test", Roles.Preparer);
         AuditActor asAdmin;

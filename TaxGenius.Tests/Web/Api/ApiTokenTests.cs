@@ -118,7 +118,7 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         var refused = await tokens.CreateAsync(new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Client), DemoAccounts.Client, null), "mine", ApiTokenService.DefaultLifetime);
         Assert.False(refused.Succeeded);
 
-        var userAdmin = app.Factory.Services.GetRequiredService<UserAdminService>();
+        var userAdmin = app.Factory.Services.GetRequiredService<UserLifecycleService>();
         Assert.True((await userAdmin.DeactivateAsync(adminActor, otherAdmin)).Succeeded);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/users")).StatusCode);
         Assert.All(await tokens.ListAsync(otherAdmin), t => Assert.NotNull(t.RevokedAt));
@@ -137,7 +137,7 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         using var client = app.BearerClient(created.Secret!);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/users")).StatusCode);
 
-        var userAdmin = app.Factory.Services.GetRequiredService<UserAdminService>();
+        var userAdmin = app.Factory.Services.GetRequiredService<UserLifecycleService>();
         var result = action == "force-reset"
             ? await userAdmin.ForcePasswordResetAsync(adminActor, suspect)
             : await userAdmin.EndSessionsAsync(adminActor, suspect);

@@ -20,14 +20,14 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
     public async Task The_link_records_a_click_without_the_ip_sets_a_30_day_cookie_and_prefills_registration()
     {
         var referrerId = await ReferralProgramTests.NewReferrerAsync(Factory, "lina.link@example.test", "Lina", "Link");
-        var code = await Referrals.GetCodeAsync(referrerId);
+        var code = await Referrals.Codes.GetCodeAsync(referrerId);
         using var browser = Browser();
 
         using var follow = await browser.GetAsync($"/r/{code.ToLowerInvariant()}");
         Assert.Equal(HttpStatusCode.Redirect, follow.StatusCode);
         Assert.Equal($"/Account/Register?ref={code}", follow.Headers.Location!.OriginalString);
-        var cookie = Assert.Single(follow.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReferralService.CookieName + "=", StringComparison.Ordinal));
-        Assert.StartsWith($"{ReferralService.CookieName}={code};", cookie, StringComparison.Ordinal);
+        var cookie = Assert.Single(follow.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReferralCodeService.CookieName + "=", StringComparison.Ordinal));
+        Assert.StartsWith($"{ReferralCodeService.CookieName}={code};", cookie, StringComparison.Ordinal);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
         var expires = DateTimeOffset.Parse(ExpiresPattern().Match(cookie).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -55,7 +55,7 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
     public async Task A_later_visit_with_the_cookie_is_attributed_to_the_cookie_even_when_the_field_was_cleared()
     {
         var referrerId = await ReferralProgramTests.NewReferrerAsync(Factory, "cara.cookie@example.test", "Cara", "Cookie");
-        var code = await Referrals.GetCodeAsync(referrerId);
+        var code = await Referrals.Codes.GetCodeAsync(referrerId);
         using var browser = Browser();
         (await browser.GetAsync($"/r/{code}")).Dispose();
 
@@ -65,7 +65,7 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
         using var registered = await PostRegisterAsync(browser, page, "colin.cookie@example.test", "", code, "cookie", consent: false);
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         // The cookie has done its job and is removed.
-        Assert.Contains(registered.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReferralService.CookieName + "=;", StringComparison.Ordinal));
+        Assert.Contains(registered.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReferralCodeService.CookieName + "=;", StringComparison.Ordinal));
 
         var referral = await ReferralAsync("colin.cookie@example.test");
         Assert.Equal((referrerId, ReferralSource.Cookie), (referral.ReferrerId, referral.Source));
@@ -93,7 +93,7 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
     public async Task The_referrer_page_and_the_csv_name_only_clients_who_consented()
     {
         var referrerId = await ReferralProgramTests.NewReferrerAsync(Factory, "gwen.gate@example.test", "Gwen", "Gate");
-        var code = await Referrals.GetCodeAsync(referrerId);
+        var code = await Referrals.Codes.GetCodeAsync(referrerId);
         var hidden = await ReferralProgramTests.RegisterAsync(Factory, "quinn.quiet@example.test", "Quinn", "Quiet", new RegistrationReferral(code, ReferralSource.Code, null, false));
         await ReferralProgramTests.RegisterAsync(Factory, "olivia.open@example.test", "Olivia", "Open", new RegistrationReferral(code, ReferralSource.Code, null, true));
         await ReferralProgramTests.CompleteAsync(Factory, hidden, DocumentType.TaxReturn);
@@ -144,7 +144,7 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
         Assert.DoesNotContain("jordan@", body, StringComparison.Ordinal);
     }
 
-    private ReferralService Referrals => Factory.Services.GetRequiredService<ReferralService>();
+    private ReferralProgram Referrals => ReferralProgram.From(Factory);
 
     private HttpClient Browser() => Factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
 

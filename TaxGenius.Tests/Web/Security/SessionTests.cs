@@ -126,8 +126,9 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         var userId = await Factory.CreateUserAsync("ended.everywhere@example.test", Roles.Client);
         using var first = await Factory.SignInAsync("ended.everywhere@example.test");
         using var second = await Factory.SignInAsync("ended.everywhere@example.test");
-        var admin = Factory.Services.GetRequiredService<UserAdminService>();
-        Assert.Equal(2, (await admin.GetAsync(userId))!.ActiveSessions);
+        var admin = Factory.Services.GetRequiredService<UserLifecycleService>();
+        var directory = Factory.Services.GetRequiredService<UserDirectory>();
+        Assert.Equal(2, (await directory.GetAsync(userId))!.ActiveSessions);
 
         string stamp;
         await using (var before = await DbAsync())
@@ -141,7 +142,7 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
 
         Assert.Equal(HttpStatusCode.Redirect, (await first.GetAsync("/client")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await second.GetAsync("/client")).StatusCode);
-        Assert.Equal(0, (await admin.GetAsync(userId))!.ActiveSessions);
+        Assert.Equal(0, (await directory.GetAsync(userId))!.ActiveSessions);
         Assert.All(await SessionsAsync(userId), s => Assert.Equal(SessionRevocationReasons.EndedByAdmin, s.RevokedReason));
 
         await using var db = await DbAsync();
@@ -162,7 +163,7 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         var userId = await Factory.CreateUserAsync("locked.now@example.test", Roles.Client);
         using var client = await Factory.SignInAsync("locked.now@example.test");
         var adminId = await Factory.UserIdAsync(TaxGenius.Core.Demo.DemoAccounts.Admin);
-        Assert.True((await Factory.Services.GetRequiredService<UserAdminService>().LockAsync(new AuditActor(adminId, null, null, true), userId)).Succeeded);
+        Assert.True((await Factory.Services.GetRequiredService<UserLifecycleService>().LockAsync(new AuditActor(adminId, null, null, true), userId)).Succeeded);
 
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/client")).StatusCode);
         Assert.Equal(SessionRevocationReasons.AccountChanged, Assert.Single(await SessionsAsync(userId)).RevokedReason);

@@ -54,7 +54,7 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
         {
             var registration = scope.ServiceProvider.GetRequiredService<AccountRegistrationService>();
             Assert.True((await registration.RegisterClientAsync("pending@example.test", password, "Pen", "Ding")).Succeeded);
-            var admin = scope.ServiceProvider.GetRequiredService<TaxGenius.Core.Users.UserAdminService>();
+            var admin = scope.ServiceProvider.GetRequiredService<TaxGenius.Core.Users.UserLifecycleService>();
             var actor = new TaxGenius.Core.Audit.AuditActor(await factory.UserIdAsync(TaxGenius.Core.Demo.DemoAccounts.Admin), null, null, true);
             Assert.True((await admin.LockAsync(actor, lockedId)).Succeeded);
             Assert.True((await admin.DeactivateAsync(actor, deactivatedId)).Succeeded);

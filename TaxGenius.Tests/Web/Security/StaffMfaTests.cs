@@ -132,7 +132,7 @@ public sealed class StaffMfaTests(AppFixture app) : IClassFixture<AppFixture>
         using (var scope = app.Factory.Services.CreateScope())
         {
             var admin = new AuditActor(await app.Factory.UserIdAsync(DemoAccounts.Admin), DemoAccounts.Admin, null, IsAdmin: true);
-            var changed = await scope.ServiceProvider.GetRequiredService<UserAdminService>().ChangeRoleAsync(admin, id, Roles.Preparer);
+            var changed = await scope.ServiceProvider.GetRequiredService<UserLifecycleService>().ChangeRoleAsync(admin, id, Roles.Preparer);
             Assert.True(changed.Succeeded, changed.Error);
         }
 

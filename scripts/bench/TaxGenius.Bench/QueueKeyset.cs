@@ -61,7 +61,7 @@ internal static class QueueKeyset
         var results = new List<(string Queue, long Depth, double K50, double K95, double O50, double O95)>();
         foreach (var (queue, filter, depth) in cases)
         {
-            var cursor = depth == 0 ? null : await CursorAtAsync(connection, filter, depth);
+            PageCursor? cursor = depth == 0 ? null : await CursorAtAsync(connection, filter, depth);
             var keysetRows = (await service.GetPageAsync(me, filter, after: cursor, pageSize: PageSize)).Rows.Select(r => r.Id).ToList();
             var offsetRows = await OffsetPageAsync(factory, filter, depth);
             if (!keysetRows.SequenceEqual(offsetRows))
@@ -162,13 +162,13 @@ internal static class QueueKeyset
     }
 
     /// <summary>The (CreatedAt, Id) of the row at <paramref name="depth"/> in the queue's order: the next page starts after it.</summary>
-    private static async Task<QueueCursor> CursorAtAsync(NpgsqlConnection connection, QueueFilter filter, long depth)
+    private static async Task<PageCursor> CursorAtAsync(NpgsqlConnection connection, QueueFilter filter, long depth)
     {
         var where = filter.Statuses.Count == Enum.GetValues<DocumentStatus>().Length ? "" : "WHERE \"Status\" IN ('PENDING', 'PROCESSING')";
         await using var command = new NpgsqlCommand($"SELECT \"CreatedAt\", \"Id\" FROM \"Documents\" {where} ORDER BY \"CreatedAt\", \"Id\" OFFSET {depth - 1} LIMIT 1", connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return new QueueCursor(reader.GetDateTime(0), reader.GetGuid(1));
+        return new PageCursor(reader.GetDateTime(0), reader.GetGuid(1));
     }
 
     /// <summary>The baseline: the same page (filter, order, projection) reached with OFFSET.</summary>

@@ -257,6 +257,10 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<Guid?>("SubjectUserId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Action", "At");

@@ -246,6 +246,10 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<Guid?>("SubjectUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Action", "At");

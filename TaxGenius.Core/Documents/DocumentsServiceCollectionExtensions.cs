@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TaxGenius.Core.Security;
+
+namespace TaxGenius.Core.Documents;
+
+public static class DocumentsServiceCollectionExtensions
+{
+    /// <summary>The document workflow: clients' uploads (store: AddTaxGeniusDocumentStore), the review queue, status changes, staff access, SSN reveal.</summary>
+    public static IHostApplicationBuilder AddTaxGeniusDocuments(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<ClientDocumentService>();
+        services.AddSingleton<ReviewQueueService>();
+        services.AddSingleton<DocumentStatusService>();
+        services.AddSingleton<StaffDocumentService>();
+        services.AddTransient<DocumentStoreSweeper>();
+        services.AddScoped<SsnRevealService>();
+        return builder;
+    }
+}

@@ -1,0 +1,116 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.AspNetCore.Identity;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Referrals;
+using TaxGenius.Web.Infrastructure;
+
+namespace TaxGenius.Web.Components.Account.Pages;
+
+public partial class Register
+{
+    private IEnumerable<IdentityError>? identityErrors;
+
+    [SupplyParameterFromForm]
+    private InputModel Input { get; set; } = default!;
+
+    [SupplyParameterFromQuery]
+    private string? ReturnUrl { get; set; }
+
+    /// <summary>The code of the referral link that led here (/r/{code} redirects with it).</summary>
+    [SupplyParameterFromQuery(Name = "ref")]
+    private string? LinkCode { get; set; }
+
+    [CascadingParameter]
+    private HttpContext HttpContext { get; set; } = default!;
+
+    private ValidationMessageStore? referralMessages;
+
+    private string? Message => identityErrors is null ? null : $"Error: {string.Join(" ", identityErrors.Select(error => error.Description))}";
+
+    protected override void OnInitialized()
+    {
+        if (Input is null)
+        {
+            // First visit: prefill the code from the link, else from the link's cookie (set by /r/{code}, 30 days).
+            Input = new();
+            var cookieCode = HttpContext.Request.Cookies[ReferralCodeService.CookieName];
+            var (code, from) = ReferralCodes.IsWellFormed(ReferralCodes.Normalize(LinkCode)) ? (ReferralCodes.Normalize(LinkCode), "link")
+                : ReferralCodes.IsWellFormed(ReferralCodes.Normalize(cookieCode)) ? (ReferralCodes.Normalize(cookieCode), "cookie")
+                : (null, null);
+            Input.ReferralCode = code;
+            Input.PrefilledCode = code;
+            Input.PrefilledFrom = from;
+        }
+    }
+
+    public async Task RegisterUser(EditContext editContext)
+    {
+        var typed = ReferralCodes.Normalize(Input.ReferralCode);
+        if (typed is not null && !await CodeService.CodeExistsAsync(typed))
+        {
+            referralMessages ??= new ValidationMessageStore(editContext);
+            referralMessages.Add(new FieldIdentifier(Input, nameof(InputModel.ReferralCode)), "We don't know that referral code. Check it with the person who gave it to you, or leave the field empty.");
+            editContext.NotifyValidationStateChanged();
+            return;
+        }
+
+        // The code in the field counts as the link's (or the cookie's) when it is still the one that was filled in; otherwise it was typed.
+        var source = typed is not null && typed == ReferralCodes.Normalize(Input.PrefilledCode)
+            ? Input.PrefilledFrom == "link" ? ReferralSource.Link : Input.PrefilledFrom == "cookie" ? ReferralSource.Cookie : ReferralSource.Code
+            : ReferralSource.Code;
+        var referral = new RegistrationReferral(typed, source, HttpContext.Request.Cookies[ReferralCodeService.CookieName], Input.ShareWithReferrer);
+        var outcome = await Registration.RegisterClientAsync(Input.Email.Trim(), Input.Password, Input.FirstName.Trim(), Input.LastName.Trim(), referral);
+        if (outcome.Errors is { Count: > 0 } errors)
+        {
+            identityErrors = errors;
+            return;
+        }
+
+        if (outcome.User is { } user)
+        {
+            Logger.ClientRegistered();
+            await AccountEmails.SendConfirmationAsync(user, TaxGenius.Core.Common.LocalUrls.IsLocal(ReturnUrl) ? ReturnUrl : null);
+        }
+
+        // Same answer whether or not the address already had an account: registration does not reveal who is a client.
+        // The link's cookie has done its job (deleted either way, so the answer still does not tell who had an account).
+        HttpContext.Response.Cookies.Delete(ReferralCodeService.CookieName);
+        RedirectManager.RedirectTo("Account/RegisterConfirmation", new() { ["email"] = Input.Email.Trim() });
+    }
+
+    private sealed class InputModel
+    {
+        [Required(ErrorMessage = "Enter your first name.")]
+        [StringLength(100, ErrorMessage = "Keep the first name under 100 characters.")]
+        public string FirstName { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter your last name.")]
+        [StringLength(100, ErrorMessage = "Keep the last name under 100 characters.")]
+        public string LastName { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter your e-mail address.")]
+        [EmailAddress(ErrorMessage = "Enter a valid e-mail address, like name@example.com.")]
+        [StringLength(256)]
+        public string Email { get; set; } = "";
+
+        [Required(ErrorMessage = "Choose a password.")]
+        [StringLength(128, ErrorMessage = "The password must be at least {2} and at most {1} characters long.", MinimumLength = IdentityConfiguration.MinimumPasswordLength)]
+        [DataType(DataType.Password)]
+        public string Password { get; set; } = "";
+
+        [DataType(DataType.Password)]
+        [Compare("Password", ErrorMessage = "The two passwords do not match.")]
+        public string ConfirmPassword { get; set; } = "";
+
+        [StringLength(ReferralCodes.MaxLength, ErrorMessage = "A referral code has at most {1} characters.")]
+        public string? ReferralCode { get; set; }
+
+        public string? PrefilledCode { get; set; }
+
+        public string? PrefilledFrom { get; set; }
+
+        public bool ShareWithReferrer { get; set; }
+    }
+}

@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.JSInterop;
+using MudBlazor;
+using TaxGenius.Core.Common;
+using TaxGenius.Core.Documents;
+
+namespace TaxGenius.Web.Components.Pages.Client;
+
+/// <summary>
+/// The upload queue of the documents page: files picked or dropped get a type (guessed from the name) and a tax year, then upload
+/// two at a time through js/documents.js (XHR, so each shows real progress), cancellable, retried on demand.
+/// </summary>
+public partial class UploadQueue : IAsyncDisposable
+{
+    private enum UploadState { Ready, Uploading, Done, Failed, Cancelled }
+
+    private sealed class UploadItem
+    {
+        public string Id { get; } = Guid.NewGuid().ToString("N");
+        public required string FileKey { get; init; }
+        public required string Name { get; init; }
+        public long Size { get; init; }
+        public DocumentType? Type { get; set; }
+        public int TaxYear { get; set; }
+        public Guid? Replaces { get; init; }
+        public UploadState State { get; set; }
+        public long Sent { get; set; }
+        public double Percent => Size == 0 ? 0 : Math.Min(100, Sent * 100.0 / Size);
+        public string? Error { get; set; }
+        public bool ShowTypeError { get; set; }
+        public TaskCompletionSource? Finished { get; set; }
+    }
+
+    /// <summary>The rejected document the next files replace, if any (cleared once files are chosen).</summary>
+    [Parameter] public DocumentView? Replacing { get; set; }
+
+    [Parameter] public EventCallback<DocumentView?> ReplacingChanged { get; set; }
+
+    [Parameter, EditorRequired] public IReadOnlyList<int> Years { get; set; } = [];
+
+    /// <summary>After a round of uploads in which at least one finished.</summary>
+    [Parameter] public EventCallback OnUploaded { get; set; }
+
+    private readonly List<UploadItem> queue = [];
+    private MudFileUpload<IReadOnlyList<IBrowserFile>>? fileUpload;
+    private ElementReference zone;
+    private IJSObjectReference? module;
+    private DotNetObjectReference<UploadQueue>? self;
+    private bool interactive;
+    private bool dragging;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/documents.js");
+            await module.InvokeVoidAsync("watch", zone);
+            self = DotNetObjectReference.Create(this);
+            interactive = true;
+            StateHasChanged();
+        }
+    }
+
+    private async Task OnFilesChanged(InputFileChangeEventArgs e)
+    {
+        foreach (var file in e.GetMultipleFiles(20))
+        {
+            var item = new UploadItem
+            {
+                FileKey = $"{file.Name}|{file.Size}|{file.LastModified.ToUnixTimeMilliseconds()}",
+                Name = file.Name,
+                Size = file.Size,
+                Type = Replacing?.Type ?? DocumentTypeExtensions.GuessFromFileName(file.Name),
+                TaxYear = Replacing?.TaxYear ?? TaxYears.Current(Clock),
+                Replaces = Replacing?.Id,
+            };
+            if (file.Size > DocumentService.MaxFileBytes)
+            {
+                item.State = UploadState.Failed;
+                item.Error = ClientDocumentService.TooLargeMessage(DocumentService.MaxFileBytes, file.Size);
+            }
+            else if (file.Size == 0)
+            {
+                item.State = UploadState.Failed;
+                item.Error = "This file is empty (0 bytes). Choose the file again; if it came from a scanner or an app, save it again first.";
+            }
+
+            queue.Add(item);
+        }
+
+        if (Replacing is not null)
+        {
+            await ReplacingChanged.InvokeAsync(null);
+        }
+    }
+
+    private async Task UploadAllAsync()
+    {
+        var pending = queue.Where(i => i.State is UploadState.Ready or UploadState.Failed or UploadState.Cancelled && i.Size > 0 && i.Size <= DocumentService.MaxFileBytes).ToList();
+        if (pending.Any(i => i.Type is null))
+        {
+            pending.ForEach(i => i.ShowTypeError = true);
+            Snackbar.Add("Choose a document type for each file.", Severity.Warning);
+            return;
+        }
+
+        // Two at a time: quick on a good connection, gentle on a phone's.
+        using var gate = new SemaphoreSlim(2);
+        var succeeded = 0;
+        await Task.WhenAll(pending.Select(async item =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                if (await UploadOneAsync(item))
+                {
+                    Interlocked.Increment(ref succeeded);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        if (succeeded > 0)
+        {
+            await OnUploaded.InvokeAsync();
+            Snackbar.Add(succeeded == 1 ? "1 document uploaded." : $"{succeeded} documents uploaded.", Severity.Success);
+        }
+
+        var failed = pending.Count(i => i.State == UploadState.Failed);
+        if (failed > 0)
+        {
+            Snackbar.Add(failed == 1 ? "1 file was not uploaded: see the message under it." : $"{failed} files were not uploaded: see the messages under them.", Severity.Error);
+        }
+    }
+
+    private async Task<bool> UploadOneAsync(UploadItem item)
+    {
+        if (module is null || self is null)
+        {
+            return false;
+        }
+
+        item.State = UploadState.Uploading;
+        item.Error = null;
+        item.Sent = 0;
+        item.Finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        StateHasChanged();
+
+        var headers = new Dictionary<string, string>
+        {
+            ["X-File-Name"] = Uri.EscapeDataString(item.Name),
+            ["X-Document-Type"] = SeedEnumNames<DocumentType>.ToName(item.Type!.Value),
+            ["X-Tax-Year"] = item.TaxYear.ToString(CultureInfo.InvariantCulture),
+        };
+        if (Antiforgery.GetAntiforgeryToken() is { } token)
+        {
+            headers["X-CSRF-TOKEN"] = token.Value;
+        }
+
+        if (item.Replaces is { } replaces)
+        {
+            headers["X-Replaces"] = replaces.ToString();
+        }
+
+        await module.InvokeVoidAsync("start", item.Id, item.FileKey, "api/documents", headers, self);
+        await item.Finished.Task;
+        return item.State == UploadState.Done;
+    }
+
+    [JSInvokable]
+    public Task UploadProgress(string id, double loaded, double total) => InvokeAsync(() =>
+    {
+        if (queue.FirstOrDefault(i => i.Id == id) is { State: UploadState.Uploading } item)
+        {
+            item.Sent = (long)Math.Min(loaded, item.Size);
+            StateHasChanged();
+        }
+    });
+
+    [JSInvokable]
+    public Task UploadFinished(string id, int status, string body) => InvokeAsync(() =>
+    {
+        if (queue.FirstOrDefault(i => i.Id == id) is not { } item)
+        {
+            return;
+        }
+
+        (item.State, item.Error) = status switch
+        {
+            >= 200 and < 300 => (UploadState.Done, null),
+            -2 => (UploadState.Cancelled, "Upload cancelled. Nothing was kept."),
+            -1 => (UploadState.Failed, "The browser no longer has this file. Remove it and choose it again."),
+            0 => (UploadState.Failed, "The connection dropped during the upload. Nothing was kept; try again."),
+            _ => (UploadState.Failed, ProblemDetail(body) ?? $"The upload failed (HTTP {status}). Nothing was kept; try again."),
+        };
+        if (item.State == UploadState.Done)
+        {
+            item.Sent = item.Size;
+        }
+
+        item.Finished?.TrySetResult();
+        StateHasChanged();
+    });
+
+    private async Task CancelAsync(UploadItem item)
+    {
+        if (module is not null)
+        {
+            await module.InvokeVoidAsync("cancel", item.Id);
+        }
+    }
+
+    private async Task RemoveAsync(UploadItem item)
+    {
+        queue.Remove(item);
+        if (module is not null)
+        {
+            await module.InvokeVoidAsync("forget", item.FileKey);
+        }
+    }
+
+    private void ClearFinished() => queue.RemoveAll(i => i.State is UploadState.Done or UploadState.Cancelled);
+
+    private static string? ProblemDetail(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string UploadLabel(int count) => count switch
+    {
+        0 => "Upload",
+        1 => "Upload 1 file",
+        _ => $"Upload {count} files",
+    };
+
+    private static string FileIcon(string name) => Path.GetExtension(name).ToLowerInvariant() == ".pdf"
+        ? Icons.Material.Filled.PictureAsPdf
+        : Icons.Material.Filled.Image;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (module is not null)
+        {
+            try
+            {
+                foreach (var item in queue.Where(i => i.State == UploadState.Uploading))
+                {
+                    await module.InvokeVoidAsync("cancel", item.Id);
+                }
+
+                await module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+            }
+        }
+
+        self?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
