@@ -71,6 +71,7 @@ public static class WebApplicationExtensions
         // Only Identity's SignInManager reads the current request through it; interactive components use CircuitClient.
         services.AddHttpContextAccessor();
         services.AddScoped<CircuitClient>();
+        services.AddScoped<DatabaseErrors>();
         // No "Server: Kestrel" header: nothing to tell a scanner.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         // Outside Development only the configured public host (and loopback, for health probes) is served: a request naming another host
@@ -143,6 +144,8 @@ public static class WebApplicationExtensions
         }
 
         await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+        // Uploads cut off when the last process died left temporaries; nothing is in flight yet, so they go now, not in an hour.
+        app.Services.GetRequiredService<TaxGenius.Core.Documents.DocumentStoreSweeper>().RemoveAbandonedTemporaries();
         app.UseTaxGeniusRecurringJobs();
     }
 
@@ -169,6 +172,7 @@ public static class WebApplicationExtensions
         }
 
         app.UseTaxGeniusSecurityHeaders();
+        app.UseMiddleware<DatabaseUnavailableMiddleware>();
         app.UseRequestLocalization();
 
         // Development without TaxGenius:PublicBaseUrl: e-mailed links use the address the server listens on (never a request's Host).

@@ -12,6 +12,13 @@ class FolderHandler:
     def __init__(self, folder):
         self.folder = folder
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A recipient the server refuses for good (a 5xx answer), for the tests of permanent failures.
+        if address.lower().endswith("@refused.example.test"):
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         name = os.path.join(self.folder, f"{uuid.uuid4().hex}.eml")
         with open(name + ".tmp", "wb") as f:

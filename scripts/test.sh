@@ -38,6 +38,7 @@ export TAXGENIUS_TEST_SMTP_PORT="$TG_SMTP_PORT"
 export TAXGENIUS_TEST_SMTP_DIR="$TG_SMTP_DIR"
 export TAXGENIUS_TEST_REDIS_SERVER="$(command -v redis-server)"
 export TAXGENIUS_CHROMIUM="$TG_CHROMIUM"
+export TAXGENIUS_TEST_PGBIN="$TG_PGBIN"
 
 # ---------------------------------------------------------------- build
 tg_log "Building (warnings are errors)"

@@ -55,6 +55,7 @@ public static class AuditActions
     public const string ReferrerRateChanged = "referrer.rate_changed";
     public const string FirmSettingsChanged = "firm.settings_changed";
     public const string AuthenticatorReset = "user.authenticator_reset";
+    public const string EmailResent = "email.resent";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -65,7 +66,7 @@ public static class AuditActions
         UserConfirmationResent, UserInvited, UserInvitationAccepted, UserSessionsEnded, UserCreated, UserRenamed,
         ApiTokenCreated, ApiTokenRevoked,
         PayoutRecorded, ReferrerRateChanged,
-        FirmSettingsChanged, AuthenticatorReset,
+        FirmSettingsChanged, AuthenticatorReset, EmailResent,
     ];
 }
 

@@ -38,8 +38,14 @@ public static class DatabaseServiceCollectionExtensions
     private static IInterceptor[] Interceptors(IServiceProvider sp) =>
         [new TimestampInterceptor(sp.GetRequiredService<TimeProvider>()), .. sp.GetServices<ISaveChangesInterceptor>()];
 
+    /// <summary>
+    /// PostgreSQL, with the provider's retry strategy: a restart makes every pooled connection fail once (57P01) and a short outage
+    /// refuses new ones; each operation is tried again with back-off before its caller sees an error. Explicit transactions run
+    /// inside <see cref="DatabaseRetries.InTransactionAsync{T}"/>, so a retry repeats the whole unit of work.
+    /// </summary>
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseNpgsql(connectionString);
+        builder.UseNpgsql(connectionString, o => o.EnableRetryOnFailure(
+            DatabaseRetries.MaxRetryCount, DatabaseRetries.MaxRetryDelay, DatabaseRetries.ExtraTransientCodes));
 
     /// <summary>
     /// SQLite. EF Core warns at every table rebuild that it cannot run in a transaction; the initializer copies the file before an

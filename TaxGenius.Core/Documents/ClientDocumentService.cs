@@ -95,6 +95,19 @@ public sealed class ClientDocumentService(
         return rows.Select(r => DocumentView.From(r.Document, r.ReplacedBy)).ToList();
     }
 
+    /// <summary>
+    /// A cheap fingerprint of the client's documents (how many, and the latest change): an open page compares it after the live
+    /// channel was away, and reloads its list only when something changed meanwhile.
+    /// </summary>
+    public async Task<string> GetVersionAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var mine = db.Documents.Where(d => d.UserId == userId);
+        var count = await mine.CountAsync(cancellationToken);
+        var latest = count == 0 ? default : await mine.MaxAsync(d => d.UpdatedAt, cancellationToken);
+        return $"{count}:{latest.Ticks}";
+    }
+
     public async Task<DocumentView?> FindAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

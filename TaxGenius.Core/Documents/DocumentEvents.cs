@@ -19,12 +19,19 @@ public interface IDocumentEvents
     Task PublishAsync(DocumentStatusChanged change, CancellationToken cancellationToken = default);
 
     IDisposable Subscribe(Guid ownerId, Func<DocumentStatusChanged, Task> handler);
+
+    /// <summary>
+    /// Called when the live channel comes back after an outage: events sent meanwhile were lost, so an open page reloads (or
+    /// checks the version of) what it shows. Never called while events flow normally.
+    /// </summary>
+    IDisposable SubscribeResync(Func<Task> handler);
 }
 
 /// <summary>Delivers events to this process's subscribers.</summary>
 public class LocalDocumentEvents(ILogger<LocalDocumentEvents> logger) : IDocumentEvents
 {
     private readonly ConcurrentDictionary<Guid, ImmutableList<Func<DocumentStatusChanged, Task>>> subscribers = new();
+    private ImmutableList<Func<Task>> resyncHandlers = [];
 
     public virtual Task PublishAsync(DocumentStatusChanged change, CancellationToken cancellationToken = default) => DispatchAsync(change);
 
@@ -32,6 +39,12 @@ public class LocalDocumentEvents(ILogger<LocalDocumentEvents> logger) : IDocumen
     {
         subscribers.AddOrUpdate(ownerId, _ => [handler], (_, list) => list.Add(handler));
         return new Subscription(() => subscribers.AddOrUpdate(ownerId, _ => [], (_, list) => list.Remove(handler)));
+    }
+
+    public IDisposable SubscribeResync(Func<Task> handler)
+    {
+        ImmutableInterlocked.Update(ref resyncHandlers, list => list.Add(handler));
+        return new Subscription(() => ImmutableInterlocked.Update(ref resyncHandlers, list => list.Remove(handler)));
     }
 
     public int SubscriberCount(Guid ownerId) => subscribers.TryGetValue(ownerId, out var list) ? list.Count : 0;
@@ -57,6 +70,21 @@ public class LocalDocumentEvents(ILogger<LocalDocumentEvents> logger) : IDocumen
         }
     }
 
+    /// <summary>Tells every open page that events may have been lost (the live channel was away and is back).</summary>
+    protected async Task ResyncAllAsync()
+    {
+        foreach (var handler in resyncHandlers)
+        {
+            try
+            {
+                await handler();
+            }
+            catch (Exception ex)
+            {
+                DocumentsLog.SubscriberFailed(logger, ex.GetType().Name);
+            }
+        }
+    }
 
     private sealed class Subscription(Action dispose) : IDisposable
     {
@@ -84,14 +112,43 @@ public sealed class RedisDocumentEvents : LocalDocumentEvents
         this.redis = redis;
         this.logger = logger;
         channel = RedisChannel.Literal(keyPrefix + "events:documents");
-        // StackExchange.Redis restores the subscription by itself when the connection comes back.
-        redis.GetSubscriber().Subscribe(channel, (_, message) =>
+        // StackExchange.Redis restores the subscription by itself when the connection comes back; whatever was published while it
+        // was away is lost (pub/sub keeps nothing), so the open pages are told to catch up. An instance whose first use of
+        // events falls inside an outage subscribes when Redis returns.
+        // (With RESP3, subscriptions share the interactive connection, so any restored connection counts; a second resync costs
+        // each page one cheap version check.)
+        redis.ConnectionRestored += (_, _) =>
         {
-            if (message.HasValue && JsonSerializer.Deserialize<DocumentStatusChanged>((string)message!, JsonSerializerOptions.Web) is { } change)
+            if (Volatile.Read(ref subscribed) == 0)
             {
-                DispatchAsync(change).ContinueWith(static _ => { }, TaskScheduler.Default);
+                TrySubscribe();
             }
-        });
+
+            ResyncAllAsync().ContinueWith(static _ => { }, TaskScheduler.Default);
+        };
+        TrySubscribe();
+    }
+
+    private int subscribed;
+
+    private void TrySubscribe()
+    {
+        try
+        {
+            redis.GetSubscriber().Subscribe(channel, (_, message) =>
+            {
+                if (message.HasValue && JsonSerializer.Deserialize<DocumentStatusChanged>((string)message!, JsonSerializerOptions.Web) is { } change)
+                {
+                    DispatchAsync(change).ContinueWith(static _ => { }, TaskScheduler.Default);
+                }
+            });
+            Volatile.Write(ref subscribed, 1);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis is away as this instance starts listening: its own pages still hear its own changes (PublishAsync falls back).
+            DocumentsLog.PublishFailed(logger, ex.GetType().Name);
+        }
     }
 
     public override async Task PublishAsync(DocumentStatusChanged change, CancellationToken cancellationToken = default)

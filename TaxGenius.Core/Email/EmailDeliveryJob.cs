@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TaxGenius.Core.Data;
 
 namespace TaxGenius.Core.Email;
@@ -10,20 +11,21 @@ namespace TaxGenius.Core.Email;
 /// Delivers stored e-mails. A dispatch claims a batch of due messages (one UPDATE whose WHERE repeats the "due" test,
 /// so PostgreSQL re-checks it after any row-lock wait and a row is claimed by one dispatch only), sends them over pooled
 /// SMTP connections, and marks them sent in one statement. A retry, a duplicate dispatch or a second instance never
-/// sends a sent message again. Each message gets <see cref="MaxAttempts"/> attempts, 2 s then 4 s apart.
-/// The one window left is a process dying between the SMTP server's acceptance and the Sent mark: the claim runs out
+/// sends a sent message again. A message that fails waits with growing back-off (2 s, 4 s, 8 s, … capped at
+/// <c>Email:Delivery:MaxBackoff</c>) and is given up only when <c>Email:Delivery:GiveUpAfter</c> (24 h) has passed since it
+/// was stored, or at once when the server refuses it for good (a 5xx answer to the recipient or the message); an admin
+/// sees given-up messages at /admin/outbox and may resend them. The one window left is a process dying between the SMTP server's acceptance and the Sent mark: the claim runs out
 /// after <see cref="ClaimDuration"/> and that message may go out twice, as with any SMTP client.
 /// </summary>
 public sealed class EmailDeliveryJob(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     EmailService emailService,
+    EmailTransportStatus transportStatus,
     IBackgroundJobClient jobs,
+    IOptions<EmailOptions> options,
     TimeProvider timeProvider,
     ILogger<EmailDeliveryJob> logger)
 {
-    /// <summary>Attempts in all, as the seed's queue (Bull attempts: 3, exponential backoff from 2 s).</summary>
-    public const int MaxAttempts = 3;
-
     public const int BatchSize = 200;
     public const int ParallelSends = 8;
 
@@ -32,7 +34,9 @@ public sealed class EmailDeliveryJob(
     /// <summary>How long one dispatch keeps taking batches before it leaves the rest to the next one.</summary>
     public static readonly TimeSpan DispatchBudget = TimeSpan.FromMinutes(2);
 
-    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Pow(2, attempts));
+    /// <summary>The wait after the <paramref name="attempts"/>th failure: 2^attempts seconds, never more than <paramref name="max"/>.</summary>
+    public static TimeSpan Backoff(int attempts, TimeSpan max) =>
+        attempts >= 30 ? max : TimeSpan.FromSeconds(Math.Min(Math.Pow(2, Math.Max(1, attempts)), max.TotalSeconds));
 
     [AutomaticRetry(Attempts = 3, DelaysInSeconds = [2, 4, 8])]
     public async Task DispatchAsync(CancellationToken cancellationToken)
@@ -88,7 +92,7 @@ public sealed class EmailDeliveryJob(
             .ToListAsync(cancellationToken);
 
         var sent = new ConcurrentBag<Guid>();
-        var failed = new ConcurrentBag<(QueuedEmail Email, string Error)>();
+        var failed = new ConcurrentBag<(QueuedEmail Email, DeliveryFailure Failure)>();
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
             async (email, ct) =>
             {
@@ -99,7 +103,7 @@ public sealed class EmailDeliveryJob(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    failed.Add((email, $"{ex.GetType().Name}: {ex.Message}"));
+                    failed.Add((email, DeliveryFailure.From(ex)));
                 }
             });
 
@@ -118,18 +122,37 @@ public sealed class EmailDeliveryJob(
                 .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
         }
 
-        foreach (var (email, error) in failed)
+        var delivery = options.Value.Delivery;
+        foreach (var (email, failure) in failed)
         {
-            var final = email.Attempts >= MaxAttempts;
-            var next = final ? (DateTime?)null : done + Backoff(email.Attempts);
-            var message = error.Length > 500 ? error[..500] : error;
+            var retryUntil = email.RetryUntil ?? email.CreatedAt + delivery.GiveUpAfter;
+            var next = done + Backoff(email.Attempts, delivery.MaxBackoff);
+            var givenUp = failure.Permanent || next > retryUntil;
+            var message = failure.Reason.Length > 500 ? failure.Reason[..500] : failure.Reason;
             await db.QueuedEmails.Where(e => e.Id == email.Id && e.ClaimToken == token).ExecuteUpdateAsync(s => s
-                .SetProperty(e => e.Status, final ? QueuedEmailStatus.Failed : QueuedEmailStatus.Queued)
+                .SetProperty(e => e.Status, givenUp ? QueuedEmailStatus.Failed : QueuedEmailStatus.Queued)
                 .SetProperty(e => e.ClaimedUntil, (DateTime?)null)
-                .SetProperty(e => e.NextAttemptAt, next)
+                .SetProperty(e => e.NextAttemptAt, givenUp ? null : next)
+                .SetProperty(e => e.RetryUntil, retryUntil)
                 .SetProperty(e => e.LastError, message)
                 .SetProperty(e => e.UpdatedAt, done), CancellationToken.None);
-            EmailLog.AttemptFailed(logger, email.Id, email.Attempts, MaxAttempts, error.Split(':')[0]);
+            if (givenUp)
+            {
+                EmailLog.GivenUp(logger, email.Id, email.Attempts, failure.Kind);
+            }
+            else
+            {
+                EmailLog.AttemptFailed(logger, email.Id, email.Attempts, next, failure.Kind);
+            }
+        }
+
+        if (sentIds.Count > 0)
+        {
+            transportStatus.Succeeded(done);
+        }
+        else if (!failed.IsEmpty && failed.Any(f => !f.Failure.Permanent))
+        {
+            transportStatus.Failed(done, failed.First(f => !f.Failure.Permanent).Failure.Reason);
         }
 
         EmailLog.Batch(logger, claimed, sentIds.Count, failed.Count);
@@ -140,4 +163,17 @@ public sealed class EmailDeliveryJob(
     private static System.Linq.Expressions.Expression<Func<QueuedEmail, bool>> Due(DateTime now) => e =>
         (e.Status == QueuedEmailStatus.Queued && (e.NextAttemptAt == null || e.NextAttemptAt <= now))
         || (e.Status == QueuedEmailStatus.Sending && e.ClaimedUntil < now);
+}
+
+/// <summary>Why one send failed, and whether trying again can help.</summary>
+internal sealed record DeliveryFailure(string Kind, string Reason, bool Permanent)
+{
+    public static DeliveryFailure From(Exception ex) => ex switch
+    {
+        // 5xx to the recipient, the sender or the message: the server will answer the same tomorrow.
+        MailKit.Net.Smtp.SmtpCommandException { StatusCode: var code } smtp when (int)code >= 500 && smtp.ErrorCode != MailKit.Net.Smtp.SmtpErrorCode.UnexpectedStatusCode =>
+            new(ex.GetType().Name, $"Refused by the mail server ({(int)code}): {smtp.Message}", true),
+        MimeKit.ParseException or FormatException => new(ex.GetType().Name, $"The address cannot be used: {ex.Message}", true),
+        _ => new(ex.GetType().Name, $"{ex.GetType().Name}: {ex.Message}", false),
+    };
 }

@@ -31,6 +31,8 @@ public static class EmailServiceCollectionExtensions
         services.AddSingleton<EmailDispatchSignal>();
         services.AddSingleton<ISaveChangesInterceptor, EmailDispatchInterceptor>();
         services.AddTransient<EmailDeliveryJob>();
+        services.AddSingleton<EmailTransportStatus>();
+        services.AddSingleton<UndeliveredEmails>();
         return builder;
     }
 }

@@ -7,6 +7,8 @@ public enum QueuedEmailStatus
     Queued,
     Sending,
     Sent,
+
+    /// <summary>Given up: the retry window ran out, or the server refused the message for good. An admin may resend it.</summary>
     Failed,
 }
 
@@ -40,6 +42,12 @@ public class QueuedEmail : IHasTimestamps
     /// <summary>After a failed attempt: not before this time (exponential backoff).</summary>
     public DateTime? NextAttemptAt { get; set; }
     public DateTime? SentAt { get; set; }
+
+    /// <summary>
+    /// The end of the retry window: a message that still fails after this is given up. Set at the first failure
+    /// (creation + <see cref="EmailOptions.Delivery"/>'s GiveUpAfter) and again when an admin resends it.
+    /// </summary>
+    public DateTime? RetryUntil { get; set; }
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -44,11 +44,20 @@ public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailT
         }
     }
 
-    private async Task ConnectAsync(SmtpClient client, CancellationToken cancellationToken)
+    /// <summary>Connects (and authenticates, when configured) on a new connection, then says goodbye: the relay takes mail now.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        using var client = new SmtpClient();
+        await ConnectAsync(client, cancellationToken, timeoutMilliseconds: 5_000);
+        await client.NoOpAsync(cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+
+    private async Task ConnectAsync(SmtpClient client, CancellationToken cancellationToken, int timeoutMilliseconds = 30_000)
     {
         var smtp = options.Value.Smtp;
         var security = Enum.TryParse<SecureSocketOptions>(smtp.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.StartTlsWhenAvailable;
-        client.Timeout = 30_000;
+        client.Timeout = timeoutMilliseconds;
         await client.ConnectAsync(smtp.Host ?? throw new InvalidOperationException("Email:Smtp:Host is not set."), smtp.Port, security, cancellationToken);
         if (!string.IsNullOrEmpty(smtp.Username))
         {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 using TaxGenius.Core.Data;
+using TaxGenius.Core.Email;
 
 namespace TaxGenius.Core.Health;
 
@@ -37,6 +38,85 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer multiplexer) : IHeal
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "Redis does not answer.", ex);
+        }
+    }
+}
+
+/// <summary>
+/// The mail transport: degraded (not unhealthy: pages still work and messages wait in the queue) while the SMTP relay refuses
+/// connections or the last send failed; the description counts the messages waiting for a retry and those given up. The relay
+/// is probed at most every <see cref="ProbeInterval"/>, so a load balancer polling readiness does not hammer it.
+/// </summary>
+public sealed class EmailTransportHealthCheck(
+    IEmailTransport transport,
+    EmailTransportStatus status,
+    IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    TimeProvider timeProvider) : IHealthCheck
+{
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim probing = new(1, 1);
+    private (DateTimeOffset At, string? Error)? lastProbe;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        string queue;
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var waiting = await db.QueuedEmails.CountAsync(e => e.Status == QueuedEmailStatus.Queued && e.LastError != null, cancellationToken);
+            var givenUp = await db.QueuedEmails.CountAsync(e => e.Status == QueuedEmailStatus.Failed, cancellationToken);
+            queue = $"{waiting} waiting for a retry, {givenUp} given up";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            queue = "queue unknown (the database does not answer)";
+        }
+
+        if (transport is not SmtpEmailTransport smtp)
+        {
+            return HealthCheckResult.Healthy($"local outbox; {queue}");
+        }
+
+        var error = await ProbeAsync(smtp, cancellationToken);
+        if (error is not null)
+        {
+            return HealthCheckResult.Degraded($"SMTP relay unreachable ({error}); messages wait and are retried; {queue}");
+        }
+
+        // The relay answers again: whatever waits goes out at its next attempt.
+        return HealthCheckResult.Healthy(status.CurrentFailure is { } failure
+            ? $"SMTP relay reachable (the last send failed at {failure.At:O}); {queue}"
+            : $"SMTP relay reachable; {queue}");
+    }
+
+    private async Task<string?> ProbeAsync(SmtpEmailTransport smtp, CancellationToken cancellationToken)
+    {
+        await probing.WaitAsync(cancellationToken);
+        try
+        {
+            var now = timeProvider.GetUtcNow();
+            if (lastProbe is { } last && now - last.At < ProbeInterval)
+            {
+                return last.Error;
+            }
+
+            string? error = null;
+            try
+            {
+                await smtp.ProbeAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = ex.GetType().Name;
+            }
+
+            lastProbe = (timeProvider.GetUtcNow(), error);
+            return error;
+        }
+        finally
+        {
+            probing.Release();
         }
     }
 }

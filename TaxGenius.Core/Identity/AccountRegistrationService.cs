@@ -31,11 +31,11 @@ public sealed class AccountRegistrationService(UserManager<ApplicationUser> user
         }
 
         // Check the password before anything is written, so its errors come back with nothing to undo.
-        var user = new ApplicationUser { UserName = email, Email = email };
+        var candidate = new ApplicationUser { UserName = email, Email = email };
         var passwordErrors = new List<IdentityError>();
         foreach (var validator in userManager.PasswordValidators)
         {
-            var check = await validator.ValidateAsync(userManager, user, password);
+            var check = await validator.ValidateAsync(userManager, candidate, password);
             passwordErrors.AddRange(check.Errors);
         }
 
@@ -44,23 +44,27 @@ public sealed class AccountRegistrationService(UserManager<ApplicationUser> user
             return new RegistrationOutcome(null, passwordErrors);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var created = await userManager.CreateAsync(user, password);
-        if (!created.Succeeded)
+        // One unit of work under the retry strategy: a database restart midway repeats it from the start, never half of it.
+        return await db.InTransactionAsync(async (transaction, ct) =>
         {
-            return new RegistrationOutcome(null, created.Errors.ToList());
-        }
+            var user = new ApplicationUser { UserName = email, Email = email };
+            var created = await userManager.CreateAsync(user, password);
+            if (!created.Succeeded)
+            {
+                return new RegistrationOutcome(null, created.Errors.ToList());
+            }
 
-        var inRole = await userManager.AddToRoleAsync(user, Roles.Client);
-        if (!inRole.Succeeded)
-        {
-            return new RegistrationOutcome(null, inRole.Errors.ToList());
-        }
+            var inRole = await userManager.AddToRoleAsync(user, Roles.Client);
+            if (!inRole.Succeeded)
+            {
+                return new RegistrationOutcome(null, inRole.Errors.ToList());
+            }
 
-        db.Profiles.Add(new Profile { UserId = user.Id, FirstName = firstName, LastName = lastName });
-        await referrals.AttachAsync(db, user, referral, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new RegistrationOutcome(user, []);
+            db.Profiles.Add(new Profile { UserId = user.Id, FirstName = firstName, LastName = lastName });
+            await referrals.AttachAsync(db, user, referral, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new RegistrationOutcome(user, []);
+        }, cancellationToken);
     }
 }

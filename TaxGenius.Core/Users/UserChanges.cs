@@ -38,69 +38,73 @@ internal sealed class UserChanges(IDbContextFactory<TaxGeniusDbContext> dbFactor
         Func<TaxGeniusDbContext, ApplicationUser, Task>? beforeSave = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
+        // A transient failure (a database restart) repeats the whole unit of work, from the lock to the commit.
+        var (outcome, endedIds) = await db.InTransactionAsync<(UserActionResult Result, List<Guid> EndedSessions)>(async (transaction, _) =>
         {
-            // Serializes every change that could remove an administrator (see the class summary).
-            var adminRoleId = await RoleIdAsync(db, Roles.Admin, cancellationToken);
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"AspNetRoles\" WHERE \"Id\" = {adminRoleId} FOR UPDATE", cancellationToken);
-        }
+            if (db.Database.IsNpgsql())
+            {
+                // Serializes every change that could remove an administrator (see the class summary).
+                var adminRoleId = await RoleIdAsync(db, Roles.Admin, cancellationToken);
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"AspNetRoles\" WHERE \"Id\" = {adminRoleId} FOR UPDATE", cancellationToken);
+            }
 
-        if (!await ActorChecks.IsActiveAdminAsync(db, actor.UserId, cancellationToken))
-        {
-            return UserActionResult.Fail(ActorChecks.NoLongerAllowed);
-        }
+            if (!await ActorChecks.IsActiveAdminAsync(db, actor.UserId, cancellationToken))
+            {
+                return (UserActionResult.Fail(ActorChecks.NoLongerAllowed), []);
+            }
 
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        if (user is null)
-        {
-            return UserActionResult.Fail("The user no longer exists.");
-        }
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+            if (user is null)
+            {
+                return (UserActionResult.Fail("The user no longer exists."), []);
+            }
 
-        var role = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId orderby r.Name select r.Name)
-            .FirstOrDefaultAsync(cancellationToken);
-        var target = new Target(user, role, endSessions);
-        var (result, detail) = await change(db, target);
-        endSessions = target.EndSessions;
-        if (!result.Succeeded)
-        {
-            return result;
-        }
+            var role = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId orderby r.Name select r.Name)
+                .FirstOrDefaultAsync(cancellationToken);
+            var target = new Target(user, role, endSessions);
+            var (result, detail) = await change(db, target);
+            var endNow = target.EndSessions;
+            if (!result.Succeeded)
+            {
+                return (result, []);
+            }
 
-        if (newStamp && db.Entry(user).State != EntityState.Deleted)
-        {
-            user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
-        }
+            if (newStamp && db.Entry(user).State != EntityState.Deleted)
+            {
+                user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+            }
 
-        if (db.Entry(user).State != EntityState.Deleted)
-        {
-            user.ConcurrencyStamp = Guid.NewGuid().ToString();
-        }
+            if (db.Entry(user).State != EntityState.Deleted)
+            {
+                user.ConcurrencyStamp = Guid.NewGuid().ToString();
+            }
 
-        // Sessions and API tokens end with the change, in its transaction (a deleted user's rows go with the cascade; their cache
-        // entries are removed): whatever signs a person out also stops their scripts.
-        List<Guid> endedSessions = [];
-        if (endSessions is not null)
-        {
-            var deleted = db.Entry(user).State == EntityState.Deleted;
-            endedSessions = deleted
-                ? await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).Select(s => s.Id).ToListAsync(cancellationToken)
-                : await sessions.RevokeInAsync(db, user.Id, null, endSessions, cancellationToken);
-            var revokedTokens = deleted ? 0 : await ApiTokens.ApiTokenService.RevokeAllAsync(db, user.Id, Now, cancellationToken);
-            var ended = $"{endedSessions.Count} session(s) ended" + (revokedTokens == 0 ? "" : $"; {revokedTokens} API token(s) revoked");
-            detail = detail is null ? ended : $"{detail}; {ended}";
-        }
+            // Sessions and API tokens end with the change, in its transaction (a deleted user's rows go with the cascade; their cache
+            // entries are removed): whatever signs a person out also stops their scripts.
+            List<Guid> endedSessions = [];
+            if (endNow is not null)
+            {
+                var deleted = db.Entry(user).State == EntityState.Deleted;
+                endedSessions = deleted
+                    ? await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).Select(s => s.Id).ToListAsync(cancellationToken)
+                    : await sessions.RevokeInAsync(db, user.Id, null, endNow, cancellationToken);
+                var revokedTokens = deleted ? 0 : await ApiTokens.ApiTokenService.RevokeAllAsync(db, user.Id, Now, cancellationToken);
+                var ended = $"{endedSessions.Count} session(s) ended" + (revokedTokens == 0 ? "" : $"; {revokedTokens} API token(s) revoked");
+                detail = detail is null ? ended : $"{detail}; {ended}";
+            }
 
-        audit.Add(db, actor, action, UserSubject, user.Id, user.Id, Detail(user.Email, role, detail));
-        if (beforeSave is not null)
-        {
-            await beforeSave(db, user);
-        }
+            audit.Add(db, actor, action, UserSubject, user.Id, user.Id, Detail(user.Email, role, detail));
+            if (beforeSave is not null)
+            {
+                await beforeSave(db, user);
+            }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await sessions.ForgetAsync(endedSessions, cancellationToken);
-        return result;
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return (result, endedSessions);
+        }, cancellationToken);
+        await sessions.ForgetAsync(endedIds, cancellationToken);
+        return outcome;
     }
 
     private static string Detail(string? email, string? role, string? detail) =>

@@ -101,6 +101,36 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.Equal(document.Id, heard.DocumentId);
     }
 
+    [Fact]
+    public async Task Changes_made_while_Redis_was_away_reach_open_pages_when_it_returns()
+    {
+        await using var db = await a.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        var document = await db.Documents.FirstAsync(d => d.Status == DocumentStatus.Pending);
+        var documents = a.Services.GetRequiredService<ClientDocumentService>();
+
+        // An open client page on A: it knows the version of what it shows and is told when the live channel comes back.
+        var shown = await documents.GetVersionAsync(document.UserId);
+        var resynced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var resync = a.Services.GetRequiredService<IDocumentEvents>().SubscribeResync(async () =>
+            resynced.TrySetResult(await documents.GetVersionAsync(document.UserId)));
+
+        await redis.StopAsync();
+        await WaitUntilAsync(() => !a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+
+        // The preparer's change on B while Redis is away: its event cannot reach A.
+        Assert.True((await b.Services.GetRequiredService<DocumentStatusService>()
+            .ChangeStatusAsync(document.Id, DocumentStatus.Processing, null, actorIsAdmin: false)).Succeeded);
+        Assert.False(resynced.Task.IsCompleted);
+
+        await redis.StartAsync();
+        var after = await resynced.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The page's cheap check sees that something changed and reloads: the document shows PROCESSING.
+        Assert.NotEqual(shown, after);
+        var view = (await documents.ListAsync(document.UserId)).Single(d => d.Id == document.Id);
+        Assert.Equal(DocumentStatus.Processing, view.Status);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)

@@ -11,9 +11,11 @@ internal static class HealthEndpoints
 
     public static void AddTaxGeniusHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<EmailTransportHealthCheck>(); // one instance: it keeps the last SMTP probe for a few seconds
         var checks = services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<JobStorageHealthCheck>("jobs", tags: [ReadyTag]);
+            .AddCheck<JobStorageHealthCheck>("jobs", tags: [ReadyTag])
+            .AddCheck<EmailTransportHealthCheck>("email", tags: [ReadyTag]);
         if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis")))
         {
             checks.AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);

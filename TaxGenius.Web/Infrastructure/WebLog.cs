@@ -51,4 +51,14 @@ internal static partial class WebLog
     /// <summary>Hangfire's own messages, at the level Hangfire gave them.</summary>
     [LoggerMessage(EventId = 2301, Message = "{HangfireMessage}")]
     public static partial void Hangfire(this ILogger logger, LogLevel level, Exception? exception, string hangfireMessage);
+
+    // 2400–2499: faults (a database that does not answer, a page that failed).
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "The database could not be reached during {Operation} ({ErrorType}); the user was asked to try again")]
+    public static partial void DatabaseUnavailable(this ILogger logger, string operation, string errorType);
+
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Error, Message = "A page failed ({ErrorType}, reference {Reference}); the error boundary kept the circuit alive")]
+    public static partial void PageFailed(this ILogger logger, Exception exception, string errorType, string reference);
+
+    [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "The session re-check of an open page could not reach the database ({ErrorType}); the user stays signed in until the next check")]
+    public static partial void RevalidationDeferred(this ILogger logger, string errorType);
 }

@@ -24,9 +24,9 @@ public sealed class NavMenuTests : MudBunitContext
         Assert.Equal(expected, links);
         Assert.Contains("Account settings", nav.Markup, StringComparison.Ordinal);
 
-        // The administration links (users, audit, jobs; the outbox only in the embedded default) are for administrators only.
+        // The administration links (users, audit, jobs, e-mail) are for administrators only.
         var adminLinks = nav.FindAll("[data-testid^='admin-link-']").Select(e => e.GetAttribute("data-testid")).ToList();
-        Assert.Equal(policy == Policies.Admin ? ["admin-link-queue", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-settings", "admin-link-jobs"] : [], adminLinks);
+        Assert.Equal(policy == Policies.Admin ? ["admin-link-queue", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-settings", "admin-link-jobs", "admin-link-outbox"] : [], adminLinks);
     }
 
     [Fact]

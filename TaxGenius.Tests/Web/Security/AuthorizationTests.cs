@@ -47,7 +47,7 @@ public sealed class AuthorizationTests(AppFixture app) : IClassFixture<AppFixtur
             if (path == home || (home == "/admin" && path.StartsWith("/admin", StringComparison.Ordinal)))
             {
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Contains(path switch { "/admin/outbox" => "E-mail outbox", "/admin/users" => "Users and roles", "/admin/payouts" => "Referral payouts", "/admin/audit" => "Audit log", _ => "Welcome" },
+                Assert.Contains(path switch { "/admin/outbox" => "Undelivered", "/admin/users" => "Users and roles", "/admin/payouts" => "Referral payouts", "/admin/audit" => "Audit log", _ => "Welcome" },
                     await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
             else

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Sessions;
 using TaxGenius.Web.Infrastructure;
@@ -13,10 +14,12 @@ namespace TaxGenius.Web.Components.Account;
 /// Re-checks an open circuit's user every <c>Security:RevalidationSeconds</c> (default 60): the account must still exist, carry
 /// the same security stamp (role changes, locks, deactivations and forced resets replace it), not be locked out, and its session
 /// (<see cref="SessionService"/>) must still be live. When the check fails the circuit's user becomes anonymous and the pages'
-/// authorization sends them to sign in.
+/// authorization sends them to sign in. A check that cannot reach the database is not a negative answer: the user stays signed
+/// in and is checked again at the next interval (a real revocation still ends the page at the next check that gets an answer).
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
+        ILogger<IdentityRevalidatingAuthenticationStateProvider> logger,
         IServiceScopeFactory scopeFactory,
         IOptions<IdentityOptions> options,
         IOptions<SecurityOptions> security)
@@ -27,11 +30,20 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
-        // Get the user manager from a new scope to ensure it fetches fresh data
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User)
-            && await ValidateSessionAsync(scope.ServiceProvider.GetRequiredService<SessionService>(), authenticationState.User, cancellationToken);
+        try
+        {
+            // Get the user manager from a new scope to ensure it fetches fresh data
+            await using var scope = scopeFactory.CreateAsyncScope();
+            var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            return await ValidateSecurityStampAsync(userManager, authenticationState.User)
+                && await ValidateSessionAsync(scope.ServiceProvider.GetRequiredService<SessionService>(), authenticationState.User, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseRetries.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // The base class would treat the exception as "signed out" and send every open page to the sign-in page.
+            logger.RevalidationDeferred(ex.GetType().Name);
+            return true;
+        }
     }
 
     /// <summary>The circuit's session must still be live (not signed out from another device, ended by an administrator, or expired).</summary>

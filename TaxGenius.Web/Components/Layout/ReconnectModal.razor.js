@@ -8,15 +8,36 @@ retryButton.addEventListener("click", retry);
 const resumeButton = document.getElementById("components-resume-button");
 resumeButton.addEventListener("click", resume);
 
+document.getElementById("tg-reconnect-reload").addEventListener("click", () => location.reload());
+
+// One state class at a time on the dialog (app.css shows only that state's message and actions).
+const stateClasses = ["show", "retrying", "failed", "paused", "resume-failed"].map(s => `components-reconnect-${s}`);
+
+function showState(state) {
+    reconnectModal.classList.remove(...stateClasses);
+    if (state) {
+        reconnectModal.classList.add(`components-reconnect-${state}`);
+    }
+}
+
 function handleReconnectStateChanged(event) {
-    if (event.detail.state === "show") {
-        reconnectModal.showModal();
-    } else if (event.detail.state === "hide") {
+    const state = event.detail.state;
+    if (state === "hide") {
+        showState(null);
         reconnectModal.close();
-    } else if (event.detail.state === "failed") {
-        document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
-    } else if (event.detail.state === "rejected") {
+    } else if (state === "rejected") {
+        // The server answered but no longer has this page: a fresh load is the only way on.
         location.reload();
+    } else if (stateClasses.includes(`components-reconnect-${state}`)) {
+        showState(state);
+        if (!reconnectModal.open) {
+            reconnectModal.showModal();
+        }
+
+        if (state === "failed") {
+            document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
+            document.getElementById("tg-reconnect-reload").focus();
+        }
     }
 }
 
@@ -52,7 +73,7 @@ async function resume() {
             location.reload();
         }
     } catch {
-        reconnectModal.classList.replace("components-reconnect-paused", "components-reconnect-resume-failed");
+        showState("resume-failed");
     }
 }
 

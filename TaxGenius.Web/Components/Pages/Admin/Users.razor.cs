@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Common;
+using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Users;
 using TaxGenius.Web.Components.Shared;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Components.Pages.Admin;
 
@@ -15,6 +17,8 @@ public partial class Users
     private const int PageSize = 25;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
 
     private MudDataGrid<UserRow>? grid;
     private string? search;
@@ -36,7 +40,17 @@ public partial class Users
 
     private async Task<GridData<UserRow>> LoadAsync(GridState<UserRow> gridState, CancellationToken cancellationToken)
     {
-        page = await Directory.GetPageAsync(Filter, navigation.After, navigation.Before, PageSize, cancellationToken);
+        try
+        {
+            page = await Directory.GetPageAsync(Filter, navigation.After, navigation.Before, PageSize, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseRetries.IsUnavailable(ex))
+        {
+            // The database is away: keep the rows on screen and say so; the next click loads again.
+            DatabaseErrors.Report(ex, "users load");
+            return new GridData<UserRow> { Items = page?.Rows ?? [], TotalItems = page?.Rows.Count ?? 0 };
+        }
+
         navigation.Loaded(page);
 
         return new GridData<UserRow> { Items = page.Rows, TotalItems = page.Rows.Count };
@@ -74,8 +88,15 @@ public partial class Users
         busy = true;
         try
         {
-            var result = await action(Actor(), row.Id, CancellationToken.None);
-            Snackbar.Add((result.Succeeded ? result.Message : result.Error) ?? "", result.Succeeded ? (danger ? Severity.Warning : Severity.Success) : Severity.Error);
+            var done = await DatabaseErrors.RunAsync(async () =>
+            {
+                var result = await action(Actor(), row.Id, CancellationToken.None);
+                Snackbar.Add((result.Succeeded ? result.Message : result.Error) ?? "", result.Succeeded ? (danger ? Severity.Warning : Severity.Success) : Severity.Error);
+            });
+            if (!done)
+            {
+                return;
+            }
         }
         finally
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TaxGenius.Core.Documents;
 using TaxGenius.Web.Components.Shared;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Components.Pages.Client;
 
@@ -14,16 +15,29 @@ public partial class Documents
 {
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
+    [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
+
     private IReadOnlyList<DocumentView>? documents;
     private IReadOnlyList<int> years = [];
     private DocumentView? replacing;
     private IDisposable? subscription;
+    private IDisposable? resync;
+    private string? version;
+    private bool loadFailed;
     private Guid userId;
 
     protected override async Task OnInitializedAsync()
     {
         userId = (await AuthenticationState).User.GetUserId();
         years = TaxYears.Selectable(Clock);
+        loadFailed = !await DatabaseErrors.RunAsync(LoadAsync);
+    }
+
+    private async Task RetryLoadAsync() => loadFailed = !await DatabaseErrors.RunAsync(LoadAsync);
+
+    private async Task LoadAsync()
+    {
+        version = await DocumentService.GetVersionAsync(userId);
         documents = await DocumentService.ListAsync(userId);
     }
 
@@ -33,16 +47,34 @@ public partial class Documents
         {
             subscription = DocumentEvents.Subscribe(userId, change => InvokeAsync(async () =>
             {
-                documents = await DocumentService.ListAsync(userId);
-                var name = documents.FirstOrDefault(d => d.Id == change.DocumentId)?.FileName ?? "A document";
+                if (!await DatabaseErrors.RunAsync(LoadAsync))
+                {
+                    return;
+                }
+
+                var name = documents?.FirstOrDefault(d => d.Id == change.DocumentId)?.FileName ?? "A document";
                 Snackbar.Add($"{name} is now {DocumentStateMachine.Name(change.Status)}.", change.Status == DocumentStatus.Rejected ? Severity.Warning : Severity.Info);
                 StateHasChanged();
+            }));
+
+            // The live channel was away: changes made meanwhile were not heard. Reload only if something changed.
+            resync = DocumentEvents.SubscribeResync(() => InvokeAsync(async () =>
+            {
+                await DatabaseErrors.RunAsync(async () =>
+                {
+                    if (await DocumentService.GetVersionAsync(userId) != version)
+                    {
+                        await LoadAsync();
+                        Snackbar.Add("Your documents were updated while the live connection was away.", Severity.Info);
+                        StateHasChanged();
+                    }
+                });
             }));
         }
     }
 
     /// <summary>After uploads: the list as it is now.</summary>
-    private async Task RefreshAsync() => documents = await DocumentService.ListAsync(userId);
+    private Task RefreshAsync() => DatabaseErrors.RunAsync(LoadAsync);
 
     private void StartReplace(DocumentView document)
     {
@@ -58,8 +90,16 @@ public partial class Documents
             return;
         }
 
-        var outcome = await DocumentService.DeleteAsync(userId, document.Id);
-        documents = await DocumentService.ListAsync(userId);
+        DeleteOutcome outcome = default;
+        if (!await DatabaseErrors.RunAsync(async () =>
+            {
+                outcome = await DocumentService.DeleteAsync(userId, document.Id);
+                await LoadAsync();
+            }))
+        {
+            return;
+        }
+
         switch (outcome)
         {
             case DeleteOutcome.Deleted:
@@ -74,5 +114,9 @@ public partial class Documents
         }
     }
 
-    public void Dispose() => subscription?.Dispose();
+    public void Dispose()
+    {
+        subscription?.Dispose();
+        resync?.Dispose();
+    }
 }

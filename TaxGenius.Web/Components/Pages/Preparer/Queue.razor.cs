@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Common;
+using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
 using TaxGenius.Web.Components.Shared;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Components.Pages.Preparer;
 
@@ -14,6 +16,8 @@ public partial class Queue
     private const int PageSize = 50;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
 
     private MudDataGrid<QueueRow>? grid;
     private IReadOnlyDictionary<DocumentStatus, int>? counts;
@@ -52,7 +56,17 @@ public partial class Queue
 
     private async Task<GridData<QueueRow>> LoadAsync(GridState<QueueRow> state, CancellationToken cancellationToken)
     {
-        page = await QueueService.GetPageAsync(me, Filter, navigation.After, navigation.Before, PageSize, cancellationToken);
+        try
+        {
+            page = await QueueService.GetPageAsync(me, Filter, navigation.After, navigation.Before, PageSize, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseRetries.IsUnavailable(ex))
+        {
+            // The database is away: keep what is on screen and say so; the next click loads again.
+            DatabaseErrors.Report(ex, "queue load");
+            return new GridData<QueueRow> { Items = page?.Rows ?? [], TotalItems = page?.Rows.Count ?? 0 };
+        }
+
         navigation.Loaded(page);
 
         // Selection is per page: an action applies to what is on screen.
@@ -152,7 +166,10 @@ public partial class Queue
         busy = true;
         try
         {
-            await action();
+            if (!await DatabaseErrors.RunAsync(action))
+            {
+                return;
+            }
         }
         finally
         {
@@ -160,7 +177,7 @@ public partial class Queue
         }
 
         selected.Clear();
-        counts = await HomeService.GetDocumentCountsAsync();
+        await DatabaseErrors.RunAsync(async () => counts = await HomeService.GetDocumentCountsAsync());
         await ReloadAsync();
     }
 }
