@@ -10,6 +10,7 @@ using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Email;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.RateLimiting;
 using TaxGenius.Core.Referrals;
@@ -37,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         builder.AddTaxGeniusAudit();
         builder.AddTaxGeniusDocumentStore(paths);
         builder.AddTaxGeniusDocuments();
+        builder.AddTaxGeniusEngagements();
         builder.AddTaxGeniusReferrals();
         builder.AddTaxGeniusUsers();
         builder.AddTaxGeniusDashboards();

@@ -56,6 +56,7 @@ public static class AuditActions
     public const string FirmSettingsChanged = "firm.settings_changed";
     public const string AuthenticatorReset = "user.authenticator_reset";
     public const string EmailResent = "email.resent";
+    public const string EngagementStageChanged = "engagement.stage_changed";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -67,6 +68,7 @@ public static class AuditActions
         ApiTokenCreated, ApiTokenRevoked,
         PayoutRecorded, ReferrerRateChanged,
         FirmSettingsChanged, AuthenticatorReset, EmailResent,
+        EngagementStageChanged,
     ];
 }
 

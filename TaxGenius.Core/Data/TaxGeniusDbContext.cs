@@ -33,6 +33,8 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Sessions.UserSession> UserSessions => Set<Sessions.UserSession>();
     public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();
     public DbSet<Settings.FirmSettings> FirmSettings => Set<Settings.FirmSettings>();
+    public DbSet<Engagements.Engagement> Engagements => Set<Engagements.Engagement>();
+    public DbSet<Engagements.EngagementStageChange> EngagementStageChanges => Set<Engagements.EngagementStageChange>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -46,11 +48,13 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
         {
             ApplySqliteConventions(builder);
             builder.Entity<Document>().Property(d => d.Version).IsConcurrencyToken();
+            builder.Entity<Engagements.Engagement>().Property(e => e.Version).IsConcurrencyToken();
         }
         else
         {
             // Npgsql maps a uint row version to PostgreSQL's xmin system column: no column of ours, bumped by every update.
             builder.Entity<Document>().Property(d => d.Version).IsRowVersion();
+            builder.Entity<Engagements.Engagement>().Property(e => e.Version).IsRowVersion();
         }
     }
 
@@ -66,7 +70,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    /// <summary>Audit rows are append-only; on SQLite a document's row version is bumped here (PostgreSQL's xmin bumps itself).</summary>
+    /// <summary>Audit rows are append-only; on SQLite a document's and an engagement's row version is bumped here (PostgreSQL's xmin bumps itself).</summary>
     private void BeforeSave()
     {
         foreach (var entry in ChangeTracker.Entries<Audit.AuditEntry>())
@@ -80,6 +84,11 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
         if (Database.IsSqlite())
         {
             foreach (var entry in ChangeTracker.Entries<Document>().Where(e => e.State == EntityState.Modified))
+            {
+                entry.Entity.Version++;
+            }
+
+            foreach (var entry in ChangeTracker.Entries<Engagements.Engagement>().Where(e => e.State == EntityState.Modified))
             {
                 entry.Entity.Version++;
             }

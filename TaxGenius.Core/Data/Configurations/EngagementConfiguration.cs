@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TaxGenius.Core.Engagements;
+
+namespace TaxGenius.Core.Data.Configurations;
+
+internal sealed class EngagementConfiguration : IEntityTypeConfiguration<Engagement>
+{
+    public void Configure(EntityTypeBuilder<Engagement> builder)
+    {
+        builder.ToTable("Engagements");
+        builder.Property(e => e.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(e => e.Stage).HasConversion(new SeedEnumConverter<EngagementStage>()).HasMaxLength(30);
+        builder.Property(e => e.StageBeforeHold).HasConversion(new SeedEnumConverter<EngagementStage>()).HasMaxLength(30);
+        builder.Property(e => e.Priority).HasConversion(new SeedEnumConverter<EngagementPriority>()).HasMaxLength(10);
+        builder.Property(e => e.HoldReason).HasMaxLength(EngagementStages.MaxHoldReasonLength);
+        builder.Ignore(e => e.EffectiveDueDate);
+
+        builder.HasOne(e => e.Client).WithMany().HasForeignKey(e => e.ClientId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(e => e.Preparer).WithMany().HasForeignKey(e => e.PreparerId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(e => e.Reviewer).WithMany().HasForeignKey(e => e.ReviewerId).OnDelete(DeleteBehavior.SetNull);
+
+        // One return per client per year; the board reads a year by stage, a preparer's cards by stage.
+        builder.HasIndex(e => new { e.ClientId, e.TaxYear }).IsUnique();
+        builder.HasIndex(e => new { e.TaxYear, e.Stage, e.StageChangedAt, e.Id });
+        builder.HasIndex(e => new { e.PreparerId, e.Stage });
+    }
+}
+
+internal sealed class EngagementStageChangeConfiguration : IEntityTypeConfiguration<EngagementStageChange>
+{
+    public void Configure(EntityTypeBuilder<EngagementStageChange> builder)
+    {
+        builder.ToTable("EngagementStageChanges");
+        builder.Property(c => c.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(c => c.From).HasConversion(new SeedEnumConverter<EngagementStage>()).HasMaxLength(30);
+        builder.Property(c => c.To).HasConversion(new SeedEnumConverter<EngagementStage>()).HasMaxLength(30);
+        builder.Property(c => c.Reason).HasMaxLength(EngagementStages.MaxHoldReasonLength);
+        builder.Property(c => c.ActorEmail).HasMaxLength(256);
+        builder.HasOne<Engagement>().WithMany().HasForeignKey(c => c.EngagementId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.EngagementId, c.At });
+    }
+}

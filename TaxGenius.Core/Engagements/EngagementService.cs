@@ -1,0 +1,175 @@
+using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+
+namespace TaxGenius.Core.Engagements;
+
+/// <summary>The outcome of a change to an engagement; on a conflict, the stage and version it has now.</summary>
+public sealed record EngagementResult(bool Succeeded, string? Error, EngagementStage? Stage = null, uint? Version = null, bool Conflict = false)
+{
+    public static EngagementResult Fail(string error) => new(false, error);
+}
+
+/// <summary>What a client may read about their own engagement.</summary>
+public sealed record ClientEngagementView(Guid Id, int TaxYear, EngagementStage Stage, string StageText, DateOnly DueDate);
+
+/// <summary>
+/// Engagements: one per client per tax year, created on demand (<see cref="EnsureAsync"/>, safe to race), moved between stages
+/// under optimistic concurrency (two preparers moving one card: one wins, the other is told where it is now), every move
+/// recorded with who and when and audited in the same transaction.
+/// </summary>
+public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFactory, AuditLog audit, TimeProvider timeProvider)
+{
+    public const string Subject = "engagement";
+
+    private DateTime Now => timeProvider.GetUtcNow().UtcDateTime;
+
+    /// <summary>The client's engagement for the year, created (Not started, due April 15 of the next year) when there is none.</summary>
+    public async Task<Engagement> EnsureAsync(Guid clientId, int taxYear, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Engagements.AsNoTracking().SingleOrDefaultAsync(e => e.ClientId == clientId && e.TaxYear == taxYear, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var engagement = new Engagement
+        {
+            ClientId = clientId,
+            TaxYear = taxYear,
+            StageChangedAt = Now,
+            DueDate = EngagementStages.DefaultDueDate(taxYear),
+        };
+        db.Engagements.Add(engagement);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return engagement;
+        }
+        catch (DbUpdateException)
+        {
+            // Another request created it a moment ago (the unique index on client and year): that one is the engagement.
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            return await fresh.Engagements.AsNoTracking().SingleAsync(e => e.ClientId == clientId && e.TaxYear == taxYear, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Moves the engagement to <paramref name="to"/>. With <paramref name="expectedVersion"/> (the card the user saw), a card moved by
+    /// someone else since is not moved again: the caller is told where it is now. On hold needs a reason.
+    /// </summary>
+    public Task<EngagementResult> MoveAsync(AuditActor actor, Guid engagementId, EngagementStage to, uint? expectedVersion,
+        string? holdReason = null, CancellationToken cancellationToken = default) =>
+        MutateAsync(actor, engagementId, expectedVersion, engagement =>
+        {
+            var reason = to == EngagementStage.OnHold ? holdReason?.Trim() : null;
+            if (EngagementStages.Refusal(engagement.Stage, to, reason) is { } refusal)
+            {
+                return (refusal, null);
+            }
+
+            if (to == EngagementStage.OnHold)
+            {
+                engagement.StageBeforeHold = engagement.Stage;
+                engagement.HoldReason = reason;
+            }
+            else
+            {
+                engagement.StageBeforeHold = null;
+                engagement.HoldReason = null;
+            }
+
+            return (null, reason);
+        }, to, cancellationToken);
+
+    /// <summary>Takes an engagement off hold, back to the stage it was held in.</summary>
+    public async Task<EngagementResult> ResumeAsync(AuditActor actor, Guid engagementId, uint? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var engagement = await db.Engagements.AsNoTracking().SingleOrDefaultAsync(e => e.Id == engagementId, cancellationToken);
+        if (engagement is null)
+        {
+            return EngagementResult.Fail("That engagement does not exist.");
+        }
+
+        if (engagement.Stage != EngagementStage.OnHold)
+        {
+            return new EngagementResult(false, "The return is not on hold.", engagement.Stage, engagement.Version);
+        }
+
+        return await MoveAsync(actor, engagementId, engagement.StageBeforeHold ?? EngagementStage.NotStarted, expectedVersion, null, cancellationToken);
+    }
+
+    /// <summary>The engagement's moves, oldest first.</summary>
+    public async Task<IReadOnlyList<EngagementStageChange>> HistoryAsync(Guid engagementId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.EngagementStageChanges.AsNoTracking().Where(c => c.EngagementId == engagementId)
+            .OrderBy(c => c.At).ThenBy(c => c.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>A client's own engagement for a year (never another client's: the client id is part of the query).</summary>
+    public async Task<ClientEngagementView?> FindForClientAsync(Guid clientId, int taxYear, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var engagement = await db.Engagements.AsNoTracking().SingleOrDefaultAsync(e => e.ClientId == clientId && e.TaxYear == taxYear, cancellationToken);
+        return engagement is null ? null : new ClientEngagementView(engagement.Id, engagement.TaxYear, engagement.Stage,
+            EngagementStages.ForClient(engagement.Stage), engagement.EffectiveDueDate);
+    }
+
+    private async Task<EngagementResult> MutateAsync(AuditActor actor, Guid engagementId, uint? expectedVersion,
+        Func<Engagement, (string? Refusal, string? Reason)> change, EngagementStage to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var engagement = await db.Engagements.SingleOrDefaultAsync(e => e.Id == engagementId, cancellationToken);
+        if (engagement is null)
+        {
+            return EngagementResult.Fail("That engagement does not exist.");
+        }
+
+        if (expectedVersion is { } expected && expected != engagement.Version)
+        {
+            return Conflict(engagement);
+        }
+
+        var from = engagement.Stage;
+        var (refusal, reason) = change(engagement);
+        if (refusal is not null)
+        {
+            return new EngagementResult(false, refusal, engagement.Stage, engagement.Version);
+        }
+
+        var now = Now;
+        engagement.Stage = to;
+        engagement.StageChangedAt = now;
+        db.EngagementStageChanges.Add(new EngagementStageChange
+        {
+            EngagementId = engagement.Id,
+            From = from,
+            To = to,
+            Reason = reason,
+            ActorId = actor.UserId == Guid.Empty ? null : actor.UserId,
+            ActorEmail = actor.Email,
+            At = now,
+        });
+        audit.Add(db, actor, AuditActions.EngagementStageChanged, Subject, engagement.Id, engagement.ClientId,
+            $"{engagement.TaxYear}: {EngagementStages.Name(from)} → {EngagementStages.Name(to)}" + (reason is null ? "" : $" ({reason})"));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var current = await fresh.Engagements.AsNoTracking().SingleOrDefaultAsync(e => e.Id == engagementId, cancellationToken);
+            return current is null ? EngagementResult.Fail("That engagement was deleted a moment ago.") : Conflict(current);
+        }
+
+        return new EngagementResult(true, null, engagement.Stage, engagement.Version);
+    }
+
+    private static EngagementResult Conflict(Engagement current) => new(false,
+        $"Someone else moved this return a moment ago: it is now {EngagementStages.Name(current.Stage)}. The board shows it as it is now.",
+        current.Stage, current.Version, Conflict: true);
+}

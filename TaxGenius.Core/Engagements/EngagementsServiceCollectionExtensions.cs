@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TaxGenius.Core.Engagements;
+
+public static class EngagementsServiceCollectionExtensions
+{
+    /// <summary>Engagements: a return per client per tax year and its stages.</summary>
+    public static IHostApplicationBuilder AddTaxGeniusEngagements(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<EngagementService>();
+        return builder;
+    }
+}
