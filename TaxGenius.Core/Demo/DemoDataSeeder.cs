@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Profiles;
 using TaxGenius.Core.Referrals;
@@ -106,6 +107,24 @@ public sealed class DemoDataSeeder(
                 row.Status = status;
                 await db.SaveChangesAsync(cancellationToken);
             }
+        }
+
+        // Her returns: this season's waiting for documents (a W-2 is still pending), last year's done.
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var now = timeProvider.GetUtcNow().UtcDateTime;
+            db.Engagements.AddRange(
+                new Engagement
+                {
+                    ClientId = client.Id, TaxYear = year, Stage = EngagementStage.DocumentsRequested, StageChangedAt = now.AddDays(-6),
+                    DueDate = EngagementStages.DefaultDueDate(year),
+                },
+                new Engagement
+                {
+                    ClientId = client.Id, TaxYear = year - 1, Stage = EngagementStage.Done, StageChangedAt = now.AddDays(-200),
+                    DueDate = EngagementStages.DefaultDueDate(year - 1),
+                });
+            await db.SaveChangesAsync(cancellationToken);
         }
     }
 

@@ -9,6 +9,7 @@ public static class EngagementsServiceCollectionExtensions
     public static IHostApplicationBuilder AddTaxGeniusEngagements(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<EngagementService>();
+        builder.Services.AddSingleton<EngagementBoardService>();
         return builder;
     }
 }

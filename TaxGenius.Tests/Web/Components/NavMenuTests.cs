@@ -9,7 +9,7 @@ public sealed class NavMenuTests : MudBunitContext
 {
     [Theory]
     [InlineData(Policies.Client, new[] { "nav-client", "nav-client-profile", "nav-client-documents" })]
-    [InlineData(Policies.Preparer, new[] { "nav-preparer", "nav-preparer-queue" })]
+    [InlineData(Policies.Preparer, new[] { "nav-preparer", "nav-preparer-board", "nav-preparer-queue" })]
     [InlineData(Policies.Referrer, new[] { "nav-referrer" })]
     [InlineData(Policies.Admin, new[] { "nav-admin" })]
     public void Shows_only_the_sections_of_the_signed_in_role(string policy, string[] expected)
@@ -26,7 +26,7 @@ public sealed class NavMenuTests : MudBunitContext
 
         // The administration links (users, audit, jobs, e-mail) are for administrators only.
         var adminLinks = nav.FindAll("[data-testid^='admin-link-']").Select(e => e.GetAttribute("data-testid")).ToList();
-        Assert.Equal(policy == Policies.Admin ? ["admin-link-queue", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-settings", "admin-link-jobs", "admin-link-outbox"] : [], adminLinks);
+        Assert.Equal(policy == Policies.Admin ? ["admin-link-board", "admin-link-queue", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-settings", "admin-link-jobs", "admin-link-outbox"] : [], adminLinks);
     }
 
     [Fact]

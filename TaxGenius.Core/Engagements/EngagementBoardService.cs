@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Common;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Identity;
+
+namespace TaxGenius.Core.Engagements;
+
+public enum BoardAssignee
+{
+    Anyone,
+    Mine,
+    Unassigned,
+}
+
+/// <summary>What the board shows: one tax year, optionally only mine or unassigned, only overdue, or matching a search.</summary>
+public sealed record BoardFilter
+{
+    public const int MaxSearchLength = SearchText.MaxLength;
+
+    public required int TaxYear { get; init; }
+
+    public BoardAssignee Assignee { get; init; } = BoardAssignee.Anyone;
+
+    public bool OverdueOnly { get; init; }
+
+    public string? Search { get; init; }
+}
+
+/// <summary>One card: the client, the year, who prepares it, when it is due, how long it has been in its column.</summary>
+public sealed record BoardCard(
+    Guid Id, Guid ClientId, string ClientName, string ClientEmail, int TaxYear, EngagementStage Stage, string? HoldReason,
+    Guid? PreparerId, string? PreparerEmail, DateOnly DueDate, EngagementPriority Priority, DateTime StageChangedAt, DateTime UpdatedAt,
+    uint Version)
+{
+    public bool IsOverdue(DateOnly today) => DueDate < today && Stage is not (EngagementStage.Filed or EngagementStage.Done);
+}
+
+/// <summary>The board: every column's count, and its first cards (most urgent first: due date, then longest in the column).</summary>
+public sealed record EngagementBoard(IReadOnlyDictionary<EngagementStage, int> Counts, IReadOnlyList<BoardCard> Cards, int PerColumn)
+{
+    public IEnumerable<BoardCard> In(EngagementStage stage) => Cards.Where(c => c.Stage == stage);
+
+    public int Hidden(EngagementStage stage) => Counts.GetValueOrDefault(stage) - In(stage).Count();
+}
+
+/// <summary>
+/// Reads the pipeline board. One query counts every column, one per column reads its first <see cref="EngagementBoard.PerColumn"/>
+/// cards (an index range on year and stage); nothing loads the whole year.
+/// </summary>
+public sealed class EngagementBoardService(IDbContextFactory<TaxGeniusDbContext> dbFactory, TimeProvider timeProvider)
+{
+    public const int DefaultPerColumn = 50;
+
+    public DateOnly Today => DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
+
+    public async Task<EngagementBoard> GetAsync(Guid me, BoardFilter filter, int perColumn = DefaultPerColumn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = Filtered(db, me, filter);
+        var counts = await query.GroupBy(e => e.Stage).Select(g => new { Stage = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+
+        var cards = new List<BoardCard>();
+        foreach (var stage in EngagementStages.Board)
+        {
+            if (counts.All(c => c.Stage != stage))
+            {
+                continue;
+            }
+
+            cards.AddRange(await query.Where(e => e.Stage == stage)
+                .OrderBy(e => e.ExtendedDueDate ?? e.DueDate).ThenBy(e => e.StageChangedAt).ThenBy(e => e.Id)
+                .Take(perColumn)
+                .Select(e => new BoardCard(e.Id, e.ClientId,
+                    e.Client!.Profile != null ? e.Client.Profile.FirstName + " " + e.Client.Profile.LastName : e.Client.Email!,
+                    e.Client.Email!, e.TaxYear, e.Stage, e.HoldReason, e.PreparerId, e.Preparer != null ? e.Preparer.Email : null,
+                    e.ExtendedDueDate ?? e.DueDate, e.Priority, e.StageChangedAt, e.UpdatedAt, e.Version))
+                .ToListAsync(cancellationToken));
+        }
+
+        return new EngagementBoard(counts.ToDictionary(c => c.Stage, c => c.Count), cards, perColumn);
+    }
+
+    /// <summary>The years that have engagements, newest first (the board's year picker).</summary>
+    public async Task<IReadOnlyList<int>> YearsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Engagements.Select(e => e.TaxYear).Distinct().OrderByDescending(y => y).ToListAsync(cancellationToken);
+    }
+
+    private IQueryable<Engagement> Filtered(TaxGeniusDbContext db, Guid me, BoardFilter filter)
+    {
+        var query = db.Engagements.AsNoTracking().Where(e => e.TaxYear == filter.TaxYear);
+        query = filter.Assignee switch
+        {
+            BoardAssignee.Mine => query.Where(e => e.PreparerId == me || e.ReviewerId == me),
+            BoardAssignee.Unassigned => query.Where(e => e.PreparerId == null),
+            _ => query,
+        };
+        if (filter.OverdueOnly)
+        {
+            var today = Today;
+            query = query.Where(e => (e.ExtendedDueDate ?? e.DueDate) < today && e.Stage != EngagementStage.Filed && e.Stage != EngagementStage.Done);
+        }
+
+        if (SearchText.Normalize(filter.Search) is { } search)
+        {
+            query = query.Where(Expressions.Through<Engagement, ApplicationUser>(e => e.Client!, UserSearch.Matches(search)));
+        }
+
+        return query;
+    }
+}
