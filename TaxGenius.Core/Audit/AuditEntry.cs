@@ -57,6 +57,9 @@ public static class AuditActions
     public const string AuthenticatorReset = "user.authenticator_reset";
     public const string EmailResent = "email.resent";
     public const string EngagementStageChanged = "engagement.stage_changed";
+    public const string DocumentsRequested = "engagement.documents_requested";
+    public const string RequestItemAccepted = "request_item.accepted";
+    public const string RequestItemReopened = "request_item.reopened";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -68,7 +71,7 @@ public static class AuditActions
         ApiTokenCreated, ApiTokenRevoked,
         PayoutRecorded, ReferrerRateChanged,
         FirmSettingsChanged, AuthenticatorReset, EmailResent,
-        EngagementStageChanged,
+        EngagementStageChanged, DocumentsRequested, RequestItemAccepted, RequestItemReopened,
     ];
 }
 

@@ -47,6 +47,9 @@ public sealed class CacheInvalidationInterceptor(IServiceProvider services) : Af
                 yield return CacheKeys.DocumentCounts;
                 yield return CacheKeys.ClientSummary(d.UserId);
                 break;
+            case Engagements.Engagement e:
+                yield return CacheKeys.ClientSummary(e.ClientId);
+                break;
             case Profile p:
                 yield return CacheKeys.UserGreeting(p.UserId);
                 yield return CacheKeys.ClientSummary(p.UserId);

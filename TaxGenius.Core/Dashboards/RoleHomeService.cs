@@ -18,7 +18,9 @@ public sealed record ClientHomeSummary(
     bool IncomeFormUploaded = false,
     bool PhotoIdUploaded = false,
     bool PriorReturnUploaded = false,
-    IReadOnlyList<ClientActivity>? Recent = null)
+    IReadOnlyList<ClientActivity>? Recent = null,
+    Engagements.EngagementStage? ReturnStage = null,
+    DateOnly? ReturnDueDate = null)
 {
     public int ChecklistDone => new[] { ProfileComplete, SsnOnFile, IncomeFormUploaded, PhotoIdUploaded, PriorReturnUploaded }.Count(b => b);
 
@@ -76,6 +78,8 @@ public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFact
         var taxYear = TaxYears.Current(timeProvider);
         var kept = await db.Documents.AsNoTracking().Where(d => d.UserId == userId && d.Status != DocumentStatus.Rejected)
             .GroupBy(d => new { d.Type, ThisYear = d.TaxYear == taxYear }).Select(g => g.Key).ToListAsync(cancellationToken);
+        var engagement = await db.Engagements.AsNoTracking().Where(e => e.ClientId == userId && e.TaxYear == taxYear)
+            .Select(e => new { e.Stage, Due = e.ExtendedDueDate ?? e.DueDate }).SingleOrDefaultAsync(cancellationToken);
         var recent = await db.Documents.AsNoTracking().Where(d => d.UserId == userId)
             .OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id).Take(5)
             .Select(d => new { d.Id, d.FileName, d.Type, d.Status, d.CreatedAt, d.UpdatedAt })
@@ -86,7 +90,8 @@ public sealed class RoleHomeService(IDbContextFactory<TaxGeniusDbContext> dbFact
             PhotoIdUploaded: kept.Any(k => k.Type == DocumentType.Id),
             PriorReturnUploaded: kept.Any(k => k.Type == DocumentType.TaxReturn),
             Recent: recent.Select(d => new ClientActivity(d.Id, d.FileName, d.Type, d.Status, d.UpdatedAt,
-                IsUpload: d.Status == DocumentStatus.Pending && d.UpdatedAt - d.CreatedAt < TimeSpan.FromSeconds(1))).ToList());
+                IsUpload: d.Status == DocumentStatus.Pending && d.UpdatedAt - d.CreatedAt < TimeSpan.FromSeconds(1))).ToList(),
+            engagement?.Stage, engagement?.Due);
     }
 
     private async Task<IReadOnlyDictionary<DocumentStatus, int>> LoadDocumentCountsAsync(CancellationToken cancellationToken)

@@ -35,6 +35,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Settings.FirmSettings> FirmSettings => Set<Settings.FirmSettings>();
     public DbSet<Engagements.Engagement> Engagements => Set<Engagements.Engagement>();
     public DbSet<Engagements.EngagementStageChange> EngagementStageChanges => Set<Engagements.EngagementStageChange>();
+    public DbSet<Engagements.RequestItem> RequestItems => Set<Engagements.RequestItem>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -191,6 +191,11 @@ public sealed class DocumentStatusService(
         try
         {
             await referrals.OnStatusChangingAsync(db, document, before, cancellationToken);
+            if (document.Status == DocumentStatus.Rejected && before != DocumentStatus.Rejected)
+            {
+                // The checklist item this document fulfilled is open again, with the reason, in the same save.
+                await Engagements.DocumentRequestService.ReopenForRejectedDocumentAsync(db, document.Id, document.RejectionReason, cancellationToken);
+            }
             if (notify && document.Status != before)
             {
                 // The client's e-mail is committed with the change it tells about.

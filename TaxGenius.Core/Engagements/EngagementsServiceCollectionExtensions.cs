@@ -10,6 +10,7 @@ public static class EngagementsServiceCollectionExtensions
     {
         builder.Services.AddSingleton<EngagementService>();
         builder.Services.AddSingleton<EngagementBoardService>();
+        builder.Services.AddSingleton<DocumentRequestService>();
         return builder;
     }
 }

@@ -41,3 +41,23 @@ internal sealed class EngagementStageChangeConfiguration : IEntityTypeConfigurat
         builder.HasIndex(c => new { c.EngagementId, c.At });
     }
 }
+
+internal sealed class RequestItemConfiguration : IEntityTypeConfiguration<RequestItem>
+{
+    public void Configure(EntityTypeBuilder<RequestItem> builder)
+    {
+        builder.ToTable("RequestItems");
+        builder.Property(i => i.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(i => i.Kind).HasConversion(new SeedEnumConverter<RequestKind>()).HasMaxLength(20);
+        builder.Property(i => i.Status).HasConversion(new SeedEnumConverter<RequestItemStatus>()).HasMaxLength(20);
+        builder.Property(i => i.Description).HasMaxLength(RequestItem.MaxDescriptionLength).IsRequired();
+        builder.Property(i => i.Reason).HasMaxLength(RequestItem.MaxReasonLength);
+        builder.Ignore(i => i.IsSatisfied);
+        builder.HasOne(i => i.Engagement).WithMany().HasForeignKey(i => i.EngagementId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Documents.Document>().WithMany().HasForeignKey(i => i.DocumentId).OnDelete(DeleteBehavior.SetNull);
+        // An engagement's checklist in order; the items a document fulfilled; open required items (reminders, overdue counts).
+        builder.HasIndex(i => new { i.EngagementId, i.SortOrder });
+        builder.HasIndex(i => i.DocumentId);
+        builder.HasIndex(i => new { i.Status, i.DueDate });
+    }
+}

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
-using TaxGenius.Core.Identity;
 using TaxGenius.Core.Profiles;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Tests.Infrastructure;
@@ -180,14 +179,7 @@ public sealed class ModelRoundTripTests
         await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
     }
 
-    internal static async Task<Guid> AddUserAsync(TestDatabase database, string email)
-    {
-        await using var db = await database.Factory.CreateDbContextAsync();
-        var user = new ApplicationUser { UserName = email, Email = email, NormalizedEmail = email.ToUpperInvariant(), NormalizedUserName = email.ToUpperInvariant() };
-        db.Users.Add(user);
-        await db.SaveChangesAsync();
-        return user.Id;
-    }
+    internal static Task<Guid> AddUserAsync(TestDatabase database, string email) => TestUsers.CreateAsync(database, email);
 
     private static Document NewDocument(Guid userId, DocumentType type, DocumentStatus status) => new()
     {

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
-using TaxGenius.Core.Identity;
 using TaxGenius.Core.Storage;
 using TaxGenius.Tests.Infrastructure;
 
@@ -23,8 +22,8 @@ public sealed class ClientDocumentServiceTests : IDisposable
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var (service, store) = Create(database);
-        var owner = await CreateUserAsync(database, "owner@example.test");
-        var other = await CreateUserAsync(database, "other@example.test");
+        var owner = await TestUsers.CreateAsync(database, "owner@example.test");
+        var other = await TestUsers.CreateAsync(database, "other@example.test");
         var uploaded = await UploadAsync(service, owner, "w2.pdf", SampleFiles.Pdf());
 
         Assert.Single(await service.ListAsync(owner));
@@ -68,7 +67,7 @@ public sealed class ClientDocumentServiceTests : IDisposable
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var (service, store) = Create(database);
-        var owner = await CreateUserAsync(database, "owner@example.test");
+        var owner = await TestUsers.CreateAsync(database, "owner@example.test");
 
         var results = new[]
         {
@@ -92,7 +91,7 @@ public sealed class ClientDocumentServiceTests : IDisposable
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var (service, store) = Create(database);
-        var owner = await CreateUserAsync(database, "owner@example.test");
+        var owner = await TestUsers.CreateAsync(database, "owner@example.test");
         var kept = await UploadAsync(service, owner, "kept.pdf", SampleFiles.Pdf());
         var orphan = await store.WriteAsync(new MemoryStream(SampleFiles.Pdf()), long.MaxValue);
         var temporary = Path.Combine(store.TempFolder, EncryptedFileStore.NewStorageKey() + ".part");
@@ -125,15 +124,6 @@ public sealed class ClientDocumentServiceTests : IDisposable
         var result = await service.UploadAsync(userId, new UploadRequest(name, DocumentType.W2, 2025), new MemoryStream(content), content.Length);
         Assert.True(result.Succeeded, result.Error);
         return result.Document!;
-    }
-
-    private static async Task<Guid> CreateUserAsync(TestDatabase database, string email)
-    {
-        await using var db = await database.Factory.CreateDbContextAsync();
-        var user = new ApplicationUser { UserName = email, Email = email, NormalizedEmail = email.ToUpperInvariant(), NormalizedUserName = email.ToUpperInvariant() };
-        db.Users.Add(user);
-        await db.SaveChangesAsync();
-        return user.Id;
     }
 
     public void Dispose()

@@ -2,8 +2,6 @@ using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Engagements;
-using TaxGenius.Core.Identity;
-using TaxGenius.Core.Profiles;
 using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.Tests.Core.Engagements;
@@ -20,14 +18,14 @@ public sealed class EngagementBoardServiceTests
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var engagements = new EngagementService(database.Factory, new AuditLog(database.Factory, clock), clock);
         var board = new EngagementBoardService(database.Factory, clock);
-        var pat = await CreateUserAsync(database, "pat@example.test", "Pat", "Preparer");
+        var pat = await TestUsers.CreateAsync(database, "pat@example.test", "Pat", "Preparer");
         var actor = new AuditActor(pat, "pat@example.test", null);
 
         // Five clients in 2025: three requested (one extended to October, one assigned to Pat), one in preparation, one filed late.
         var ids = new List<Guid>();
         foreach (var (first, last) in new[] { ("Ana", "Alvarez"), ("Ben", "Brooks"), ("Cleo", "Chen"), ("Dev", "Dunn"), ("Eve", "Evans") })
         {
-            var client = await CreateUserAsync(database, $"{first.ToLowerInvariant()}@example.test", first, last);
+            var client = await TestUsers.CreateAsync(database, $"{first.ToLowerInvariant()}@example.test", first, last);
             ids.Add((await engagements.EnsureAsync(client, 2025)).Id);
             clock.Advance(TimeSpan.FromMinutes(1));
         }
@@ -70,18 +68,5 @@ public sealed class EngagementBoardServiceTests
         var moved = after.In(EngagementStage.InReview).Single();
         Assert.NotEqual(card.Version, moved.Version);
         Assert.True((await engagements.MoveAsync(actor, moved.Id, EngagementStage.AwaitingSignature, moved.Version)).Succeeded);
-    }
-
-    private static async Task<Guid> CreateUserAsync(TestDatabase database, string email, string first, string last)
-    {
-        await using var db = await database.Factory.CreateDbContextAsync();
-        var user = new ApplicationUser
-        {
-            UserName = email, Email = email, NormalizedEmail = email.ToUpperInvariant(), NormalizedUserName = email.ToUpperInvariant(),
-            Profile = new Profile { FirstName = first, LastName = last },
-        };
-        db.Users.Add(user);
-        await db.SaveChangesAsync();
-        return user.Id;
     }
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Engagements;
-using TaxGenius.Core.Identity;
 using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.Tests.Core.Engagements;
@@ -19,7 +18,7 @@ public sealed class EngagementServiceTests
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var service = Create(database);
-        var client = await CreateUserAsync(database, "casey@example.test");
+        var client = await TestUsers.CreateAsync(database, "casey@example.test");
 
         var created = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => service.EnsureAsync(client, 2026)));
 
@@ -38,8 +37,8 @@ public sealed class EngagementServiceTests
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var service = Create(database);
-        var client = await CreateUserAsync(database, "casey@example.test");
-        var preparer = await CreateUserAsync(database, "pat@example.test");
+        var client = await TestUsers.CreateAsync(database, "casey@example.test");
+        var preparer = await TestUsers.CreateAsync(database, "pat@example.test");
         var actor = new AuditActor(preparer, "pat@example.test", "127.0.0.1");
         var engagement = await service.EnsureAsync(client, 2026);
 
@@ -79,10 +78,10 @@ public sealed class EngagementServiceTests
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var service = Create(database);
-        var client = await CreateUserAsync(database, "casey@example.test");
+        var client = await TestUsers.CreateAsync(database, "casey@example.test");
         var engagement = await service.EnsureAsync(client, 2026);
-        var pat = new AuditActor(await CreateUserAsync(database, "pat@example.test"), "pat@example.test", null);
-        var sam = new AuditActor(await CreateUserAsync(database, "sam@example.test"), "sam@example.test", null);
+        var pat = new AuditActor(await TestUsers.CreateAsync(database, "pat@example.test"), "pat@example.test", null);
+        var sam = new AuditActor(await TestUsers.CreateAsync(database, "sam@example.test"), "sam@example.test", null);
 
         // Both saw the card at the same version and drop it in different columns.
         var results = await Task.WhenAll(
@@ -107,9 +106,9 @@ public sealed class EngagementServiceTests
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var service = Create(database);
-        var casey = await CreateUserAsync(database, "casey@example.test");
-        var other = await CreateUserAsync(database, "other@example.test");
-        var actor = new AuditActor(await CreateUserAsync(database, "pat@example.test"), "pat@example.test", null);
+        var casey = await TestUsers.CreateAsync(database, "casey@example.test");
+        var other = await TestUsers.CreateAsync(database, "other@example.test");
+        var actor = new AuditActor(await TestUsers.CreateAsync(database, "pat@example.test"), "pat@example.test", null);
         var engagement = await service.EnsureAsync(casey, 2026);
 
         var done = await service.MoveAsync(actor, engagement.Id, EngagementStage.Done, null);
@@ -126,13 +125,4 @@ public sealed class EngagementServiceTests
 
     private EngagementService Create(TestDatabase database) =>
         new(database.Factory, new AuditLog(database.Factory, clock), clock);
-
-    private static async Task<Guid> CreateUserAsync(TestDatabase database, string email)
-    {
-        await using var db = await database.Factory.CreateDbContextAsync();
-        var user = new ApplicationUser { UserName = email, Email = email, NormalizedEmail = email.ToUpperInvariant(), NormalizedUserName = email.ToUpperInvariant() };
-        db.Users.Add(user);
-        await db.SaveChangesAsync();
-        return user.Id;
-    }
 }

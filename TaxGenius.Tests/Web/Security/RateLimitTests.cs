@@ -66,6 +66,7 @@ public sealed class RateLimitTests
         using var onA = a.CreateClient(new() { AllowAutoRedirect = false });
         using var onB = b.CreateClient(new() { AllowAutoRedirect = false });
 
+        await AwayFromWindowBoundaryAsync();
         await AssertWrongPasswordAsync(onA, remaining: "2");
         await AssertWrongPasswordAsync(onA, remaining: "1");
         await AssertWrongPasswordAsync(onB, remaining: "0");
@@ -84,6 +85,7 @@ public sealed class RateLimitTests
         Assert.IsType<MemoryRateLimitCounter>(factory.Services.GetRequiredService<IRateLimitCounter>());
         using var client = factory.CreateClient(new() { AllowAutoRedirect = false });
 
+        await AwayFromWindowBoundaryAsync();
         await AssertWrongPasswordAsync(client, remaining: "1");
         await AssertWrongPasswordAsync(client, remaining: "0");
         await AssertTooManyAttemptsPageAsync(client, "2");
@@ -281,6 +283,20 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("do not match an account", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(remaining, Header(response, RemainingHeader));
+    }
+
+    /// <summary>
+    /// Counters live in fixed windows aligned to the clock (5 minutes for sign-in): a test whose requests straddle a boundary
+    /// would see the count start again. Starts the sequence at least 30 s before the next boundary.
+    /// </summary>
+    private static async Task AwayFromWindowBoundaryAsync()
+    {
+        var window = TimeSpan.FromMinutes(5);
+        var intoWindow = TimeSpan.FromTicks(DateTime.UtcNow.Ticks % window.Ticks);
+        if (window - intoWindow < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(window - intoWindow + TimeSpan.FromSeconds(1));
+        }
     }
 
     private static async Task AssertTooManyAttemptsPageAsync(HttpClient client, string limit)

@@ -1,0 +1,289 @@
+using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+
+namespace TaxGenius.Core.Engagements;
+
+/// <summary>An item to ask for.</summary>
+public sealed record NewRequestItem(RequestKind Kind, string Description, bool Required = true, DateOnly? DueDate = null);
+
+/// <summary>One item as its pages show it.</summary>
+public sealed record RequestItemView(
+    Guid Id, Guid EngagementId, RequestKind Kind, string Description, bool Required, DateOnly? DueDate, RequestItemStatus Status,
+    string? Reason, Guid? DocumentId, DateTime? ResolvedAt);
+
+/// <summary>The outcome of a change to a request item, with the engagement's stage after it.</summary>
+public sealed record RequestResult(bool Succeeded, string? Error, EngagementStage? Stage = null)
+{
+    public static RequestResult Fail(string error) => new(false, error);
+}
+
+/// <summary>
+/// The engagement's checklist of requested documents. Staff ask (an engagement not started moves to Documents requested); the
+/// client fulfils an item by uploading into it or says it does not apply, with a reason; staff accept or re-open it. When the
+/// last required item is satisfied, the engagement moves to Documents received by itself, in the same transaction, recorded
+/// as a move by TaxGenius. A client reaches only their own items: the client's id is part of every query.
+/// </summary>
+public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext> dbFactory, AuditLog audit, TimeProvider timeProvider)
+{
+    /// <summary>Who moved an engagement when nobody did: the automatic advance.</summary>
+    public static readonly AuditActor System = new(Guid.Empty, "TaxGenius (automatic)", null);
+
+    private const int Attempts = 3;
+
+    private DateTime Now => timeProvider.GetUtcNow().UtcDateTime;
+
+    public async Task<RequestResult> RequestAsync(AuditActor actor, Guid engagementId, IReadOnlyList<NewRequestItem> items,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return RequestResult.Fail("Add at least one item to ask for.");
+        }
+
+        if (items.Any(i => string.IsNullOrWhiteSpace(i.Description) || i.Description.Trim().Length > RequestItem.MaxDescriptionLength))
+        {
+            return RequestResult.Fail($"Describe each item in 1 to {RequestItem.MaxDescriptionLength} characters (\"W-2 from Acme Corp\").");
+        }
+
+        return await WithEngagementAsync(engagementId, null, async (db, engagement) =>
+        {
+            var order = await db.RequestItems.Where(i => i.EngagementId == engagementId).Select(i => (int?)i.SortOrder).MaxAsync(cancellationToken) ?? 0;
+            foreach (var item in items)
+            {
+                db.RequestItems.Add(new RequestItem
+                {
+                    EngagementId = engagementId, Kind = item.Kind, Description = item.Description.Trim(), Required = item.Required,
+                    DueDate = item.DueDate, SortOrder = ++order,
+                });
+            }
+
+            audit.Add(db, actor, AuditActions.DocumentsRequested, EngagementService.Subject, engagementId, engagement.ClientId,
+                $"{items.Count} item(s): " + string.Join(", ", items.Select(i => i.Description.Trim())));
+            if (engagement.Stage == EngagementStage.NotStarted)
+            {
+                Move(db, engagement, EngagementStage.DocumentsRequested, actor);
+            }
+
+            return null;
+        }, cancellationToken);
+    }
+
+    /// <summary>The client's own items for a year, in the order the firm asked for them.</summary>
+    public async Task<IReadOnlyList<RequestItemView>> ListForClientAsync(Guid clientId, int taxYear, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await View(db.RequestItems.Where(i => i.Engagement!.ClientId == clientId && i.Engagement.TaxYear == taxYear))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>An engagement's items, for staff.</summary>
+    public async Task<IReadOnlyList<RequestItemView>> ListAsync(Guid engagementId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await View(db.RequestItems.Where(i => i.EngagementId == engagementId)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The client uploaded <paramref name="documentId"/> (their own) into the item.</summary>
+    public Task<RequestResult> FulfilAsync(Guid clientId, Guid itemId, Guid documentId, CancellationToken cancellationToken = default) =>
+        ClientChangeAsync(clientId, itemId, async (db, item) =>
+        {
+            if (!await db.Documents.AnyAsync(d => d.Id == documentId && d.UserId == clientId, cancellationToken))
+            {
+                return "That document does not exist.";
+            }
+
+            item.Status = RequestItemStatus.Fulfilled;
+            item.DocumentId = documentId;
+            item.Reason = null;
+            return null;
+        }, cancellationToken);
+
+    /// <summary>The client says the item does not apply to them this year.</summary>
+    public Task<RequestResult> MarkNotApplicableAsync(Guid clientId, Guid itemId, string? reason, CancellationToken cancellationToken = default) =>
+        ClientChangeAsync(clientId, itemId, (_, item) =>
+        {
+            var trimmed = reason?.Trim();
+            if (string.IsNullOrEmpty(trimmed) || trimmed.Length > RequestItem.MaxReasonLength)
+            {
+                return Task.FromResult<string?>($"Tell the firm why in 1 to {RequestItem.MaxReasonLength} characters (\"I changed jobs in 2024\").");
+            }
+
+            item.Status = RequestItemStatus.NotApplicable;
+            item.Reason = trimmed;
+            return Task.FromResult<string?>(null);
+        }, cancellationToken);
+
+    /// <summary>A preparer accepts what the client gave (an upload or a "does not apply").</summary>
+    public Task<RequestResult> AcceptAsync(AuditActor actor, Guid itemId, CancellationToken cancellationToken = default) =>
+        StaffChangeAsync(actor, itemId, AuditActions.RequestItemAccepted, (item, _) =>
+        {
+            if (item.Status == RequestItemStatus.Open)
+            {
+                return "Nothing to accept yet: the client has not answered this item.";
+            }
+
+            item.Status = RequestItemStatus.Accepted;
+            return null;
+        }, null, cancellationToken);
+
+    /// <summary>A preparer re-opens an item (a wrong file, a "does not apply" that does): the client is asked again, with the reason.</summary>
+    public Task<RequestResult> ReopenAsync(AuditActor actor, Guid itemId, string? reason, CancellationToken cancellationToken = default) =>
+        StaffChangeAsync(actor, itemId, AuditActions.RequestItemReopened, (item, why) =>
+        {
+            if (string.IsNullOrEmpty(why) || why.Length > RequestItem.MaxReasonLength)
+            {
+                return $"Tell the client why in 1 to {RequestItem.MaxReasonLength} characters.";
+            }
+
+            if (item.Status == RequestItemStatus.Open)
+            {
+                return "The item is already open.";
+            }
+
+            item.Status = RequestItemStatus.Open;
+            item.Reason = why;
+            item.ResolvedAt = null;
+            return null;
+        }, reason?.Trim(), cancellationToken);
+
+    /// <summary>
+    /// A rejected document re-opens the items it fulfilled, with the rejection's reason. Called by the review workflow inside its own
+    /// save, so the rejection and the re-opened item commit together.
+    /// </summary>
+    public static async Task ReopenForRejectedDocumentAsync(TaxGeniusDbContext db, Guid documentId, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        foreach (var item in await db.RequestItems.Where(i => i.DocumentId == documentId && i.Status != RequestItemStatus.Open).ToListAsync(cancellationToken))
+        {
+            item.Status = RequestItemStatus.Open;
+            item.Reason = reason;
+            item.ResolvedAt = null;
+        }
+    }
+
+    private Task<RequestResult> ClientChangeAsync(Guid clientId, Guid itemId, Func<TaxGeniusDbContext, RequestItem, Task<string?>> change,
+        CancellationToken cancellationToken) =>
+        WithItemAsync(itemId, clientId, async (db, item, engagement) =>
+        {
+            if (item.Status is RequestItemStatus.Accepted)
+            {
+                return "The firm has already accepted this item.";
+            }
+
+            if (await change(db, item) is { } refusal)
+            {
+                return refusal;
+            }
+
+            item.ResolvedAt = Now;
+            AdvanceWhenComplete(db, engagement);
+            return null;
+        }, cancellationToken);
+
+    private Task<RequestResult> StaffChangeAsync(AuditActor actor, Guid itemId, string action, Func<RequestItem, string?, string?> change,
+        string? reason, CancellationToken cancellationToken) =>
+        WithItemAsync(itemId, null, (db, item, engagement) =>
+        {
+            if (change(item, reason) is { } refusal)
+            {
+                return Task.FromResult<string?>(refusal);
+            }
+
+            audit.Add(db, actor, action, "request_item", item.Id, engagement.ClientId, item.Description + (reason is null ? "" : $": {reason}"));
+            AdvanceWhenComplete(db, engagement);
+            return Task.FromResult<string?>(null);
+        }, cancellationToken);
+
+    /// <summary>Documents requested, and every required item satisfied: the engagement moves to Documents received by itself.</summary>
+    private void AdvanceWhenComplete(TaxGeniusDbContext db, Engagement engagement)
+    {
+        if (engagement.Stage != EngagementStage.DocumentsRequested)
+        {
+            return;
+        }
+
+        var items = db.RequestItems.Local.Where(i => i.EngagementId == engagement.Id).ToList();
+        if (items.Count > 0 && items.Where(i => i.Required).All(i => i.IsSatisfied))
+        {
+            Move(db, engagement, EngagementStage.DocumentsReceived, System);
+        }
+    }
+
+    private void Move(TaxGeniusDbContext db, Engagement engagement, EngagementStage to, AuditActor actor)
+    {
+        var now = Now;
+        db.EngagementStageChanges.Add(new EngagementStageChange
+        {
+            EngagementId = engagement.Id, From = engagement.Stage, To = to, ActorId = actor.UserId == Guid.Empty ? null : actor.UserId,
+            ActorEmail = actor.Email, At = now,
+        });
+        audit.Add(db, actor, AuditActions.EngagementStageChanged, EngagementService.Subject, engagement.Id, engagement.ClientId,
+            $"{engagement.TaxYear}: {EngagementStages.Name(engagement.Stage)} → {EngagementStages.Name(to)}");
+        engagement.Stage = to;
+        engagement.StageChangedAt = now;
+    }
+
+    private Task<RequestResult> WithItemAsync(Guid itemId, Guid? clientId, Func<TaxGeniusDbContext, RequestItem, Engagement, Task<string?>> change,
+        CancellationToken cancellationToken) =>
+        RunAsync(async db =>
+        {
+            var item = await db.RequestItems.Include(i => i.Engagement)
+                .SingleOrDefaultAsync(i => i.Id == itemId && (clientId == null || i.Engagement!.ClientId == clientId), cancellationToken);
+            if (item is null)
+            {
+                return (RequestResult.Fail("That item does not exist."), false);
+            }
+
+            // Every item of the engagement, tracked, so that the advance sees the whole checklist as it will be saved.
+            await db.RequestItems.Where(i => i.EngagementId == item.EngagementId).LoadAsync(cancellationToken);
+            var refusal = await change(db, item, item.Engagement!);
+            return refusal is null ? (new RequestResult(true, null, item.Engagement!.Stage), true) : (new RequestResult(false, refusal, item.Engagement!.Stage), false);
+        }, cancellationToken);
+
+    private Task<RequestResult> WithEngagementAsync(Guid engagementId, Guid? clientId, Func<TaxGeniusDbContext, Engagement, Task<string?>> change,
+        CancellationToken cancellationToken) =>
+        RunAsync(async db =>
+        {
+            var engagement = await db.Engagements.SingleOrDefaultAsync(e => e.Id == engagementId && (clientId == null || e.ClientId == clientId), cancellationToken);
+            if (engagement is null)
+            {
+                return (RequestResult.Fail("That engagement does not exist."), false);
+            }
+
+            var refusal = await change(db, engagement);
+            return refusal is null ? (new RequestResult(true, null, engagement.Stage), true) : (new RequestResult(false, refusal, engagement.Stage), false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// One unit of work; when the engagement's row changed under it (a card moved on the board a moment before), it is run again on
+    /// fresh rows, so the item's change and the stage it leads to are decided on what is there now.
+    /// </summary>
+    private async Task<RequestResult> RunAsync(Func<TaxGeniusDbContext, Task<(RequestResult Result, bool Save)>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var (result, save) = await work(db);
+            if (!save)
+            {
+                return result;
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return result;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+            }
+        }
+    }
+
+    private static IQueryable<RequestItemView> View(IQueryable<RequestItem> items) => items.AsNoTracking()
+        .OrderBy(i => i.SortOrder).ThenBy(i => i.Id)
+        .Select(i => new RequestItemView(i.Id, i.EngagementId, i.Kind, i.Description, i.Required, i.DueDate, i.Status, i.Reason, i.DocumentId, i.ResolvedAt));
+}

@@ -1,0 +1,88 @@
+using TaxGenius.Core.Common;
+
+namespace TaxGenius.Core.Engagements;
+
+/// <summary>What the firm asks a client for.</summary>
+public enum RequestKind
+{
+    W2,
+    Form1099Int,
+    Form1099Div,
+    Form1099B,
+    Form1099Nec,
+    Form1099Misc,
+    Form1099R,
+    Form1098,
+    Form1095A,
+    PhotoId,
+    PriorReturn,
+    Other,
+}
+
+public enum RequestItemStatus
+{
+    /// <summary>Still needed from the client.</summary>
+    Open,
+
+    /// <summary>The client uploaded a document into it; waiting for a preparer to accept it.</summary>
+    Fulfilled,
+
+    /// <summary>The client said it does not apply (with a reason).</summary>
+    NotApplicable,
+
+    /// <summary>A preparer accepted what the client gave.</summary>
+    Accepted,
+}
+
+/// <summary>One line of an engagement's checklist: "W-2 from Acme Corp", required or optional, due by a date.</summary>
+public class RequestItem : IHasTimestamps
+{
+    public const int MaxDescriptionLength = 200;
+    public const int MaxReasonLength = 300;
+
+    public Guid Id { get; set; }
+    public Guid EngagementId { get; set; }
+    public Engagement? Engagement { get; set; }
+
+    public RequestKind Kind { get; set; }
+    public required string Description { get; set; }
+    public bool Required { get; set; } = true;
+    public DateOnly? DueDate { get; set; }
+    public int SortOrder { get; set; }
+
+    public RequestItemStatus Status { get; set; } = RequestItemStatus.Open;
+
+    /// <summary>The client's reason for "does not apply", or the preparer's reason for re-opening it.</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>The document uploaded into it (the latest one).</summary>
+    public Guid? DocumentId { get; set; }
+
+    public DateTime? ResolvedAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Fulfilled, accepted or waived: nothing more is needed from the client for it.</summary>
+    public bool IsSatisfied => Status is RequestItemStatus.Fulfilled or RequestItemStatus.Accepted or RequestItemStatus.NotApplicable;
+}
+
+public static class RequestKinds
+{
+    public static string Name(RequestKind kind) => kind switch
+    {
+        RequestKind.W2 => "W-2",
+        RequestKind.Form1099Int => "1099-INT",
+        RequestKind.Form1099Div => "1099-DIV",
+        RequestKind.Form1099B => "1099-B",
+        RequestKind.Form1099Nec => "1099-NEC",
+        RequestKind.Form1099Misc => "1099-MISC",
+        RequestKind.Form1099R => "1099-R",
+        RequestKind.Form1098 => "1098",
+        RequestKind.Form1095A => "1095-A",
+        RequestKind.PhotoId => "Photo ID",
+        RequestKind.PriorReturn => "Prior-year return",
+        RequestKind.Other => "Other",
+        _ => kind.ToString(),
+    };
+}
