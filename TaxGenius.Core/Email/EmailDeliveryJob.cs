@@ -150,9 +150,10 @@ public sealed class EmailDeliveryJob(
         {
             transportStatus.Succeeded(done);
         }
-        else if (!failed.IsEmpty && failed.Any(f => !f.Failure.Permanent))
+        else if (failed.FirstOrDefault(f => !f.Failure.Permanent).Failure is { } transient)
         {
-            transportStatus.Failed(done, failed.First(f => !f.Failure.Permanent).Failure.Reason);
+            // Only a failure the relay may get over says the transport is failing (a refused recipient does not).
+            transportStatus.Failed(done, transient.Reason);
         }
 
         EmailLog.Batch(logger, claimed, sentIds.Count, failed.Count);

@@ -48,7 +48,7 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
             return RequestResult.Fail($"Describe each item in 1 to {RequestItem.MaxDescriptionLength} characters (\"W-2 from Acme Corp\").");
         }
 
-        return await WithEngagementAsync(engagementId, null, async (db, engagement) =>
+        return await WithEngagementAsync(engagementId, async (db, engagement) =>
         {
             var order = await db.RequestItems.Where(i => i.EngagementId == engagementId).Select(i => (int?)i.SortOrder).MaxAsync(cancellationToken) ?? 0;
             foreach (var item in items)
@@ -64,7 +64,7 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
                 $"{items.Count} item(s): " + string.Join(", ", items.Select(i => i.Description.Trim())));
             if (engagement.Stage == EngagementStage.NotStarted)
             {
-                Move(db, engagement, EngagementStage.DocumentsRequested, actor);
+                EngagementService.RecordMove(db, audit, engagement, EngagementStage.DocumentsRequested, actor, null, Now);
             }
 
             return null;
@@ -208,22 +208,8 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
         var items = db.RequestItems.Local.Where(i => i.EngagementId == engagement.Id).ToList();
         if (items.Count > 0 && items.Where(i => i.Required).All(i => i.IsSatisfied))
         {
-            Move(db, engagement, EngagementStage.DocumentsReceived, System);
+            EngagementService.RecordMove(db, audit, engagement, EngagementStage.DocumentsReceived, System, null, Now);
         }
-    }
-
-    private void Move(TaxGeniusDbContext db, Engagement engagement, EngagementStage to, AuditActor actor)
-    {
-        var now = Now;
-        db.EngagementStageChanges.Add(new EngagementStageChange
-        {
-            EngagementId = engagement.Id, From = engagement.Stage, To = to, ActorId = actor.UserId == Guid.Empty ? null : actor.UserId,
-            ActorEmail = actor.Email, At = now,
-        });
-        audit.Add(db, actor, AuditActions.EngagementStageChanged, EngagementService.Subject, engagement.Id, engagement.ClientId,
-            $"{engagement.TaxYear}: {EngagementStages.Name(engagement.Stage)} → {EngagementStages.Name(to)}");
-        engagement.Stage = to;
-        engagement.StageChangedAt = now;
     }
 
     private Task<RequestResult> WithItemAsync(Guid itemId, Guid? clientId, Func<TaxGeniusDbContext, RequestItem, Engagement, Task<string?>> change,
@@ -243,11 +229,11 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
             return refusal is null ? (new RequestResult(true, null, item.Engagement!.Stage), true) : (new RequestResult(false, refusal, item.Engagement!.Stage), false);
         }, cancellationToken);
 
-    private Task<RequestResult> WithEngagementAsync(Guid engagementId, Guid? clientId, Func<TaxGeniusDbContext, Engagement, Task<string?>> change,
+    private Task<RequestResult> WithEngagementAsync(Guid engagementId, Func<TaxGeniusDbContext, Engagement, Task<string?>> change,
         CancellationToken cancellationToken) =>
         RunAsync(async db =>
         {
-            var engagement = await db.Engagements.SingleOrDefaultAsync(e => e.Id == engagementId && (clientId == null || e.ClientId == clientId), cancellationToken);
+            var engagement = await db.Engagements.SingleOrDefaultAsync(e => e.Id == engagementId, cancellationToken);
             if (engagement is null)
             {
                 return (RequestResult.Fail("That engagement does not exist."), false);

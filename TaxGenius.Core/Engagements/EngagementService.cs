@@ -133,14 +133,35 @@ public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFa
             return Conflict(engagement);
         }
 
-        var from = engagement.Stage;
         var (refusal, reason) = change(engagement);
         if (refusal is not null)
         {
             return new EngagementResult(false, refusal, engagement.Stage, engagement.Version);
         }
 
-        var now = Now;
+        RecordMove(db, audit, engagement, to, actor, reason, Now);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var current = await fresh.Engagements.AsNoTracking().SingleOrDefaultAsync(e => e.Id == engagementId, cancellationToken);
+            return current is null ? EngagementResult.Fail("That engagement was deleted a moment ago.") : Conflict(current);
+        }
+
+        return new EngagementResult(true, null, engagement.Stage, engagement.Version);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="engagement"/> (tracked in <paramref name="db"/>) to <paramref name="to"/> and adds its history row and
+    /// audit row to the same save: the one way a stage changes, for people on the board and for the automatic advance.
+    /// </summary>
+    internal static void RecordMove(TaxGeniusDbContext db, AuditLog audit, Engagement engagement, EngagementStage to, AuditActor actor,
+        string? reason, DateTime now)
+    {
+        var from = engagement.Stage;
         engagement.Stage = to;
         engagement.StageChangedAt = now;
         db.EngagementStageChanges.Add(new EngagementStageChange
@@ -155,18 +176,6 @@ public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFa
         });
         audit.Add(db, actor, AuditActions.EngagementStageChanged, Subject, engagement.Id, engagement.ClientId,
             $"{engagement.TaxYear}: {EngagementStages.Name(from)} → {EngagementStages.Name(to)}" + (reason is null ? "" : $" ({reason})"));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            await using var fresh = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var current = await fresh.Engagements.AsNoTracking().SingleOrDefaultAsync(e => e.Id == engagementId, cancellationToken);
-            return current is null ? EngagementResult.Fail("That engagement was deleted a moment ago.") : Conflict(current);
-        }
-
-        return new EngagementResult(true, null, engagement.Stage, engagement.Version);
     }
 
     private static EngagementResult Conflict(Engagement current) => new(false,

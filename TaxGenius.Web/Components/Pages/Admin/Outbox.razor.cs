@@ -52,63 +52,44 @@ public partial class Outbox
         selected = entries.FirstOrDefault(e => e.FileName == selected?.FileName) ?? entries.FirstOrDefault();
     }
 
-    private async Task ResendAsync(UndeliveredEmail email)
+    private Task ResendAsync(UndeliveredEmail email) => ActAsync(async () =>
+    {
+        var outcome = await Undelivered.ResendAsync(Client.ActorFor(user), email.Id);
+        switch (outcome)
+        {
+            case ResendOutcome.Queued:
+                Snackbar.Add($"“{email.Subject}” to {email.To} is queued again.", Severity.Success);
+                break;
+            case ResendOutcome.NothingToSend:
+                Snackbar.Add("That message was already delivered; there is nothing to resend.", Severity.Info);
+                break;
+            default:
+                Snackbar.Add("That message is no longer given up (someone resent it, or it went out).", Severity.Info);
+                break;
+        }
+    });
+
+    private Task ResendAllAsync() => ActAsync(async () =>
+    {
+        var queued = await Undelivered.ResendAllAsync(Client.ActorFor(user));
+        Snackbar.Add(queued == 1 ? "1 message is queued again." : $"{queued} messages are queued again.", queued > 0 ? Severity.Success : Severity.Info);
+    });
+
+    private Task TryNowAsync(UndeliveredEmail email) => ActAsync(async () =>
+    {
+        var moved = await Undelivered.TryNowAsync(email.Id);
+        Snackbar.Add(moved ? $"Trying “{email.Subject}” again now." : "That message is no longer waiting.", moved ? Severity.Success : Severity.Info);
+    });
+
+    /// <summary>One action at a time (buttons disabled meanwhile), then the list as it is now; a database outage ends in the snackbar.</summary>
+    private async Task ActAsync(Func<Task> action)
     {
         busy = true;
         try
         {
             await DatabaseErrors.RunAsync(async () =>
             {
-                var outcome = await Undelivered.ResendAsync(Client.ActorFor(user), email.Id);
-                switch (outcome)
-                {
-                    case ResendOutcome.Queued:
-                        Snackbar.Add($"“{email.Subject}” to {email.To} is queued again.", Severity.Success);
-                        break;
-                    case ResendOutcome.NothingToSend:
-                        Snackbar.Add("That message was already delivered; there is nothing to resend.", Severity.Info);
-                        break;
-                    default:
-                        Snackbar.Add("That message is no longer given up (someone resent it, or it went out).", Severity.Info);
-                        break;
-                }
-
-                await LoadAsync();
-            });
-        }
-        finally
-        {
-            busy = false;
-        }
-    }
-
-    private async Task ResendAllAsync()
-    {
-        busy = true;
-        try
-        {
-            await DatabaseErrors.RunAsync(async () =>
-            {
-                var queued = await Undelivered.ResendAllAsync(Client.ActorFor(user));
-                Snackbar.Add(queued == 1 ? "1 message is queued again." : $"{queued} messages are queued again.", queued > 0 ? Severity.Success : Severity.Info);
-                await LoadAsync();
-            });
-        }
-        finally
-        {
-            busy = false;
-        }
-    }
-
-    private async Task TryNowAsync(UndeliveredEmail email)
-    {
-        busy = true;
-        try
-        {
-            await DatabaseErrors.RunAsync(async () =>
-            {
-                var moved = await Undelivered.TryNowAsync(email.Id);
-                Snackbar.Add(moved ? $"Trying “{email.Subject}” again now." : "That message is no longer waiting.", moved ? Severity.Success : Severity.Info);
+                await action();
                 await LoadAsync();
             });
         }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Common;
-using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Users;
 using TaxGenius.Web.Components.Shared;
@@ -40,14 +39,10 @@ public partial class Users
 
     private async Task<GridData<UserRow>> LoadAsync(GridState<UserRow> gridState, CancellationToken cancellationToken)
     {
-        try
+        // The database is away: keep the rows on screen (the snackbar says so); the next click loads again.
+        if (!await DatabaseErrors.RunAsync(async () =>
+                page = await Directory.GetPageAsync(Filter, navigation.After, navigation.Before, PageSize, cancellationToken)) || page is null)
         {
-            page = await Directory.GetPageAsync(Filter, navigation.After, navigation.Before, PageSize, cancellationToken);
-        }
-        catch (Exception ex) when (DatabaseRetries.IsUnavailable(ex))
-        {
-            // The database is away: keep the rows on screen and say so; the next click loads again.
-            DatabaseErrors.Report(ex, "users load");
             return new GridData<UserRow> { Items = page?.Rows ?? [], TotalItems = page?.Rows.Count ?? 0 };
         }
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Common;
-using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
@@ -56,14 +55,10 @@ public partial class Queue
 
     private async Task<GridData<QueueRow>> LoadAsync(GridState<QueueRow> state, CancellationToken cancellationToken)
     {
-        try
+        // The database is away: keep what is on screen (the snackbar says so); the next click loads again.
+        if (!await DatabaseErrors.RunAsync(async () =>
+                page = await QueueService.GetPageAsync(me, Filter, navigation.After, navigation.Before, PageSize, cancellationToken)) || page is null)
         {
-            page = await QueueService.GetPageAsync(me, Filter, navigation.After, navigation.Before, PageSize, cancellationToken);
-        }
-        catch (Exception ex) when (DatabaseRetries.IsUnavailable(ex))
-        {
-            // The database is away: keep what is on screen and say so; the next click loads again.
-            DatabaseErrors.Report(ex, "queue load");
             return new GridData<QueueRow> { Items = page?.Rows ?? [], TotalItems = page?.Rows.Count ?? 0 };
         }
 
