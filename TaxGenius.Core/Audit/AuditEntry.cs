@@ -60,6 +60,10 @@ public static class AuditActions
     public const string DocumentsRequested = "engagement.documents_requested";
     public const string RequestItemAccepted = "request_item.accepted";
     public const string RequestItemReopened = "request_item.reopened";
+    public const string ClientReminded = "engagement.reminded";
+    public const string RemindersPaused = "engagement.reminders_paused";
+    public const string RemindersResumed = "engagement.reminders_resumed";
+    public const string TaxYearStarted = "engagement.year_started";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -72,6 +76,7 @@ public static class AuditActions
         PayoutRecorded, ReferrerRateChanged,
         FirmSettingsChanged, AuthenticatorReset, EmailResent,
         EngagementStageChanged, DocumentsRequested, RequestItemAccepted, RequestItemReopened,
+        ClientReminded, RemindersPaused, RemindersResumed, TaxYearStarted,
     ];
 }
 

@@ -36,6 +36,9 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Engagements.Engagement> Engagements => Set<Engagements.Engagement>();
     public DbSet<Engagements.EngagementStageChange> EngagementStageChanges => Set<Engagements.EngagementStageChange>();
     public DbSet<Engagements.RequestItem> RequestItems => Set<Engagements.RequestItem>();
+    public DbSet<Engagements.EngagementReminder> EngagementReminders => Set<Engagements.EngagementReminder>();
+    public DbSet<Engagements.RequestTemplateItem> RequestTemplateItems => Set<Engagements.RequestTemplateItem>();
+    public DbSet<Engagements.OrganizerAnswers> OrganizerAnswers => Set<Engagements.OrganizerAnswers>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -91,6 +91,7 @@ public sealed class DemoDataSeeder(
             (DocumentType.Form1099, "1099-int-first-bank.pdf", DocumentStatus.Processing, year),
             (DocumentType.TaxReturn, $"{year - 1}-return.pdf", DocumentStatus.Completed, year - 1),
         ];
+        var uploaded = new Dictionary<DocumentType, Guid>();
         foreach (var (type, name, status, taxYear) in samples)
         {
             using var content = new MemoryStream(SamplePdf.Create($"Demo {type.DisplayName()} for tax year {taxYear} (sample data)"));
@@ -100,6 +101,7 @@ public sealed class DemoDataSeeder(
                 throw new InvalidOperationException($"Could not seed the demo document {name}: {result.Error}");
             }
 
+            uploaded[type] = document.Id;
             if (status != DocumentStatus.Pending)
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -109,21 +111,31 @@ public sealed class DemoDataSeeder(
             }
         }
 
-        // Her returns: this season's waiting for documents (a W-2 is still pending), last year's done.
+        // Her returns (the uploads opened them): this season's waiting for documents, two of four items in and the photo ID still
+        // missing; last year's done.
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             var now = timeProvider.GetUtcNow().UtcDateTime;
-            db.Engagements.AddRange(
-                new Engagement
+            var current = await db.Engagements.SingleAsync(e => e.ClientId == client.Id && e.TaxYear == year, cancellationToken);
+            current.Stage = EngagementStage.DocumentsRequested;
+            current.StageChangedAt = now.AddDays(-6);
+            current.RequestedAt = now.AddDays(-6);
+            var last = await db.Engagements.SingleAsync(e => e.ClientId == client.Id && e.TaxYear == year - 1, cancellationToken);
+            last.Stage = EngagementStage.Done;
+            last.StageChangedAt = now.AddDays(-200);
+            db.RequestItems.AddRange(
+                new RequestItem { EngagementId = current.Id, Kind = RequestKind.PhotoId, Description = "Photo ID (driver's license or passport), front and back", SortOrder = 1, Origin = Origins.Template },
+                new RequestItem
                 {
-                    ClientId = client.Id, TaxYear = year, Stage = EngagementStage.DocumentsRequested, StageChangedAt = now.AddDays(-6),
-                    DueDate = EngagementStages.DefaultDueDate(year),
+                    EngagementId = current.Id, Kind = RequestKind.W2, Description = "W-2 from Acme Corp", SortOrder = 2, Origin = Origins.Rollover,
+                    Status = RequestItemStatus.Fulfilled, DocumentId = uploaded[DocumentType.W2], ResolvedAt = now.AddDays(-2),
                 },
-                new Engagement
+                new RequestItem
                 {
-                    ClientId = client.Id, TaxYear = year - 1, Stage = EngagementStage.Done, StageChangedAt = now.AddDays(-200),
-                    DueDate = EngagementStages.DefaultDueDate(year - 1),
-                });
+                    EngagementId = current.Id, Kind = RequestKind.Form1099Int, Description = "1099-INT from First Bank", SortOrder = 3, Origin = Origins.Rollover,
+                    Status = RequestItemStatus.Fulfilled, DocumentId = uploaded[DocumentType.Form1099], ResolvedAt = now.AddDays(-1),
+                },
+                new RequestItem { EngagementId = current.Id, Kind = RequestKind.Other, Description = "Letters or notices from the IRS or your state", Required = false, SortOrder = 4, Origin = Origins.Template });
             await db.SaveChangesAsync(cancellationToken);
         }
     }

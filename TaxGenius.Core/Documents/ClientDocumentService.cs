@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Storage;
 
 namespace TaxGenius.Core.Documents;
@@ -32,7 +34,8 @@ public sealed record DocumentView(
         d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt, d.ReplacesDocumentId, replacedBy, d.Sha256);
 }
 
-public sealed record UploadRequest(string? FileName, DocumentType Type, int TaxYear, Guid? ReplacesDocumentId = null);
+/// <summary>An upload: its name, kind and year; optionally the rejected document it replaces or the requested item it answers.</summary>
+public sealed record UploadRequest(string? FileName, DocumentType Type, int TaxYear, Guid? ReplacesDocumentId = null, Guid? RequestItemId = null);
 
 public enum UploadFailure
 {
@@ -76,9 +79,13 @@ public sealed class ClientDocumentService(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     EncryptedFileStore store,
     IOptions<DocumentStoreOptions> options,
+    AuditLog audit,
+    ReturnStageEmails stageEmails,
     TimeProvider timeProvider,
     ILogger<ClientDocumentService> logger)
 {
+    private const int SaveAttempts = 3;
+
     public long MaxFileBytes => options.Value.MaxFileBytes;
 
     public async Task<IReadOnlyList<DocumentView>> ListAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -175,6 +182,27 @@ public sealed class ClientDocumentService(
             }
         }
 
+        if (request.RequestItemId is { } itemId)
+        {
+            await using var check = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var item = await check.RequestItems.AsNoTracking().Where(i => i.Id == itemId && i.Engagement!.ClientId == userId)
+                .Select(i => new { i.Status, i.Engagement!.TaxYear }).SingleOrDefaultAsync(cancellationToken);
+            if (item is null)
+            {
+                return UploadResult.Fail(UploadFailure.NotFound, "The requested item was not found.");
+            }
+
+            if (item.TaxYear != request.TaxYear)
+            {
+                return UploadResult.Fail(UploadFailure.Invalid, $"This item is for tax year {item.TaxYear}: upload it under {item.TaxYear}.");
+            }
+
+            if (item.Status == RequestItemStatus.Accepted)
+            {
+                return UploadResult.Fail(UploadFailure.Invalid, "The firm has already accepted this item; upload other documents without choosing it.");
+            }
+        }
+
         var inspector = new DocumentContentInspector(kind => DocumentFileName.CheckExtension(name!, kind));
         StoredFile stored;
         try
@@ -207,9 +235,7 @@ public sealed class ClientDocumentService(
 
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            db.Documents.Add(document);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveAsync(userId, document, request.RequestItemId);
         }
         catch
         {
@@ -219,6 +245,46 @@ public sealed class ClientDocumentService(
 
         DocumentsLog.Stored(logger, document.Id, userId, stored.Size);
         return new UploadResult(DocumentView.From(document, null), UploadFailure.None, null);
+    }
+
+    /// <summary>
+    /// Adds the row, in one transaction with what it belongs to: the client's engagement for its tax year (created, Not started, when
+    /// there is none yet) and the requested item it answers (fulfilled, and the engagement advanced when that was the last one). A
+    /// card moved on the board a moment before, or the same engagement created by a parallel upload, is retried on fresh rows.
+    /// </summary>
+    private async Task SaveAsync(Guid userId, Document document, Guid? requestItemId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var now = timeProvider.GetUtcNow().UtcDateTime;
+            if (!await db.Engagements.AnyAsync(e => e.ClientId == userId && e.TaxYear == document.TaxYear))
+            {
+                db.Engagements.Add(new Engagement
+                {
+                    ClientId = userId, TaxYear = document.TaxYear, StageChangedAt = now, DueDate = EngagementStages.DefaultDueDate(document.TaxYear),
+                });
+            }
+
+            db.Documents.Add(document);
+            if (requestItemId is { } itemId
+                && await db.RequestItems.Include(i => i.Engagement).SingleOrDefaultAsync(i => i.Id == itemId && i.Engagement!.ClientId == userId) is { } item
+                && item.Status != RequestItemStatus.Accepted)
+            {
+                await db.RequestItems.Where(i => i.EngagementId == item.EngagementId).LoadAsync();
+                DocumentRequestService.Fulfil(db, audit, item, document.Id, now);
+            }
+
+            await stageEmails.AddAsync(db, CancellationToken.None);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < SaveAttempts)
+            {
+            }
+        }
     }
 
     /// <summary>Deletes the client's own document while it is still PENDING (nobody has started on it): the row, then the file.</summary>

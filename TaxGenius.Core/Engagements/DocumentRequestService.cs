@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
+using TaxGenius.Core.Email;
+using TaxGenius.Core.Email.Templates;
 
 namespace TaxGenius.Core.Engagements;
 
@@ -24,7 +26,13 @@ public sealed record RequestResult(bool Succeeded, string? Error, EngagementStag
 /// last required item is satisfied, the engagement moves to Documents received by itself, in the same transaction, recorded
 /// as a move by TaxGenius. A client reaches only their own items: the client's id is part of every query.
 /// </summary>
-public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext> dbFactory, AuditLog audit, TimeProvider timeProvider)
+public sealed class DocumentRequestService(
+    IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    AuditLog audit,
+    EmailQueue emails,
+    PublicUrls urls,
+    ReturnStageEmails stageEmails,
+    TimeProvider timeProvider)
 {
     /// <summary>Who moved an engagement when nobody did: the automatic advance.</summary>
     public static readonly AuditActor System = new(Guid.Empty, "TaxGenius (automatic)", null);
@@ -50,15 +58,7 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
 
         return await WithEngagementAsync(engagementId, async (db, engagement) =>
         {
-            var order = await db.RequestItems.Where(i => i.EngagementId == engagementId).Select(i => (int?)i.SortOrder).MaxAsync(cancellationToken) ?? 0;
-            foreach (var item in items)
-            {
-                db.RequestItems.Add(new RequestItem
-                {
-                    EngagementId = engagementId, Kind = item.Kind, Description = item.Description.Trim(), Required = item.Required,
-                    DueDate = item.DueDate, SortOrder = ++order,
-                });
-            }
+            await AddItemsAsync(db, engagement, items, null, cancellationToken);
 
             audit.Add(db, actor, AuditActions.DocumentsRequested, EngagementService.Subject, engagementId, engagement.ClientId,
                 $"{items.Count} item(s): " + string.Join(", ", items.Select(i => i.Description.Trim())));
@@ -67,8 +67,44 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
                 EngagementService.RecordMove(db, audit, engagement, EngagementStage.DocumentsRequested, actor, null, Now);
             }
 
+            await QueueRequestEmailAsync(db, engagement, items.Select(i => i.Description.Trim()).ToList(), cancellationToken);
             return null;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="items"/> to the engagement's checklist in <paramref name="db"/> (after the ones it has), marked with
+    /// <paramref name="origin"/>, and starts the reminder clock when this is the first request.
+    /// </summary>
+    internal async Task AddItemsAsync(TaxGeniusDbContext db, Engagement engagement, IEnumerable<NewRequestItem> items, string? origin,
+        CancellationToken cancellationToken)
+    {
+        var order = await db.RequestItems.Where(i => i.EngagementId == engagement.Id).Select(i => (int?)i.SortOrder).MaxAsync(cancellationToken) ?? 0;
+        order = Math.Max(order, db.RequestItems.Local.Where(i => i.EngagementId == engagement.Id).Select(i => i.SortOrder).DefaultIfEmpty().Max());
+        foreach (var item in items)
+        {
+            db.RequestItems.Add(new RequestItem
+            {
+                EngagementId = engagement.Id, Kind = item.Kind, Description = item.Description.Trim(), Required = item.Required,
+                DueDate = item.DueDate, SortOrder = ++order, Origin = origin,
+            });
+        }
+
+        engagement.RequestedAt ??= Now;
+    }
+
+    /// <summary>Tells the client, in the same save, what the firm now needs from them, with one link to the list.</summary>
+    internal async Task QueueRequestEmailAsync(TaxGeniusDbContext db, Engagement engagement, IReadOnlyList<string> descriptions,
+        CancellationToken cancellationToken)
+    {
+        var client = await db.Users.AsNoTracking().Where(u => u.Id == engagement.ClientId && u.DeactivatedAt == null && u.Email != null)
+            .Select(u => new { u.Email, FirstName = u.Profile != null ? u.Profile.FirstName : null })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (client is not null && descriptions.Count > 0)
+        {
+            await emails.AddAsync(db, client.Email!, new DocumentsRequestedEmail(client.FirstName ?? "there", engagement.TaxYear, descriptions,
+                engagement.EffectiveDueDate, urls.Absolute("/client#requests")), cancellationToken);
+        }
     }
 
     /// <summary>The client's own items for a year, in the order the firm asked for them.</summary>
@@ -100,6 +136,19 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
             item.Reason = null;
             return null;
         }, cancellationToken);
+
+    /// <summary>
+    /// The upload path's half of <see cref="FulfilAsync"/>: <paramref name="item"/> (tracked in <paramref name="db"/> with the rest of
+    /// its checklist) is answered by the document being added in the same save, and the engagement advances when it was the last.
+    /// </summary>
+    internal static void Fulfil(TaxGeniusDbContext db, AuditLog audit, RequestItem item, Guid documentId, DateTime now)
+    {
+        item.Status = RequestItemStatus.Fulfilled;
+        item.DocumentId = documentId;
+        item.Reason = null;
+        item.ResolvedAt = now;
+        AdvanceWhenComplete(db, audit, item.Engagement!, now);
+    }
 
     /// <summary>The client says the item does not apply to them this year.</summary>
     public Task<RequestResult> MarkNotApplicableAsync(Guid clientId, Guid itemId, string? reason, CancellationToken cancellationToken = default) =>
@@ -179,7 +228,7 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
             }
 
             item.ResolvedAt = Now;
-            AdvanceWhenComplete(db, engagement);
+            AdvanceWhenComplete(db, audit, engagement, Now);
             return null;
         }, cancellationToken);
 
@@ -193,12 +242,12 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
             }
 
             audit.Add(db, actor, action, "request_item", item.Id, engagement.ClientId, item.Description + (reason is null ? "" : $": {reason}"));
-            AdvanceWhenComplete(db, engagement);
+            AdvanceWhenComplete(db, audit, engagement, Now);
             return Task.FromResult<string?>(null);
         }, cancellationToken);
 
     /// <summary>Documents requested, and every required item satisfied: the engagement moves to Documents received by itself.</summary>
-    private void AdvanceWhenComplete(TaxGeniusDbContext db, Engagement engagement)
+    internal static void AdvanceWhenComplete(TaxGeniusDbContext db, AuditLog audit, Engagement engagement, DateTime now)
     {
         if (engagement.Stage != EngagementStage.DocumentsRequested)
         {
@@ -208,7 +257,7 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
         var items = db.RequestItems.Local.Where(i => i.EngagementId == engagement.Id).ToList();
         if (items.Count > 0 && items.Where(i => i.Required).All(i => i.IsSatisfied))
         {
-            EngagementService.RecordMove(db, audit, engagement, EngagementStage.DocumentsReceived, System, null, Now);
+            EngagementService.RecordMove(db, audit, engagement, EngagementStage.DocumentsReceived, System, null, now);
         }
     }
 
@@ -260,6 +309,7 @@ public sealed class DocumentRequestService(IDbContextFactory<TaxGeniusDbContext>
 
             try
             {
+                await stageEmails.AddAsync(db, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 return result;
             }

@@ -59,6 +59,12 @@ public class Engagement : IHasTimestamps
 
     public EngagementPriority Priority { get; set; } = EngagementPriority.Normal;
 
+    /// <summary>When the firm first asked for documents: the reminder schedule counts its days from here.</summary>
+    public DateTime? RequestedAt { get; set; }
+
+    /// <summary>Staff paused the automatic reminders (the client called, is travelling, ...). "Remind now" still works.</summary>
+    public bool RemindersPaused { get; set; }
+
     /// <summary>Optimistic concurrency, as documents: PostgreSQL's xmin, a counter on SQLite. Two moves of one card: one wins.</summary>
     public uint Version { get; set; }
 

@@ -18,7 +18,8 @@ public sealed record ClientEngagementView(Guid Id, int TaxYear, EngagementStage 
 /// under optimistic concurrency (two preparers moving one card: one wins, the other is told where it is now), every move
 /// recorded with who and when and audited in the same transaction.
 /// </summary>
-public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFactory, AuditLog audit, TimeProvider timeProvider)
+public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFactory, AuditLog audit, ReturnStageEmails stageEmails,
+    TimeProvider timeProvider)
 {
     public const string Subject = "engagement";
 
@@ -140,6 +141,7 @@ public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFa
         }
 
         RecordMove(db, audit, engagement, to, actor, reason, Now);
+        await stageEmails.AddAsync(db, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

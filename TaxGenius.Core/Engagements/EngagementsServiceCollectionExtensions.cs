@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -11,6 +12,11 @@ public static class EngagementsServiceCollectionExtensions
         builder.Services.AddSingleton<EngagementService>();
         builder.Services.AddSingleton<EngagementBoardService>();
         builder.Services.AddSingleton<DocumentRequestService>();
+        builder.Services.AddSingleton<ReturnStageEmails>();
+        builder.Services.AddSingleton<ReminderService>();
+        builder.Services.AddSingleton<OrganizerService>();
+        builder.Services.AddOptions<ReminderOptions>().Bind(builder.Configuration.GetSection(ReminderOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 }

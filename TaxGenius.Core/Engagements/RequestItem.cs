@@ -39,6 +39,7 @@ public class RequestItem : IHasTimestamps
 {
     public const int MaxDescriptionLength = 200;
     public const int MaxReasonLength = 300;
+    public const int MaxOriginLength = 40;
 
     public Guid Id { get; set; }
     public Guid EngagementId { get; set; }
@@ -60,11 +61,27 @@ public class RequestItem : IHasTimestamps
 
     public DateTime? ResolvedAt { get; set; }
 
+    /// <summary>
+    /// Where the item came from: null when staff added it, <see cref="Origins.Template"/>, <see cref="Origins.Rollover"/>, or
+    /// <c>q:</c> and a questionnaire key (removed again while still open when the client changes that answer).
+    /// </summary>
+    public string? Origin { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>Fulfilled, accepted or waived: nothing more is needed from the client for it.</summary>
     public bool IsSatisfied => Status is RequestItemStatus.Fulfilled or RequestItemStatus.Accepted or RequestItemStatus.NotApplicable;
+}
+
+/// <summary>The values of <see cref="RequestItem.Origin"/>.</summary>
+public static class Origins
+{
+    public const string Template = "template";
+    public const string Rollover = "rollover";
+    public const string QuestionPrefix = "q:";
+
+    public static string Question(string key) => QuestionPrefix + key;
 }
 
 public static class RequestKinds

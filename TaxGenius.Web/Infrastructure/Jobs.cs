@@ -97,6 +97,9 @@ internal static class Jobs
         recurring.AddOrUpdate<EmailDeliveryJob>("email-dispatch", JobQueues.Default, job => job.DispatchAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<TaxGenius.Core.Documents.DocumentStoreSweeper>("document-store-sweep", JobQueues.Default,
             job => job.SweepAsync(CancellationToken.None), Cron.Hourly());
+        // Hourly, though at most one reminder per engagement and day goes out: a run missed by a restart is made up within the hour.
+        recurring.AddOrUpdate<TaxGenius.Core.Engagements.ReminderService>("engagement-reminders", JobQueues.Default,
+            job => job.SendDueAsync(CancellationToken.None), Cron.Hourly());
     }
 
     /// <summary>The dashboard at /admin/jobs: ADMIN only, for page navigation and plain HTTP requests alike.</summary>

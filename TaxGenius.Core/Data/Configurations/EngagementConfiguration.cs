@@ -24,6 +24,8 @@ internal sealed class EngagementConfiguration : IEntityTypeConfiguration<Engagem
         builder.HasIndex(e => new { e.ClientId, e.TaxYear }).IsUnique();
         builder.HasIndex(e => new { e.TaxYear, e.Stage, e.StageChangedAt, e.Id });
         builder.HasIndex(e => new { e.PreparerId, e.Stage });
+        // The reminder job's candidates: engagements waiting for documents.
+        builder.HasIndex(e => new { e.Stage, e.RequestedAt });
     }
 }
 
@@ -52,6 +54,7 @@ internal sealed class RequestItemConfiguration : IEntityTypeConfiguration<Reques
         builder.Property(i => i.Status).HasConversion(new SeedEnumConverter<RequestItemStatus>()).HasMaxLength(20);
         builder.Property(i => i.Description).HasMaxLength(RequestItem.MaxDescriptionLength).IsRequired();
         builder.Property(i => i.Reason).HasMaxLength(RequestItem.MaxReasonLength);
+        builder.Property(i => i.Origin).HasMaxLength(RequestItem.MaxOriginLength);
         builder.Ignore(i => i.IsSatisfied);
         builder.HasOne(i => i.Engagement).WithMany().HasForeignKey(i => i.EngagementId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Documents.Document>().WithMany().HasForeignKey(i => i.DocumentId).OnDelete(DeleteBehavior.SetNull);
@@ -59,5 +62,41 @@ internal sealed class RequestItemConfiguration : IEntityTypeConfiguration<Reques
         builder.HasIndex(i => new { i.EngagementId, i.SortOrder });
         builder.HasIndex(i => i.DocumentId);
         builder.HasIndex(i => new { i.Status, i.DueDate });
+    }
+}
+
+internal sealed class EngagementReminderConfiguration : IEntityTypeConfiguration<EngagementReminder>
+{
+    public void Configure(EntityTypeBuilder<EngagementReminder> builder)
+    {
+        builder.ToTable("EngagementReminders");
+        builder.Property(r => r.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(r => r.Kind).HasConversion(new SeedEnumConverter<ReminderKind>()).HasMaxLength(20);
+        builder.Property(r => r.ActorEmail).HasMaxLength(256);
+        builder.HasOne<Engagement>().WithMany().HasForeignKey(r => r.EngagementId).OnDelete(DeleteBehavior.Cascade);
+        // Never two reminders for one engagement on one day: the database refuses the second, from any instance.
+        builder.HasIndex(r => new { r.EngagementId, r.SentOn }).IsUnique();
+    }
+}
+
+internal sealed class RequestTemplateItemConfiguration : IEntityTypeConfiguration<RequestTemplateItem>
+{
+    public void Configure(EntityTypeBuilder<RequestTemplateItem> builder)
+    {
+        builder.ToTable("RequestTemplateItems");
+        builder.Property(t => t.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(t => t.Kind).HasConversion(new SeedEnumConverter<RequestKind>()).HasMaxLength(20);
+        builder.Property(t => t.Description).HasMaxLength(RequestItem.MaxDescriptionLength).IsRequired();
+    }
+}
+
+internal sealed class OrganizerAnswersConfiguration : IEntityTypeConfiguration<OrganizerAnswers>
+{
+    public void Configure(EntityTypeBuilder<OrganizerAnswers> builder)
+    {
+        builder.ToTable("OrganizerAnswers");
+        builder.HasKey(a => a.EngagementId);
+        builder.Property(a => a.AnswersJson).HasMaxLength(4000).IsRequired();
+        builder.HasOne<Engagement>().WithOne().HasForeignKey<OrganizerAnswers>(a => a.EngagementId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Storage;
 using TaxGenius.Tests.Infrastructure;
 
@@ -111,17 +113,57 @@ public sealed class ClientDocumentServiceTests : IDisposable
         Assert.True(store.Exists(await db.Documents.Where(d => d.Id == kept.Id).Select(d => d.StorageKey).SingleAsync()));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_upload_belongs_to_its_years_engagement_and_uploading_into_the_last_item_advances_it_with_the_clients_email(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        var (service, _) = Create(database);
+        using var engagements = new EngagementServices(database, clock);
+        var casey = await TestUsers.CreateAsync(database, "casey@example.test", "Casey", "Client");
+        var mallory = await TestUsers.CreateAsync(database, "mallory@example.test");
+        var pat = new AuditActor(await TestUsers.CreateAsync(database, "pat@example.test"), "pat@example.test", null);
+
+        // A first upload for 2024 opens the client's 2024 engagement (Not started).
+        await UploadAsync(service, casey, "old.pdf", SampleFiles.Pdf(), 2024);
+        Assert.Equal(EngagementStage.NotStarted, (await engagements.Engagements.FindForClientAsync(casey, 2024))!.Stage);
+
+        var engagement = await engagements.Engagements.EnsureAsync(casey, 2025);
+        Assert.True((await engagements.Requests.RequestAsync(pat, engagement.Id, [new NewRequestItem(RequestKind.W2, "W-2 from Acme Corp")])).Succeeded);
+        var item = (await engagements.Requests.ListForClientAsync(casey, 2025)).Single();
+
+        // Someone else's item, or the wrong year: refused, and nothing is left behind.
+        var foreign = await service.UploadAsync(mallory, new UploadRequest("w2.pdf", DocumentType.W2, 2025, RequestItemId: item.Id), new MemoryStream(SampleFiles.Pdf()));
+        Assert.Equal(UploadFailure.NotFound, foreign.Failure);
+        var wrongYear = await service.UploadAsync(casey, new UploadRequest("w2.pdf", DocumentType.W2, 2024, RequestItemId: item.Id), new MemoryStream(SampleFiles.Pdf()));
+        Assert.Equal(UploadFailure.Invalid, wrongYear.Failure);
+        Assert.Empty(await service.ListAsync(mallory));
+
+        var into = await service.UploadAsync(casey, new UploadRequest("w2.pdf", DocumentType.W2, 2025, RequestItemId: item.Id), new MemoryStream(SampleFiles.Pdf()));
+        Assert.True(into.Succeeded, into.Error);
+        var fulfilled = (await engagements.Requests.ListForClientAsync(casey, 2025)).Single();
+        Assert.Equal(RequestItemStatus.Fulfilled, fulfilled.Status);
+        Assert.Equal(into.Document!.Id, fulfilled.DocumentId);
+        Assert.Equal(EngagementStage.DocumentsReceived, (await engagements.Engagements.FindForClientAsync(casey, 2025))!.Stage);
+
+        await using var db = await database.Factory.CreateDbContextAsync();
+        var received = await db.QueuedEmails.AsNoTracking().SingleAsync(e => e.Template == "return-stage" && e.To == "casey@example.test");
+        Assert.Equal("We have everything we need for your 2025 return", received.Subject);
+    }
+
     private (ClientDocumentService Service, EncryptedFileStore Store) Create(TestDatabase database)
     {
         var store = new EncryptedFileStore(root, new StorageKeyRing(
             new Dictionary<string, string> { ["t"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, "t"));
         var options = Options.Create(new DocumentStoreOptions { MaxFileBytes = 1024 * 1024 });
-        return (new ClientDocumentService(database.Factory, store, options, clock, NullLogger<ClientDocumentService>.Instance), store);
+        var engagement = new EngagementServices(database, clock);
+        return (new ClientDocumentService(database.Factory, store, options, engagement.Audit, engagement.StageEmails, clock,
+            NullLogger<ClientDocumentService>.Instance), store);
     }
 
-    private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content)
+    private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content, int taxYear = 2025)
     {
-        var result = await service.UploadAsync(userId, new UploadRequest(name, DocumentType.W2, 2025), new MemoryStream(content), content.Length);
+        var result = await service.UploadAsync(userId, new UploadRequest(name, DocumentType.W2, taxYear), new MemoryStream(content), content.Length);
         Assert.True(result.Succeeded, result.Error);
         return result.Document!;
     }

@@ -42,6 +42,9 @@ public sealed class EmailTemplateTests : IDisposable
         { new CommissionPaidEmail("Riley", 150.00m, "PAY-2026-0001", new DateOnly(2026, 11, 24), "https://app.example.test/referrer"), "https://app.example.test/referrer" },
         { new StaffInvitationEmail("Preparer", "https://app.example.test/Account/AcceptInvitation?token=t0k3n", new DateTime(2026, 12, 1, 14, 5, 0, DateTimeKind.Utc)), "https://app.example.test/Account/AcceptInvitation?token=t0k3n" },
         { new PasswordResetRequiredEmail("https://app.example.test/Account/ResetPassword?code=f0rc3d"), "https://app.example.test/Account/ResetPassword?code=f0rc3d" },
+        { new DocumentsRequestedEmail("Casey", 2026, ["W-2 from Acme Corp", "1098 mortgage interest statement"], new DateOnly(2027, 4, 15), "https://app.example.test/client#requests"), "https://app.example.test/client#requests" },
+        { new DocumentsReminderEmail("Casey", 2026, ["W-2 from Acme Corp"], 2, new DateOnly(2027, 4, 15), "https://app.example.test/client#requests"), "https://app.example.test/client#requests" },
+        { new ReturnStageEmail("Casey", 2026, ReturnMilestone.ReadyToSign, "https://app.example.test/client"), "https://app.example.test/client" },
     };
 
     [Theory]
@@ -111,7 +114,7 @@ public sealed class EmailTemplateTests : IDisposable
         Assert.True(new PasswordResetRequiredEmail("https://x.test/r").HighPriority);
         Assert.All(templates.Where(t => t is not (PasswordResetEmail or PasswordResetRequiredEmail)), t => Assert.False(t.HighPriority));
         Assert.All(templates, t => Assert.Matches("^[a-z]+(-[a-z]+)*$", t.Name));
-        Assert.Equal(10, templates.Select(t => t.Name).Distinct().Count());
+        Assert.Equal(13, templates.Select(t => t.Name).Distinct().Count());
     }
 
     [Fact]

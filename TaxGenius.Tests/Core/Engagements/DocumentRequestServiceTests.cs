@@ -103,8 +103,8 @@ public sealed class DocumentRequestServiceTests
 
     private (EngagementService Engagements, DocumentRequestService Requests) Create(TestDatabase database)
     {
-        var audit = new AuditLog(database.Factory, clock);
-        return (new EngagementService(database.Factory, audit, clock), new DocumentRequestService(database.Factory, audit, clock));
+        var services = new EngagementServices(database, clock);
+        return (services.Engagements, services.Requests);
     }
 
     private static async Task<Guid> AddDocumentAsync(TestDatabase database, Guid owner, string name)

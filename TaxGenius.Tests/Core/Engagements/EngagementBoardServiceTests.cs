@@ -16,7 +16,8 @@ public sealed class EngagementBoardServiceTests
     public async Task Columns_count_everything_show_the_most_urgent_first_and_the_filters_narrow_them(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        var engagements = new EngagementService(database.Factory, new AuditLog(database.Factory, clock), clock);
+        using var services = new EngagementServices(database, clock);
+        var engagements = services.Engagements;
         var board = new EngagementBoardService(database.Factory, clock);
         var pat = await TestUsers.CreateAsync(database, "pat@example.test", "Pat", "Preparer");
         var actor = new AuditActor(pat, "pat@example.test", null);

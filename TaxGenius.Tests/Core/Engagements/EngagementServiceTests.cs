@@ -123,6 +123,5 @@ public sealed class EngagementServiceTests
         Assert.Null(await service.FindForClientAsync(other, 2026));
     }
 
-    private EngagementService Create(TestDatabase database) =>
-        new(database.Factory, new AuditLog(database.Factory, clock), clock);
+    private EngagementService Create(TestDatabase database) => new EngagementServices(database, clock).Engagements;
 }

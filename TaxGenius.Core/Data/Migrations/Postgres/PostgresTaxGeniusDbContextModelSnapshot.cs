@@ -535,6 +535,12 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<bool>("RemindersPaused")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("ReviewerId")
                         .HasColumnType("uuid");
 
@@ -571,9 +577,46 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
                     b.HasIndex("PreparerId", "Stage");
 
+                    b.HasIndex("Stage", "RequestedAt");
+
                     b.HasIndex("TaxYear", "Stage", "StageChangedAt", "Id");
 
                     b.ToTable("Engagements", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Engagements.EngagementReminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ActorEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("OpenItems")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("SentOn")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EngagementId", "SentOn")
+                        .IsUnique();
+
+                    b.ToTable("EngagementReminders", (string)null);
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Engagements.EngagementStageChange", b =>
@@ -616,6 +659,27 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.ToTable("EngagementStageChanges", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Engagements.OrganizerAnswers", b =>
+                {
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AnswersJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("EngagementId");
+
+                    b.ToTable("OrganizerAnswers", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Engagements.RequestItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -643,6 +707,10 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Origin")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(300)
@@ -674,6 +742,36 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.HasIndex("Status", "DueDate");
 
                     b.ToTable("RequestItems", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Engagements.RequestTemplateItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("NewClientsOnly")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RequestTemplateItems", (string)null);
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Identity.ApplicationUser", b =>
@@ -1269,11 +1367,29 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Navigation("Reviewer");
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Engagements.EngagementReminder", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Engagements.EngagementStageChange", b =>
                 {
                     b.HasOne("TaxGenius.Core.Engagements.Engagement", null)
                         .WithMany()
                         .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Engagements.OrganizerAnswers", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Engagements.Engagement", null)
+                        .WithOne()
+                        .HasForeignKey("TaxGenius.Core.Engagements.OrganizerAnswers", "EngagementId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -522,6 +522,12 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("RemindersPaused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RequestedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ReviewerId")
                         .HasColumnType("TEXT");
 
@@ -556,9 +562,46 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("PreparerId", "Stage");
 
+                    b.HasIndex("Stage", "RequestedAt");
+
                     b.HasIndex("TaxYear", "Stage", "StageChangedAt", "Id");
 
                     b.ToTable("Engagements", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Engagements.EngagementReminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OpenItems")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("SentOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EngagementId", "SentOn")
+                        .IsUnique();
+
+                    b.ToTable("EngagementReminders", (string)null);
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Engagements.EngagementStageChange", b =>
@@ -601,6 +644,27 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.ToTable("EngagementStageChanges", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Engagements.OrganizerAnswers", b =>
+                {
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnswersJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EngagementId");
+
+                    b.ToTable("OrganizerAnswers", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Engagements.RequestItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -627,6 +691,10 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Reason")
@@ -659,6 +727,36 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.HasIndex("Status", "DueDate");
 
                     b.ToTable("RequestItems", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Engagements.RequestTemplateItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NewClientsOnly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RequestTemplateItems", (string)null);
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Identity.ApplicationUser", b =>
@@ -1254,11 +1352,29 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Navigation("Reviewer");
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Engagements.EngagementReminder", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Engagements.Engagement", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Engagements.EngagementStageChange", b =>
                 {
                     b.HasOne("TaxGenius.Core.Engagements.Engagement", null)
                         .WithMany()
                         .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Engagements.OrganizerAnswers", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Engagements.Engagement", null)
+                        .WithOne()
+                        .HasForeignKey("TaxGenius.Core.Engagements.OrganizerAnswers", "EngagementId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Email;
+using TaxGenius.Core.Email.Templates;
+
+namespace TaxGenius.Core.Engagements;
+
+/// <summary>
+/// The e-mails a client gets when their return reaches a stage they care about (documents received, ready to sign, filed). Every
+/// path that moves an engagement calls <see cref="AddAsync"/> just before its save, so the e-mail commits with the move or not at all.
+/// </summary>
+public sealed class ReturnStageEmails(EmailQueue emails, PublicUrls urls)
+{
+    public static ReturnMilestone? Milestone(EngagementStage stage) => stage switch
+    {
+        EngagementStage.DocumentsReceived => ReturnMilestone.DocumentsReceived,
+        EngagementStage.AwaitingSignature => ReturnMilestone.ReadyToSign,
+        EngagementStage.Filed => ReturnMilestone.Filed,
+        _ => null,
+    };
+
+    /// <summary>Queues, in <paramref name="db"/>, one e-mail for each move about to be saved that reaches a milestone.</summary>
+    public async Task AddAsync(TaxGeniusDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var moves = db.ChangeTracker.Entries<EngagementStageChange>().Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity).Where(c => Milestone(c.To) is not null).ToList();
+        foreach (var move in moves)
+        {
+            var engagement = db.Engagements.Local.FirstOrDefault(e => e.Id == move.EngagementId)
+                ?? await db.Engagements.AsNoTracking().SingleAsync(e => e.Id == move.EngagementId, cancellationToken);
+            var client = await db.Users.AsNoTracking().Where(u => u.Id == engagement.ClientId && u.DeactivatedAt == null && u.Email != null)
+                .Select(u => new { u.Email, FirstName = u.Profile != null ? u.Profile.FirstName : null })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (client is not null)
+            {
+                await emails.AddAsync(db, client.Email!, new ReturnStageEmail(client.FirstName ?? "there", engagement.TaxYear,
+                    Milestone(move.To)!.Value, urls.Absolute("/client")), cancellationToken);
+            }
+        }
+    }
+}
