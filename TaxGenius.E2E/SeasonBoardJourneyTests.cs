@@ -45,7 +45,8 @@ public sealed class SeasonBoardJourneyTests(BrowserFixture browser) : AppJourney
         await using var db = await App.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
         var engagement = await db.Engagements.SingleAsync(e => e.Stage == EngagementStage.OnHold);
         var moves = await db.EngagementStageChanges.Where(c => c.EngagementId == engagement.Id).OrderBy(c => c.At).ToListAsync();
-        Assert.Equal([EngagementStage.InPreparation, EngagementStage.OnHold], moves.Select(m => m.To));
+        // The demo's request (seeded), then the two moves made here.
+        Assert.Equal([EngagementStage.DocumentsRequested, EngagementStage.InPreparation, EngagementStage.OnHold], moves.Select(m => m.To));
         Assert.All(moves, m => Assert.Equal(DemoAccounts.Preparer, m.ActorEmail));
         Assert.Equal(EngagementStage.InPreparation, engagement.StageBeforeHold);
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
 
 namespace TaxGenius.Core.Caching;
 
@@ -25,11 +26,14 @@ public static class CachingServiceCollectionExtensions
         {
             services.AddDistributedMemoryCache();
             services.AddSingleton<IDocumentEvents, LocalDocumentEvents>();
+            services.AddSingleton<IEngagementEvents, LocalEngagementEvents>();
             return builder;
         }
 
         services.AddSingleton<IDocumentEvents>(sp => new RedisDocumentEvents(
             sp.GetRequiredService<IConnectionMultiplexer>(), RedisKeys.Prefix(configuration), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalDocumentEvents>>()));
+        services.AddSingleton<IEngagementEvents>(sp => new RedisEngagementEvents(
+            sp.GetRequiredService<IConnectionMultiplexer>(), RedisKeys.Prefix(configuration), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalEngagementEvents>>()));
 
         // One multiplexer for the whole process. AbortOnConnectFail=false: the app starts, and keeps serving, while Redis is away;
         // FailFast: while disconnected, commands fail at once (callers fall back to the database) instead of queueing.

@@ -116,13 +116,27 @@ public sealed class DemoDataSeeder(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             var now = timeProvider.GetUtcNow().UtcDateTime;
+            var preparer = await db.Users.FirstOrDefaultAsync(u => u.Email == DemoAccounts.Preparer, cancellationToken);
             var current = await db.Engagements.SingleAsync(e => e.ClientId == client.Id && e.TaxYear == year, cancellationToken);
             current.Stage = EngagementStage.DocumentsRequested;
             current.StageChangedAt = now.AddDays(-6);
             current.RequestedAt = now.AddDays(-6);
+            current.PreparerId = preparer?.Id;
             var last = await db.Engagements.SingleAsync(e => e.ClientId == client.Id && e.TaxYear == year - 1, cancellationToken);
             last.Stage = EngagementStage.Done;
             last.StageChangedAt = now.AddDays(-200);
+            last.PreparerId = preparer?.Id;
+            db.EngagementStageChanges.AddRange(
+                new EngagementStageChange
+                {
+                    EngagementId = current.Id, From = EngagementStage.NotStarted, To = EngagementStage.DocumentsRequested, ActorId = preparer?.Id,
+                    ActorEmail = preparer?.Email, At = now.AddDays(-6),
+                },
+                new EngagementStageChange
+                {
+                    EngagementId = last.Id, From = EngagementStage.Filed, To = EngagementStage.Done, ActorId = preparer?.Id, ActorEmail = preparer?.Email,
+                    At = now.AddDays(-200),
+                });
             db.RequestItems.AddRange(
                 new RequestItem { EngagementId = current.Id, Kind = RequestKind.PhotoId, Description = "Photo ID (driver's license or passport), front and back", SortOrder = 1, Origin = Origins.Template },
                 new RequestItem

@@ -12,7 +12,11 @@ public sealed record NewRequestItem(RequestKind Kind, string Description, bool R
 /// <summary>One item as its pages show it.</summary>
 public sealed record RequestItemView(
     Guid Id, Guid EngagementId, RequestKind Kind, string Description, bool Required, DateOnly? DueDate, RequestItemStatus Status,
-    string? Reason, Guid? DocumentId, DateTime? ResolvedAt);
+    string? Reason, Guid? DocumentId, DateTime? ResolvedAt)
+{
+    /// <summary>Fulfilled, accepted or waived: nothing more is needed from the client for it.</summary>
+    public bool IsSatisfied() => Status is RequestItemStatus.Fulfilled or RequestItemStatus.Accepted or RequestItemStatus.NotApplicable;
+}
 
 /// <summary>The outcome of a change to a request item, with the engagement's stage after it.</summary>
 public sealed record RequestResult(bool Succeeded, string? Error, EngagementStage? Stage = null)
@@ -113,6 +117,15 @@ public sealed class DocumentRequestService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await View(db.RequestItems.Where(i => i.Engagement!.ClientId == clientId && i.Engagement.TaxYear == taxYear))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>One of the client's own items, with its tax year (null for anyone else's).</summary>
+    public async Task<(RequestItemView Item, int TaxYear)?> FindForClientAsync(Guid clientId, Guid itemId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.RequestItems.Where(i => i.Id == itemId && i.Engagement!.ClientId == clientId);
+        var item = await View(query).SingleOrDefaultAsync(cancellationToken);
+        return item is null ? null : (item, await query.Select(i => i.Engagement!.TaxYear).SingleAsync(cancellationToken));
     }
 
     /// <summary>An engagement's items, for staff.</summary>

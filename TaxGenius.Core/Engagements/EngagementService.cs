@@ -13,6 +13,11 @@ public sealed record EngagementResult(bool Succeeded, string? Error, EngagementS
 /// <summary>What a client may read about their own engagement.</summary>
 public sealed record ClientEngagementView(Guid Id, int TaxYear, EngagementStage Stage, string StageText, DateOnly DueDate);
 
+/// <summary>An engagement as its staff page shows it.</summary>
+public sealed record EngagementDetail(
+    Guid Id, Guid ClientId, string ClientName, string ClientEmail, int TaxYear, EngagementStage Stage, string? HoldReason, DateOnly DueDate,
+    string? PreparerEmail, bool RemindersPaused, DateTime? RequestedAt, uint Version, bool NextYearStarted);
+
 /// <summary>
 /// Engagements: one per client per tax year, created on demand (<see cref="EnsureAsync"/>, safe to race), moved between stages
 /// under optimistic concurrency (two preparers moving one card: one wins, the other is told where it is now), every move
@@ -107,6 +112,19 @@ public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.EngagementStageChanges.AsNoTracking().Where(c => c.EngagementId == engagementId)
             .OrderBy(c => c.At).ThenBy(c => c.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>An engagement for its staff page, or null.</summary>
+    public async Task<EngagementDetail?> DetailAsync(Guid engagementId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Engagements.AsNoTracking().Where(e => e.Id == engagementId)
+            .Select(e => new EngagementDetail(e.Id, e.ClientId,
+                e.Client!.Profile != null ? e.Client.Profile.FirstName + " " + e.Client.Profile.LastName : e.Client.Email!,
+                e.Client.Email!, e.TaxYear, e.Stage, e.HoldReason, e.ExtendedDueDate ?? e.DueDate, e.Preparer != null ? e.Preparer.Email : null,
+                e.RemindersPaused, e.RequestedAt, e.Version,
+                db.Engagements.Any(n => n.ClientId == e.ClientId && n.TaxYear == e.TaxYear + 1 && db.RequestItems.Any(i => i.EngagementId == n.Id))))
+            .SingleOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>A client's own engagement for a year (never another client's: the client id is part of the query).</summary>

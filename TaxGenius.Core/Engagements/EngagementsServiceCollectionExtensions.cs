@@ -13,8 +13,10 @@ public static class EngagementsServiceCollectionExtensions
         builder.Services.AddSingleton<EngagementBoardService>();
         builder.Services.AddSingleton<DocumentRequestService>();
         builder.Services.AddSingleton<ReturnStageEmails>();
+        builder.Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor, EngagementEventsInterceptor>();
         builder.Services.AddSingleton<ReminderService>();
         builder.Services.AddSingleton<OrganizerService>();
+        builder.Services.AddSingleton<SeasonDashboardService>();
         builder.Services.AddOptions<ReminderOptions>().Bind(builder.Configuration.GetSection(ReminderOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         return builder;

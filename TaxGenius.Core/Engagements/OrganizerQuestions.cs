@@ -22,7 +22,7 @@ public static class OrganizerQuestions
         new("sold-investments", "Did you sell stocks, funds or crypto?",
             [new(RequestKind.Form1099B, "1099-B from each broker or exchange")]),
         new("bought-home", "Did you buy a home?",
-            [new(RequestKind.Form1098, "1098 mortgage interest statement"), new(RequestKind.Other, "Closing disclosure of the purchase")]),
+            [new(RequestKind.Form1098, "1098 mortgage interest statement"), new(RequestKind.Other, "Closing disclosure of the purchase", Required: false)]),
         new("sold-home", "Did you sell a home?",
             [new(RequestKind.Other, "1099-S and closing statement of the sale")]),
         new("started-business", "Did you start a business or do freelance work?",

@@ -86,6 +86,17 @@ public static class Origins
 
 public static class RequestKinds
 {
+    /// <summary>The document type an upload into an item of this kind gets.</summary>
+    public static Documents.DocumentType DocumentType(RequestKind kind) => kind switch
+    {
+        RequestKind.W2 => Documents.DocumentType.W2,
+        RequestKind.Form1099Int or RequestKind.Form1099Div or RequestKind.Form1099B or RequestKind.Form1099Nec or RequestKind.Form1099Misc
+            or RequestKind.Form1099R => Documents.DocumentType.Form1099,
+        RequestKind.PhotoId => Documents.DocumentType.Id,
+        RequestKind.PriorReturn => Documents.DocumentType.TaxReturn,
+        _ => Documents.DocumentType.Other,
+    };
+
     public static string Name(RequestKind kind) => kind switch
     {
         RequestKind.W2 => "W-2",

@@ -7,7 +7,8 @@ namespace TaxGenius.Tests.Infrastructure;
 /// <summary>POST /api/documents as the upload page's script sends it: the file as the raw body, its details in headers.</summary>
 public static class DocumentUpload
 {
-    public static HttpRequestMessage Request(HttpContent content, string name, string type = "W2", int? year = null, Guid? replaces = null)
+    public static HttpRequestMessage Request(HttpContent content, string name, string type = "W2", int? year = null, Guid? replaces = null,
+        string? requestItem = null)
     {
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = content };
@@ -17,6 +18,11 @@ public static class DocumentUpload
         if (replaces is { } id)
         {
             request.Headers.Add("X-Replaces", id.ToString());
+        }
+
+        if (requestItem is not null)
+        {
+            request.Headers.Add("X-Request-Item", requestItem);
         }
 
         return request;

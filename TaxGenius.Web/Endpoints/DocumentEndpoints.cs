@@ -19,6 +19,7 @@ internal static class DocumentEndpoints
     public const string TypeHeader = "X-Document-Type";
     public const string TaxYearHeader = "X-Tax-Year";
     public const string ReplacesHeader = "X-Replaces";
+    public const string RequestItemHeader = "X-Request-Item";
 
     public sealed record DocumentResponse(Guid Id, string Type, string FileName, long FileSize, string ContentType, string Status, int TaxYear,
         string? RejectionReason, DateTime CreatedAt, DateTime UpdatedAt, Guid? ReplacesDocumentId, string Sha256);
@@ -100,6 +101,17 @@ internal static class DocumentEndpoints
             replaces = replacesId;
         }
 
+        Guid? requestItem = null;
+        if (headers[RequestItemHeader].ToString() is { Length: > 0 } itemValue)
+        {
+            if (!Guid.TryParse(itemValue, out var itemId))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Invalid request item id", $"{RequestItemHeader} must be the id of a requested item.");
+            }
+
+            requestItem = itemId;
+        }
+
         // Kestrel's default body limit (30 MB) gives way to the configured per-file limit; the store enforces it while streaming.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -109,7 +121,7 @@ internal static class DocumentEndpoints
         UploadResult result;
         try
         {
-            result = await documents.UploadAsync(user.GetUserId(), new UploadRequest(fileName, type, taxYear, replaces), context.Request.Body,
+            result = await documents.UploadAsync(user.GetUserId(), new UploadRequest(fileName, type, taxYear, replaces, requestItem), context.Request.Body,
                 context.Request.ContentLength, cancellationToken);
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -23,6 +23,8 @@ internal sealed class EngagementConfiguration : IEntityTypeConfiguration<Engagem
         // One return per client per year; the board reads a year by stage, a preparer's cards by stage.
         builder.HasIndex(e => new { e.ClientId, e.TaxYear }).IsUnique();
         builder.HasIndex(e => new { e.TaxYear, e.Stage, e.StageChangedAt, e.Id });
+        // The list view, every stage: a year's engagements longest in their stage first, paged by keyset.
+        builder.HasIndex(e => new { e.TaxYear, e.StageChangedAt, e.Id });
         builder.HasIndex(e => new { e.PreparerId, e.Stage });
         // The reminder job's candidates: engagements waiting for documents.
         builder.HasIndex(e => new { e.Stage, e.RequestedAt });

@@ -1,3 +1,4 @@
+using TaxGenius.Core.Common;
 using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
@@ -69,5 +70,46 @@ public sealed class EngagementBoardServiceTests
         var moved = after.In(EngagementStage.InReview).Single();
         Assert.NotEqual(card.Version, moved.Version);
         Assert.True((await engagements.MoveAsync(actor, moved.Id, EngagementStage.AwaitingSignature, moved.Version)).Succeeded);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_list_view_pages_by_keyset_longest_in_stage_first_and_shows_what_is_missing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        using var services = new EngagementServices(database, clock);
+        var board = new EngagementBoardService(database.Factory, clock);
+        var pat = await TestUsers.CreateAsync(database, "pat@example.test");
+        var ids = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            var client = await TestUsers.CreateAsync(database, $"client{i}@example.test", $"Client{i}", "List");
+            ids.Add((await services.Engagements.EnsureAsync(client, 2025)).Id);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.True((await services.Requests.RequestAsync(new AuditActor(pat, "pat@example.test", null), ids[2],
+            [new NewRequestItem(RequestKind.W2, "W-2 from Acme Corp"), new NewRequestItem(RequestKind.Other, "Receipts", Required: false)])).Succeeded);
+
+        var filter = new BoardFilter { TaxYear = 2025 };
+        var seen = new List<BoardCard>();
+        var page = await board.ListAsync(pat, filter, PageRequest.First(3));
+        seen.AddRange(page.Rows);
+        while (page.HasNext)
+        {
+            page = await board.ListAsync(pat, filter, new PageRequest(After: page.Last, Size: 3));
+            seen.AddRange(page.Rows);
+        }
+
+        // Every engagement once, longest in its stage first (the one just moved to Documents requested last).
+        Assert.Equal(7, seen.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(ids[2], seen[^1].Id);
+        Assert.Equal(1, seen[^1].Missing);
+        Assert.Equal(seen.OrderBy(c => c.StageChangedAt).ThenBy(c => c.Id).Select(c => c.Id), seen.Select(c => c.Id));
+
+        var back = await board.ListAsync(pat, filter, new PageRequest(Before: page.First, Size: 3));
+        Assert.Equal(seen.Skip(3).Take(3).Select(c => c.Id), back.Rows.Select(c => c.Id));
+        var requested = await board.ListAsync(pat, filter with { Stage = EngagementStage.DocumentsRequested }, PageRequest.First());
+        Assert.Equal([ids[2]], requested.Rows.Select(c => c.Id));
     }
 }

@@ -16,6 +16,7 @@ internal static class BenchProgram
         ["circuits", var count, var idle] => await CircuitMemory.RunAsync(Int(count), Int(idle)),
         ["upload", var mb] => await UploadThroughput.RunAsync(Int(mb)),
         ["queue", var connectionString, var documents, var clients, var runs] => await QueueKeyset.RunAsync(connectionString, Int(documents), Int(clients), Int(runs)),
+        ["board", var connectionString, var engagements, var items, var runs] => await BoardLoad.RunAsync(connectionString, Int(engagements), Int(items), Int(runs)),
         _ => Usage(),
     };
 

@@ -579,6 +579,8 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
                     b.HasIndex("Stage", "RequestedAt");
 
+                    b.HasIndex("TaxYear", "StageChangedAt", "Id");
+
                     b.HasIndex("TaxYear", "Stage", "StageChangedAt", "Id");
 
                     b.ToTable("Engagements", (string)null);

@@ -564,6 +564,8 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("Stage", "RequestedAt");
 
+                    b.HasIndex("TaxYear", "StageChangedAt", "Id");
+
                     b.HasIndex("TaxYear", "Stage", "StageChangedAt", "Id");
 
                     b.ToTable("Engagements", (string)null);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
 
@@ -17,6 +18,13 @@ public partial class Documents
 
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
 
+    [Inject] private DocumentRequestService Requests { get; set; } = default!;
+
+    /// <summary>The requested item to upload into (from the client home's "Upload" on a line of the checklist).</summary>
+    [SupplyParameterFromQuery(Name = "item")] private Guid? ItemId { get; set; }
+
+    private (RequestItemView Item, int TaxYear)? forItem;
+
     private IReadOnlyList<DocumentView>? documents;
     private IReadOnlyList<int> years = [];
     private DocumentView? replacing;
@@ -31,6 +39,10 @@ public partial class Documents
         userId = (await AuthenticationState).User.GetUserId();
         years = TaxYears.Selectable(Clock);
         loadFailed = !await DatabaseErrors.RunAsync(LoadAsync);
+        if (ItemId is { } itemId)
+        {
+            await DatabaseErrors.RunAsync(async () => forItem = await Requests.FindForClientAsync(userId, itemId));
+        }
     }
 
     private async Task RetryLoadAsync() => loadFailed = !await DatabaseErrors.RunAsync(LoadAsync);

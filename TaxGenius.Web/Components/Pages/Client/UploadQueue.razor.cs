@@ -6,6 +6,7 @@ using Microsoft.JSInterop;
 using MudBlazor;
 using TaxGenius.Core.Common;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
 
 namespace TaxGenius.Web.Components.Pages.Client;
 
@@ -26,6 +27,8 @@ public partial class UploadQueue : IAsyncDisposable
         public DocumentType? Type { get; set; }
         public int TaxYear { get; set; }
         public Guid? Replaces { get; init; }
+        public Guid? RequestItemId { get; init; }
+        public string? ForDescription { get; init; }
         public UploadState State { get; set; }
         public long Sent { get; set; }
         public double Percent => Size == 0 ? 0 : Math.Min(100, Sent * 100.0 / Size);
@@ -40,6 +43,11 @@ public partial class UploadQueue : IAsyncDisposable
     [Parameter] public EventCallback<DocumentView?> ReplacingChanged { get; set; }
 
     [Parameter, EditorRequired] public IReadOnlyList<int> Years { get; set; } = [];
+
+    /// <summary>The requested item the next files answer ("W-2 from Acme Corp"), with its tax year; null for a plain upload.</summary>
+    [Parameter] public (RequestItemView Item, int TaxYear)? ForItem { get; set; }
+
+    [Parameter] public EventCallback<(RequestItemView Item, int TaxYear)?> ForItemChanged { get; set; }
 
     /// <summary>After a round of uploads in which at least one finished.</summary>
     [Parameter] public EventCallback OnUploaded { get; set; }
@@ -73,9 +81,11 @@ public partial class UploadQueue : IAsyncDisposable
                 FileKey = $"{file.Name}|{file.Size}|{file.LastModified.ToUnixTimeMilliseconds()}",
                 Name = file.Name,
                 Size = file.Size,
-                Type = Replacing?.Type ?? DocumentTypeExtensions.GuessFromFileName(file.Name),
-                TaxYear = Replacing?.TaxYear ?? TaxYears.Current(Clock),
+                Type = Replacing?.Type ?? (ForItem is { } target ? RequestKinds.DocumentType(target.Item.Kind) : DocumentTypeExtensions.GuessFromFileName(file.Name)),
+                TaxYear = Replacing?.TaxYear ?? ForItem?.TaxYear ?? TaxYears.Current(Clock),
                 Replaces = Replacing?.Id,
+                RequestItemId = ForItem?.Item.Id,
+                ForDescription = ForItem?.Item.Description,
             };
             if (file.Size > DocumentService.MaxFileBytes)
             {
@@ -94,6 +104,11 @@ public partial class UploadQueue : IAsyncDisposable
         if (Replacing is not null)
         {
             await ReplacingChanged.InvokeAsync(null);
+        }
+
+        if (ForItem is not null)
+        {
+            await ForItemChanged.InvokeAsync(null);
         }
     }
 
@@ -166,6 +181,11 @@ public partial class UploadQueue : IAsyncDisposable
         if (item.Replaces is { } replaces)
         {
             headers["X-Replaces"] = replaces.ToString();
+        }
+
+        if (item.RequestItemId is { } requestItem)
+        {
+            headers["X-Request-Item"] = requestItem.ToString();
         }
 
         await module.InvokeVoidAsync("start", item.Id, item.FileKey, "api/documents", headers, self);

@@ -2,7 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Engagements;
+using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Components.Pages.Preparer;
@@ -11,7 +13,7 @@ namespace TaxGenius.Web.Components.Pages.Preparer;
 /// /preparer/board: the season's returns by stage. A card moves by drag and drop or, from the keyboard, by its menu; a move that
 /// lost a race (someone moved the card first) is not applied and the board shows the card where it is now.
 /// </summary>
-public partial class Board
+public partial class Board : IDisposable
 {
     [Inject] private EngagementBoardService BoardService { get; set; } = default!;
     [Inject] private EngagementService Engagements { get; set; } = default!;
@@ -20,6 +22,8 @@ public partial class Board
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private IEngagementEvents EngagementEvents { get; set; } = default!;
+    [Inject] private OrganizerService Organizer { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -33,6 +37,16 @@ public partial class Board
     private DateOnly today;
     private ClaimsPrincipal user = new();
     private Guid me;
+    private IDisposable? subscription;
+    private IDisposable? resync;
+    private int reloadScheduled;
+    private (int Done, int Total)? starting;
+    private bool listView;
+    private static readonly TimeSpan OwnEcho = TimeSpan.FromSeconds(3);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset> ownChanges = new();
+    private EngagementStage? listStage;
+    private Page<BoardCard>? listPage;
+    private readonly PageNavigation navigation = new();
 
     protected override async Task OnInitializedAsync()
     {
@@ -49,38 +63,126 @@ public partial class Board
         });
     }
 
+    protected override void OnAfterRender(bool firstRender)
+    {
+        // Live once interactive: a move, an upload or an automatic advance anywhere (any instance) reloads the board, a burst once.
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            subscription = EngagementEvents.Subscribe(EngagementChanged.Firm, change => IsOwn(change) ? Task.CompletedTask : ScheduleReloadAsync());
+            resync = EngagementEvents.SubscribeResync(ScheduleReloadAsync);
+        }
+    }
+
+    /// <summary>
+    /// The echo of a move made on this page a moment ago: the page reloaded after it already, and reloading again would close a card
+    /// menu the person may be opening.
+    /// </summary>
+    private bool IsOwn(EngagementChanged change) =>
+        ownChanges.TryGetValue(change.EngagementId, out var at) && Clock.GetUtcNow() - at < OwnEcho;
+
+    private async Task ScheduleReloadAsync()
+    {
+        if (Interlocked.Exchange(ref reloadScheduled, 1) == 1)
+        {
+            return;
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(250), Clock);
+        Volatile.Write(ref reloadScheduled, 0);
+        await InvokeAsync(async () =>
+        {
+            await ReloadAsync();
+            StateHasChanged();
+        });
+    }
+
+    /// <summary>"Start {year}" in bulk: every client of the year before gets this year's list and the request e-mail.</summary>
+    private async Task StartYearForAllAsync()
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync($"Start tax year {year}",
+            $"Every active client with a {year - 1} return gets a {year} return with last year's employers and payers and the firm's list, " +
+            "and an e-mail asking for them. Clients already started are left as they are.", yesText: $"Start {year}", cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        starting = (0, 0);
+        await DatabaseErrors.RunAsync(async () =>
+        {
+            var started = await Organizer.StartYearForAllAsync(Client.ActorFor(user), year,
+                new Progress<(int Done, int Total)>(p => InvokeAsync(() => { starting = p; StateHasChanged(); })));
+            Snackbar.Add(started == 0 ? $"Every client of {year - 1} already has {year} started." : $"Started {year} for {started} client(s).",
+                started == 0 ? Severity.Info : Severity.Success);
+            await LoadAsync();
+        });
+        starting = null;
+    }
+
+    public void Dispose()
+    {
+        subscription?.Dispose();
+        resync?.Dispose();
+    }
+
     private async Task LoadAsync()
     {
-        board = await BoardService.GetAsync(me, new BoardFilter { TaxYear = year, Assignee = assignee, OverdueOnly = overdueOnly, Search = search });
+        var filter = new BoardFilter { TaxYear = year, Assignee = assignee, OverdueOnly = overdueOnly, Search = search };
+        board = await BoardService.GetAsync(me, filter);
+        if (listView)
+        {
+            listPage = await BoardService.ListAsync(me, filter with { Stage = listStage }, new PageRequest(navigation.After, navigation.Before));
+            navigation.Loaded(listPage);
+        }
+
         loads++;
     }
 
     private Task ReloadAsync() => DatabaseErrors.RunAsync(LoadAsync);
+
+    /// <summary>A filter changed: the list starts again at its first page.</summary>
+    private Task RestartAsync()
+    {
+        navigation.Reset();
+        return ReloadAsync();
+    }
+
+    private Task ViewChangedAsync(bool list)
+    {
+        listView = list;
+        return RestartAsync();
+    }
+
+    private Task ListStageChangedAsync(EngagementStage? stage)
+    {
+        listStage = stage;
+        return RestartAsync();
+    }
 
     private int Count(EngagementStage stage) => board?.Counts.GetValueOrDefault(stage) ?? 0;
 
     private Task YearChangedAsync(int value)
     {
         year = value;
-        return ReloadAsync();
+        return RestartAsync();
     }
 
     private Task AssigneeChangedAsync(BoardAssignee value)
     {
         assignee = value;
-        return ReloadAsync();
+        return RestartAsync();
     }
 
     private Task OverdueChangedAsync(bool value)
     {
         overdueOnly = value;
-        return ReloadAsync();
+        return RestartAsync();
     }
 
     private Task SearchChangedAsync(string? value)
     {
         search = value;
-        return ReloadAsync();
+        return RestartAsync();
     }
 
     private async Task DroppedAsync(MudItemDropInfo<BoardCard> drop)
@@ -113,6 +215,7 @@ public partial class Board
 
         await DatabaseErrors.RunAsync(async () =>
         {
+            ownChanges[card.Id] = Clock.GetUtcNow();
             var result = await Engagements.MoveAsync(Client.ActorFor(user), card.Id, target, card.Version, reason);
             Report(card, result, $"{card.ClientName}'s return is now {EngagementStages.Name(target)}.");
         });
@@ -123,6 +226,7 @@ public partial class Board
     {
         await DatabaseErrors.RunAsync(async () =>
         {
+            ownChanges[card.Id] = Clock.GetUtcNow();
             var result = await Engagements.ResumeAsync(Client.ActorFor(user), card.Id, card.Version);
             Report(card, result, $"{card.ClientName}'s return is back in {(result.Stage is { } s ? EngagementStages.Name(s) : "its stage")}.");
         });

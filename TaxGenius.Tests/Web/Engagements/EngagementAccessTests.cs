@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
+using TaxGenius.Core.Identity;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Web.Engagements;
+
+/// <summary>
+/// Who reaches an engagement through the app: staff open its page; a client sees their own requests on their home and uploads into
+/// their own items only (another client's item is "not found", with nothing stored).
+/// </summary>
+public sealed class EngagementAccessTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Theory]
+    [InlineData(DemoAccounts.Preparer, HttpStatusCode.OK)]
+    [InlineData(DemoAccounts.Admin, HttpStatusCode.OK)]
+    [InlineData(DemoAccounts.Client, HttpStatusCode.Redirect)]
+    [InlineData(DemoAccounts.Referrer, HttpStatusCode.Redirect)]
+    public async Task Only_staff_open_an_engagement(string email, HttpStatusCode expected)
+    {
+        var (engagementId, _) = await CaseyAsync();
+        using var client = await app.Factory.SignInAsync(email);
+        using var response = await client.GetAsync($"/preparer/engagements/{engagementId}");
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Contains("Casey Client", html, StringComparison.Ordinal);
+            Assert.Contains("W-2 from Acme Corp", html, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal("/Account/AccessDenied", response.Headers.Location!.AbsolutePath);
+        }
+    }
+
+    [Fact]
+    public async Task A_client_uploads_into_their_own_item_only()
+    {
+        var (_, photoItem) = await CaseyAsync();
+        var year = TaxYears.Current(TimeProvider.System);
+        var otherEmail = $"other-{Guid.NewGuid():N}@example.test";
+        await app.Factory.CreateUserAsync(otherEmail, Roles.Client);
+
+        // Another client: Casey's item is not found, and nothing of theirs is stored; a malformed id is a 400.
+        using (var other = await app.Factory.SignInForApiAsync(otherEmail))
+        {
+            using var foreign = await other.SendAsync(DocumentUpload.Request(new ByteArrayContent(SampleFiles.Pdf()), "id.pdf", "ID", year, requestItem: photoItem.ToString()));
+            Assert.True(foreign.StatusCode == HttpStatusCode.NotFound, $"{foreign.StatusCode}: {await foreign.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", foreign.Content.Headers.ContentType?.MediaType);
+            using var malformed = await other.SendAsync(DocumentUpload.Request(new ByteArrayContent(SampleFiles.Pdf()), "id.pdf", "ID", year, requestItem: "not-an-id"));
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+            Assert.DoesNotContain("Photo ID (driver", await other.GetStringAsync("/client"), StringComparison.Ordinal);
+        }
+
+        // Casey: her home lists the item; her upload into it fulfils it.
+        using var casey = await app.Factory.SignInForApiAsync(DemoAccounts.Client);
+        Assert.Contains("Photo ID (driver&#x27;s license or passport), front and back", await casey.GetStringAsync("/client"), StringComparison.Ordinal);
+        using var own = await casey.SendAsync(DocumentUpload.Request(new ByteArrayContent(SampleFiles.Pdf()), "license.pdf", "ID", year, requestItem: photoItem.ToString()));
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        var documentId = JsonDocument.Parse(await own.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        await using var db = await Db();
+        var item = await db.RequestItems.AsNoTracking().SingleAsync(i => i.Id == photoItem);
+        Assert.Equal(RequestItemStatus.Fulfilled, item.Status);
+        Assert.Equal(documentId, item.DocumentId);
+    }
+
+    /// <summary>The demo client's current engagement and its open photo-ID item.</summary>
+    private async Task<(Guid Engagement, Guid PhotoItem)> CaseyAsync()
+    {
+        var year = TaxYears.Current(TimeProvider.System);
+        await using var db = await Db();
+        var engagement = await db.Engagements.AsNoTracking().SingleAsync(e => e.Client!.Email == DemoAccounts.Client && e.TaxYear == year);
+        var item = await db.RequestItems.AsNoTracking().SingleAsync(i => i.EngagementId == engagement.Id && i.Kind == RequestKind.PhotoId);
+        return (engagement.Id, item.Id);
+    }
+
+    private Task<TaxGeniusDbContext> Db() => app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+}
