@@ -57,6 +57,13 @@ public class Engagement : IHasTimestamps
     public DateOnly DueDate { get; set; }
     public DateOnly? ExtendedDueDate { get; set; }
 
+    /// <summary>
+    /// <see cref="ExtendedDueDate"/> or else <see cref="DueDate"/>, computed and stored by the database, so that the board's columns
+    /// (most urgent first) and the overdue filter read an index instead of sorting the whole year. Set after a save; in memory use
+    /// <see cref="EffectiveDueDate"/>.
+    /// </summary>
+    public DateOnly DueOn { get; private set; }
+
     public EngagementPriority Priority { get; set; } = EngagementPriority.Normal;
 
     /// <summary>When the firm first asked for documents: the reminder schedule counts its days from here.</summary>

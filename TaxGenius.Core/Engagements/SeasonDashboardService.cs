@@ -42,7 +42,7 @@ public sealed class SeasonDashboardService(IDbContextFactory<TaxGeniusDbContext>
 
         var byStage = await year.GroupBy(e => e.Stage).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var open = year.Where(e => e.Stage != EngagementStage.Filed && e.Stage != EngagementStage.Done);
-        var overdue = await open.CountAsync(e => (e.ExtendedDueDate ?? e.DueDate) < today, cancellationToken);
+        var overdue = await open.CountAsync(e => e.DueOn < today, cancellationToken);
         var lateItems = await db.RequestItems.AsNoTracking()
             .Where(i => i.Required && i.Status == RequestItemStatus.Open && year.Any(e => e.Id == i.EngagementId && e.Stage == EngagementStage.DocumentsRequested))
             .CountAsync(i => i.DueDate != null ? i.DueDate < today : i.Engagement!.RequestedAt < askedBefore, cancellationToken);
@@ -63,7 +63,7 @@ public sealed class SeasonDashboardService(IDbContextFactory<TaxGeniusDbContext>
         if (preparerId is null)
         {
             var loads = await open.GroupBy(e => e.PreparerId)
-                .Select(g => new { g.Key, Open = g.Count(), Overdue = g.Count(e => (e.ExtendedDueDate ?? e.DueDate) < today) })
+                .Select(g => new { g.Key, Open = g.Count(), Overdue = g.Count(e => e.DueOn < today) })
                 .ToListAsync(cancellationToken);
             var ids = loads.Where(l => l.Key != null).Select(l => l.Key!.Value).ToList();
             var emails = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? "", cancellationToken);

@@ -15,6 +15,7 @@ internal sealed class EngagementConfiguration : IEntityTypeConfiguration<Engagem
         builder.Property(e => e.Priority).HasConversion(new SeedEnumConverter<EngagementPriority>()).HasMaxLength(10);
         builder.Property(e => e.HoldReason).HasMaxLength(EngagementStages.MaxHoldReasonLength);
         builder.Ignore(e => e.EffectiveDueDate);
+        builder.Property(e => e.DueOn).HasComputedColumnSql("COALESCE(\"ExtendedDueDate\", \"DueDate\")", stored: true);
 
         builder.HasOne(e => e.Client).WithMany().HasForeignKey(e => e.ClientId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(e => e.Preparer).WithMany().HasForeignKey(e => e.PreparerId).OnDelete(DeleteBehavior.SetNull);
@@ -23,6 +24,8 @@ internal sealed class EngagementConfiguration : IEntityTypeConfiguration<Engagem
         // One return per client per year; the board reads a year by stage, a preparer's cards by stage.
         builder.HasIndex(e => new { e.ClientId, e.TaxYear }).IsUnique();
         builder.HasIndex(e => new { e.TaxYear, e.Stage, e.StageChangedAt, e.Id });
+        // A board column: most urgent first (due, then longest in the column), read from the index 50 at a time.
+        builder.HasIndex(e => new { e.TaxYear, e.Stage, e.DueOn, e.StageChangedAt, e.Id });
         // The list view, every stage: a year's engagements longest in their stage first, paged by keyset.
         builder.HasIndex(e => new { e.TaxYear, e.StageChangedAt, e.Id });
         builder.HasIndex(e => new { e.PreparerId, e.Stage });
@@ -64,6 +67,8 @@ internal sealed class RequestItemConfiguration : IEntityTypeConfiguration<Reques
         builder.HasIndex(i => new { i.EngagementId, i.SortOrder });
         builder.HasIndex(i => i.DocumentId);
         builder.HasIndex(i => new { i.Status, i.DueDate });
+        // What is still missing per engagement (every card on the board counts it): answered from the index alone.
+        builder.HasIndex(i => new { i.EngagementId, i.Required, i.Status });
     }
 }
 

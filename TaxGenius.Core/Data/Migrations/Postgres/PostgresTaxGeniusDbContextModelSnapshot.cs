@@ -520,6 +520,11 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<DateOnly>("DueDate")
                         .HasColumnType("date");
 
+                    b.Property<DateOnly>("DueOn")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("date")
+                        .HasComputedColumnSql("COALESCE(\"ExtendedDueDate\", \"DueDate\")", true);
+
                     b.Property<DateOnly?>("ExtendedDueDate")
                         .HasColumnType("date");
 
@@ -582,6 +587,8 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.HasIndex("TaxYear", "StageChangedAt", "Id");
 
                     b.HasIndex("TaxYear", "Stage", "StageChangedAt", "Id");
+
+                    b.HasIndex("TaxYear", "Stage", "DueOn", "StageChangedAt", "Id");
 
                     b.ToTable("Engagements", (string)null);
                 });
@@ -742,6 +749,8 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.HasIndex("EngagementId", "SortOrder");
 
                     b.HasIndex("Status", "DueDate");
+
+                    b.HasIndex("EngagementId", "Required", "Status");
 
                     b.ToTable("RequestItems", (string)null);
                 });

@@ -507,6 +507,11 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<DateOnly>("DueDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly>("DueOn")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("TEXT")
+                        .HasComputedColumnSql("COALESCE(\"ExtendedDueDate\", \"DueDate\")", true);
+
                     b.Property<DateOnly?>("ExtendedDueDate")
                         .HasColumnType("TEXT");
 
@@ -567,6 +572,8 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.HasIndex("TaxYear", "StageChangedAt", "Id");
 
                     b.HasIndex("TaxYear", "Stage", "StageChangedAt", "Id");
+
+                    b.HasIndex("TaxYear", "Stage", "DueOn", "StageChangedAt", "Id");
 
                     b.ToTable("Engagements", (string)null);
                 });
@@ -727,6 +734,8 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.HasIndex("EngagementId", "SortOrder");
 
                     b.HasIndex("Status", "DueDate");
+
+                    b.HasIndex("EngagementId", "Required", "Status");
 
                     b.ToTable("RequestItems", (string)null);
                 });
