@@ -58,11 +58,14 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
         }
 
         var documentId = await AnyDocumentIdAsync();
+        var engagementId = await AnyEngagementIdAsync();
         var failures = new List<string>();
         var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var route in RoutesFor(roles))
         {
-            var path = route.Replace("{Id:guid}", documentId.ToString(), StringComparison.Ordinal);
+            // A route with an id opens a real row: an engagement's page an engagement, a document's page a document.
+            var id = route.Contains("/engagements/", StringComparison.Ordinal) ? engagementId : documentId;
+            var path = route.Replace("{Id:guid}", id.ToString(), StringComparison.Ordinal);
             await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Load });
             if (path.StartsWith(ApiDocsPath, StringComparison.Ordinal))
             {
@@ -130,6 +133,12 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
                 yield return path;
             }
         }
+    }
+
+    private async Task<Guid> AnyEngagementIdAsync()
+    {
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        return await db.Engagements.OrderByDescending(e => e.TaxYear).Select(e => e.Id).FirstAsync();
     }
 
     private async Task<Guid> AnyDocumentIdAsync()

@@ -70,21 +70,24 @@ public sealed class OrganizerService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.RequestTemplateItems.ExecuteDeleteAsync(cancellationToken);
-        var order = 0;
-        foreach (var line in lines)
+        return await db.InTransactionAsync<string?>(async (transaction, ct) =>
         {
-            db.RequestTemplateItems.Add(new RequestTemplateItem
+            // The old list and the new one swap in one transaction: a start of the year never sees half of each.
+            await db.RequestTemplateItems.ExecuteDeleteAsync(ct);
+            var order = 0;
+            foreach (var line in lines)
             {
-                Kind = line.Kind, Description = line.Description.Trim(), Required = line.Required, NewClientsOnly = line.NewClientsOnly, SortOrder = ++order,
-            });
-        }
+                db.RequestTemplateItems.Add(new RequestTemplateItem
+                {
+                    Kind = line.Kind, Description = line.Description.Trim(), Required = line.Required, NewClientsOnly = line.NewClientsOnly, SortOrder = ++order,
+                });
+            }
 
-        audit.Add(db, actor, AuditActions.FirmSettingsChanged, "request_template", null, null, $"Request template: {lines.Count} item(s)");
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return null;
+            audit.Add(db, actor, AuditActions.FirmSettingsChanged, "request_template", null, null, $"Request template: {lines.Count} item(s)");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return null;
+        }, cancellationToken);
     }
 
     /// <summary>

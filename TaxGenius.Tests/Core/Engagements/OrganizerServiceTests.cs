@@ -132,6 +132,31 @@ public sealed class OrganizerServiceTests
         Assert.Equal(after.Count, (await services.Requests.ListForClientAsync(casey, 2026)).Count);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_firms_template_is_what_a_new_year_asks_for_once_an_admin_saves_it(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        using var services = new EngagementServices(database, clock);
+        var admin = new AuditActor(await TestUsers.CreateAsync(database, "admin@example.test"), "admin@example.test", null);
+        Assert.Equal(OrganizerService.DefaultTemplate, await services.Organizer.TemplateAsync());
+
+        Assert.NotNull(await services.Organizer.SaveTemplateAsync(admin, []));
+        Assert.NotNull(await services.Organizer.SaveTemplateAsync(admin, [new TemplateLine(RequestKind.Other, "  ", true, false)]));
+        TemplateLine[] firm =
+        [
+            new(RequestKind.PhotoId, "Photo ID", true, false),
+            new(RequestKind.Other, "Engagement letter, signed", true, false),
+            new(RequestKind.PriorReturn, "Last year's return", true, true),
+        ];
+        Assert.Null(await services.Organizer.SaveTemplateAsync(admin, firm));
+        Assert.Equal(firm, await services.Organizer.TemplateAsync());
+
+        var client = await TestUsers.CreateAsync(database, "new@example.test", "New", "Client");
+        Assert.True((await services.Organizer.StartYearAsync(admin, client, 2026)).Succeeded);
+        Assert.Equal(firm.Select(t => t.Description), (await services.Requests.ListForClientAsync(client, 2026)).Select(i => i.Description));
+    }
+
     private static async Task AddDocumentAsync(TestDatabase database, Guid owner, DocumentType type, int year)
     {
         await using var db = await database.Factory.CreateDbContextAsync();
