@@ -35,13 +35,10 @@ public sealed class TaxSeasonJourneyTests(BrowserFixture browser) : AppJourney(b
         await preparer.GetByTestId("start-next-year").ClickAsync();
         await Assertions.Expect(preparer.Locator(".mud-snackbar")).ToContainTextAsync($"Tax year {year} started");
 
-        // The client got the request e-mail, listing last year's employer and payer.
-        await using (var db = await Db())
-        {
-            var email = await db.QueuedEmails.AsNoTracking().SingleAsync(e => e.Template == "documents-requested" && e.To == DemoAccounts.Client);
-            Assert.Contains("W-2 from Acme Corp", email.TextBody, StringComparison.Ordinal);
-            Assert.Contains("1099-INT from First Bank", email.TextBody, StringComparison.Ordinal);
-        }
+        // The client got the request e-mail (delivered to the outbox), listing last year's employer and payer.
+        var email = await App.WaitForEmailAsync(DemoAccounts.Client, $"Documents needed for your {year} tax return");
+        Assert.Contains("W-2 from Acme Corp", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("1099-INT from First Bank", email.TextBody, StringComparison.Ordinal);
 
         // The preparer keeps this year's board open.
         await preparer.GotoAsync("/preparer/board");

@@ -64,7 +64,9 @@ public sealed class EmailTransportHealthCheck(
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var waiting = await db.QueuedEmails.CountAsync(e => e.Status == QueuedEmailStatus.Queued && e.LastError != null, cancellationToken);
+            // Waiting: failed at least once and not given up, including a message whose next attempt is running this instant.
+            var waiting = await db.QueuedEmails.CountAsync(e => (e.Status == QueuedEmailStatus.Queued || e.Status == QueuedEmailStatus.Sending)
+                && e.LastError != null, cancellationToken);
             var givenUp = await db.QueuedEmails.CountAsync(e => e.Status == QueuedEmailStatus.Failed, cancellationToken);
             queue = $"{waiting} waiting for a retry, {givenUp} given up";
         }
