@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
-using TaxGenius.Core.Documents;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Tests.Infrastructure;
 
@@ -36,7 +35,7 @@ public sealed class DocumentRequestServiceTests
         Assert.Equal(["W-2 from Acme Corp", "1099-INT from First Bank", "Daycare receipts"], items.Select(i => i.Description));
         Assert.All(items, i => Assert.Equal(RequestItemStatus.Open, i.Status));
 
-        var w2 = await AddDocumentAsync(database, casey, "w2.pdf");
+        var w2 = await TestDocuments.AddAsync(database, casey, "w2.pdf");
         var fulfilled = await requests.FulfilAsync(casey, items[0].Id, w2);
         Assert.True(fulfilled.Succeeded, fulfilled.Error);
         Assert.Equal(EngagementStage.DocumentsRequested, fulfilled.Stage); // one required item is still open
@@ -80,13 +79,13 @@ public sealed class DocumentRequestServiceTests
         var item = (await requests.ListForClientAsync(casey, 2025)).Single();
 
         Assert.Empty(await requests.ListForClientAsync(mallory, 2025));
-        var malloryDoc = await AddDocumentAsync(database, mallory, "mine.pdf");
+        var malloryDoc = await TestDocuments.AddAsync(database, mallory, "mine.pdf");
         Assert.False((await requests.FulfilAsync(mallory, item.Id, malloryDoc)).Succeeded);
         Assert.False((await requests.MarkNotApplicableAsync(mallory, item.Id, "not mine")).Succeeded);
         Assert.False((await requests.FulfilAsync(casey, item.Id, malloryDoc)).Succeeded); // someone else's document
         Assert.Equal(RequestItemStatus.Open, (await requests.ListAsync(engagement.Id)).Single().Status);
 
-        var w2 = await AddDocumentAsync(database, casey, "w2.pdf");
+        var w2 = await TestDocuments.AddAsync(database, casey, "w2.pdf");
         Assert.True((await requests.FulfilAsync(casey, item.Id, w2)).Succeeded);
 
         // The review workflow rejects the W-2: its item is open again, with the reason, in the rejection's own save.
@@ -105,18 +104,5 @@ public sealed class DocumentRequestServiceTests
     {
         var services = new EngagementServices(database, clock);
         return (services.Engagements, services.Requests);
-    }
-
-    private static async Task<Guid> AddDocumentAsync(TestDatabase database, Guid owner, string name)
-    {
-        await using var db = await database.Factory.CreateDbContextAsync();
-        var document = new Document
-        {
-            UserId = owner, FileName = name, ContentType = "application/pdf", Sha256 = new string('a', 64), StorageKey = Guid.NewGuid().ToString("N"),
-            Type = DocumentType.W2, TaxYear = 2025,
-        };
-        db.Documents.Add(document);
-        await db.SaveChangesAsync();
-        return document.Id;
     }
 }

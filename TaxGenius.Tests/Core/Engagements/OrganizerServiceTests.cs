@@ -33,7 +33,7 @@ public sealed class OrganizerServiceTests
         ])).Succeeded);
         var brokerItem = (await services.Requests.ListAsync(last.Id)).Single(i => i.Kind == RequestKind.Form1099B);
         Assert.True((await services.Requests.MarkNotApplicableAsync(casey, brokerItem.Id, "Closed that account")).Succeeded);
-        await AddDocumentAsync(database, casey, DocumentType.Id, 2025);
+        await TestDocuments.AddAsync(database, casey, "id.jpg", DocumentType.Id, 2025);
 
         var started = await services.Organizer.StartYearAsync(pat, casey, 2026);
         Assert.True(started.Succeeded, started.Error);
@@ -155,17 +155,6 @@ public sealed class OrganizerServiceTests
         var client = await TestUsers.CreateAsync(database, "new@example.test", "New", "Client");
         Assert.True((await services.Organizer.StartYearAsync(admin, client, 2026)).Succeeded);
         Assert.Equal(firm.Select(t => t.Description), (await services.Requests.ListForClientAsync(client, 2026)).Select(i => i.Description));
-    }
-
-    private static async Task AddDocumentAsync(TestDatabase database, Guid owner, DocumentType type, int year)
-    {
-        await using var db = await database.Factory.CreateDbContextAsync();
-        db.Documents.Add(new Document
-        {
-            UserId = owner, FileName = "id.jpg", ContentType = "image/jpeg", Sha256 = new string('b', 64), StorageKey = Guid.NewGuid().ToString("N"),
-            Type = type, TaxYear = year,
-        });
-        await db.SaveChangesAsync();
     }
 
     /// <summary><see cref="Progress{T}"/> reports on the thread pool, later; this one records each report as it is made.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
-using TaxGenius.Core.Documents;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Tests.Infrastructure;
 
@@ -64,19 +63,8 @@ public sealed class SeasonDashboardServiceTests
         // Uploads since a moment: only documents of the preparer's own clients count.
         var since = clock.GetUtcNow().UtcDateTime;
         clock.Advance(TimeSpan.FromMinutes(1));
-        await AddDocumentAsync(database, a);
-        await AddDocumentAsync(database, c);
+        await TestDocuments.AddAsync(database, a, taxYear: 2026);
+        await TestDocuments.AddAsync(database, c, taxYear: 2026);
         Assert.Equal(1, await season.UploadsSinceAsync(pat, 2026, since));
-    }
-
-    private static async Task AddDocumentAsync(TestDatabase database, Guid owner)
-    {
-        await using var db = await database.Factory.CreateDbContextAsync();
-        db.Documents.Add(new Document
-        {
-            UserId = owner, FileName = "w2.pdf", ContentType = "application/pdf", Sha256 = new string('d', 64), StorageKey = Guid.NewGuid().ToString("N"),
-            Type = DocumentType.W2, TaxYear = 2026,
-        });
-        await db.SaveChangesAsync();
     }
 }

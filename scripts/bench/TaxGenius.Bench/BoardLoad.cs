@@ -58,8 +58,8 @@ internal static class BoardLoad
         foreach (var (name, run) in cases)
         {
             var rows = await run();
-            var times = await TimeAsync(name.StartsWith("naive", StringComparison.Ordinal) ? Math.Max(10, runs / 10) : runs, run);
-            var (p50, p95) = (Percentile(times, 50), Percentile(times, 95));
+            var times = await BenchStats.TimeAsync(name.StartsWith("naive", StringComparison.Ordinal) ? Math.Max(10, runs / 10) : runs, run);
+            var (p50, p95) = (BenchStats.Percentile(times, 50), BenchStats.Percentile(times, 95));
             results.Add((name, p95));
             Console.WriteLine($"  {name,-18} {rows,6} | {p50,6:0.00} ms {p95,6:0.00} ms");
         }
@@ -124,38 +124,8 @@ internal static class BoardLoad
 
     private static Guid Md5Guid(string text) => new(Convert.ToHexString(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(text))));
 
-    private static async Task<double[]> TimeAsync(int runs, Func<Task<int>> action)
-    {
-        for (var i = 0; i < Math.Max(5, runs / 10); i++)
-        {
-            await action();
-        }
-
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await action();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        return times;
-    }
-
-    private static double Percentile(double[] values, int percentile)
-    {
-        var sorted = values.Order().ToArray();
-        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
-
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class BaseFactory(IDbContextFactory<PostgresTaxGeniusDbContext> inner) : IDbContextFactory<TaxGeniusDbContext>
-    {
-        public TaxGeniusDbContext CreateDbContext() => inner.CreateDbContext();
     }
 }

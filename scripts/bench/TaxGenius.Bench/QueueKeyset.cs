@@ -70,9 +70,9 @@ internal static class QueueKeyset
                 return 1;
             }
 
-            var keyset = await TimeAsync(runs, () => service.GetPageAsync(me, filter, after: cursor, pageSize: PageSize));
-            var offset = await TimeAsync(runs, () => OffsetPageAsync(factory, filter, depth));
-            var (k50, k95, o50, o95) = (Percentile(keyset, 50), Percentile(keyset, 95), Percentile(offset, 50), Percentile(offset, 95));
+            var keyset = await BenchStats.TimeAsync(runs, () => service.GetPageAsync(me, filter, after: cursor, pageSize: PageSize));
+            var offset = await BenchStats.TimeAsync(runs, () => OffsetPageAsync(factory, filter, depth));
+            var (k50, k95, o50, o95) = (BenchStats.Percentile(keyset, 50), BenchStats.Percentile(keyset, 95), BenchStats.Percentile(offset, 50), BenchStats.Percentile(offset, 95));
             results.Add((queue, depth, k50, k95, o50, o95));
             Console.WriteLine($"  {queue,-15} {depth,9:N0} | {k50,7:0.00} ms {k95,7:0.00} ms | {o50,7:0.00} ms {o95,7:0.00} ms | {o95 / k95,8:0}x");
         }
@@ -195,31 +195,6 @@ internal static class QueueKeyset
         return rows.Take(PageSize).Select(r => r.Id).ToList();
     }
 
-    private static async Task<double[]> TimeAsync<T>(int runs, Func<Task<T>> action)
-    {
-        for (var i = 0; i < Math.Max(5, runs / 10); i++)
-        {
-            await action();
-        }
-
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await action();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        return times;
-    }
-
-    private static double Percentile(double[] values, int percentile)
-    {
-        var sorted = values.Order().ToArray();
-        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
-
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
@@ -241,10 +216,5 @@ internal static class QueueKeyset
             Last = new Captured(command.CommandText, command.Parameters.Cast<NpgsqlParameter>().Select(p => p.Clone()).ToList());
             return ValueTask.FromResult(result);
         }
-    }
-
-    private sealed class BaseFactory(IDbContextFactory<PostgresTaxGeniusDbContext> inner) : IDbContextFactory<TaxGeniusDbContext>
-    {
-        public TaxGeniusDbContext CreateDbContext() => inner.CreateDbContext();
     }
 }

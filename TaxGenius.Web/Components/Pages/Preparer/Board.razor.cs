@@ -40,6 +40,7 @@ public partial class Board : IDisposable
     private IDisposable? subscription;
     private IDisposable? resync;
     private int reloadScheduled;
+    private int disposed;
     private (int Done, int Total)? starting;
     private bool listView;
     private static readonly TimeSpan OwnEcho = TimeSpan.FromSeconds(3);
@@ -89,6 +90,11 @@ public partial class Board : IDisposable
 
         await Task.Delay(TimeSpan.FromMilliseconds(250), Clock);
         Volatile.Write(ref reloadScheduled, 0);
+        if (Volatile.Read(ref disposed) == 1)
+        {
+            return; // the page closed while the reload waited: its circuit may be gone
+        }
+
         await InvokeAsync(async () =>
         {
             await ReloadAsync();
@@ -121,6 +127,7 @@ public partial class Board : IDisposable
 
     public void Dispose()
     {
+        Volatile.Write(ref disposed, 1);
         subscription?.Dispose();
         resync?.Dispose();
     }
