@@ -260,10 +260,7 @@ public sealed class ClientDocumentService(
             var now = timeProvider.GetUtcNow().UtcDateTime;
             if (!await db.Engagements.AnyAsync(e => e.ClientId == userId && e.TaxYear == document.TaxYear))
             {
-                db.Engagements.Add(new Engagement
-                {
-                    ClientId = userId, TaxYear = document.TaxYear, StageChangedAt = now, DueDate = EngagementStages.DefaultDueDate(document.TaxYear),
-                });
+                db.Engagements.Add(Engagement.Open(userId, document.TaxYear, now));
             }
 
             db.Documents.Add(document);

@@ -15,7 +15,7 @@ public sealed record RequestItemView(
     string? Reason, Guid? DocumentId, DateTime? ResolvedAt)
 {
     /// <summary>Fulfilled, accepted or waived: nothing more is needed from the client for it.</summary>
-    public bool IsSatisfied() => Status is RequestItemStatus.Fulfilled or RequestItemStatus.Accepted or RequestItemStatus.NotApplicable;
+    public bool IsSatisfied() => RequestKinds.IsSatisfied(Status);
 }
 
 /// <summary>The outcome of a change to a request item, with the engagement's stage after it.</summary>

@@ -79,6 +79,12 @@ public class Engagement : IHasTimestamps
     public DateTime UpdatedAt { get; set; }
 
     public DateOnly EffectiveDueDate => ExtendedDueDate ?? DueDate;
+
+    /// <summary>A client's engagement for a year as it starts: Not started, due April 15 of the next year.</summary>
+    public static Engagement Open(Guid clientId, int taxYear, DateTime now) => new()
+    {
+        ClientId = clientId, TaxYear = taxYear, StageChangedAt = now, DueDate = EngagementStages.DefaultDueDate(taxYear),
+    };
 }
 
 /// <summary>One move of an engagement: from, to, why (on hold), who and when. Append-only.</summary>

@@ -39,13 +39,7 @@ public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFa
             return existing;
         }
 
-        var engagement = new Engagement
-        {
-            ClientId = clientId,
-            TaxYear = taxYear,
-            StageChangedAt = Now,
-            DueDate = EngagementStages.DefaultDueDate(taxYear),
-        };
+        var engagement = Engagement.Open(clientId, taxYear, Now);
         db.Engagements.Add(engagement);
         try
         {

@@ -109,7 +109,7 @@ public sealed class OrganizerService(
             var engagement = await db.Engagements.SingleOrDefaultAsync(e => e.ClientId == clientId && e.TaxYear == taxYear, cancellationToken);
             if (engagement is null)
             {
-                engagement = new Engagement { ClientId = clientId, TaxYear = taxYear, StageChangedAt = Now, DueDate = EngagementStages.DefaultDueDate(taxYear) };
+                engagement = Engagement.Open(clientId, taxYear, Now);
                 db.Engagements.Add(engagement);
             }
             else if (await db.RequestItems.AnyAsync(i => i.EngagementId == engagement.Id, cancellationToken))

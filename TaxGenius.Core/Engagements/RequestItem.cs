@@ -71,7 +71,7 @@ public class RequestItem : IHasTimestamps
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>Fulfilled, accepted or waived: nothing more is needed from the client for it.</summary>
-    public bool IsSatisfied => Status is RequestItemStatus.Fulfilled or RequestItemStatus.Accepted or RequestItemStatus.NotApplicable;
+    public bool IsSatisfied => RequestKinds.IsSatisfied(Status);
 }
 
 /// <summary>The values of <see cref="RequestItem.Origin"/>.</summary>
@@ -86,6 +86,10 @@ public static class Origins
 
 public static class RequestKinds
 {
+    /// <summary>Fulfilled, accepted or waived: nothing more is needed from the client for the item.</summary>
+    public static bool IsSatisfied(RequestItemStatus status) =>
+        status is RequestItemStatus.Fulfilled or RequestItemStatus.Accepted or RequestItemStatus.NotApplicable;
+
     /// <summary>The document type an upload into an item of this kind gets.</summary>
     public static Documents.DocumentType DocumentType(RequestKind kind) => kind switch
     {
