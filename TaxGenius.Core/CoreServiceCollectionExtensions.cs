@@ -12,6 +12,7 @@ using TaxGenius.Core.Documents;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Live;
 using TaxGenius.Core.RateLimiting;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Core.Security;
@@ -31,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         var paths = builder.AddTaxGeniusFoundation();
         builder.AddTaxGeniusData(paths);
         builder.AddTaxGeniusCaching();
+        builder.AddTaxGeniusLive();
         builder.Services.AddTaxGeniusRateLimitCounters(builder.Configuration);
         builder.AddTaxGeniusIdentity();
         builder.Services.AddTaxGeniusSsnProtection(builder.Configuration);

@@ -51,8 +51,8 @@ public sealed class LiveUpdateTests(BrowserFixture browser) : IAsyncLifetime
             documentId = await db.Documents.Where(d => d.Status == DocumentStatus.Processing).Select(d => d.Id).FirstAsync();
         }
 
-        // The page subscribes right after it becomes interactive; give that first render a moment to finish.
-        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        // The page's live hub connection (to A) is open: from here an event raised on B reaches it through the Redis backplane.
+        await page.WaitForLiveAsync();
         var result = await b.Services.GetRequiredService<DocumentStatusService>()
             .ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
         Assert.True(result.Succeeded, result.Error);

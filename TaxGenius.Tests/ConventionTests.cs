@@ -39,6 +39,34 @@ public sealed class ConventionTests
         Assert.Empty(offenders);
     }
 
+    [Fact]
+    public void Live_events_are_published_only_through_the_live_hub()
+    {
+        // One live channel (issue 17, ADR-011): nothing sends to browsers or to other instances except LiveChannel, through the hub's
+        // IHubContext; no Redis pub/sub of our own, no other hub context, no second script opening a hub.
+        var root = TaxGenius.Tests.Infrastructure.Repository.Root;
+        var sources = new[] { "TaxGenius.Core", "TaxGenius.Web" }
+            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(root, project), "*.*", SearchOption.AllDirectories))
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".js", StringComparison.Ordinal))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}lib{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(sources.Count > 100, $"Only {sources.Count} source files were found under {root}.");
+
+        var rules = new (string Pattern, string AllowedIn)[]
+        {
+            ("IHubContext<", "LiveChannel.cs"),
+            (".GetSubscriber(", "(nowhere)"),
+            ("HubConnectionBuilder", "live.js"),
+        };
+        var offenders = (from file in sources
+                         from rule in rules
+                         where Path.GetFileName(file) != rule.AllowedIn && File.ReadAllText(file).Contains(rule.Pattern, StringComparison.Ordinal)
+                         select $"{Path.GetRelativePath(root, file)} uses {rule.Pattern}").ToList();
+        Assert.Empty(offenders);
+    }
+
     private static IEnumerable<MethodInfo> LogMethods(Assembly assembly) => assembly.GetTypes()
         .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
         .Where(m => m.GetCustomAttribute<LoggerMessageAttribute>() is not null);

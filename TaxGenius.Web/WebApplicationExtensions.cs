@@ -72,6 +72,7 @@ public static class WebApplicationExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<CircuitClient>();
         services.AddScoped<DatabaseErrors>();
+        services.AddScoped<TaxGenius.Web.Infrastructure.Live.LiveClient>();
         // No "Server: Kestrel" header: nothing to tell a scanner.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         // Outside Development only the configured public host (and loopback, for health probes) is served: a request naming another host
@@ -115,7 +116,8 @@ public static class WebApplicationExtensions
 
     private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        // The API and the live hub answer 401/403 to scripts; only pages redirect to the sign-in form.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;
@@ -187,8 +189,8 @@ public static class WebApplicationExtensions
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.Use((context, next) =>
         {
-            // The JSON API answers with its own status codes and ProblemDetails, never with the HTML not-found page.
-            if (context.Request.Path.StartsWithSegments("/api") && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            // The JSON API (and the live hub) answer with their own status codes and ProblemDetails, never with the HTML not-found page.
+            if ((context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs")) && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
             {
                 pages.Enabled = false;
             }
@@ -207,6 +209,8 @@ public static class WebApplicationExtensions
     public static WebApplication MapTaxGenius(this WebApplication app)
     {
         app.MapStaticAssets().AllowAnonymous();
+        // The live hub: signed-in users only ([Authorize] on the hub, cookie scheme); each sees only its own groups.
+        app.MapHub<TaxGenius.Core.Live.LiveHub>(TaxGenius.Core.Live.LiveHub.Path);
         // The page policy (SecurityHeaders) carries frame-ancestors with the rest; Blazor would otherwise send its own CSP header.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null)
             // Pages declare their own policy ([Authorize(Policy = …)] or [AllowAnonymous]); Blazor's own endpoints (the circuit hub,

@@ -4,8 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
-using TaxGenius.Core.Documents;
-using TaxGenius.Core.Engagements;
 
 namespace TaxGenius.Core.Caching;
 
@@ -13,7 +11,7 @@ public static class CachingServiceCollectionExtensions
 {
     /// <summary>
     /// The distributed cache (Redis when <c>ConnectionStrings:Redis</c> is set, shared by every instance; in-process otherwise), the
-    /// one Redis connection, the cache reads with database fallback, invalidation on save, and the live document events.
+    /// one Redis connection, the cache reads with database fallback and invalidation on save.
     /// </summary>
     public static IHostApplicationBuilder AddTaxGeniusCaching(this IHostApplicationBuilder builder)
     {
@@ -25,15 +23,9 @@ public static class CachingServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(redis))
         {
             services.AddDistributedMemoryCache();
-            services.AddSingleton<IDocumentEvents, LocalDocumentEvents>();
-            services.AddSingleton<IEngagementEvents, LocalEngagementEvents>();
             return builder;
         }
 
-        services.AddSingleton<IDocumentEvents>(sp => new RedisDocumentEvents(
-            sp.GetRequiredService<IConnectionMultiplexer>(), RedisKeys.Prefix(configuration), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalDocumentEvents>>()));
-        services.AddSingleton<IEngagementEvents>(sp => new RedisEngagementEvents(
-            sp.GetRequiredService<IConnectionMultiplexer>(), RedisKeys.Prefix(configuration), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalEngagementEvents>>()));
 
         // One multiplexer for the whole process. AbortOnConnectFail=false: the app starts, and keeps serving, while Redis is away;
         // FailFast: while disconnected, commands fail at once (callers fall back to the database) instead of queueing.

@@ -29,7 +29,7 @@ public sealed record BulkResult(int Succeeded, IReadOnlyList<(Guid DocumentId, s
 /// </summary>
 public sealed class DocumentStatusService(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
-    IDocumentEvents events,
+    Live.LiveChannel live,
     EmailQueue emails,
     PublicUrls urls,
     AuditLog audit,
@@ -213,8 +213,8 @@ public sealed class DocumentStatusService(
 
         if (notify && document.Status != before)
         {
-            await events.PublishAsync(new DocumentStatusChanged(document.Id, document.UserId, document.Status, document.RejectionReason,
-                timeProvider.GetUtcNow().UtcDateTime), cancellationToken);
+            await live.SendToUserAsync(document.UserId, Live.LiveEventNames.Document, new DocumentStatusChanged(document.Id, document.UserId,
+                document.Status, document.RejectionReason, timeProvider.GetUtcNow().UtcDateTime), cancellationToken);
         }
 
         return new StatusChangeResult(true, null, document.Status, Version: document.Version, AssignedToEmail: document.AssignedTo?.Email);

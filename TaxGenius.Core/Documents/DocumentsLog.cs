@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace TaxGenius.Core.Documents;
 
-/// <summary>Documents: uploads, live updates, the store sweeper (1200–1299). Never a file name or content.</summary>
+/// <summary>Documents: uploads, the store sweeper (1200–1299). Never a file name or content.</summary>
 internal static partial class DocumentsLog
 {
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Stored document {DocumentId} for user {UserId} ({Bytes} bytes)")]
@@ -10,12 +10,6 @@ internal static partial class DocumentsLog
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Refused an upload from user {UserId}: {Reason}")]
     public static partial void UploadRefused(ILogger logger, Guid userId, string reason);
-
-    [LoggerMessage(EventId = 1211, Level = LogLevel.Warning, Message = "A document event subscriber failed ({ErrorType})")]
-    public static partial void SubscriberFailed(ILogger logger, string errorType);
-
-    [LoggerMessage(EventId = 1212, Level = LogLevel.Warning, Message = "Redis unavailable for live updates ({ErrorType}); delivered on this instance only")]
-    public static partial void PublishFailed(ILogger logger, string errorType);
 
     [LoggerMessage(EventId = 1221, Level = LogLevel.Information, Message = "Document store swept: {Temporaries} unfinished uploads and {Orphans} files without a document removed")]
     public static partial void Swept(ILogger logger, int temporaries, int orphans);

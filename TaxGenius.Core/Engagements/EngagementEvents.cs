@@ -1,78 +1,90 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Live;
 
 namespace TaxGenius.Core.Engagements;
 
-/// <summary>An engagement, or its checklist, changed: open boards reload.</summary>
-public sealed record EngagementChanged(Guid EngagementId)
-{
-    /// <summary>Every board listens to the firm's topic: a move anywhere is news to all of them.</summary>
-    public static readonly Guid Firm = Guid.Empty;
-}
-
-/// <summary>Live engagement events for open boards, across instances when Redis is configured.</summary>
-public interface IEngagementEvents
-{
-    Task PublishAsync(EngagementChanged change, CancellationToken cancellationToken = default);
-
-    IDisposable Subscribe(Guid topic, Func<EngagementChanged, Task> handler);
-
-    IDisposable SubscribeResync(Func<Task> handler);
-}
-
-public sealed class LocalEngagementEvents(ILogger<LocalEngagementEvents> logger)
-    : LiveEvents<EngagementChanged>(_ => EngagementChanged.Firm, logger), IEngagementEvents;
-
-public sealed class RedisEngagementEvents(IConnectionMultiplexer redis, string keyPrefix, ILogger<LocalEngagementEvents> logger)
-    : RedisLiveEvents<EngagementChanged>(redis, keyPrefix + "events:engagements", _ => EngagementChanged.Firm, logger), IEngagementEvents;
+/// <summary>An engagement, or its checklist, changed: open boards (staff) and the client's own pages reload what they show of it.</summary>
+public sealed record EngagementChanged(Guid EngagementId, Guid ClientId);
 
 /// <summary>
-/// Publishes <see cref="EngagementChanged"/> once a save that touched an engagement or a request item has committed, whatever path
-/// saved it (a move on the board, a client's upload, the automatic advance), so open boards follow without a reload.
+/// Sends <see cref="EngagementChanged"/> over the live hub once a save that touched an engagement or a request item has committed,
+/// whatever path saved it (a move on the board, a client's upload, the automatic advance): to the staff group (boards) and to the
+/// engagement's client (their request list).
 /// </summary>
-public sealed class EngagementEventsInterceptor(IServiceProvider services) : AfterCommitInterceptor<HashSet<Guid>>
+public sealed class EngagementEventsInterceptor(IServiceProvider services) : AfterCommitInterceptor<Dictionary<Guid, Guid>>
 {
-    protected override HashSet<Guid>? Collect(DbContext context)
+    /// <summary>Engagement id → client id (<see cref="Guid.Empty"/> until known: a request item saved without its engagement loaded).</summary>
+    protected override Dictionary<Guid, Guid>? Collect(DbContext context)
     {
-        var changed = context.ChangeTracker.Entries()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
-            .Select(e => e.Entity switch
+        var changed = new Dictionary<Guid, Guid>();
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
             {
-                Engagement engagement => engagement.Id,
-                RequestItem item => item.EngagementId,
-                _ => Guid.Empty,
-            })
-            .Where(id => id != Guid.Empty).ToHashSet();
+                continue;
+            }
+
+            switch (entry.Entity)
+            {
+                case Engagement engagement:
+                    changed[engagement.Id] = engagement.ClientId;
+                    break;
+                case RequestItem item when !changed.ContainsKey(item.EngagementId):
+                    changed[item.EngagementId] = context.ChangeTracker.Entries<Engagement>()
+                        .FirstOrDefault(e => e.Entity.Id == item.EngagementId)?.Entity.ClientId ?? Guid.Empty;
+                    break;
+            }
+        }
+
         return changed.Count == 0 ? null : changed;
     }
 
-    protected override HashSet<Guid> Merge(HashSet<Guid> earlier, HashSet<Guid> later)
+    protected override Dictionary<Guid, Guid> Merge(Dictionary<Guid, Guid> earlier, Dictionary<Guid, Guid> later)
     {
-        earlier.UnionWith(later);
+        foreach (var (engagement, client) in later)
+        {
+            if (client != Guid.Empty || !earlier.ContainsKey(engagement))
+            {
+                earlier[engagement] = client;
+            }
+        }
+
         return earlier;
     }
 
-    protected override async Task OnCommittedAsync(HashSet<Guid> changed, CancellationToken cancellationToken)
+    protected override async Task OnCommittedAsync(Dictionary<Guid, Guid> changed, CancellationToken cancellationToken)
     {
-        if (services.GetService<IEngagementEvents>() is not { } events)
+        if (services.GetService<LiveChannel>() is not { } live)
         {
             return;
         }
 
-        foreach (var id in changed)
+        var unknown = changed.Where(c => c.Value == Guid.Empty).Select(c => c.Key).ToList();
+        if (unknown.Count > 0)
         {
             try
             {
-                await events.PublishAsync(new EngagementChanged(id), cancellationToken);
+                await using var db = await services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync(cancellationToken);
+                foreach (var row in await db.Engagements.Where(e => unknown.Contains(e.Id)).Select(e => new { e.Id, e.ClientId }).ToListAsync(cancellationToken))
+                {
+                    changed[row.Id] = row.ClientId;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The data is saved; a board that missed this hears the next change or reloads on resync.
-                Documents.DocumentsLog.PublishFailed(services.GetRequiredService<ILogger<LocalEngagementEvents>>(), ex.GetType().Name);
+                // The data is saved; the boards still hear of it below, and the client's page catches up on its next load.
+            }
+        }
+
+        foreach (var (engagementId, clientId) in changed)
+        {
+            var change = new EngagementChanged(engagementId, clientId);
+            await live.SendToStaffAsync(LiveEventNames.Engagement, change, cancellationToken);
+            if (clientId != Guid.Empty)
+            {
+                await live.SendToUserAsync(clientId, LiveEventNames.Engagement, change, cancellationToken);
             }
         }
     }

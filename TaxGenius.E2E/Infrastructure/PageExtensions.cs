@@ -6,6 +6,12 @@ public static class PageExtensions
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("#tg-interactive[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Waits until the tab's live hub connection (wwwroot/js/live.js) is open: only then does an event raised elsewhere reach the page.
+    /// </summary>
+    public static Task WaitForLiveAsync(this IPage page) =>
+        page.WaitForFunctionAsync("() => document.documentElement.dataset.tgLive === 'connected'", null, new() { Timeout = 15000 });
+
     /// <summary>Saves a full-page screenshot under the screenshots folder (for a person to look at the page).</summary>
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png"), FullPage = true });

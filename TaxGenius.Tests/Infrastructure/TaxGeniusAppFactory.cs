@@ -198,9 +198,11 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
     /// An HTTP client that keeps cookies and does not follow redirects, signed in through the real sign-in form (and the
     /// two-factor form with a code from <see cref="TotpSecret"/> when the account asks for one, as staff accounts do).
     /// </summary>
-    public async Task<HttpClient> SignInAsync(string email, string password = DemoPassword)
+    public async Task<HttpClient> SignInAsync(string email, string password = DemoPassword, System.Net.CookieContainer? cookies = null)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = ClientOptions.BaseAddress });
+        var client = cookies is null
+            ? CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = ClientOptions.BaseAddress })
+            : CreateDefaultClient(ClientOptions.BaseAddress, new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
         var response = await PostLoginAsync(client, email, password);
         if (response.Headers.Location?.OriginalString.Contains("Account/LoginWith2fa", StringComparison.Ordinal) == true)
         {

@@ -5,6 +5,7 @@ using TaxGenius.Core.Dashboards;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Live;
 using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.Tests.Web;
@@ -86,23 +87,18 @@ public sealed class MultiInstanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_status_change_on_one_instance_reaches_a_subscriber_on_the_other()
+    public async Task A_status_change_on_one_instance_reaches_the_clients_hub_connection_on_the_other()
     {
         await using var db = await a.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
-        var document = await db.Documents.FirstAsync(d => d.Status == DocumentStatus.Processing);
-        var received = new TaskCompletionSource<DocumentStatusChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = a.Services.GetRequiredService<IDocumentEvents>().Subscribe(document.UserId, change =>
-        {
-            received.TrySetResult(change);
-            return Task.CompletedTask;
-        });
+        var document = await db.Documents.Include(d => d.User).FirstAsync(d => d.Status == DocumentStatus.Processing);
+        // The client's browser is connected to A's live hub; the preparer works on B. Redis carries the event between them.
+        await using var clientOnA = await LiveListener.ConnectAsync(a, document.User!.Email!);
 
         var result = await b.Services.GetRequiredService<DocumentStatusService>()
             .ChangeStatusAsync(document.Id, DocumentStatus.Rejected, "The W-2 is cut off at the bottom.", actorIsAdmin: false);
         Assert.True(result.Succeeded, result.Error);
 
-        var change = await received.Task.WaitAsync(TimeSpan.FromSeconds(1));
-        Assert.Equal(document.Id, change.DocumentId);
+        var change = await clientOnA.WaitForAsync<DocumentStatusChanged>(LiveEventNames.Document, c => c.DocumentId == document.Id, TimeSpan.FromSeconds(1));
         Assert.Equal(DocumentStatus.Rejected, change.Status);
         Assert.Equal("The W-2 is cut off at the bottom.", change.RejectionReason);
     }

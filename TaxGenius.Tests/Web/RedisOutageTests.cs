@@ -6,6 +6,7 @@ using StackExchange.Redis;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Live;
 using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.Tests.Web;
@@ -74,61 +75,47 @@ public sealed class RedisOutageTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
 
-        // A change made through B reaches a subscriber on A again, over Redis.
+        // A change made through B reaches a browser connected to A again, over the Redis backplane.
         await using var db = await a.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
-        var document = await db.Documents.FirstAsync(d => d.Status == DocumentStatus.Pending);
-        var received = new TaskCompletionSource<DocumentStatusChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = a.Services.GetRequiredService<IDocumentEvents>().Subscribe(document.UserId, change =>
-        {
-            received.TrySetResult(change);
-            return Task.CompletedTask;
-        });
-
-        // The subscription is restored asynchronously after the reconnect: publish until it is heard (bounded).
-        var status = b.Services.GetRequiredService<DocumentStatusService>();
-        Assert.True((await status.ChangeStatusAsync(document.Id, DocumentStatus.Processing, null, actorIsAdmin: false)).Succeeded);
-        var events = b.Services.GetRequiredService<IDocumentEvents>();
-        for (var i = 0; i < 50 && !received.Task.IsCompleted; i++)
-        {
-            await Task.WhenAny(received.Task, Task.Delay(200));
-            if (!received.Task.IsCompleted)
-            {
-                await events.PublishAsync(new DocumentStatusChanged(document.Id, document.UserId, DocumentStatus.Processing, null, DateTime.UtcNow));
-            }
-        }
-
-        var heard = await received.Task.WaitAsync(TimeSpan.FromSeconds(1));
-        Assert.Equal(document.Id, heard.DocumentId);
+        var document = await db.Documents.Include(d => d.User).FirstAsync(d => d.Status == DocumentStatus.Pending);
+        await using var clientOnA = await LiveListener.ConnectAsync(a, document.User!.Email!);
+        Assert.True((await b.Services.GetRequiredService<DocumentStatusService>()
+            .ChangeStatusAsync(document.Id, DocumentStatus.Processing, null, actorIsAdmin: false)).Succeeded);
+        var heard = await clientOnA.WaitForAsync<DocumentStatusChanged>(LiveEventNames.Document, c => c.DocumentId == document.Id, TimeSpan.FromSeconds(5));
+        Assert.Equal(DocumentStatus.Processing, heard.Status);
     }
 
     [Fact]
-    public async Task Changes_made_while_Redis_was_away_reach_open_pages_when_it_returns()
+    public async Task Without_Redis_each_instance_still_delivers_its_own_events_and_the_others_catch_up_when_it_returns()
     {
         await using var db = await a.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
-        var document = await db.Documents.FirstAsync(d => d.Status == DocumentStatus.Pending);
-        var documents = a.Services.GetRequiredService<ClientDocumentService>();
-
-        // An open client page on A: it knows the version of what it shows and is told when the live channel comes back.
-        var shown = await documents.GetVersionAsync(document.UserId);
-        var resynced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var resync = a.Services.GetRequiredService<IDocumentEvents>().SubscribeResync(async () =>
-            resynced.TrySetResult(await documents.GetVersionAsync(document.UserId)));
+        // Two documents of one client that can each move on (PENDING → PROCESSING, PROCESSING → COMPLETED).
+        var movable = await db.Documents.Include(d => d.User)
+            .Where(d => d.Status == DocumentStatus.Pending || d.Status == DocumentStatus.Processing).ToListAsync();
+        var pair = movable.GroupBy(d => d.UserId).First(g => g.Count() >= 2).Take(2).ToList();
+        var (first, second) = (pair[0], pair[1]);
+        static DocumentStatus Next(Document d) => d.Status == DocumentStatus.Pending ? DocumentStatus.Processing : DocumentStatus.Completed;
+        await using var clientOnA = await LiveListener.ConnectAsync(a, first.User!.Email!);
 
         await redis.StopAsync();
         await WaitUntilAsync(() => !a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
 
-        // The preparer's change on B while Redis is away: its event cannot reach A.
+        // A change made on A while Redis is away still reaches A's own browser: same-instance delivery does not need Redis.
+        Assert.True((await a.Services.GetRequiredService<DocumentStatusService>()
+            .ChangeStatusAsync(first.Id, Next(first), null, actorIsAdmin: false)).Succeeded);
+        await clientOnA.WaitForAsync<DocumentStatusChanged>(LiveEventNames.Document, c => c.DocumentId == first.Id, TimeSpan.FromSeconds(1));
+
+        // A change made on B meanwhile cannot cross over: it is saved (nothing lost), and A's browser hears nothing yet.
         Assert.True((await b.Services.GetRequiredService<DocumentStatusService>()
-            .ChangeStatusAsync(document.Id, DocumentStatus.Processing, null, actorIsAdmin: false)).Succeeded);
-        Assert.False(resynced.Task.IsCompleted);
+            .ChangeStatusAsync(second.Id, Next(second), null, actorIsAdmin: false)).Succeeded);
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            clientOnA.WaitForAsync<DocumentStatusChanged>(LiveEventNames.Document, c => c.DocumentId == second.Id, TimeSpan.FromSeconds(1)));
 
+        // Redis returns: A tells its open pages to catch up, and the page's reload shows B's change.
         await redis.StartAsync();
-        var after = await resynced.Task.WaitAsync(TimeSpan.FromSeconds(30));
-
-        // The page's cheap check sees that something changed and reloads: the document shows PROCESSING.
-        Assert.NotEqual(shown, after);
-        var view = (await documents.ListAsync(document.UserId)).Single(d => d.Id == document.Id);
-        Assert.Equal(DocumentStatus.Processing, view.Status);
+        await clientOnA.WaitForAsync<object>(LiveEventNames.Resync, _ => true, TimeSpan.FromSeconds(30));
+        var view = (await a.Services.GetRequiredService<ClientDocumentService>().ListAsync(first.UserId)).Single(d => d.Id == second.Id);
+        Assert.Equal(Next(second), view.Status);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

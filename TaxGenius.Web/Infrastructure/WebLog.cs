@@ -61,4 +61,7 @@ internal static partial class WebLog
 
     [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "The session re-check of an open page could not reach the database ({ErrorType}); the user stays signed in until the next check")]
     public static partial void RevalidationDeferred(this ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Warning, Message = "A page's handler of the live event {Name} failed ({ErrorType})")]
+    public static partial void LiveHandlerFailed(ILogger logger, string name, string errorType);
 }

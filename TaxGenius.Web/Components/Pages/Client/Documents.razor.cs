@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Engagements;
+using TaxGenius.Core.Live;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
 
@@ -57,7 +58,7 @@ public partial class Documents
     {
         if (firstRender && RendererInfo.IsInteractive)
         {
-            subscription = DocumentEvents.Subscribe(userId, change => InvokeAsync(async () =>
+            subscription = Live.On<DocumentStatusChanged>(LiveEventNames.Document, change => InvokeAsync(async () =>
             {
                 if (!await DatabaseErrors.RunAsync(LoadAsync))
                 {
@@ -70,7 +71,7 @@ public partial class Documents
             }));
 
             // The live channel was away: changes made meanwhile were not heard. Reload only if something changed.
-            resync = DocumentEvents.SubscribeResync(() => InvokeAsync(async () =>
+            resync = Live.OnResync(() => InvokeAsync(async () =>
             {
                 await DatabaseErrors.RunAsync(async () =>
                 {

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TaxGenius.Core.Common;
 using TaxGenius.Core.Engagements;
+using TaxGenius.Core.Live;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
+using TaxGenius.Web.Infrastructure.Live;
 
 namespace TaxGenius.Web.Components.Pages.Preparer;
 
@@ -22,7 +24,7 @@ public partial class Board : IDisposable
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
-    [Inject] private IEngagementEvents EngagementEvents { get; set; } = default!;
+    [Inject] private LiveClient Live { get; set; } = default!;
     [Inject] private OrganizerService Organizer { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -69,8 +71,8 @@ public partial class Board : IDisposable
         // Live once interactive: a move, an upload or an automatic advance anywhere (any instance) reloads the board, a burst once.
         if (firstRender && RendererInfo.IsInteractive)
         {
-            subscription = EngagementEvents.Subscribe(EngagementChanged.Firm, change => IsOwn(change) ? Task.CompletedTask : ScheduleReloadAsync());
-            resync = EngagementEvents.SubscribeResync(ScheduleReloadAsync);
+            subscription = Live.On<EngagementChanged>(LiveEventNames.Engagement, change => IsOwn(change) ? Task.CompletedTask : ScheduleReloadAsync());
+            resync = Live.OnResync(ScheduleReloadAsync);
         }
     }
 
