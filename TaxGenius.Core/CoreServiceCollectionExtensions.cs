@@ -13,6 +13,7 @@ using TaxGenius.Core.Email;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Live;
+using TaxGenius.Core.Messaging;
 using TaxGenius.Core.RateLimiting;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Core.Security;
@@ -41,6 +42,7 @@ public static class CoreServiceCollectionExtensions
         builder.AddTaxGeniusDocumentStore(paths);
         builder.AddTaxGeniusDocuments();
         builder.AddTaxGeniusEngagements();
+        builder.AddTaxGeniusMessaging();
         builder.AddTaxGeniusReferrals();
         builder.AddTaxGeniusUsers();
         builder.AddTaxGeniusDashboards();

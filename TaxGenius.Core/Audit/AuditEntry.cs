@@ -64,6 +64,10 @@ public static class AuditActions
     public const string RemindersPaused = "engagement.reminders_paused";
     public const string RemindersResumed = "engagement.reminders_resumed";
     public const string TaxYearStarted = "engagement.year_started";
+    public const string ConversationViewed = "conversation.viewed";
+    public const string MessageRemoved = "message.removed";
+    public const string MessageSsnRevealed = "message.ssn_revealed";
+    public const string MessageAttachmentFiled = "message.attachment_filed";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -77,6 +81,7 @@ public static class AuditActions
         FirmSettingsChanged, AuthenticatorReset, EmailResent,
         EngagementStageChanged, DocumentsRequested, RequestItemAccepted, RequestItemReopened,
         ClientReminded, RemindersPaused, RemindersResumed, TaxYearStarted,
+        ConversationViewed, MessageRemoved, MessageSsnRevealed, MessageAttachmentFiled,
     ];
 }
 

@@ -39,6 +39,8 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Engagements.EngagementReminder> EngagementReminders => Set<Engagements.EngagementReminder>();
     public DbSet<Engagements.RequestTemplateItem> RequestTemplateItems => Set<Engagements.RequestTemplateItem>();
     public DbSet<Engagements.OrganizerAnswers> OrganizerAnswers => Set<Engagements.OrganizerAnswers>();
+    public DbSet<Messaging.Conversation> Conversations => Set<Messaging.Conversation>();
+    public DbSet<Messaging.Message> Messages => Set<Messaging.Message>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

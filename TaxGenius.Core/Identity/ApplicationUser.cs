@@ -30,6 +30,9 @@ public class ApplicationUser : IdentityUser<Guid>, IHasTimestamps
     /// </summary>
     public long? AuthenticatorLastStep { get; set; }
 
+    /// <summary>Staff only: how new client messages reach them by e-mail (clients always get one e-mail per quiet period).</summary>
+    public Messaging.MessageNotificationMode MessageNotifications { get; set; }
+
     public Profile? Profile { get; set; }
     public List<Document> Documents { get; } = [];
 

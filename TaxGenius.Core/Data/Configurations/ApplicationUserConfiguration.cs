@@ -11,6 +11,8 @@ internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Ap
     {
         builder.Property(u => u.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
         builder.Property(u => u.SsnEncrypted).HasMaxLength(512);
+        builder.Property(u => u.MessageNotifications).HasConversion(new SeedEnumConverter<Messaging.MessageNotificationMode>()).HasMaxLength(20)
+            .HasDefaultValue(Messaging.MessageNotificationMode.Immediate).HasSentinel((Messaging.MessageNotificationMode)(-1));
         builder.HasIndex(u => u.CreatedAt);
 
         builder.HasOne(u => u.Profile).WithOne(p => p.User!).HasForeignKey<Profiles.Profile>(p => p.UserId)

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace TaxGenius.Core.Messaging;
+
+/// <summary>
+/// The Markdown subset messages support, rendered safely: the text is HTML-encoded first, so no tag a person types ever reaches the
+/// page; then **bold**, *italic*, `code`, [links](https://…) and bare https:// addresses (http and https only, opened in a new tab
+/// without the opener), "- " lists, paragraphs and line breaks.
+/// </summary>
+public static partial class MessageMarkdown
+{
+    public static string ToHtml(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "";
+        }
+
+        var html = new StringBuilder();
+        foreach (var block in Paragraphs().Split(text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim()))
+        {
+            var lines = block.Split('\n');
+            if (lines.All(l => ListItem().IsMatch(l)))
+            {
+                html.Append("<ul>");
+                foreach (var line in lines)
+                {
+                    html.Append("<li>").Append(Inline(ListItem().Replace(line, ""))).Append("</li>");
+                }
+
+                html.Append("</ul>");
+            }
+            else
+            {
+                html.Append("<p>").Append(string.Join("<br>", lines.Select(Inline))).Append("</p>");
+            }
+        }
+
+        return html.ToString();
+    }
+
+    private static string Inline(string line)
+    {
+        var encoded = WebUtility.HtmlEncode(line);
+        // Code spans first: nothing inside them is formatted.
+        var parts = Code().Split(encoded);
+        var result = new StringBuilder();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            result.Append(i % 2 == 1 ? $"<code>{parts[i]}</code>" : Format(parts[i]));
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>Links become anchors; emphasis applies only to the text between them (never inside an address).</summary>
+    private static string Format(string encoded)
+    {
+        var result = new StringBuilder();
+        var last = 0;
+        foreach (Match link in AnyLink().Matches(encoded))
+        {
+            result.Append(Emphasis(encoded[last..link.Index]));
+            result.Append(link.Groups["url"].Success
+                ? Anchor(link.Groups["url"].Value, link.Groups["text"].Value)
+                : Anchor(link.Groups["bare"].Value, link.Groups["bare"].Value));
+            last = link.Index + link.Length;
+        }
+
+        return result.Append(Emphasis(encoded[last..])).ToString();
+    }
+
+    private static string Emphasis(string encoded) => Italic().Replace(Bold().Replace(encoded, "<strong>$1</strong>"), "<em>$2</em>");
+
+    private static string Anchor(string url, string label) =>
+        $"<a href=\"{url}\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">{label}</a>";
+
+    [GeneratedRegex(@"\n\s*\n", RegexOptions.CultureInvariant)]
+    private static partial Regex Paragraphs();
+
+    [GeneratedRegex(@"^\s*[-*]\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex ListItem();
+
+    [GeneratedRegex("`([^`]+)`", RegexOptions.CultureInvariant)]
+    private static partial Regex Code();
+
+    // [label](https://…) or a bare https:// address: the text is already HTML-encoded, and only http(s) is ever linked.
+    [GeneratedRegex(@"\[(?<text>[^\]\[]{1,200})\]\((?<url>https?://[^\s()<>]{1,500})\)|(?<bare>\bhttps?://[^\s<>()]{1,500})",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex AnyLink();
+
+    [GeneratedRegex(@"\*\*(.+?)\*\*", RegexOptions.CultureInvariant)]
+    private static partial Regex Bold();
+
+    [GeneratedRegex(@"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", RegexOptions.CultureInvariant)]
+    private static partial Regex Italic();
+}

@@ -1,0 +1,56 @@
+using TaxGenius.Core.Messaging;
+
+namespace TaxGenius.Tests.Core.Messaging;
+
+/// <summary>The Markdown subset (no raw HTML ever reaches the page) and SSN-shaped text.</summary>
+public sealed class MessageTextTests
+{
+    [Theory]
+    [InlineData("Hello **there**", "<p>Hello <strong>there</strong></p>")]
+    [InlineData("It is *due* on `April 15`", "<p>It is <em>due</em> on <code>April 15</code></p>")]
+    [InlineData("line one\nline two\n\nnext", "<p>line one<br>line two</p><p>next</p>")]
+    [InlineData("- W-2\n- 1099-INT", "<ul><li>W-2</li><li>1099-INT</li></ul>")]
+    [InlineData("See [the IRS](https://www.irs.gov/forms?a=1&b=2)",
+        "<p>See <a href=\"https://www.irs.gov/forms?a=1&amp;b=2\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">the IRS</a></p>")]
+    [InlineData("https://example.test/a_b_c", "<p><a href=\"https://example.test/a_b_c\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://example.test/a_b_c</a></p>")]
+    public void Renders_the_subset(string text, string html) => Assert.Equal(html, MessageMarkdown.ToHtml(text));
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("<img src=x onerror=alert(1)>")]
+    [InlineData("[click](javascript:alert(1))")]
+    [InlineData("[x](https://a.test\" onmouseover=\"alert(1))")]
+    [InlineData("**<b>bold</b>**")]
+    public void Never_lets_markup_or_script_links_through(string text)
+    {
+        var html = MessageMarkdown.ToHtml(text);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<b>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("href=\"javascript", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\" onmouseover", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("My SSN is 123-45-6789.", true, "My SSN is ***-**-6789.")]
+    [InlineData("ssn 123 45 6789", true, "ssn ***-**-6789")]
+    [InlineData("123456789", true, "***-**-6789")]
+    [InlineData("Call 555-123-4567 please", false, "Call 555-123-4567 please")]
+    [InlineData("Invoice 2026-01-1234", false, "Invoice 2026-01-1234")]
+    [InlineData("000-12-3456 is not valid", false, "000-12-3456 is not valid")]
+    [InlineData("Account 1234567890", false, "Account 1234567890")]
+    [InlineData("mixed 123-45 6789", false, "mixed 123-45 6789")]
+    public void Finds_and_masks_SSN_shaped_text(string text, bool contains, string masked)
+    {
+        Assert.Equal(contains, SsnText.Contains(text));
+        Assert.Equal(masked, SsnText.Mask(text));
+    }
+
+    [Fact]
+    public void Gives_the_first_SSN_normalized_and_replaces_them()
+    {
+        Assert.Equal("123-45-6789", SsnText.First("it is 123456789 and 234-56-7890"));
+        Assert.Equal("it is [in my profile] and [in my profile]", SsnText.Replace("it is 123456789 and 234-56-7890", "[in my profile]"));
+        Assert.Null(SsnText.First("nothing here 12-34"));
+    }
+}
