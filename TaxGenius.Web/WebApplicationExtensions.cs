@@ -154,14 +154,18 @@ public static class WebApplicationExtensions
     public static Task MigrateTaxGeniusDatabaseAsync(this WebApplication app) =>
         app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
 
-    /// <summary>Re-encrypts every SSN not under the active key; returns the process exit code (1 when rows are left undone).</summary>
+    /// <summary>Re-encrypts every SSN and message body not under the active key; returns the process exit code (1 when rows are left undone).</summary>
     public static async Task<int> RotateSsnKeysAsync(this WebApplication app, TextWriter output)
     {
         var protector = app.Services.GetRequiredService<SsnProtector>();
         var result = await app.Services.GetRequiredService<SsnRotationService>().RotateAsync();
         output.WriteLine($"SSN key rotation to '{protector.ActiveKeyId}': {result.Rotated} re-encrypted, {result.Conflicts} still changing, " +
             $"{result.Failed} undecryptable (key missing from Ssn:Keys?), {result.Passes} pass(es).");
-        return result.Conflicts == 0 && result.Failed == 0 ? 0 : 1;
+        // Message bodies share the key ring: rotated in the same run.
+        var messages = await app.Services.GetRequiredService<TaxGenius.Core.Messaging.MessageRotationService>().RotateAsync();
+        output.WriteLine($"Message bodies: {messages.Rotated} re-encrypted, {messages.Changed} changed meanwhile (already current), " +
+            $"{messages.Failed} undecryptable.");
+        return result.Conflicts == 0 && result.Failed == 0 && messages.Failed == 0 ? 0 : 1;
     }
 
     public static WebApplication UseTaxGenius(this WebApplication app)

@@ -21,20 +21,27 @@ public static partial class MessageMarkdown
         var html = new StringBuilder();
         foreach (var block in Paragraphs().Split(text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim()))
         {
+            // Within a paragraph, runs of "- " lines are a list and other lines are text with line breaks.
             var lines = block.Split('\n');
-            if (lines.All(l => ListItem().IsMatch(l)))
+            for (var i = 0; i < lines.Length;)
             {
-                html.Append("<ul>");
-                foreach (var line in lines)
+                var isList = ListItem().IsMatch(lines[i]);
+                var run = lines.Skip(i).TakeWhile(l => ListItem().IsMatch(l) == isList).ToList();
+                i += run.Count;
+                if (isList)
                 {
-                    html.Append("<li>").Append(Inline(ListItem().Replace(line, ""))).Append("</li>");
-                }
+                    html.Append("<ul>");
+                    foreach (var line in run)
+                    {
+                        html.Append("<li>").Append(Inline(ListItem().Replace(line, ""))).Append("</li>");
+                    }
 
-                html.Append("</ul>");
-            }
-            else
-            {
-                html.Append("<p>").Append(string.Join("<br>", lines.Select(Inline))).Append("</p>");
+                    html.Append("</ul>");
+                }
+                else
+                {
+                    html.Append("<p>").Append(string.Join("<br>", run.Select(Inline))).Append("</p>");
+                }
             }
         }
 
@@ -91,9 +98,10 @@ public static partial class MessageMarkdown
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex AnyLink();
 
-    [GeneratedRegex(@"\*\*(.+?)\*\*", RegexOptions.CultureInvariant)]
+    // Emphasis opens and closes next to a letter or digit, so masked numbers (***-**-6789) and lone asterisks stay as typed.
+    [GeneratedRegex(@"\*\*(?=\w)(.+?)(?<=\w)\*\*", RegexOptions.CultureInvariant)]
     private static partial Regex Bold();
 
-    [GeneratedRegex(@"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w*])([*_])(?=\w)(.+?)(?<=\w)\1(?![\w*])", RegexOptions.CultureInvariant)]
     private static partial Regex Italic();
 }

@@ -35,6 +35,9 @@ public sealed record MessageView(
     public bool CanRemove => Mine && !Removed;
 }
 
+/// <summary>Something a message can be about (or carry): a document of the client's, a requested item.</summary>
+public sealed record MessageReference(Guid Id, string Label, bool IsDocument);
+
 public sealed record MessageThread(Guid ClientId, string ClientName, IReadOnlyList<MessageView> Messages, bool HasOlder);
 
 /// <summary>Live event payloads: ids only, never text.</summary>
@@ -64,7 +67,8 @@ public sealed class MessageService(
     MessageProtector protector,
     AuditLog audit,
     LiveChannel live,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    Engagements.DocumentRequestService requests)
 {
     public const string Empty = "Write a message first.";
     public static readonly string TooLong = $"A message can be at most {Message.MaxLength:N0} characters.";
@@ -356,6 +360,50 @@ public sealed class MessageService(
         {
             await live.SendToGroupAsync(LiveGroups.Conversation(clientId), MessageEvents.Typing, typing, cancellationToken);
         }
+    }
+
+    /// <summary>What a message in this conversation can be about: the client's latest documents and their open requested items.</summary>
+    public async Task<IReadOnlyList<MessageReference>> ReferencesAsync(MessageViewer viewer, Guid clientId, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.IsStaff && clientId != viewer.UserId)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var documents = await db.Documents.AsNoTracking().Where(d => d.UserId == clientId).OrderByDescending(d => d.CreatedAt).Take(30)
+            .Select(d => new MessageReference(d.Id, d.FileName + " (" + d.TaxYear + ")", true)).ToListAsync(cancellationToken);
+        var items = await db.RequestItems.AsNoTracking()
+            .Where(i => i.Engagement!.ClientId == clientId && i.Status == Engagements.RequestItemStatus.Open)
+            .OrderByDescending(i => i.Engagement!.TaxYear).ThenBy(i => i.SortOrder).Take(30)
+            .Select(i => new MessageReference(i.Id, i.Description + " (" + i.Engagement!.TaxYear + ")", false)).ToListAsync(cancellationToken);
+        return [.. documents, .. items];
+    }
+
+    /// <summary>Staff file the document a message carries as the client's answer to one of their requested items (audited).</summary>
+    public async Task<MessageResult> FileAttachmentAsync(MessageViewer viewer, Guid messageId, Guid itemId, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.IsStaff)
+        {
+            return MessageResult.Fail(NotFound);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var message = await db.Messages.AsNoTracking().Where(m => m.Id == messageId && m.RemovedAt == null)
+            .Select(m => new { m.DocumentId, m.Conversation!.ClientId }).SingleOrDefaultAsync(cancellationToken);
+        if (message?.DocumentId is not { } documentId)
+        {
+            return MessageResult.Fail("That message carries no document.");
+        }
+
+        var filed = await requests.FulfilAsync(message.ClientId, itemId, documentId, cancellationToken);
+        if (!filed.Succeeded)
+        {
+            return MessageResult.Fail(filed.Error ?? "That requested item could not take the document.");
+        }
+
+        await audit.WriteAsync(viewer.Actor, AuditActions.MessageAttachmentFiled, "RequestItem", itemId, message.ClientId, cancellationToken: cancellationToken);
+        return new MessageResult(true, null, messageId);
     }
 
     private async Task AnnounceChangeAsync(Message message, CancellationToken cancellationToken)

@@ -13,6 +13,8 @@ public static class MessagingServiceCollectionExtensions
         builder.Services.AddSingleton<MessageService>();
         builder.Services.AddSingleton<InboxService>();
         builder.Services.AddSingleton<MessageNotifier>();
+        builder.Services.AddSingleton<MessageRotationService>();
+        builder.Services.AddSingleton<StaffMessageSettings>();
         builder.Services.AddOptions<MessagingOptions>().Bind(builder.Configuration.GetSection(MessagingOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         return builder;

@@ -6,6 +6,7 @@ using TaxGenius.Core;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Live;
 using TaxGenius.Core.Messaging;
@@ -35,7 +36,8 @@ public sealed class MessagingServices : IDisposable
         Audit = new AuditLog(database.Factory, clock);
         var urls = new PublicUrls(Options.Create(new TaxGeniusOptions { PublicBaseUrl = "https://app.example.test" }));
         var emails = new EmailQueue(database.Factory, provider.GetRequiredService<EmailRenderer>());
-        Messages = new MessageService(database.Factory, Protector, Audit, provider.GetRequiredService<LiveChannel>(), clock);
+        var requests = new DocumentRequestService(database.Factory, Audit, emails, urls, new ReturnStageEmails(emails, urls), clock);
+        Messages = new MessageService(database.Factory, Protector, Audit, provider.GetRequiredService<LiveChannel>(), clock, requests);
         Inbox = new InboxService(database.Factory);
         Notifier = new MessageNotifier(database.Factory, emails, urls, Options.Create(options ?? new MessagingOptions()), clock);
     }

@@ -100,6 +100,12 @@ internal static class Jobs
         // Hourly, though at most one reminder per engagement and day goes out: a run missed by a restart is made up within the hour.
         recurring.AddOrUpdate<TaxGenius.Core.Engagements.ReminderService>("engagement-reminders", JobQueues.Default,
             job => job.SendDueAsync(CancellationToken.None), Cron.Hourly());
+        // Unread messages: checked every minute, one e-mail per quiet period; the staff digest once a day.
+        recurring.AddOrUpdate<TaxGenius.Core.Messaging.MessageNotifier>("message-notifications", JobQueues.Default,
+            job => job.SendDueAsync(CancellationToken.None), Cron.Minutely());
+        var digestHour = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TaxGenius.Core.Messaging.MessagingOptions>>().Value.DigestHourUtc;
+        recurring.AddOrUpdate<TaxGenius.Core.Messaging.MessageNotifier>("message-digest", JobQueues.Default,
+            job => job.SendDigestAsync(CancellationToken.None), Cron.Daily(digestHour));
     }
 
     /// <summary>The dashboard at /admin/jobs: ADMIN only, for page navigation and plain HTTP requests alike.</summary>

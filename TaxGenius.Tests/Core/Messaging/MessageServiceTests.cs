@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Messaging;
+using TaxGenius.Core.Security;
 using TaxGenius.Tests.Infrastructure;
 using static TaxGenius.Tests.Infrastructure.MessagingServices;
 
@@ -216,5 +218,31 @@ public sealed class MessageServiceTests
         var dump = await PgDump.DataAsync(database.ConnectionString);
         Assert.Contains("m1:k1:", dump, StringComparison.Ordinal);
         Assert.DoesNotContain(marker, dump, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Key_rotation_re_encrypts_message_bodies_under_the_new_key(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        using var services = new MessagingServices(database, clock);
+        var casey = await ClientAsync(database, "casey@example.test");
+        await services.Messages.SendAsync(Client(casey), casey, "Before the rotation");
+        var removed = (await services.Messages.SendAsync(Client(casey), casey, "Removed")).MessageId!.Value;
+        await services.Messages.RemoveAsync(Client(casey), removed);
+
+        var next = new MessageProtector(Options.Create(new SsnProtectionOptions
+        {
+            Keys = { ["k1"] = MessagingServices.Key, ["k2"] = MasterKeys.NewKey() },
+            ActiveKeyId = "k2",
+        }));
+        var result = await new MessageRotationService(database.Factory, next).RotateAsync(batchSize: 1);
+        Assert.Equal(new MessageRotationResult(1, 0, 0), result);
+
+        await using var db = await database.Factory.CreateDbContextAsync();
+        var row = await db.Messages.SingleAsync(m => m.Body != null);
+        Assert.StartsWith("m1:k2:", row.Body, StringComparison.Ordinal);
+        Assert.Equal("Before the rotation", next.Unprotect(row.ConversationId, row.Id, row.Body!));
+        Assert.Equal(new MessageRotationResult(0, 0, 0), await new MessageRotationService(database.Factory, next).RotateAsync());
     }
 }

@@ -10,8 +10,11 @@ public sealed class MessageTextTests
     [InlineData("It is *due* on `April 15`", "<p>It is <em>due</em> on <code>April 15</code></p>")]
     [InlineData("line one\nline two\n\nnext", "<p>line one<br>line two</p><p>next</p>")]
     [InlineData("- W-2\n- 1099-INT", "<ul><li>W-2</li><li>1099-INT</li></ul>")]
+    [InlineData("Still needed:\n- W-2\n- 1099-INT\nThanks", "<p>Still needed:</p><ul><li>W-2</li><li>1099-INT</li></ul><p>Thanks</p>")]
     [InlineData("See [the IRS](https://www.irs.gov/forms?a=1&b=2)",
         "<p>See <a href=\"https://www.irs.gov/forms?a=1&amp;b=2\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">the IRS</a></p>")]
+    [InlineData("SSN ***-**-6789 and 2 * 3 = 6", "<p>SSN ***-**-6789 and 2 * 3 = 6</p>")]
+    [InlineData("**W-2** and _1099_", "<p><strong>W-2</strong> and <em>1099</em></p>")]
     [InlineData("https://example.test/a_b_c", "<p><a href=\"https://example.test/a_b_c\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://example.test/a_b_c</a></p>")]
     public void Renders_the_subset(string text, string html) => Assert.Equal(html, MessageMarkdown.ToHtml(text));
 

@@ -10,6 +10,7 @@ using TaxGenius.Core.Audit;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Messaging;
 using TaxGenius.Core.Security;
 using TaxGenius.Tests.Infrastructure;
 
@@ -17,7 +18,8 @@ namespace TaxGenius.Tests.Web.Security;
 
 /// <summary>
 /// The crown jewels never leak: after a whole journey (client saves an SSN and uploads a document, the preparer opens it,
-/// reveals the SSN and completes it, e-mails go out, an admin reads the user over the API and tries to write the SSN column)
+/// reveals the SSN and completes it, the client writes the SSN and the marker in a message that the preparer sees masked and reveals,
+/// e-mails go out, an admin reads the user over the API and tries to write the SSN column)
 /// neither the SSN's digits nor a marker printed inside the document appear in the logs (captured at Debug), a pg_dump of the
 /// database, any Redis key or the outbox.
 /// </summary>
@@ -77,6 +79,23 @@ public sealed class LeakTests
         }
 
         await app.WaitForEmailAsync(email, subject: null);
+
+        // The client writes the SSN and the marker in a message; the preparer sees it masked on the page, reveals it, adds a note.
+        using (var scope = app.Services.CreateScope())
+        {
+            var messages = scope.ServiceProvider.GetRequiredService<MessageService>();
+            var writer = new MessageViewer(new AuditActor(clientId, email, "198.51.100.7"), IsStaff: false);
+            var staff = new MessageViewer(new AuditActor(await app.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, "203.0.113.9"), IsStaff: true);
+            Assert.True((await messages.SendAsync(writer, clientId, $"My SSN is {Ssn}, see {marker}")).Succeeded);
+            var conversation = await preparer.GetStringAsync($"/preparer/inbox/{clientId}");
+            Assert.Contains("***-**-4918", conversation, StringComparison.Ordinal);
+            Assert.DoesNotContain(Ssn, conversation, StringComparison.Ordinal);
+            var sent = Assert.Single((await messages.ThreadAsync(staff, clientId))!.Messages);
+            Assert.Contains(Ssn, await messages.RevealAsync(staff, sent.Id), StringComparison.Ordinal);
+            Assert.True((await messages.SendAsync(staff, clientId, $"Internal: {marker} checked", MessageKind.InternalNote)).Succeeded);
+            Assert.True((await messages.SendAsync(staff, clientId, "Thanks, please keep the SSN in your profile.")).Succeeded);
+            await scope.ServiceProvider.GetRequiredService<MessageNotifier>().SendDueAsync();
+        }
 
         // An admin reads the client over the API and tries to write the SSN column (refused).
         using var admin = await app.SignInForApiAsync(DemoAccounts.Admin);

@@ -95,3 +95,24 @@ export async function unfollow(group) {
         await connection.invoke("Unfollow", group).catch(() => { });
     }
 }
+
+// The tab title carries the unread count, "(2) My tax year · TaxGenius", kept across page changes (Blazor rewrites the title).
+let unread = 0;
+let titleObserver = null;
+
+function applyTitle() {
+    const base = document.title.replace(/^\(\d+\) /, "");
+    const wanted = unread > 0 ? `(${unread}) ${base}` : base;
+    if (document.title !== wanted) {
+        document.title = wanted;
+    }
+}
+
+export function setUnread(count) {
+    unread = count;
+    applyTitle();
+    if (!titleObserver) {
+        titleObserver = new MutationObserver(applyTitle);
+        titleObserver.observe(document.head, { childList: true, subtree: true, characterData: true });
+    }
+}

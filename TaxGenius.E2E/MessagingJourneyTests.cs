@@ -1,0 +1,100 @@
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Messaging;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.E2E;
+
+/// <summary>
+/// Secure messaging in Chromium, across two app instances sharing PostgreSQL and a Redis of their own (so it can be stopped): the
+/// client's page on A hears a preparer's message sent on B within a second, through the hub on the Redis backplane; with Redis
+/// stopped each instance still delivers its own messages and a message sent on B meanwhile appears on A once Redis is back.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly PrivateRedis redis = new();
+    private TestDatabase database = default!;
+    private TaxGeniusAppFactory a = default!;
+    private TaxGeniusAppFactory b = default!;
+
+    public async Task InitializeAsync()
+    {
+        await redis.StartAsync();
+        database = await TestDatabase.CreateAsync(TaxGenius.Core.Data.DatabaseProvider.Postgres, migrate: false);
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
+        a = await TaxGeniusAppFactory.CreateAsync(kestrel: true, extra: settings, sharedDatabase: database);
+        _ = a.BaseAddress;
+        b = await TaxGeniusAppFactory.CreateAsync(kestrel: true, extra: settings, sharedDatabase: database);
+        _ = b.BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.CloseContextsAsync();
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        await database.DisposeAsync();
+        await redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_message_from_B_reaches_the_clients_page_on_A_live_and_one_sent_while_Redis_is_down_arrives_when_it_returns()
+    {
+        var page = await browser.NewPageAsync(a.BaseAddress);
+        var signIn = new SignInPage(page, a);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/client");
+        await page.GotoAsync("/client/messages");
+        await page.WaitForInteractiveAsync();
+        await page.WaitForLiveAsync();
+        await Assertions.Expect(page.GetByTestId("no-messages")).ToBeVisibleAsync();
+
+        var casey = await a.UserIdAsync(DemoAccounts.Client);
+        var pat = new MessageViewer(new AuditActor(await a.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null), IsStaff: true);
+        var onA = a.Services.GetRequiredService<MessageService>();
+        var onB = b.Services.GetRequiredService<MessageService>();
+
+        // The preparer writes on B; the client's page on A shows it within the second, and the badge counts nothing (read).
+        Assert.True((await onB.SendAsync(pat, casey, "Hello Casey, your W-2 is in. **Thanks!**")).Succeeded);
+        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "your W-2 is in" }))
+            .ToBeVisibleAsync(new() { Timeout = 1000 });
+        await page.ScreenshotAsync("messages-client-live");
+
+        // The client answers from the page: the preparer's side hears it on A's hub at once.
+        await page.GetByTestId("composer-text").FillAsync("Great, thank you. Do you need anything else?");
+        await page.GetByTestId("composer-send").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Do you need anything else?" })).ToBeVisibleAsync();
+
+        // Redis stops. A message written on A still reaches A's page (same instance); one written on B is saved but cannot cross over.
+        await redis.StopAsync();
+        await WaitUntilAsync(() => !a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+        Assert.True((await onA.SendAsync(pat, casey, "Sent on A while Redis is away")).Succeeded);
+        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on A while Redis is away" }))
+            .ToBeVisibleAsync(new() { Timeout = 5000 });
+        Assert.True((await onB.SendAsync(pat, casey, "Sent on B while Redis is away")).Succeeded);
+        await page.WaitForTimeoutAsync(1500);
+        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on B while Redis is away" })).ToHaveCountAsync(0);
+
+        // Redis returns: A tells its open pages to catch up, and B's message appears without a reload.
+        await redis.StartAsync();
+        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on B while Redis is away" }))
+            .ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.ScreenshotAsync("messages-client-after-redis");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), "The condition was not met within 20 s.");
+    }
+}

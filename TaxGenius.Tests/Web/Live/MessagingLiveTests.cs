@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Messaging;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Web.Live;
+
+/// <summary>
+/// Messages through the app: the client's hub hears of the firm's messages (never of internal notes), the client's page never shows a
+/// note, staff pages do; and a message written on one instance reaches the other's hub through Redis.
+/// </summary>
+public sealed class MessagingLiveTests : IAsyncLifetime
+{
+    private TestDatabase database = default!;
+    private TaxGeniusAppFactory a = default!;
+    private TaxGeniusAppFactory b = default!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
+        a = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database);
+        a.StartServer();
+        b = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database);
+        b.StartServer();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Internal_notes_never_reach_the_client_by_page_or_hub_and_a_message_from_B_reaches_A_within_a_second()
+    {
+        var casey = await a.UserIdAsync(DemoAccounts.Client);
+        var pat = new MessageViewer(new AuditActor(await a.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null), IsStaff: true);
+        await using var clientOnA = await LiveListener.ConnectAsync(a, DemoAccounts.Client);
+        await using var staffOnA = await LiveListener.ConnectAsync(a, DemoAccounts.Admin);
+        var onB = b.Services.GetRequiredService<MessageService>();
+
+        var note = await onB.SendAsync(pat, casey, "NOTE-ONLY-STAFF: client seems unsure about the rental", MessageKind.InternalNote);
+        var message = await onB.SendAsync(pat, casey, "Could you upload the rental statements?");
+        Assert.True(note.Succeeded && message.Succeeded);
+
+        // The message written on B reaches the client's hub on A (Redis backplane) within the second; the note does not.
+        var heard = await clientOnA.WaitForAsync<MessagePosted>(MessageEvents.Posted, p => p.MessageId == message.MessageId, TimeSpan.FromSeconds(1));
+        Assert.Equal(MessageKind.Message, heard.Kind);
+        await staffOnA.WaitForAsync<MessagePosted>(MessageEvents.Posted, p => p.MessageId == note.MessageId, TimeSpan.FromSeconds(5));
+        await Task.Delay(500);
+        clientOnA.Names();
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            clientOnA.WaitForAsync<MessagePosted>(MessageEvents.Posted, p => p.MessageId == note.MessageId, TimeSpan.FromMilliseconds(200)));
+
+        using var client = await a.SignInAsync(DemoAccounts.Client);
+        var clientPage = await client.GetStringAsync("/client/messages");
+        Assert.Contains("Could you upload the rental statements?", clientPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOTE-ONLY-STAFF", clientPage, StringComparison.Ordinal);
+
+        using var preparer = await b.SignInAsync(DemoAccounts.Preparer);
+        var staffPage = await preparer.GetStringAsync($"/preparer/inbox/{casey}");
+        Assert.Contains("NOTE-ONLY-STAFF", staffPage, StringComparison.Ordinal);
+        Assert.Contains("Internal note: only staff see this", staffPage, StringComparison.Ordinal);
+    }
+}

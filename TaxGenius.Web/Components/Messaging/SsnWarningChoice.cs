@@ -1,0 +1,7 @@
+namespace TaxGenius.Web.Components.Messaging;
+
+public enum SsnWarningChoice
+{
+    SaveToProfile,
+    SendAnyway,
+}
