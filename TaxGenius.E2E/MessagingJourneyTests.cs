@@ -50,15 +50,25 @@ public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifeti
         await signIn.OpenAsync();
         await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
         await page.WaitForURLAsync("**/client");
-        await page.GotoAsync("/client/messages");
         await page.WaitForInteractiveAsync();
         await page.WaitForLiveAsync();
-        await Assertions.Expect(page.GetByTestId("no-messages")).ToBeVisibleAsync();
 
         var casey = await a.UserIdAsync(DemoAccounts.Client);
         var pat = new MessageViewer(new AuditActor(await a.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null), IsStaff: true);
         var onA = a.Services.GetRequiredService<MessageService>();
         var onB = b.Services.GetRequiredService<MessageService>();
+
+        // On another page, the navigation badge and the tab title count the unread message as it arrives.
+        Assert.True((await onB.SendAsync(pat, casey, "Welcome to the portal")).Succeeded);
+        await Assertions.Expect(page.GetByTestId("nav-client-messages").GetByTestId("unread-badge")).ToHaveTextAsync("1");
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex(@"^\(1\) "));
+
+        // Opening the conversation reads it: the badge and the count in the title go.
+        await page.GetByTestId("nav-client-messages").ClickAsync();
+        await page.WaitForURLAsync("**/client/messages");
+        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Welcome to the portal" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("unread-badge")).ToHaveCountAsync(0);
+        await Assertions.Expect(page).ToHaveTitleAsync("Messages · TaxGenius");
 
         // The preparer writes on B; the client's page on A shows it within the issue's second, and the badge counts nothing (read).
         Assert.True((await onB.SendAsync(pat, casey, "Hello Casey, your W-2 is in. **Thanks!**")).Succeeded);

@@ -3,6 +3,7 @@
 # Publishes TaxGenius.Web (Release) and runs it in its own process on a throwaway PostgreSQL + Redis; one demo client
 # signs in once in Chromium and N browser contexts reuse the cookie to open /client. Reports the slope of the server's
 # managed heap (after a forced full GC) and VmRSS between 1 and N live circuits, and the median time to interactive.
+# Runs twice, side by side: tabs without their live hub connection (live.js blocked), then with it (circuit + /hubs/live).
 # Usage: scripts/bench/circuit-memory.sh [N=100] [IDLE_SECONDS=0]
 #   IDLE_SECONDS > 0 measures again after that wait (135 lets Kestrel close idle keep-alive connections, 130 s timeout).
 # Not run by scripts/test.sh or CI: benchmarks are never timed assertions.

@@ -17,6 +17,8 @@ public sealed class NavMenuTests : MudBunitContext
         var auth = AddAuthorization();
         auth.SetAuthorized("someone@example.test");
         auth.SetPolicies(policy);
+        // The messages link (with its live unread badge) is tested in the browser; here only the sections matter.
+        ComponentFactories.AddStub<MessagesNavLink>(parameters => $"<span data-stub=\"messages\" data-staff=\"{(parameters.TryGetValue(nameof(MessagesNavLink.IsStaff), out var staff) ? staff : false)}\"></span>");
 
         var nav = Render<NavMenu>();
 
@@ -25,6 +27,9 @@ public sealed class NavMenuTests : MudBunitContext
         Assert.Contains("Account settings", nav.Markup, StringComparison.Ordinal);
 
         // The administration links (users, audit, jobs, e-mail) are for administrators only.
+        var messageLinks = nav.FindAll("[data-stub='messages']").Select(e => e.GetAttribute("data-staff")).ToList();
+        Assert.Equal(policy == Policies.Client ? ["False"] : policy is Policies.Preparer or Policies.Admin ? ["True"] : [], messageLinks);
+
         var adminLinks = nav.FindAll("[data-testid^='admin-link-']").Select(e => e.GetAttribute("data-testid")).ToList();
         Assert.Equal(policy == Policies.Admin ? ["admin-link-board", "admin-link-queue", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-settings", "admin-link-jobs", "admin-link-outbox"] : [], adminLinks);
     }

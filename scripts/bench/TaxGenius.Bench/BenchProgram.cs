@@ -12,8 +12,8 @@ internal static class BenchProgram
     public static async Task<int> Main(string[] args) => args switch
     {
         ["email", var count, var workers, var folder] => await EmailThroughput.RunAsync(Int(count), Int(workers), folder),
-        ["circuits", var count] => await CircuitMemory.RunAsync(Int(count), 0),
-        ["circuits", var count, var idle] => await CircuitMemory.RunAsync(Int(count), Int(idle)),
+        ["circuits", var count] => await CircuitMemory.CompareHubAsync(Int(count), 0),
+        ["circuits", var count, var idle] => await CircuitMemory.CompareHubAsync(Int(count), Int(idle)),
         ["upload", var mb] => await UploadThroughput.RunAsync(Int(mb)),
         ["queue", var connectionString, var documents, var clients, var runs] => await QueueKeyset.RunAsync(connectionString, Int(documents), Int(clients), Int(runs)),
         ["board", var connectionString, var engagements, var items, var runs] => await BoardLoad.RunAsync(connectionString, Int(engagements), Int(items), Int(runs)),

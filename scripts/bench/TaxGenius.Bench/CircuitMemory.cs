@@ -15,7 +15,21 @@ internal static class CircuitMemory
 {
     private const string Marker = "#tg-interactive[data-interactive='true']";
 
-    public static async Task<int> RunAsync(int count, int idleSeconds)
+    /// <summary>
+    /// Both ways in one run, side by side: each tab without its live hub connection (live.js blocked in the browser, so only the
+    /// circuit is open: the figure before issue 17) and then with it (circuit + hub connection: what a tab costs now).
+    /// </summary>
+    public static async Task<int> CompareHubAsync(int count, int idleSeconds)
+    {
+        Console.WriteLine("== Without the live hub connection (live.js blocked) ==");
+        var without = await RunAsync(count, idleSeconds, hub: false);
+        Console.WriteLine();
+        Console.WriteLine("== With the live hub connection (every tab: circuit + /hubs/live) ==");
+        var with = await RunAsync(count, idleSeconds, hub: true);
+        return without == 0 && with == 0 ? 0 : 1;
+    }
+
+    public static async Task<int> RunAsync(int count, int idleSeconds, bool hub = true)
     {
         var dataPath = Path.Combine(BenchServer.WorkDir, "data-circuits");
         await using var server = await ServerProcess.StartAsync(BenchServer.Settings(dataPath));
@@ -49,7 +63,7 @@ internal static class CircuitMemory
         await using (var warm = await NewContextAsync(browser, baseUrl, storageState))
         {
             var page = await warm.NewPageAsync();
-            await OpenClientAsync(page);
+            await OpenClientAsync(page, hub);
             await LeaveAsync(page);
         }
 
@@ -59,10 +73,15 @@ internal static class CircuitMemory
         async Task OpenAsync()
         {
             var context = await NewContextAsync(browser, baseUrl, storageState);
+            if (!hub)
+            {
+                await context.RouteAsync("**/js/live.js", route => route.AbortAsync());
+            }
+
             contexts.Add(context);
             var page = await context.NewPageAsync();
             pages.Add(page);
-            times.Add(await OpenClientAsync(page));
+            times.Add(await OpenClientAsync(page, hub));
         }
 
         try
@@ -137,8 +156,11 @@ internal static class CircuitMemory
         return context;
     }
 
-    /// <summary>Opens /client and waits for the interactive marker; answers the time from navigation to interactive, in ms.</summary>
-    private static async Task<double> OpenClientAsync(IPage page)
+    /// <summary>
+    /// Opens /client and waits for the interactive marker (and, with the hub, for its connection); answers the time from navigation to
+    /// interactive, in ms.
+    /// </summary>
+    private static async Task<double> OpenClientAsync(IPage page, bool hub)
     {
         var clock = Stopwatch.StartNew();
         var response = await page.GotoAsync("/client");
@@ -148,7 +170,13 @@ internal static class CircuitMemory
         }
 
         await page.Locator(Marker).WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        return clock.Elapsed.TotalMilliseconds;
+        var interactive = clock.Elapsed.TotalMilliseconds;
+        if (hub)
+        {
+            await page.WaitForFunctionAsync("() => document.documentElement.dataset.tgLive === 'connected'");
+        }
+
+        return interactive;
     }
 
     private sealed record Snapshot(int Circuits, int LivePages, long Heap, long Rss, long RssOutside, JsonElement Raw);
