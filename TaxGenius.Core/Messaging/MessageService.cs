@@ -166,10 +166,11 @@ public sealed class MessageService(
 
     /// <summary>
     /// The newest <paramref name="size"/> messages before <paramref name="before"/> (oldest first), as <paramref name="viewer"/> may see
-    /// them: a client only in their own conversation and never an internal note. Staff opening a conversation is audited.
+    /// them: a client only in their own conversation and never an internal note. Staff opening a conversation is audited
+    /// (<paramref name="recordView"/>: false when an open page only refreshes what it already shows).
     /// </summary>
     public async Task<MessageThread?> ThreadAsync(MessageViewer viewer, Guid clientId, DateTime? before = null, int size = 50,
-        CancellationToken cancellationToken = default)
+        bool recordView = true, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsStaff && clientId != viewer.UserId)
         {
@@ -209,7 +210,7 @@ public sealed class MessageService(
             .ToListAsync(cancellationToken);
         var views = rows.Take(size).Reverse().Select(r => View(viewer, r.Message, DisplayName(r.SenderName, r.SenderEmail), r.DocumentName, r.ItemName)).ToList();
 
-        if (viewer.IsStaff && before is null)
+        if (viewer.IsStaff && before is null && recordView)
         {
             await audit.WriteAsync(viewer.Actor, AuditActions.ConversationViewed, "Conversation", null, clientId, cancellationToken: cancellationToken);
         }

@@ -28,7 +28,9 @@ public sealed class MessageNotifierTests
         var pat = await UserAsync(database, "pat@example.test", Roles.Preparer, "Pat");
         await SetModeAsync(database, pat, MessageNotificationMode.Off);
 
-        // Three messages to Casey within five minutes, one to Dana, who reads it after four minutes.
+        // Three messages to Casey within five minutes, one to Dana, who reads it after four minutes; an internal note about Eli.
+        var eli = await ClientAsync(database, "eli@example.test", "Eli");
+        await a.Messages.SendAsync(Staff(pat), eli, "Secret-ish: staff only", MessageKind.InternalNote);
         await a.Messages.SendAsync(Staff(pat), casey, "Secret-ish detail one");
         await a.Messages.SendAsync(Staff(pat), dana, "Hello Dana");
         await RunMinutesAsync(a, b, 2);

@@ -64,14 +64,17 @@ public sealed partial class ConversationView : IAsyncDisposable
         var user = (await AuthenticationState).User;
         viewer = new MessageViewer(Client.ActorFor(user), IsStaff);
         years = TaxYears.Selectable(Clock);
-        await LoadAsync();
+        await LoadThreadAsync(recordView: true);
     }
 
-    private async Task LoadAsync()
+    /// <summary>The latest messages; opening the page is audited for staff, a refresh of what the page shows is not.</summary>
+    private Task LoadAsync() => LoadThreadAsync(recordView: false);
+
+    private async Task LoadThreadAsync(bool recordView)
     {
         loadFailed = !await DatabaseErrors.RunAsync(async () =>
         {
-            thread = await Messages.ThreadAsync(viewer, ClientId);
+            thread = await Messages.ThreadAsync(viewer, ClientId, recordView: recordView);
             references = await Messages.ReferencesAsync(viewer, ClientId);
             openItems = references.Where(r => !r.IsDocument).ToList();
         });
@@ -120,7 +123,7 @@ public sealed partial class ConversationView : IAsyncDisposable
 
     private Task ReloadAsync() => InvokeAsync(async () =>
     {
-        await DatabaseErrors.RunAsync(async () => thread = await Messages.ThreadAsync(viewer, ClientId));
+        await DatabaseErrors.RunAsync(async () => thread = await Messages.ThreadAsync(viewer, ClientId, recordView: false));
         StateHasChanged();
     });
 
@@ -133,7 +136,7 @@ public sealed partial class ConversationView : IAsyncDisposable
 
         await DatabaseErrors.RunAsync(async () =>
         {
-            if (await Messages.ThreadAsync(viewer, ClientId, before: current.Messages[0].SentAt) is { } older)
+            if (await Messages.ThreadAsync(viewer, ClientId, before: current.Messages[0].SentAt, recordView: false) is { } older)
             {
                 thread = current with { Messages = [.. older.Messages, .. current.Messages], HasOlder = older.HasOlder };
             }
