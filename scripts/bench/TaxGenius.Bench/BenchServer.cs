@@ -25,6 +25,11 @@ internal static class BenchServer
         // A real master key, as Production requires (the store would otherwise fall back to a development key).
         ["Storage__MasterKeys__bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         ["Storage__ActiveKeyId"] = "bench",
+        // The other key rings Production requires: SSNs (and message bodies), and the Data Protection key ring's own encryption.
+        ["Ssn__Keys__bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Ssn__ActiveKeyId"] = "bench",
+        ["DataProtection__Keys__bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["DataProtection__ActiveKeyId"] = "bench",
     };
 
     public static string WorkDir => Environment.GetEnvironmentVariable("TG_BENCH_WORK") ?? Path.GetTempPath();
