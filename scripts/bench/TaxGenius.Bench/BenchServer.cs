@@ -30,6 +30,8 @@ internal static class BenchServer
         ["Ssn__ActiveKeyId"] = "bench",
         ["DataProtection__Keys__bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         ["DataProtection__ActiveKeyId"] = "bench",
+        // Required outside Development (e-mailed links); loopback is always served, so the benchmark's address is fine.
+        ["TaxGenius__PublicBaseUrl"] = "http://127.0.0.1",
     };
 
     public static string WorkDir => Environment.GetEnvironmentVariable("TG_BENCH_WORK") ?? Path.GetTempPath();
