@@ -14,6 +14,11 @@ internal static class BenchServer
     /// assets) under the environment name Staging: in Production the app refuses to seed the demo accounts, and the
     /// benchmark needs a client to sign in as. Nothing else in the app depends on the environment name being Production.
     /// </summary>
+    // One set of keys per benchmark process: a second server on the same database must read what the first one encrypted.
+    private static readonly string StorageKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private static readonly string SsnKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private static readonly string DataProtectionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     public static Dictionary<string, string> Settings(string dataPath) => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Staging",
@@ -23,12 +28,12 @@ internal static class BenchServer
         ["TaxGenius__DataPath"] = dataPath,
         ["Logging__LogLevel__Default"] = "Warning",
         // A real master key, as Production requires (the store would otherwise fall back to a development key).
-        ["Storage__MasterKeys__bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Storage__MasterKeys__bench"] = StorageKey,
         ["Storage__ActiveKeyId"] = "bench",
         // The other key rings Production requires: SSNs (and message bodies), and the Data Protection key ring's own encryption.
-        ["Ssn__Keys__bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Ssn__Keys__bench"] = SsnKey,
         ["Ssn__ActiveKeyId"] = "bench",
-        ["DataProtection__Keys__bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["DataProtection__Keys__bench"] = DataProtectionKey,
         ["DataProtection__ActiveKeyId"] = "bench",
         // Required outside Development (e-mailed links); loopback is always served, so the benchmark's address is fine.
         ["TaxGenius__PublicBaseUrl"] = "http://127.0.0.1",
