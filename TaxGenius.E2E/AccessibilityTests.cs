@@ -59,12 +59,15 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
 
         var documentId = await AnyDocumentIdAsync();
         var engagementId = await AnyEngagementIdAsync();
+        var clientId = await App.UserIdAsync(DemoAccounts.Client);
         var failures = new List<string>();
         var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var route in RoutesFor(roles))
         {
-            // A route with an id opens a real row: an engagement's page an engagement, a document's page a document.
-            var id = route.Contains("/engagements/", StringComparison.Ordinal) ? engagementId : documentId;
+            // A route with an id opens a real row: an engagement's page an engagement, a conversation a client, a document's page a document.
+            var id = route.Contains("/engagements/", StringComparison.Ordinal) ? engagementId
+                : route.Contains("/inbox/", StringComparison.Ordinal) ? clientId
+                : documentId;
             var path = route.Replace("{Id:guid}", id.ToString(), StringComparison.Ordinal);
             await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Load });
             if (path.StartsWith(ApiDocsPath, StringComparison.Ordinal))

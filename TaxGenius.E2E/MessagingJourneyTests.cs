@@ -59,14 +59,14 @@ public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifeti
         var onB = b.Services.GetRequiredService<MessageService>();
 
         // On another page, the navigation badge and the tab title count the unread message as it arrives.
-        Assert.True((await onB.SendAsync(pat, casey, "Welcome to the portal")).Succeeded);
+        Assert.True((await onB.SendAsync(pat, casey, "Your bank statement arrived")).Succeeded);
         await Assertions.Expect(page.GetByTestId("nav-client-messages").GetByTestId("unread-badge")).ToHaveTextAsync("1");
         await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex(@"^\(1\) "));
 
         // Opening the conversation reads it: the badge and the count in the title go.
         await page.GetByTestId("nav-client-messages").ClickAsync();
         await page.WaitForURLAsync("**/client/messages");
-        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Welcome to the portal" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Your bank statement arrived" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("unread-badge")).ToHaveCountAsync(0);
         await Assertions.Expect(page).ToHaveTitleAsync("Messages · TaxGenius");
 
@@ -93,9 +93,15 @@ public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifeti
 
         // Redis returns: A tells its open pages to catch up, and B's message appears without a reload.
         await redis.StartAsync();
+        // StackExchange.Redis reconnects with back-off (seconds, longer on a busy machine); the page catches up right after.
         await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on B while Redis is away" }))
-            .ToBeVisibleAsync(new() { Timeout = 30_000 });
+            .ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.ScreenshotAsync("messages-client-after-redis");
+
+        // And the backplane carries B's messages to the page on A again (its subscriptions were restored with the connection).
+        Assert.True((await onB.SendAsync(pat, casey, "Sent on B after Redis returned")).Succeeded);
+        await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on B after Redis returned" }))
+            .ToBeVisibleAsync(new() { Timeout = 10_000 });
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

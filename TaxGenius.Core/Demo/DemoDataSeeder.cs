@@ -17,6 +17,7 @@ public sealed class DemoDataSeeder(
     IUserStore<ApplicationUser> userStore,
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     ClientDocumentService documents,
+    Messaging.MessageService messages,
     TimeProvider timeProvider,
     ILogger<DemoDataSeeder> logger)
 {
@@ -57,6 +58,7 @@ public sealed class DemoDataSeeder(
         if (created.ContainsKey(DemoAccounts.Client))
         {
             await SeedClientDocumentsAsync(created[DemoAccounts.Client], cancellationToken);
+            await SeedConversationAsync(created[DemoAccounts.Client], cancellationToken);
         }
 
         if (created.ContainsKey(DemoAccounts.Referrer))
@@ -65,6 +67,29 @@ public sealed class DemoDataSeeder(
         }
 
         DataLog.DemoSeeded(logger, created.Count);
+    }
+
+    /// <summary>
+    /// A short conversation between the demo preparer and client, all of it read (so the first unread message a person sees is one
+    /// they sent), and an internal note the client never sees.
+    /// </summary>
+    private async Task SeedConversationAsync(ApplicationUser client, CancellationToken cancellationToken)
+    {
+        if (await userManager.FindByEmailAsync(DemoAccounts.Preparer) is not { } preparer)
+        {
+            return;
+        }
+
+        var staff = new Messaging.MessageViewer(new Audit.AuditActor(preparer.Id, preparer.Email, null), IsStaff: true);
+        var casey = new Messaging.MessageViewer(new Audit.AuditActor(client.Id, client.Email, null), IsStaff: false);
+        await messages.SendAsync(staff, client.Id, "Hi Casey, welcome to the portal! Upload your documents on **My documents**, and write here " +
+            "if anything is unclear: messages stay in this secure portal, unlike e-mail.", cancellationToken: cancellationToken);
+        await messages.MarkReadAsync(casey, client.Id, cancellationToken);
+        await messages.SendAsync(casey, client.Id, "Thanks! My W-2 is up. I also have a 1099-INT from my bank: do you need it?",
+            cancellationToken: cancellationToken);
+        await messages.MarkReadAsync(staff, client.Id, cancellationToken);
+        await messages.SendAsync(staff, client.Id, "Casey answers quickly; prefers reminders in the morning.", Messaging.MessageKind.InternalNote,
+            cancellationToken: cancellationToken);
     }
 
     /// <summary>Staff must sign in with two factors: the demo staff use the configured key, so people can try them.</summary>

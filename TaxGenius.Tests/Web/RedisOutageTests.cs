@@ -113,18 +113,21 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
         // Redis returns: A tells its open pages to catch up, and the page's reload shows B's change.
         await redis.StartAsync();
+        // StackExchange.Redis reconnects with back-off (seconds, longer on a busy machine); the resync follows the reconnect.
+        await WaitUntilAsync(() => a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected, TimeSpan.FromSeconds(60));
         await clientOnA.WaitForAsync<object>(LiveEventNames.Resync, _ => true, TimeSpan.FromSeconds(30));
         var view = (await a.Services.GetRequiredService<ClientDocumentService>().ListAsync(first.UserId)).Single(d => d.Id == second.Id);
         Assert.Equal(Next(second), view.Status);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? within = null)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        var limit = within ?? TimeSpan.FromSeconds(20);
+        for (var waited = TimeSpan.Zero; waited < limit && !condition(); waited += TimeSpan.FromMilliseconds(100))
         {
             await Task.Delay(100);
         }
 
-        Assert.True(condition(), "The condition was not met within 20 s.");
+        Assert.True(condition(), $"The condition was not met within {limit.TotalSeconds} s.");
     }
 }
