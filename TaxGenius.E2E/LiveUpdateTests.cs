@@ -13,32 +13,25 @@ namespace TaxGenius.E2E;
 [Collection(BrowserCollection.Name)]
 public sealed class LiveUpdateTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private TestDatabase database = default!;
-    private TaxGeniusAppFactory a = default!;
-    private TaxGeniusAppFactory b = default!;
+    private TwoInstances apps = default!;
 
-    public async Task InitializeAsync()
-    {
-        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
-        a = await TaxGeniusAppFactory.CreateAsync(kestrel: true, sharedDatabase: database);
-        _ = a.BaseAddress;
-        b = await TaxGeniusAppFactory.CreateAsync(kestrel: true, sharedDatabase: database);
-        _ = b.BaseAddress;
-    }
+    private TaxGeniusAppFactory A => apps.A;
+
+    private TaxGeniusAppFactory B => apps.B;
+
+    public async Task InitializeAsync() => apps = await TwoInstances.StartAsync(kestrel: true);
 
     public async Task DisposeAsync()
     {
         await browser.CloseContextsAsync();
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        await database.DisposeAsync();
+        await apps.DisposeAsync();
     }
 
     [Fact]
     public async Task A_status_change_made_on_instance_B_appears_on_the_clients_page_on_instance_A_within_a_second()
     {
-        var page = await browser.NewPageAsync(a.BaseAddress);
-        var signIn = new SignInPage(page, a);
+        var page = await browser.NewPageAsync(A.BaseAddress);
+        var signIn = new SignInPage(page, A);
         await signIn.OpenAsync();
         await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
         await page.WaitForURLAsync("**/client");
@@ -46,14 +39,14 @@ public sealed class LiveUpdateTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
 
         Guid documentId;
-        await using (var db = await b.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        await using (var db = await B.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
         {
             documentId = await db.Documents.Where(d => d.Status == DocumentStatus.Processing).Select(d => d.Id).FirstAsync();
         }
 
         // The page's live hub connection (to A) is open: from here an event raised on B reaches it through the Redis backplane.
         await page.WaitForLiveAsync();
-        var result = await b.Services.GetRequiredService<DocumentStatusService>()
+        var result = await B.Services.GetRequiredService<DocumentStatusService>()
             .ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
         Assert.True(result.Succeeded, result.Error);
 

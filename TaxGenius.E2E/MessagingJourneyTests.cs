@@ -17,46 +17,35 @@ namespace TaxGenius.E2E;
 [Collection(BrowserCollection.Name)]
 public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private readonly PrivateRedis redis = new();
-    private TestDatabase database = default!;
-    private TaxGeniusAppFactory a = default!;
-    private TaxGeniusAppFactory b = default!;
+    private TwoInstances apps = default!;
 
-    public async Task InitializeAsync()
-    {
-        await redis.StartAsync();
-        database = await TestDatabase.CreateAsync(TaxGenius.Core.Data.DatabaseProvider.Postgres, migrate: false);
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
-        a = await TaxGeniusAppFactory.CreateAsync(kestrel: true, extra: settings, sharedDatabase: database);
-        _ = a.BaseAddress;
-        b = await TaxGeniusAppFactory.CreateAsync(kestrel: true, extra: settings, sharedDatabase: database);
-        _ = b.BaseAddress;
-    }
+    private TaxGeniusAppFactory A => apps.A;
+
+    private TaxGeniusAppFactory B => apps.B;
+
+    public async Task InitializeAsync() => apps = await TwoInstances.StartAsync(kestrel: true, privateRedis: true);
 
     public async Task DisposeAsync()
     {
         await browser.CloseContextsAsync();
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        await database.DisposeAsync();
-        await redis.DisposeAsync();
+        await apps.DisposeAsync();
     }
 
     [Fact]
     public async Task A_message_from_B_reaches_the_clients_page_on_A_live_and_one_sent_while_Redis_is_down_arrives_when_it_returns()
     {
-        var page = await browser.NewPageAsync(a.BaseAddress);
-        var signIn = new SignInPage(page, a);
+        var page = await browser.NewPageAsync(A.BaseAddress);
+        var signIn = new SignInPage(page, A);
         await signIn.OpenAsync();
         await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
         await page.WaitForURLAsync("**/client");
         await page.WaitForInteractiveAsync();
         await page.WaitForLiveAsync();
 
-        var casey = await a.UserIdAsync(DemoAccounts.Client);
-        var pat = new MessageViewer(new AuditActor(await a.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null), IsStaff: true);
-        var onA = a.Services.GetRequiredService<MessageService>();
-        var onB = b.Services.GetRequiredService<MessageService>();
+        var casey = await A.UserIdAsync(DemoAccounts.Client);
+        var pat = new MessageViewer(new AuditActor(await A.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null), IsStaff: true);
+        var onA = A.Services.GetRequiredService<MessageService>();
+        var onB = B.Services.GetRequiredService<MessageService>();
 
         // On another page, the navigation badge and the tab title count the unread message as it arrives.
         Assert.True((await onB.SendAsync(pat, casey, "Your bank statement arrived")).Succeeded);
@@ -82,8 +71,8 @@ public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifeti
         await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Do you need anything else?" })).ToBeVisibleAsync();
 
         // Redis stops. A message written on A still reaches A's page (same instance); one written on B is saved but cannot cross over.
-        await redis.StopAsync();
-        await WaitUntilAsync(() => !a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+        await apps.Redis!.StopAsync();
+        await Eventually.TrueAsync(() => !A.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
         Assert.True((await onA.SendAsync(pat, casey, "Sent on A while Redis is away")).Succeeded);
         await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on A while Redis is away" }))
             .ToBeVisibleAsync(new() { Timeout = 5000 });
@@ -92,7 +81,7 @@ public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifeti
         await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on B while Redis is away" })).ToHaveCountAsync(0);
 
         // Redis returns: A tells its open pages to catch up, and B's message appears without a reload.
-        await redis.StartAsync();
+        await apps.Redis!.StartAsync();
         // StackExchange.Redis reconnects with back-off (seconds, longer on a busy machine); the page catches up right after.
         await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on B while Redis is away" }))
             .ToBeVisibleAsync(new() { Timeout = 60_000 });
@@ -104,13 +93,4 @@ public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifeti
             .ToBeVisibleAsync(new() { Timeout = 10_000 });
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), "The condition was not met within 20 s.");
-    }
 }

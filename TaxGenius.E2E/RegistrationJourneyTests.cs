@@ -54,7 +54,7 @@ public sealed partial class RegistrationJourneyTests(BrowserFixture browser) : I
         await page.WaitForURLAsync("**/client");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(new ShellPage(page).Greeting).ToHaveTextAsync("Welcome, Dana");
-        Assert.Equal(["nav-client", "nav-client-profile", "nav-client-documents"], await new ShellPage(page).RoleLinksAsync());
+        Assert.Equal(["nav-client", "nav-client-profile", "nav-client-documents", "nav-client-messages"], await new ShellPage(page).RoleLinksAsync());
         await page.ScreenshotAsync("client-home-new");
     }
 

@@ -9,7 +9,8 @@ namespace TaxGenius.Tests.Infrastructure;
 
 /// <summary>
 /// A signed-in user's connection to an app instance's live hub, as the browser's live.js opens it (the same cookie, the same hub),
-/// recording every event it receives. Over the test server (long polling), so two instances on one Redis can be tested in process.
+/// recording every event it receives, and reconnecting by itself as live.js does (a reconnect counts as a resync). Over the test
+/// server (long polling), so two instances on one Redis can be tested in process.
 /// </summary>
 public sealed class LiveListener : IAsyncDisposable
 {
@@ -20,6 +21,12 @@ public sealed class LiveListener : IAsyncDisposable
     {
         Connection = connection;
         connection.On<string, JsonElement>(LiveHub.ClientMethod, (name, payload) => received.Writer.TryWrite((name, payload)));
+        // As live.js does: a connection that had to reconnect may have missed events, so it counts as a resync.
+        connection.Reconnected += _ =>
+        {
+            received.Writer.TryWrite((LiveEventNames.Resync, JsonDocument.Parse("{\"reconnected\":true}").RootElement));
+            return Task.CompletedTask;
+        };
     }
 
     public HubConnection Connection { get; }
@@ -48,6 +55,7 @@ public sealed class LiveListener : IAsyncDisposable
                     o.Headers["Cookie"] = cookieHeader;
                 }
             })
+            .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)])
             .Build();
         var listener = new LiveListener(connection);
         await connection.StartAsync();
@@ -80,7 +88,8 @@ public sealed class LiveListener : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"No '{name}' event matched within {timeout.TotalSeconds} s (received: {string.Join(", ", seen.Select(e => e.Name))}).");
+            throw new TimeoutException($"No '{name}' event matched within {timeout.TotalSeconds} s (received: {string.Join(", ", seen.Select(e => e.Name))}; " +
+                $"connection {Connection.State}).");
         }
     }
 

@@ -13,30 +13,20 @@ namespace TaxGenius.Tests.Web;
 /// <summary>Two app instances on one PostgreSQL database and one Redis, as behind a load balancer.</summary>
 public sealed class MultiInstanceTests : IAsyncLifetime
 {
-    private TestDatabase database = default!;
-    private TaxGeniusAppFactory a = default!;
-    private TaxGeniusAppFactory b = default!;
+    private TwoInstances apps = default!;
 
-    public async Task InitializeAsync()
-    {
-        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
-        a = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database);
-        a.StartServer();
-        b = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database);
-        b.StartServer();
-    }
+    private TaxGeniusAppFactory A => apps.A;
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    private TaxGeniusAppFactory B => apps.B;
+
+    public async Task InitializeAsync() => apps = await TwoInstances.StartAsync();
+
+    public async Task DisposeAsync() => await apps.DisposeAsync();
 
     [Fact]
     public async Task A_sign_in_cookie_from_one_instance_is_accepted_by_the_other()
     {
-        using var onA = a.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        using var onA = A.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
         var loginPage = await onA.GetAsync("/Account/Login");
         var antiforgeryCookie = CookiesFrom(loginPage);
         var token = FormToken.In(await loginPage.Content.ReadAsStringAsync());
@@ -56,7 +46,7 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         var authCookie = CookiesFrom(signedIn);
         Assert.Contains("TaxGenius.Auth=", authCookie, StringComparison.Ordinal);
 
-        using var onB = b.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        using var onB = B.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
         using var request = new HttpRequestMessage(HttpMethod.Get, "/client");
         request.Headers.Add("Cookie", authCookie);
         using var response = await onB.SendAsync(request);
@@ -68,17 +58,17 @@ public sealed class MultiInstanceTests : IAsyncLifetime
     [Fact]
     public async Task A_write_on_one_instance_invalidates_what_the_other_cached()
     {
-        var homesOnA = a.Services.GetRequiredService<RoleHomeService>();
+        var homesOnA = A.Services.GetRequiredService<RoleHomeService>();
         var before = await homesOnA.GetDocumentCountsAsync();
         Assert.Equal(before, await homesOnA.GetDocumentCountsAsync()); // now cached
 
         Guid pending;
-        await using (var db = await b.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        await using (var db = await B.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
         {
             pending = await db.Documents.Where(d => d.Status == DocumentStatus.Pending).Select(d => d.Id).FirstAsync();
         }
 
-        var result = await b.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(pending, DocumentStatus.Processing, null, actorIsAdmin: false);
+        var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(pending, DocumentStatus.Processing, null, actorIsAdmin: false);
         Assert.True(result.Succeeded, result.Error);
 
         var after = await homesOnA.GetDocumentCountsAsync();
@@ -89,12 +79,12 @@ public sealed class MultiInstanceTests : IAsyncLifetime
     [Fact]
     public async Task A_status_change_on_one_instance_reaches_the_clients_hub_connection_on_the_other()
     {
-        await using var db = await a.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        await using var db = await A.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
         var document = await db.Documents.Include(d => d.User).FirstAsync(d => d.Status == DocumentStatus.Processing);
         // The client's browser is connected to A's live hub; the preparer works on B. Redis carries the event between them.
-        await using var clientOnA = await LiveListener.ConnectAsync(a, document.User!.Email!);
+        await using var clientOnA = await LiveListener.ConnectAsync(A, document.User!.Email!);
 
-        var result = await b.Services.GetRequiredService<DocumentStatusService>()
+        var result = await B.Services.GetRequiredService<DocumentStatusService>()
             .ChangeStatusAsync(document.Id, DocumentStatus.Rejected, "The W-2 is cut off at the bottom.", actorIsAdmin: false);
         Assert.True(result.Succeeded, result.Error);
 

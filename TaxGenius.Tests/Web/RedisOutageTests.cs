@@ -14,38 +14,24 @@ namespace TaxGenius.Tests.Web;
 /// <summary>Redis stops in the middle: pages and sign-in go on, readiness says so, and live updates resume when it returns.</summary>
 public sealed class RedisOutageTests : IAsyncLifetime
 {
-    private readonly PrivateRedis redis = new();
-    private TestDatabase database = default!;
-    private TaxGeniusAppFactory a = default!;
-    private TaxGeniusAppFactory b = default!;
+    private TwoInstances apps = default!;
 
-    public async Task InitializeAsync()
-    {
-        await redis.StartAsync();
-        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
-        a = await TaxGeniusAppFactory.CreateAsync(extra: settings, sharedDatabase: database);
-        a.StartServer();
-        b = await TaxGeniusAppFactory.CreateAsync(extra: settings, sharedDatabase: database);
-        b.StartServer();
-    }
+    private TaxGeniusAppFactory A => apps.A;
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        await database.DisposeAsync();
-        await redis.DisposeAsync();
-    }
+    private TaxGeniusAppFactory B => apps.B;
+
+    public async Task InitializeAsync() => apps = await TwoInstances.StartAsync(privateRedis: true);
+
+    public async Task DisposeAsync() => await apps.DisposeAsync();
 
     [Fact]
     public async Task The_app_keeps_working_without_Redis_and_live_updates_resume_when_it_returns()
     {
-        using var client = await a.SignInAsync(DemoAccounts.Client);
+        using var client = await A.SignInAsync(DemoAccounts.Client);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/client")).StatusCode);
 
-        await redis.StopAsync();
-        await WaitUntilAsync(() => !a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+        await apps.Redis!.StopAsync();
+        await Eventually.TrueAsync(() => !A.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
 
         // Pages render (the cache falls back to the database), and signing in still works.
         using (var page = await client.GetAsync("/client"))
@@ -54,12 +40,12 @@ public sealed class RedisOutageTests : IAsyncLifetime
             Assert.Contains("Welcome, Casey", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        using (var admin = await a.SignInAsync(DemoAccounts.Admin))
+        using (var admin = await A.SignInAsync(DemoAccounts.Admin))
         {
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin")).StatusCode);
         }
 
-        using (var ready = await a.CreateClient().GetAsync("/health/ready"))
+        using (var ready = await A.CreateClient().GetAsync("/health/ready"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             using var json = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
@@ -67,19 +53,19 @@ public sealed class RedisOutageTests : IAsyncLifetime
             Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
         }
 
-        await redis.StartAsync();
-        await WaitUntilAsync(() => a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected
-            && b.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
-        using (var ready = await a.CreateClient().GetAsync("/health/ready"))
+        await apps.Redis!.StartAsync();
+        await Eventually.TrueAsync(() => A.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected
+            && B.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+        using (var ready = await A.CreateClient().GetAsync("/health/ready"))
         {
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
 
         // A change made through B reaches a browser connected to A again, over the Redis backplane.
-        await using var db = await a.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        await using var db = await A.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
         var document = await db.Documents.Include(d => d.User).FirstAsync(d => d.Status == DocumentStatus.Pending);
-        await using var clientOnA = await LiveListener.ConnectAsync(a, document.User!.Email!);
-        Assert.True((await b.Services.GetRequiredService<DocumentStatusService>()
+        await using var clientOnA = await LiveListener.ConnectAsync(A, document.User!.Email!);
+        Assert.True((await B.Services.GetRequiredService<DocumentStatusService>()
             .ChangeStatusAsync(document.Id, DocumentStatus.Processing, null, actorIsAdmin: false)).Succeeded);
         var heard = await clientOnA.WaitForAsync<DocumentStatusChanged>(LiveEventNames.Document, c => c.DocumentId == document.Id, TimeSpan.FromSeconds(5));
         Assert.Equal(DocumentStatus.Processing, heard.Status);
@@ -88,46 +74,36 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task Without_Redis_each_instance_still_delivers_its_own_events_and_the_others_catch_up_when_it_returns()
     {
-        await using var db = await a.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        await using var db = await A.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
         // Two documents of one client that can each move on (PENDING → PROCESSING, PROCESSING → COMPLETED).
         var movable = await db.Documents.Include(d => d.User)
             .Where(d => d.Status == DocumentStatus.Pending || d.Status == DocumentStatus.Processing).ToListAsync();
         var pair = movable.GroupBy(d => d.UserId).First(g => g.Count() >= 2).Take(2).ToList();
         var (first, second) = (pair[0], pair[1]);
         static DocumentStatus Next(Document d) => d.Status == DocumentStatus.Pending ? DocumentStatus.Processing : DocumentStatus.Completed;
-        await using var clientOnA = await LiveListener.ConnectAsync(a, first.User!.Email!);
+        await using var clientOnA = await LiveListener.ConnectAsync(A, first.User!.Email!);
 
-        await redis.StopAsync();
-        await WaitUntilAsync(() => !a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+        await apps.Redis!.StopAsync();
+        await Eventually.TrueAsync(() => !A.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
 
         // A change made on A while Redis is away still reaches A's own browser: same-instance delivery does not need Redis.
-        Assert.True((await a.Services.GetRequiredService<DocumentStatusService>()
+        Assert.True((await A.Services.GetRequiredService<DocumentStatusService>()
             .ChangeStatusAsync(first.Id, Next(first), null, actorIsAdmin: false)).Succeeded);
         await clientOnA.WaitForAsync<DocumentStatusChanged>(LiveEventNames.Document, c => c.DocumentId == first.Id, TimeSpan.FromSeconds(1));
 
         // A change made on B meanwhile cannot cross over: it is saved (nothing lost), and A's browser hears nothing yet.
-        Assert.True((await b.Services.GetRequiredService<DocumentStatusService>()
+        Assert.True((await B.Services.GetRequiredService<DocumentStatusService>()
             .ChangeStatusAsync(second.Id, Next(second), null, actorIsAdmin: false)).Succeeded);
         await Assert.ThrowsAsync<TimeoutException>(() =>
             clientOnA.WaitForAsync<DocumentStatusChanged>(LiveEventNames.Document, c => c.DocumentId == second.Id, TimeSpan.FromSeconds(1)));
 
         // Redis returns: A tells its open pages to catch up, and the page's reload shows B's change.
-        await redis.StartAsync();
+        await apps.Redis!.StartAsync();
         // StackExchange.Redis reconnects with back-off (seconds, longer on a busy machine); the resync follows the reconnect.
-        await WaitUntilAsync(() => a.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected, TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => A.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected, TimeSpan.FromSeconds(60));
         await clientOnA.WaitForAsync<object>(LiveEventNames.Resync, _ => true, TimeSpan.FromSeconds(30));
-        var view = (await a.Services.GetRequiredService<ClientDocumentService>().ListAsync(first.UserId)).Single(d => d.Id == second.Id);
+        var view = (await A.Services.GetRequiredService<ClientDocumentService>().ListAsync(first.UserId)).Single(d => d.Id == second.Id);
         Assert.Equal(Next(second), view.Status);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? within = null)
-    {
-        var limit = within ?? TimeSpan.FromSeconds(20);
-        for (var waited = TimeSpan.Zero; waited < limit && !condition(); waited += TimeSpan.FromMilliseconds(100))
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), $"The condition was not met within {limit.TotalSeconds} s.");
-    }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
-using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Messaging;
 using TaxGenius.Tests.Infrastructure;
@@ -13,34 +12,24 @@ namespace TaxGenius.Tests.Web.Live;
 /// </summary>
 public sealed class MessagingLiveTests : IAsyncLifetime
 {
-    private TestDatabase database = default!;
-    private TaxGeniusAppFactory a = default!;
-    private TaxGeniusAppFactory b = default!;
+    private TwoInstances apps = default!;
 
-    public async Task InitializeAsync()
-    {
-        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
-        a = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database);
-        a.StartServer();
-        b = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database);
-        b.StartServer();
-    }
+    private TaxGeniusAppFactory A => apps.A;
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    private TaxGeniusAppFactory B => apps.B;
+
+    public async Task InitializeAsync() => apps = await TwoInstances.StartAsync();
+
+    public async Task DisposeAsync() => await apps.DisposeAsync();
 
     [Fact]
     public async Task Internal_notes_never_reach_the_client_by_page_or_hub_and_a_message_from_B_reaches_A_within_a_second()
     {
-        var casey = await a.UserIdAsync(DemoAccounts.Client);
-        var pat = new MessageViewer(new AuditActor(await a.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null), IsStaff: true);
-        await using var clientOnA = await LiveListener.ConnectAsync(a, DemoAccounts.Client);
-        await using var staffOnA = await LiveListener.ConnectAsync(a, DemoAccounts.Admin);
-        var onB = b.Services.GetRequiredService<MessageService>();
+        var casey = await A.UserIdAsync(DemoAccounts.Client);
+        var pat = new MessageViewer(new AuditActor(await A.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null), IsStaff: true);
+        await using var clientOnA = await LiveListener.ConnectAsync(A, DemoAccounts.Client);
+        await using var staffOnA = await LiveListener.ConnectAsync(A, DemoAccounts.Admin);
+        var onB = B.Services.GetRequiredService<MessageService>();
 
         var note = await onB.SendAsync(pat, casey, "NOTE-ONLY-STAFF: client seems unsure about the rental", MessageKind.InternalNote);
         var message = await onB.SendAsync(pat, casey, "Could you upload the rental statements?");
@@ -55,12 +44,12 @@ public sealed class MessagingLiveTests : IAsyncLifetime
         await Assert.ThrowsAsync<TimeoutException>(() =>
             clientOnA.WaitForAsync<MessagePosted>(MessageEvents.Posted, p => p.MessageId == note.MessageId, TimeSpan.FromMilliseconds(200)));
 
-        using var client = await a.SignInAsync(DemoAccounts.Client);
+        using var client = await A.SignInAsync(DemoAccounts.Client);
         var clientPage = await client.GetStringAsync("/client/messages");
         Assert.Contains("Could you upload the rental statements?", clientPage, StringComparison.Ordinal);
         Assert.DoesNotContain("NOTE-ONLY-STAFF", clientPage, StringComparison.Ordinal);
 
-        using var preparer = await b.SignInAsync(DemoAccounts.Preparer);
+        using var preparer = await B.SignInAsync(DemoAccounts.Preparer);
         var staffPage = await preparer.GetStringAsync($"/preparer/inbox/{casey}");
         Assert.Contains("NOTE-ONLY-STAFF", staffPage, StringComparison.Ordinal);
         Assert.Contains("Internal note: only staff see this", staffPage, StringComparison.Ordinal);

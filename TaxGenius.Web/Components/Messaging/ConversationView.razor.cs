@@ -55,6 +55,9 @@ public sealed partial class ConversationView : IAsyncDisposable
     private int typingVersion;
     private DateTimeOffset lastTypingSent;
     private IJSObjectReference? live;
+    private IJSObjectReference? scroller;
+    private ElementReference list;
+    private int shownCount = -1;
     private int disposed;
 
     private string Group => LiveGroups.Conversation(ClientId);
@@ -88,7 +91,20 @@ public sealed partial class ConversationView : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!firstRender || !RendererInfo.IsInteractive)
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        // The newest message in sight: at first, and when one arrives (unless the person scrolled up to read older ones).
+        if (thread is { } shown && shown.Messages.Count != shownCount)
+        {
+            var first = shownCount < 0;
+            shownCount = shown.Messages.Count;
+            await ScrollToEndAsync(force: first);
+        }
+
+        if (!firstRender)
         {
             return;
         }
@@ -119,6 +135,19 @@ public sealed partial class ConversationView : IAsyncDisposable
         }
 
         await DatabaseErrors.RunAsync(() => Messages.MarkReadAsync(viewer, ClientId));
+    }
+
+    private async Task ScrollToEndAsync(bool force)
+    {
+        try
+        {
+            scroller ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/messages.js");
+            await scroller.InvokeVoidAsync("scrollToEnd", list, force);
+        }
+        catch (Exception ex) when (ex is JSDisconnectedException or JSException or TaskCanceledException)
+        {
+            // Scrolling is a convenience.
+        }
     }
 
     private Task ReloadAsync() => InvokeAsync(async () =>
@@ -328,6 +357,18 @@ public sealed partial class ConversationView : IAsyncDisposable
         foreach (var subscription in subscriptions)
         {
             subscription.Dispose();
+        }
+
+        if (scroller is not null)
+        {
+            try
+            {
+                await scroller.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is JSDisconnectedException or JSException or TaskCanceledException)
+            {
+                // The tab is gone already.
+            }
         }
 
         if (live is not null)
