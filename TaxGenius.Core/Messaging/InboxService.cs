@@ -103,7 +103,7 @@ public sealed class InboxService(IDbContextFactory<TaxGeniusDbContext> dbFactory
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Users.AsNoTracking().Where(UserSearch.Matches(term))
-            .Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Client)))
+            .Where(UsersInRole.Any(db, Roles.Client))
             .OrderBy(u => u.Email).Take(10)
             .Select(u => new { u.Id, u.Email, Name = u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : null })
             .ToListAsync(cancellationToken);

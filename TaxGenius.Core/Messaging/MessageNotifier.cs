@@ -115,8 +115,8 @@ public sealed class MessageNotifier(
 
     private static IQueryable<StaffMember> StaffAsync(TaxGeniusDbContext db, MessageNotificationMode mode) =>
         db.Users.AsNoTracking()
-            .Where(u => u.MessageNotifications == mode && u.DeactivatedAt == null && u.Email != null
-                && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && (r.Name == Roles.Preparer || r.Name == Roles.Admin))))
+            .Where(u => u.MessageNotifications == mode && u.DeactivatedAt == null && u.Email != null)
+            .Where(UsersInRole.Any(db, Roles.Preparer, Roles.Admin))
             .Select(u => new StaffMember(u.Id, u.Email!, u.Profile != null ? u.Profile.FirstName : "there"));
 
     /// <summary>Records the notice unless another run recorded one since <paramref name="seen"/> (only one of two racing runs wins).</summary>

@@ -262,7 +262,7 @@ public sealed class MessageService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var message = await db.Messages.Include(m => m.Conversation).SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken);
+        var message = await db.Messages.AsNoTracking().Include(m => m.Conversation).SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken);
         if (message is null || message.SenderId != viewer.UserId || message.IsRemoved)
         {
             return MessageResult.Fail(NotFound);
@@ -273,13 +273,13 @@ public sealed class MessageService(
             return MessageResult.Fail("This message was read already, so it can no longer be changed. Send a new one instead.");
         }
 
-        message.Body = protector.Protect(message.ConversationId, message.Id, body);
-        message.HasSsn = SsnText.Contains(body);
-        message.EditedAt = timeProvider.GetUtcNow().UtcDateTime;
+        var envelope = protector.Protect(message.ConversationId, message.Id, body);
+        var hasSsn = SsnText.Contains(body);
+        var editedAt = timeProvider.GetUtcNow().UtcDateTime;
         // Read in the meantime (the other side opened it a moment ago): the edit is refused, as the rule says.
         var saved = await db.Messages.Where(m => m.Id == messageId && m.ReadAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Body, message.Body).SetProperty(m => m.HasSsn, message.HasSsn)
-                .SetProperty(m => m.EditedAt, message.EditedAt), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Body, envelope).SetProperty(m => m.HasSsn, hasSsn)
+                .SetProperty(m => m.EditedAt, editedAt), cancellationToken);
         if (saved == 0)
         {
             return MessageResult.Fail("This message was read a moment ago, so it can no longer be changed. Send a new one instead.");
@@ -439,7 +439,7 @@ public sealed class MessageService(
         string.IsNullOrWhiteSpace(name) ? email ?? "Unknown" : name.Trim();
 
     private static Task<bool> IsClientAsync(TaxGeniusDbContext db, Guid userId, CancellationToken cancellationToken) =>
-        db.UserRoles.AnyAsync(ur => ur.UserId == userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Client), cancellationToken);
+        db.Users.Where(u => u.Id == userId).AnyAsync(UsersInRole.Any(db, Roles.Client), cancellationToken);
 
     private static async Task<string?> RefsErrorAsync(TaxGeniusDbContext db, Guid clientId, MessageRefs refs, CancellationToken cancellationToken)
     {

@@ -30,8 +30,7 @@ public sealed class ReferrerRateService(IDbContextFactory<TaxGeniusDbContext> db
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var referrers = await (
-                from u in db.Users
-                where db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Referrer))
+                from u in db.Users.Where(UsersInRole.Any(db, Roles.Referrer))
                 select new
                 {
                     u.Id,
