@@ -14,6 +14,7 @@ using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Live;
 using TaxGenius.Core.Messaging;
+using TaxGenius.Core.Signatures;
 using TaxGenius.Core.RateLimiting;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Core.Security;
@@ -43,6 +44,7 @@ public static class CoreServiceCollectionExtensions
         builder.AddTaxGeniusDocuments();
         builder.AddTaxGeniusEngagements();
         builder.AddTaxGeniusMessaging();
+        builder.AddTaxGeniusSignatures();
         builder.AddTaxGeniusReferrals();
         builder.AddTaxGeniusUsers();
         builder.AddTaxGeniusDashboards();

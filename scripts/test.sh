@@ -83,6 +83,16 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
     if c is None: continue
     passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
     skipped += int(c.get("notExecuted", 0))
+# Failures again at the very end, so a CI log that keeps only its tail still names them.
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    root = ET.parse(f).getroot()
+    for r in root.iter("{%s}UnitTestResult" % ns["t"]):
+        if r.get("outcome") not in ("Failed", "Error", "Timeout"): continue
+        msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        stack = r.find("t:Output/t:ErrorInfo/t:StackTrace", ns)
+        print(f"\nFAILED {r.get('testName')} ({r.get('duration')})")
+        if msg is not None and msg.text: print("  " + "\n  ".join(msg.text.strip().splitlines()[:15]))
+        if stack is not None and stack.text: print("  " + "\n  ".join(stack.text.strip().splitlines()[:8]))
 print(f"\ntests: {passed} passed, {failed} failed, {skipped} skipped")
 if skipped: print("Skipped tests are not allowed in CI.")
 sys.exit(1 if failed or skipped or passed == 0 else 0)

@@ -68,6 +68,19 @@ public static class AuditActions
     public const string MessageRemoved = "message.removed";
     public const string MessageSsnRevealed = "message.ssn_revealed";
     public const string MessageAttachmentFiled = "message.attachment_filed";
+    public const string SignatureRequestCreated = "signature.created";
+    public const string SignatureRequestSent = "signature.sent";
+    public const string SignatureRequestResent = "signature.resent";
+    public const string SignatureRequestVoided = "signature.voided";
+    public const string SignatureRequestExpired = "signature.expired";
+    public const string SignatureRequestCompleted = "signature.completed";
+    public const string SignatureConsented = "signature.consented";
+    public const string SignatureSecondFactorPassed = "signature.second_factor_passed";
+    public const string SignatureKnowledgePassed = "signature.knowledge_passed";
+    public const string SignatureKnowledgeFailed = "signature.knowledge_failed";
+    public const string SignatureDocumentViewed = "signature.document_viewed";
+    public const string SignatureAdopted = "signature.adopted";
+    public const string SignatureSigned = "signature.signed";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -82,6 +95,9 @@ public static class AuditActions
         EngagementStageChanged, DocumentsRequested, RequestItemAccepted, RequestItemReopened,
         ClientReminded, RemindersPaused, RemindersResumed, TaxYearStarted,
         ConversationViewed, MessageRemoved, MessageSsnRevealed, MessageAttachmentFiled,
+        SignatureRequestCreated, SignatureRequestSent, SignatureRequestResent, SignatureRequestVoided, SignatureRequestExpired,
+        SignatureRequestCompleted, SignatureConsented, SignatureSecondFactorPassed, SignatureKnowledgePassed, SignatureKnowledgeFailed,
+        SignatureDocumentViewed, SignatureAdopted, SignatureSigned,
     ];
 }
 

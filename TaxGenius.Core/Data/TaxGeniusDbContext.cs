@@ -41,6 +41,9 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Engagements.OrganizerAnswers> OrganizerAnswers => Set<Engagements.OrganizerAnswers>();
     public DbSet<Messaging.Conversation> Conversations => Set<Messaging.Conversation>();
     public DbSet<Messaging.Message> Messages => Set<Messaging.Message>();
+    public DbSet<Signatures.SignatureRequest> SignatureRequests => Set<Signatures.SignatureRequest>();
+    public DbSet<Signatures.SignatureSigner> SignatureSigners => Set<Signatures.SignatureSigner>();
+    public DbSet<Signatures.SignatureField> SignatureFields => Set<Signatures.SignatureField>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -28,7 +28,10 @@ public sealed class DocumentStoreSweeper(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         foreach (var batch in store.EnumerateFiles().Where(f => f.LastWriteUtc < cutoff).Select(f => f.StorageKey).Chunk(500))
         {
-            var known = await db.Documents.Where(d => batch.Contains(d.StorageKey)).Select(d => d.StorageKey).ToListAsync(cancellationToken);
+            // A file is known when a document or a signature request's original (kept unchanged as evidence) points at it.
+            var known = await db.Documents.Where(d => batch.Contains(d.StorageKey)).Select(d => d.StorageKey)
+                .Concat(db.SignatureRequests.Where(r => batch.Contains(r.OriginalStorageKey)).Select(r => r.OriginalStorageKey))
+                .ToListAsync(cancellationToken);
             foreach (var key in batch.Except(known))
             {
                 store.Delete(key);

@@ -31,6 +31,9 @@ public sealed class EngagementEventsInterceptor(IServiceProvider services) : Aft
                 case Engagement engagement:
                     changed[engagement.Id] = engagement.ClientId;
                     break;
+                case Signatures.SignatureRequest request:
+                    changed[request.EngagementId] = request.ClientId;
+                    break;
                 case RequestItem item when !changed.ContainsKey(item.EngagementId):
                     changed[item.EngagementId] = context.ChangeTracker.Entries<Engagement>()
                         .FirstOrDefault(e => e.Entity.Id == item.EngagementId)?.Entity.ClientId ?? Guid.Empty;

@@ -73,7 +73,7 @@ public static class SampleFiles
         return [.. Pdf(), .. zip.ToArray()];
     }
 
-    private static void WriteChunk(Stream output, string type, byte[] data)
+    internal static void WriteChunk(Stream output, string type, byte[] data)
     {
         Span<byte> length = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);

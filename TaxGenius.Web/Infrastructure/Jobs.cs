@@ -100,6 +100,9 @@ internal static class Jobs
         // Hourly, though at most one reminder per engagement and day goes out: a run missed by a restart is made up within the hour.
         recurring.AddOrUpdate<TaxGenius.Core.Engagements.ReminderService>("engagement-reminders", JobQueues.Default,
             job => job.SendDueAsync(CancellationToken.None), Cron.Hourly());
+        // Signature requests: reminders 2 and 5 days after sending, and expiry; hourly like the engagement reminders.
+        recurring.AddOrUpdate<TaxGenius.Core.Signatures.SignatureReminders>("signature-reminders", JobQueues.Default,
+            job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         // Unread messages: checked every minute, one e-mail per quiet period; the staff digest once a day.
         recurring.AddOrUpdate<TaxGenius.Core.Messaging.MessageNotifier>("message-notifications", JobQueues.Default,
             job => job.SendDueAsync(CancellationToken.None), Cron.Minutely());

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TaxGenius.Core.Common;
 using TaxGenius.Core.Engagements;
+using TaxGenius.Core.Signatures;
 using TaxGenius.Core.Live;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
@@ -18,6 +19,7 @@ namespace TaxGenius.Web.Components.Pages.Preparer;
 public partial class Board : IDisposable
 {
     [Inject] private EngagementBoardService BoardService { get; set; } = default!;
+    [Inject] private SignatureService Signatures { get; set; } = default!;
     [Inject] private EngagementService Engagements { get; set; } = default!;
     [Inject] private CircuitClient Client { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -31,6 +33,7 @@ public partial class Board : IDisposable
 
     private int loads;
     private EngagementBoard? board;
+    private IReadOnlyDictionary<Guid, SignatureProgress> signatures = new Dictionary<Guid, SignatureProgress>();
     private IReadOnlyList<int> years = [];
     private int year;
     private BoardAssignee assignee = BoardAssignee.Anyone;
@@ -138,6 +141,7 @@ public partial class Board : IDisposable
     {
         var filter = new BoardFilter { TaxYear = year, Assignee = assignee, OverdueOnly = overdueOnly, Search = search };
         board = await BoardService.GetAsync(me, filter);
+        signatures = await Signatures.ProgressAsync(board.Cards.Where(c => c.Stage == EngagementStage.AwaitingSignature).Select(c => c.Id).ToList());
         if (listView)
         {
             listPage = await BoardService.ListAsync(me, filter with { Stage = listStage }, new PageRequest(navigation.After, navigation.Before));

@@ -20,6 +20,7 @@ public partial class EngagementDetails
     [Inject] private DocumentRequestService Requests { get; set; } = default!;
     [Inject] private ReminderService Reminders { get; set; } = default!;
     [Inject] private OrganizerService Organizer { get; set; } = default!;
+    [Inject] private TaxGenius.Core.Signatures.SignatureService Signatures { get; set; } = default!;
     [Inject] private CircuitClient Client { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -32,6 +33,7 @@ public partial class EngagementDetails
     private EngagementDetail? detail;
     private IReadOnlyList<RequestItemView>? items;
     private OrganizerView? answers;
+    private IReadOnlyList<TaxGenius.Core.Signatures.SignatureRequestView> signatureRequests = [];
     private IReadOnlyList<ActivityEntry> activity = [];
     private ClaimsPrincipal user = new();
     private bool notFound;
@@ -57,6 +59,7 @@ public partial class EngagementDetails
 
         items = await Requests.ListAsync(Id);
         answers = await Organizer.ForEngagementAsync(Id);
+        signatureRequests = await Signatures.ForEngagementAsync(Id);
         var moves = await Engagements.HistoryAsync(Id);
         var reminders = await Reminders.ListAsync(Id);
         activity =
