@@ -29,6 +29,7 @@ public sealed partial class SignatureJourneyTests(BrowserFixture browser) : AppJ
         // The preparer: the PDF, the spouse, the knowledge check; then the fields (the spouse's moved by a click on the page); send.
         var preparer = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
         await preparer.GotoAsync($"preparer/engagements/{engagement.Id}");
+        await preparer.WaitForInteractiveAsync();
         await preparer.GetByTestId("request-signature").ClickAsync();
         await preparer.WaitForURLAsync("**/signatures/new");
         await preparer.WaitForInteractiveAsync();

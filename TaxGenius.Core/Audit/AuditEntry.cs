@@ -81,6 +81,7 @@ public static class AuditActions
     public const string SignatureDocumentViewed = "signature.document_viewed";
     public const string SignatureAdopted = "signature.adopted";
     public const string SignatureSigned = "signature.signed";
+    public const string SignatureOriginalViewed = "signature.original_viewed";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -97,7 +98,7 @@ public static class AuditActions
         ConversationViewed, MessageRemoved, MessageSsnRevealed, MessageAttachmentFiled,
         SignatureRequestCreated, SignatureRequestSent, SignatureRequestResent, SignatureRequestVoided, SignatureRequestExpired,
         SignatureRequestCompleted, SignatureConsented, SignatureSecondFactorPassed, SignatureKnowledgePassed, SignatureKnowledgeFailed,
-        SignatureDocumentViewed, SignatureAdopted, SignatureSigned,
+        SignatureDocumentViewed, SignatureAdopted, SignatureSigned, SignatureOriginalViewed,
     ];
 }
 

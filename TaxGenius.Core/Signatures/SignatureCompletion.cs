@@ -120,9 +120,9 @@ public sealed class SignatureCompletion(
             request.SignedDocumentId = document.Id;
             request.SignedSha256 = stored.Sha256;
             request.WetSigned = wetSigned;
+            // The spouse's link keeps working after the end, for the "you signed" page only: no step, no document behind it.
             foreach (var signer in request.Signers)
             {
-                signer.InvitationTokenHash = null;
                 signer.CodeHash = null;
             }
 

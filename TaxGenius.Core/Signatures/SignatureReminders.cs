@@ -12,13 +12,15 @@ namespace TaxGenius.Core.Signatures;
 /// <summary>
 /// The hourly job beside the engagement reminders: a request still unsigned 2 and 5 days after it was sent reminds the signers who
 /// have not signed; a request past its date closes as Expired and tells the signers and the preparer. Each step is claimed with a
-/// conditional update in the transaction of its e-mails, so two instances or a retried job never send one twice.
+/// conditional update in the transaction of its e-mails, so two instances or a retried job never send one twice. A request whose
+/// signers have all signed but whose signed copy could not be made at the time (the store or the database failed) is completed here.
 /// </summary>
 public sealed class SignatureReminders(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     EmailQueue emails,
     PublicUrls urls,
     AuditLog audit,
+    SignatureCompletion completion,
     TimeProvider timeProvider,
     ILogger<SignatureReminders> logger)
 {
@@ -39,6 +41,11 @@ public sealed class SignatureReminders(
         int reminded = 0, expired = 0;
         foreach (var (id, sent, sentAt, expiresAt) in open)
         {
+            if (await completion.CompleteIfDoneAsync(id, cancellationToken))
+            {
+                continue;
+            }
+
             if (expiresAt <= now)
             {
                 expired += await ExpireAsync(id, cancellationToken) ? 1 : 0;

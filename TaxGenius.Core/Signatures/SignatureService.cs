@@ -398,12 +398,19 @@ public sealed class SignatureService(
         return views;
     }
 
-    /// <summary>The original PDF as uploaded (for placing fields and for staff to look at): decrypted on the fly.</summary>
-    public async Task<Stream?> OpenOriginalAsync(Guid requestId, CancellationToken cancellationToken = default)
+    /// <summary>The original PDF as uploaded (for placing fields), decrypted on the fly; every opening by staff is audited.</summary>
+    public async Task<Stream?> OpenOriginalAsync(AuditActor actor, Guid requestId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var key = await db.SignatureRequests.Where(r => r.Id == requestId).Select(r => r.OriginalStorageKey).SingleOrDefaultAsync(cancellationToken);
-        return key is null ? null : store.OpenRead(key);
+        var request = await db.SignatureRequests.Where(r => r.Id == requestId).Select(r => new { r.OriginalStorageKey, r.ClientId })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (request is null)
+        {
+            return null;
+        }
+
+        await audit.WriteAsync(actor, AuditActions.SignatureOriginalViewed, Subject, requestId, request.ClientId, cancellationToken: cancellationToken);
+        return store.OpenRead(request.OriginalStorageKey);
     }
 
     private static readonly Keyset<SignatureRequest> ListKeyset = new(r => r.CreatedAt, r => r.Id, PageOrder.Descending);
@@ -434,11 +441,11 @@ public sealed class SignatureService(
             r.Id, r.EngagementId, r.Title, r.Kind, r.Status, r.CreatedAt, r.ExpiresAt, r.Engagement!.TaxYear,
             Email = r.Engagement.Client!.Email,
             Name = r.Engagement.Client.Profile != null ? r.Engagement.Client.Profile.FirstName + " " + r.Engagement.Client.Profile.LastName : null,
-            Signers = r.Signers.OrderBy(s => s.Role).Select(s => new { s.Role, s.Name, s.Status }).ToList(),
+            Signers = r.Signers.Select(s => new { s.Role, s.Name, s.Status }).ToList(),
         }), r => new PageCursor(r.CreatedAt, r.Id), cancellationToken);
         return new Page<SignatureListRow>(rows.Rows.Select(r => new SignatureListRow(r.Id, r.EngagementId,
                 string.IsNullOrWhiteSpace(r.Name) ? r.Email ?? "Unknown" : r.Name.Trim(), r.TaxYear, r.Title, r.Kind, r.Status, r.CreatedAt, r.ExpiresAt,
-                r.Signers.Select(s => (s.Role, s.Name, s.Status)).ToList())).ToList(),
+                r.Signers.OrderBy(s => s.Role).Select(s => (s.Role, s.Name, s.Status)).ToList())).ToList(),
             rows.HasPrevious, rows.HasNext, rows.First, rows.Last);
     }
 

@@ -16,4 +16,7 @@ internal static partial class SignaturesLog
 
     [LoggerMessage(EventId = 1904, Level = LogLevel.Information, Message = "Signature reminders: {Reminded} requests reminded, {Expired} expired")]
     public static partial void RemindersRun(ILogger logger, int reminded, int expired);
+
+    [LoggerMessage(EventId = 1905, Level = LogLevel.Warning, Message = "Signature request {RequestId}: every signer signed but the signed copy could not be made now ({ErrorType}); the hourly job retries")]
+    public static partial void CompletionDeferred(ILogger logger, Guid requestId, string errorType);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
@@ -60,7 +61,8 @@ public sealed class SigningService(
     EmailQueue emails,
     PublicUrls urls,
     AuditLog audit,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    ILogger<SigningService> logger)
 {
     public const int CodeValidMinutes = 10;
     public static readonly TimeSpan CodeResendInterval = TimeSpan.FromSeconds(30);
@@ -310,7 +312,6 @@ public sealed class SigningService(
             signer.LoginId = signer.UserId is { } userId
                 ? $"{signer.Email} (client account {userId})"
                 : $"{signer.Email} (signer invitation {signer.Id})";
-            signer.InvitationTokenHash = signer.UserId is null ? signer.InvitationTokenHash : null;
             signer.Request!.UpdatedAt = now;
             audit.Add(db, Actor(signer, context), AuditActions.SignatureSigned, Subject, signer.Id, signer.Request.ClientId,
                 $"{signer.Request.Title}: {SignatureNames.Role(signer.Role)}, {SignatureNames.Method(signer.Method!.Value)}");
@@ -320,7 +321,15 @@ public sealed class SigningService(
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var requestId = await db.SignatureSigners.Where(s => s.Id == signerId).Select(s => s.RequestId).SingleAsync(cancellationToken);
-            await completion.CompleteIfDoneAsync(requestId, cancellationToken);
+            try
+            {
+                await completion.CompleteIfDoneAsync(requestId, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The signature is saved; the signed copy is made by the hourly job (SignatureReminders) instead of now.
+                SignaturesLog.CompletionDeferred(logger, requestId, e.GetType().Name);
+            }
         }
 
         return result;
@@ -431,8 +440,8 @@ public sealed class SigningService(
         var request = signer.Request!;
         var step = StepOf(signer);
         var fields = await db.SignatureFields.AsNoTracking().Where(f => f.SignerId == signer.Id).OrderBy(f => f.Page).ThenBy(f => f.Y).ToListAsync(cancellationToken);
-        var signers = await db.SignatureSigners.AsNoTracking().Where(s => s.RequestId == request.Id).OrderBy(s => s.Role)
-            .Select(s => new { s.Role, s.Name, s.Status }).ToListAsync(cancellationToken);
+        var signers = (await db.SignatureSigners.AsNoTracking().Where(s => s.RequestId == request.Id)
+            .Select(s => new { s.Role, s.Name, s.Status }).ToListAsync(cancellationToken)).OrderBy(s => s.Role).ToList();
         var hasAuthenticator = signer.UserId is { } userId && await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, cancellationToken);
         return new SigningView(signer.Id, request.Id, request.Title, request.Kind, request.Message, signer.Role, signer.Name, signer.Email, step,
             step is SigningStep.Closed or SigningStep.Locked ? (step == SigningStep.Locked ? Locked : ClosedReason(request)) : null,

@@ -41,8 +41,8 @@ public sealed partial class SignatureServices : IDisposable
         Requests = new SignatureService(database.Factory, Store, Options.Create(new DocumentStoreOptions { MaxFileBytes = 2 * 1024 * 1024 }),
             Completion, emails, urls, audit, clock, NullLogger<SignatureService>.Instance);
         Signing = new SigningService(database.Factory, provider.GetRequiredService<IServiceScopeFactory>(), Store, new FirmKnowledgeVerifier(), Completion,
-            emails, urls, audit, clock);
-        Reminders = new SignatureReminders(database.Factory, emails, urls, audit, clock, NullLogger<SignatureReminders>.Instance);
+            emails, urls, audit, clock, NullLogger<SigningService>.Instance);
+        Reminders = new SignatureReminders(database.Factory, emails, urls, audit, Completion, clock, NullLogger<SignatureReminders>.Instance);
     }
 
     public EngagementServices Engagement { get; }

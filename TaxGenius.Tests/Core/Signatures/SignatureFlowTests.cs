@@ -340,6 +340,48 @@ public sealed class SignatureFlowTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_signature_whose_signed_copy_cannot_be_made_at_once_is_kept_and_the_hourly_job_completes_it(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        using var s = new SignatureServices(database, clock, root);
+        var pat = await s.PreparerAsync();
+        var (casey, engagementId) = await s.ClientWithEngagementAsync("casey@example.test");
+        var letter = Draft(SignatureDocumentKind.EngagementLetter, spouse: null, question: null, answer: null) with { Title = "Engagement letter 2025" };
+        var id = (await s.Requests.CreateDraftAsync(pat, engagementId, letter, new MemoryStream(SampleForms.Form8879(2025, "Casey Tester", pages: 1)))).Id!.Value;
+        Ok(await s.Requests.SendAsync(pat, id));
+        var request = (await s.Requests.DetailAsync(id))!;
+        var access = SignerAccess.ForAccount(casey, request.Signers.Single().Id);
+        Ok(await s.Signing.ConsentAsync(access, Browser));
+        Ok(await s.Signing.SendCodeAsync(access));
+        Ok(await s.Signing.VerifyCodeAsync(access, await s.CodeSentToAsync("casey@example.test"), Browser));
+        // No knowledge check on an engagement letter: verified once the code is right.
+        Assert.Equal(SigningStep.Sign, (await s.Signing.OpenAsync(access))!.Step);
+        await (await s.Signing.OpenDocumentAsync(access, Browser))!.DisposeAsync();
+        Ok(await s.Signing.AdoptAsync(access, SignatureMethod.Typed, SignaturePng(), Browser));
+        Ok(await s.Signing.SignFieldAsync(access, request.Fields.Single(f => f.Kind == SignatureFieldKind.Signature).Id));
+
+        // The store is unavailable at the moment of the last signature: the signature is kept, the request waits.
+        string path;
+        await using (var db = await database.Factory.CreateDbContextAsync())
+        {
+            path = s.Store.PathFor(StoredKey(db, id));
+        }
+
+        File.Move(path, path + ".away");
+        Ok(await s.Signing.FinishAsync(access, Browser));
+        Assert.Equal(SigningStep.Done, (await s.Signing.OpenAsync(access))!.Step);
+        Assert.Equal(SignatureRequestStatus.Pending, (await s.Requests.DetailAsync(id))!.Status);
+
+        File.Move(path + ".away", path);
+        await s.Reminders.RunAsync();
+        var done = (await s.Requests.DetailAsync(id))!;
+        Assert.Equal(SignatureRequestStatus.Completed, done.Status);
+        Assert.NotNull(done.SignedDocumentId);
+        Assert.True((await s.Requests.CheckAsync(id))!.Passed);
+    }
+
+    [Theory]
     [InlineData("$52,340.00", "52340")]
     [InlineData(" 52,340 ", "52340")]
     [InlineData("52340.5", "52340.5")]

@@ -44,7 +44,7 @@ async function draw(container, pdf) {
 export function listenForPlacement(container, dotnet) {
     const handler = event => {
         const box = event.target.closest("[data-page-box]");
-        if (!box || event.target.closest("[data-field]")) return;
+        if (!box || event.target.closest(".tg-field")) return;
         const rect = box.getBoundingClientRect();
         const x = (event.clientX - rect.left) / rect.width;
         const y = (event.clientY - rect.top) / rect.height;
