@@ -9,7 +9,7 @@ public sealed class NavMenuTests : MudBunitContext
 {
     [Theory]
     [InlineData(Policies.Client, new[] { "nav-client", "nav-client-profile", "nav-client-documents" })]
-    [InlineData(Policies.Preparer, new[] { "nav-preparer", "nav-preparer-board", "nav-preparer-queue" })]
+    [InlineData(Policies.Preparer, new[] { "nav-preparer", "nav-preparer-board", "nav-preparer-queue", "nav-preparer-signatures" })]
     [InlineData(Policies.Referrer, new[] { "nav-referrer" })]
     [InlineData(Policies.Admin, new[] { "nav-admin" })]
     public void Shows_only_the_sections_of_the_signed_in_role(string policy, string[] expected)
