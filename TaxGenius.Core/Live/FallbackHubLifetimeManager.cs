@@ -110,7 +110,9 @@ public sealed class FallbackHubLifetimeManager<THub> : HubLifetimeManager<THub>,
         {
             await overRedis();
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        // Any failure of the backplane (a RedisException, a timeout, the Redis manager's own errors while it reconnects): the
+        // instance's own connections are served here meanwhile.
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LiveLog.BackplaneUnavailable(logger, ex.GetType().Name);
             await here();
@@ -124,7 +126,9 @@ public sealed class FallbackHubLifetimeManager<THub> : HubLifetimeManager<THub>,
         {
             await action();
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        // Any failure of the backplane (a RedisException, a timeout, the Redis manager's own errors while it reconnects): the
+        // instance's own connections are served here meanwhile.
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LiveLog.BackplaneUnavailable(logger, ex.GetType().Name);
             if (connectionId is not null && connections.TryGetValue(connectionId, out var connection))

@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TaxGenius.Core.Audit;
-using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
@@ -80,21 +78,9 @@ public sealed class SignatureReminders(
             var request = await db.SignatureRequests.Include(r => r.Signers).SingleAsync(r => r.Id == id, ct);
             foreach (var signer in request.Signers.Where(s => s.Status == SignerStatus.Waiting))
             {
-                string link;
-                if (signer.UserId is null)
-                {
-                    // The invitation's secret is stored hashed only: a reminder carries a new link, which replaces the earlier one.
-                    var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-                    signer.InvitationTokenHash = SecretHash.Of(token);
-                    link = urls.Absolute($"/sign/{token}");
-                }
-                else
-                {
-                    link = urls.Absolute($"/client/signatures/{signer.Id}");
-                }
-
+                // A spouse's reminder carries a new link, which replaces the earlier one (the secret is stored hashed only).
                 await emails.AddAsync(db, signer.Email, new SignatureRequestEmail(SignatureService.FirstName(signer.Name), request.Title, null, sent + 1,
-                    request.ExpiresAt, link), ct);
+                    request.ExpiresAt, SignatureService.NewLink(signer, urls)), ct);
             }
 
             await db.SaveChangesAsync(ct);

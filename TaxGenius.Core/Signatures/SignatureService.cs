@@ -527,21 +527,25 @@ public sealed class SignatureService(
     {
         foreach (var signer in request.Signers.Where(s => s.Status == SignerStatus.Waiting))
         {
-            string link;
-            if (signer.UserId is { } _)
-            {
-                link = urls.Absolute($"/client/signatures/{signer.Id}");
-            }
-            else
-            {
-                var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-                signer.InvitationTokenHash = SecretHash.Of(token);
-                link = urls.Absolute($"/sign/{token}");
-            }
-
             await emails.AddAsync(db, signer.Email, new SignatureRequestEmail(FirstName(signer.Name), request.Title, request.Message, reminder,
-                request.ExpiresAt, link), cancellationToken);
+                request.ExpiresAt, NewLink(signer, urls)), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The signer's link: the client's signing page (they sign in first), or for a spouse a new invitation whose secret is stored
+    /// only hashed, so every e-mail that carries one replaces the link of the one before.
+    /// </summary>
+    internal static string NewLink(SignatureSigner signer, PublicUrls urls)
+    {
+        if (signer.UserId is not null)
+        {
+            return urls.Absolute($"/client/signatures/{signer.Id}");
+        }
+
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        signer.InvitationTokenHash = SecretHash.Of(token);
+        return urls.Absolute($"/sign/{token}");
     }
 
     internal static string FirstName(string name) => name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "there";

@@ -55,7 +55,7 @@ public sealed class LiveListener : IAsyncDisposable
                     o.Headers["Cookie"] = cookieHeader;
                 }
             })
-            .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)])
+            .WithAutomaticReconnect(new KeepTrying())
             .Build();
         var listener = new LiveListener(connection);
         await connection.StartAsync();
@@ -105,4 +105,11 @@ public sealed class LiveListener : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    /// <summary>Like live.js in a browser: keeps reconnecting (every second, then every two) for a minute, however long Redis takes to come back.</summary>
+    private sealed class KeepTrying : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+            retryContext.ElapsedTime > TimeSpan.FromSeconds(60) ? null : TimeSpan.FromSeconds(retryContext.PreviousRetryCount == 0 ? 0 : Math.Min(retryContext.PreviousRetryCount, 2));
+    }
 }
