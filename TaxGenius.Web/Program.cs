@@ -22,6 +22,13 @@ if (args.Contains("rotate-ssn-keys", StringComparer.OrdinalIgnoreCase))
     return;
 }
 
+// `... -- rotate-storage-keys` re-wraps every stored file's data key under Storage:ActiveKeyId (local folder or bucket alike).
+if (args.Contains("rotate-storage-keys", StringComparer.OrdinalIgnoreCase))
+{
+    Environment.ExitCode = await app.RotateStorageKeysAsync(Console.Out);
+    return;
+}
+
 await app.InitializeTaxGeniusAsync();
 app.UseTaxGenius();
 app.MapTaxGenius();

@@ -139,15 +139,23 @@ public static class WebApplicationExtensions
             }
         }
 
-        var storeRoot = app.Services.GetRequiredService<TaxGenius.Core.Storage.EncryptedFileStore>().Root;
-        if (app.Environment.WebRootPath is { } webRoot && storeRoot.StartsWith(Path.GetFullPath(webRoot), StringComparison.Ordinal))
+        if (app.Services.GetRequiredService<TaxGenius.Core.Storage.IBlobStore>() is TaxGenius.Core.Storage.LocalBlobStore local
+            && app.Environment.WebRootPath is { } webRoot && local.Root.StartsWith(Path.GetFullPath(webRoot), StringComparison.Ordinal))
         {
             throw new InvalidOperationException("Storage:Path points inside the web root; stored documents must live outside it.");
         }
 
         await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
         // Uploads cut off when the last process died left temporaries; nothing is in flight yet, so they go now, not in an hour.
-        app.Services.GetRequiredService<TaxGenius.Core.Documents.DocumentStoreSweeper>().RemoveAbandonedTemporaries();
+        try
+        {
+            await app.Services.GetRequiredService<TaxGenius.Core.Documents.DocumentStoreSweeper>().RemoveAbandonedWritesAtStartAsync(app.Lifetime.ApplicationStopping);
+        }
+        catch (TaxGenius.Core.Storage.StorageUnavailableException e)
+        {
+            // Start anyway: pages that need no document work, and the hourly sweep tries again.
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TaxGenius.Startup").StorageUnavailable("start", e.Message);
+        }
         app.UseTaxGeniusRecurringJobs();
     }
 
@@ -166,6 +174,19 @@ public static class WebApplicationExtensions
         output.WriteLine($"Message bodies: {messages.Rotated} re-encrypted, {messages.Changed} changed meanwhile (already current), " +
             $"{messages.Failed} undecryptable.");
         return result.Conflicts == 0 && result.Failed == 0 && messages.Failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Re-wraps every stored file's data key under Storage:ActiveKeyId (the header is rewritten, the content is not decrypted);
+    /// returns the process exit code (1 when files are left under other keys).
+    /// </summary>
+    public static async Task<int> RotateStorageKeysAsync(this WebApplication app, TextWriter output)
+    {
+        var store = app.Services.GetRequiredService<TaxGenius.Core.Storage.EncryptedFileStore>();
+        var result = await store.RewrapAllAsync(app.Lifetime.ApplicationStopping);
+        output.WriteLine($"Storage key rotation ({store.Blobs.Description}): {result.Rewrapped} file(s) re-wrapped, {result.Current} already current, " +
+            $"{result.Failed} failed (master key missing from Storage:MasterKeys, or the file is damaged).");
+        return result.Failed == 0 ? 0 : 1;
     }
 
     public static WebApplication UseTaxGenius(this WebApplication app)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that tests TaxGenius on a fresh machine:
-#   installs what is missing (apt: postgresql, redis-server, chromium, python3-aiosmtpd),
-#   starts a throwaway PostgreSQL, Redis and SMTP server on free loopback ports,
+#   installs what is missing (apt: postgresql, redis-server, chromium, python3-aiosmtpd, radosgw + ceph-mon + ceph-osd),
+#   starts a throwaway PostgreSQL, Redis, SMTP server and S3 server (Ceph RADOS Gateway, one bucket) on free loopback ports,
 #   checks that `dotnet run --project TaxGenius.Web` answers on the embedded default,
 #   runs every test project (unit, integration on PostgreSQL + SQLite + Redis, Playwright in Chromium),
 #   stops what it started and exits non-zero on any failure.
@@ -29,6 +29,7 @@ tg_workdir
 tg_start_postgres -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 tg_start_redis
 tg_start_smtp
+tg_start_s3
 SMOKE_PORT="$(tg_free_port)"
 WORK="$TG_WORK"
 
@@ -36,6 +37,7 @@ export TAXGENIUS_TEST_POSTGRES="Host=127.0.0.1;Port=$TG_PG_PORT;Username=postgre
 export TAXGENIUS_TEST_REDIS="127.0.0.1:$TG_REDIS_PORT"
 export TAXGENIUS_TEST_SMTP_PORT="$TG_SMTP_PORT"
 export TAXGENIUS_TEST_SMTP_DIR="$TG_SMTP_DIR"
+export TAXGENIUS_TEST_S3="Endpoint=$TG_S3_ENDPOINT;Bucket=$TG_S3_BUCKET;AccessKey=$TG_S3_ACCESS_KEY;SecretKey=$TG_S3_SECRET_KEY"
 export TAXGENIUS_TEST_REDIS_SERVER="$(command -v redis-server)"
 export TAXGENIUS_CHROMIUM="$TG_CHROMIUM"
 export TAXGENIUS_TEST_PGBIN="$TG_PGBIN"

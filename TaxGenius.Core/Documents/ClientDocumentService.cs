@@ -44,6 +44,9 @@ public enum UploadFailure
     TooLarge,
     UnsupportedContent,
     NotFound,
+
+    /// <summary>The document store did not answer: nothing was saved, try again later.</summary>
+    StorageUnavailable,
 }
 
 public sealed record UploadResult(DocumentView? Document, UploadFailure Failure, string? Error)
@@ -62,11 +65,24 @@ public enum DeleteOutcome
 /// <summary>A decrypted document ready to send: the caller disposes <see cref="Content"/>.</summary>
 public sealed record DocumentContent(DocumentView Document, string DownloadName, Stream Content)
 {
-    /// <summary>Opens <paramref name="document"/>'s file, decrypting as it is read, under a download name with its real extension.</summary>
-    internal static DocumentContent Open(EncryptedFileStore store, Document document)
+    /// <summary>
+    /// Opens <paramref name="document"/>'s file, decrypting as it is read, under a download name with its real extension; null
+    /// when the store has no file for it.
+    /// </summary>
+    internal static async Task<DocumentContent?> OpenAsync(EncryptedFileStore store, Document document, CancellationToken cancellationToken)
     {
+        Stream content;
+        try
+        {
+            content = await store.OpenReadAsync(document.StorageKey, cancellationToken);
+        }
+        catch (BlobNotFoundException)
+        {
+            return null;
+        }
+
         var view = DocumentView.From(document, null);
-        return new DocumentContent(view, DocumentFileName.ForDownload(document.FileName, view.Kind), store.OpenRead(document.StorageKey));
+        return new DocumentContent(view, DocumentFileName.ForDownload(document.FileName, view.Kind), content);
     }
 }
 
@@ -218,6 +234,11 @@ public sealed class ClientDocumentService(
         {
             return UploadResult.Fail(UploadFailure.TooLarge, TooLargeMessage(max, null));
         }
+        catch (StorageUnavailableException e)
+        {
+            DocumentsLog.StoreUnavailable(logger, userId, e);
+            return UploadResult.Fail(UploadFailure.StorageUnavailable, StorageUnavailableMessage);
+        }
 
         var kind = inspector.Kind!.Value;
         var document = new Document
@@ -239,7 +260,7 @@ public sealed class ClientDocumentService(
         }
         catch
         {
-            store.Delete(stored.StorageKey);
+            await store.TryDeleteAsync(stored.StorageKey);
             throw;
         }
 
@@ -310,7 +331,7 @@ public sealed class ClientDocumentService(
         }
 
         // The row is gone first: if removing the file fails, the sweeper removes the orphan later; never the other way round.
-        store.Delete(document.StorageKey);
+        await store.TryDeleteAsync(document.StorageKey);
         return DeleteOutcome.Deleted;
     }
 
@@ -319,13 +340,11 @@ public sealed class ClientDocumentService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.UserId == userId, cancellationToken);
-        if (document is null || !store.Exists(document.StorageKey))
-        {
-            return null;
-        }
-
-        return DocumentContent.Open(store, document);
+        return document is null ? null : await DocumentContent.OpenAsync(store, document, cancellationToken);
     }
+
+    public const string StorageUnavailableMessage =
+        "Document storage is not answering right now, so nothing was saved. Please try again in a few minutes.";
 
     public static string TooLargeMessage(long max, long? actual) =>
         actual is { } size

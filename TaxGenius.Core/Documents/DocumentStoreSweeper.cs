@@ -6,10 +6,10 @@ using TaxGenius.Core.Storage;
 namespace TaxGenius.Core.Documents;
 
 /// <summary>
-/// Removes what interrupted work left in the store: temporaries of uploads that never finished (a crash or a killed process)
-/// and files whose row never committed or was deleted. Only files older than <see cref="Grace"/> are touched, so an upload in
-/// flight (file written, row about to be added) is never swept. Runs as a recurring job, and its temporaries half at every
-/// start (<see cref="RemoveAbandonedTemporaries"/>): an upload cut off by a dying instance leaves nothing behind past the restart.
+/// Removes what interrupted work left in the store: writes that never finished (temporaries in a folder, incomplete multipart
+/// uploads in a bucket) and files whose row never committed or was deleted. Only what is older than <see cref="Grace"/> is
+/// touched, so an upload in flight (file written, row about to be added) is never swept. Runs as a recurring job; at every
+/// start (<see cref="RemoveAbandonedWritesAtStartAsync"/>) a local folder's temporaries go at once, since nothing is in flight yet.
 /// </summary>
 public sealed class DocumentStoreSweeper(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
@@ -22,23 +22,26 @@ public sealed class DocumentStoreSweeper(
     public async Task<(int Temporaries, int Orphans)> SweepAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = timeProvider.GetUtcNow().UtcDateTime - Grace;
-        var temporaries = RemoveTemporaries(written => written < cutoff);
+        var temporaries = await store.Blobs.RemoveAbandonedWritesAsync(cutoff, cancellationToken);
 
         var orphans = 0;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        foreach (var batch in store.EnumerateFiles().Where(f => f.LastWriteUtc < cutoff).Select(f => f.StorageKey).Chunk(500))
+        var old = new List<string>(500);
+        await foreach (var blob in store.Blobs.ListAsync(cancellationToken))
         {
-            // A file is known when a document or a signature request's original (kept unchanged as evidence) points at it.
-            var known = await db.Documents.Where(d => batch.Contains(d.StorageKey)).Select(d => d.StorageKey)
-                .Concat(db.SignatureRequests.Where(r => batch.Contains(r.OriginalStorageKey)).Select(r => r.OriginalStorageKey))
-                .ToListAsync(cancellationToken);
-            foreach (var key in batch.Except(known))
+            if (blob.WrittenUtc < cutoff)
             {
-                store.Delete(key);
-                orphans++;
+                old.Add(blob.StorageKey);
+            }
+
+            if (old.Count == 500)
+            {
+                orphans += await RemoveOrphansAsync(db, old, cancellationToken);
+                old.Clear();
             }
         }
 
+        orphans += await RemoveOrphansAsync(db, old, cancellationToken);
         if (temporaries + orphans > 0)
         {
             DocumentsLog.Swept(logger, temporaries, orphans);
@@ -48,12 +51,13 @@ public sealed class DocumentStoreSweeper(
     }
 
     /// <summary>
-    /// At start: removes every temporary no process is writing. A writer holds its temporary open with an exclusive lock from
-    /// creation to the rename, so a temporary that can be opened exclusively belongs to an upload that died with its process.
+    /// At start: a local folder's temporaries all belong to writes that died with the last process (a live writer holds its
+    /// temporary locked, so none is touched). A shared bucket may have another instance's uploads in flight: only the grace rule applies.
     /// </summary>
-    public int RemoveAbandonedTemporaries()
+    public async Task<int> RemoveAbandonedWritesAtStartAsync(CancellationToken cancellationToken = default)
     {
-        var removed = RemoveTemporaries(_ => true);
+        var cutoff = store.Blobs.IsShared ? timeProvider.GetUtcNow().UtcDateTime - Grace : DateTime.MaxValue;
+        var removed = await store.Blobs.RemoveAbandonedWritesAsync(cutoff, cancellationToken);
         if (removed > 0)
         {
             DocumentsLog.Swept(logger, removed, 0);
@@ -62,39 +66,24 @@ public sealed class DocumentStoreSweeper(
         return removed;
     }
 
-    private int RemoveTemporaries(Func<DateTime, bool> old)
+    private async Task<int> RemoveOrphansAsync(TaxGeniusDbContext db, List<string> batch, CancellationToken cancellationToken)
     {
-        var removed = 0;
-        foreach (var (path, written) in store.EnumerateTemporaries().ToList())
+        if (batch.Count == 0)
         {
-            if (old(written) && TryDeleteUnlocked(path))
-            {
-                removed++;
-            }
+            return 0;
+        }
+
+        // A file is known when a document or a signature request's original (kept unchanged as evidence) points at it.
+        var known = await db.Documents.Where(d => batch.Contains(d.StorageKey)).Select(d => d.StorageKey)
+            .Concat(db.SignatureRequests.Where(r => batch.Contains(r.OriginalStorageKey)).Select(r => r.OriginalStorageKey))
+            .ToListAsync(cancellationToken);
+        var removed = 0;
+        foreach (var key in batch.Except(known))
+        {
+            await store.DeleteAsync(key, cancellationToken);
+            removed++;
         }
 
         return removed;
-    }
-
-    private static bool TryDeleteUnlocked(string path)
-    {
-        try
-        {
-            // Fails while the writer still has the file open (its exclusive lock), so an upload in flight is never touched.
-            using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-            {
-            }
-
-            File.Delete(path);
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 }

@@ -11,6 +11,9 @@ internal static partial class DocumentsLog
     [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Refused an upload from user {UserId}: {Reason}")]
     public static partial void UploadRefused(ILogger logger, Guid userId, string reason);
 
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "An upload from user {UserId} failed: the document store did not answer")]
+    public static partial void StoreUnavailable(ILogger logger, Guid userId, Exception exception);
+
     [LoggerMessage(EventId = 1221, Level = LogLevel.Information, Message = "Document store swept: {Temporaries} unfinished uploads and {Orphans} files without a document removed")]
     public static partial void Swept(ILogger logger, int temporaries, int orphans);
 }

@@ -93,15 +93,24 @@ public sealed class StaffDocumentService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId, cancellationToken);
-        if (document is null || !store.Exists(document.StorageKey))
+        if (document is null || await DocumentContent.OpenAsync(store, document, cancellationToken) is not { } content)
         {
             return null;
         }
 
-        audit.Add(db, actor, download ? AuditActions.DocumentDownloaded : AuditActions.DocumentViewed, nameof(Document), document.Id, document.UserId,
-            document.FileName);
-        await db.SaveChangesAsync(cancellationToken);
-        return DocumentContent.Open(store, document);
+        try
+        {
+            audit.Add(db, actor, download ? AuditActions.DocumentDownloaded : AuditActions.DocumentViewed, nameof(Document), document.Id, document.UserId,
+                document.FileName);
+            await db.SaveChangesAsync(cancellationToken);
+            return content;
+        }
+        catch
+        {
+            // No access without its audit row.
+            await content.Content.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The people a document can be assigned to (PREPARER accounts that are not locked), by e-mail.</summary>

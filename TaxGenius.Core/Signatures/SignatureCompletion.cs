@@ -44,7 +44,7 @@ public sealed class SignatureCompletion(
         }
 
         byte[] original;
-        await using (var stream = store.OpenRead(request.OriginalStorageKey))
+        await using (var stream = await store.OpenReadAsync(request.OriginalStorageKey, cancellationToken))
         {
             original = await SignatureService.ReadAllAsync(stream, long.MaxValue, cancellationToken);
         }
@@ -71,7 +71,7 @@ public sealed class SignatureCompletion(
         var name = Path.GetFileNameWithoutExtension(request.OriginalFileName) + " (signed).pdf";
         if (!await FileAsync(System, request.Id, stored, name, wetSigned: false, cancellationToken))
         {
-            store.Delete(stored.StorageKey);
+            await store.TryDeleteAsync(stored.StorageKey);
             return false;
         }
 

@@ -109,6 +109,10 @@ public sealed class SignatureService(
             stored = await store.WriteAsync(new MemoryStream(bytes, writable: false), MaxFileBytes,
                 new DocumentContentInspector(kind => kind == DocumentFileKind.Pdf ? null : "Only PDF files can be sent for signature."), cancellationToken);
         }
+        catch (StorageUnavailableException)
+        {
+            return SignatureResult.Fail(ClientDocumentService.StorageUnavailableMessage);
+        }
         catch (DocumentRejectedException rejected)
         {
             return SignatureResult.Fail(rejected.Message);
@@ -168,7 +172,7 @@ public sealed class SignatureService(
         }
         catch
         {
-            store.Delete(stored.StorageKey);
+            await store.TryDeleteAsync(stored.StorageKey);
             throw;
         }
 
@@ -356,6 +360,10 @@ public sealed class SignatureService(
             stored = await store.WriteAsync(pdf, MaxFileBytes,
                 new DocumentContentInspector(kind => kind == DocumentFileKind.Pdf ? null : "Upload the wet-signed copy as a PDF scan."), cancellationToken);
         }
+        catch (StorageUnavailableException)
+        {
+            return SignatureResult.Fail(ClientDocumentService.StorageUnavailableMessage);
+        }
         catch (DocumentRejectedException rejected)
         {
             return SignatureResult.Fail(rejected.Message);
@@ -368,7 +376,7 @@ public sealed class SignatureService(
         var filed = await completion.FileAsync(actor, requestId, stored, DocumentFileName.Clean(fileName).Name ?? "signed.pdf", wetSigned: true, cancellationToken);
         if (!filed)
         {
-            store.Delete(stored.StorageKey);
+            await store.TryDeleteAsync(stored.StorageKey);
             return SignatureResult.Fail("The request changed a moment ago (signed, voided): reload the page.");
         }
 
@@ -410,7 +418,7 @@ public sealed class SignatureService(
         }
 
         await audit.WriteAsync(actor, AuditActions.SignatureOriginalViewed, Subject, requestId, request.ClientId, cancellationToken: cancellationToken);
-        return store.OpenRead(request.OriginalStorageKey);
+        return await store.OpenReadAsync(request.OriginalStorageKey, cancellationToken);
     }
 
     private static readonly Keyset<SignatureRequest> ListKeyset = new(r => r.CreatedAt, r => r.Id, PageOrder.Descending);
@@ -497,10 +505,10 @@ public sealed class SignatureService(
     {
         try
         {
-            await using var stream = store.OpenRead(key);
+            await using var stream = await store.OpenReadAsync(key, cancellationToken);
             return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
         }
-        catch (Exception e) when (e is StoredFileCorruptException or FileNotFoundException or IOException or CryptographicException)
+        catch (Exception e) when (e is StoredFileCorruptException or BlobNotFoundException or StorageUnavailableException or IOException or CryptographicException)
         {
             return null;
         }

@@ -223,7 +223,7 @@ public sealed class SigningService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return store.OpenRead(signer.Request!.OriginalStorageKey);
+        return await store.OpenReadAsync(signer.Request!.OriginalStorageKey, cancellationToken);
     }
 
     /// <summary>Adopts the signature: a PNG (the typed name as drawn by the page in a signature style, or the drawing itself).</summary>

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace TaxGenius.Core.Storage;
 
-/// <summary>Decrypts chunk by chunk as it is read; never holds more than one chunk.</summary>
+/// <summary>Decrypts chunk by chunk as it is read from any stream (a file, an S3 response); never holds more than one chunk.</summary>
 internal sealed class DecryptingStream(Stream file, byte[] dataKey) : Stream
 {
     private readonly AesGcm aes = new(dataKey, StoredFileFormat.TagSize);
@@ -12,6 +12,7 @@ internal sealed class DecryptingStream(Stream file, byte[] dataKey) : Stream
     private readonly byte[] chunkHeader = new byte[4 + StoredFileFormat.TagSize];
     private readonly byte[] nonce = new byte[StoredFileFormat.NonceSize];
     private readonly byte[] aad = new byte[9];
+    private readonly byte[] trailing = new byte[1];
     private int offset;
     private int available;
     private long index;
@@ -36,6 +37,10 @@ internal sealed class DecryptingStream(Stream file, byte[] dataKey) : Stream
 
             var length = ChunkLength();
             Open(length, file.ReadAtLeast(cipher.AsSpan(0, length), length, throwOnEndOfStream: false));
+            if (finished && file.Read(trailing) != 0)
+            {
+                throw new StoredFileCorruptException(); // data after the last chunk
+            }
         }
 
         return Copy(buffer);
@@ -52,6 +57,10 @@ internal sealed class DecryptingStream(Stream file, byte[] dataKey) : Stream
 
             var length = ChunkLength();
             Open(length, await file.ReadAtLeastAsync(cipher.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken));
+            if (finished && await file.ReadAsync(trailing, cancellationToken) != 0)
+            {
+                throw new StoredFileCorruptException(); // data after the last chunk
+            }
         }
 
         return Copy(buffer.Span);
@@ -92,12 +101,6 @@ internal sealed class DecryptingStream(Stream file, byte[] dataKey) : Stream
         }
         else
         {
-            throw new StoredFileCorruptException();
-        }
-
-        if (finished && file.Position != file.Length)
-        {
-            // Data after the last chunk.
             throw new StoredFileCorruptException();
         }
 

@@ -3,21 +3,25 @@ using System.Security.Cryptography;
 
 namespace TaxGenius.Core.Storage;
 
+/// <summary>What a key rotation did: files re-wrapped, files already under the active key, files that could not be opened.</summary>
+public sealed record RewrapResult(int Rewrapped, int Current, int Failed);
+
 /// <summary>What the store knows about a file it has just written.</summary>
 public sealed record StoredFile(string StorageKey, long Size, string Sha256);
 
 /// <summary>
-/// Documents at rest: each file is encrypted with its own random 256-bit data key in AES-256-GCM chunks of 64 KiB; the data key
-/// is wrapped (AES-256-GCM) by a master key from configuration. Files are named by random keys in a folder outside the web root.
+/// Documents at rest: each file is encrypted with its own random 256-bit data key in AES-256-GCM chunks; the data key is
+/// wrapped (AES-256-GCM) by a master key from configuration. The encrypted bytes go to an <see cref="IBlobStore"/> (a local
+/// folder or an S3 bucket) under a random storage key: whatever holds them sees ciphertext only.
 /// <para>Layout of a file: "TGF1", key-id length (1 byte), key id (ASCII), wrapped data key (nonce 12, tag 16, ciphertext 32),
 /// then chunks of [plaintext length (4, big-endian)][tag 16][ciphertext]. Chunk nonces are the chunk's counter (safe: the key
 /// is used for this file only); each chunk's associated data holds its index and whether it is the last one, so reordered,
 /// dropped or truncated chunks fail to open. The wrapped key's associated data names the storage key, so a file moved to
 /// another document's key does not open either.</para>
-/// <para>A file is written to a temporary name in <c>tmp/</c> and renamed into place only when complete and flushed:
-/// a crash mid-write leaves nothing visible under a storage key (the sweeper removes stale temporaries).</para>
+/// <para>A write becomes visible under its storage key only when complete (a rename, a completed upload): a crash mid-write
+/// leaves nothing visible, and the sweeper removes what it left.</para>
 /// </summary>
-public sealed class EncryptedFileStore
+public sealed class EncryptedFileStore(IBlobStore blobs, StorageKeyRing keys)
 {
     /// <summary>
     /// Plaintext bytes per chunk written (the last one may be shorter). Each chunk records its length, so files written with
@@ -28,147 +32,115 @@ public sealed class EncryptedFileStore
     private const int TagSize = StoredFileFormat.TagSize;
     private const int NonceSize = StoredFileFormat.NonceSize;
 
-    private readonly StorageKeyRing keys;
-
-    public EncryptedFileStore(string root, StorageKeyRing keys)
-    {
-        Root = Path.GetFullPath(root);
-        this.keys = keys;
-        Directory.CreateDirectory(Root);
-        Directory.CreateDirectory(TempFolder);
-    }
-
-    public string Root { get; }
-
-    public string TempFolder => Path.Combine(Root, "tmp");
+    /// <summary>What holds the encrypted bytes.</summary>
+    public IBlobStore Blobs => blobs;
 
     /// <summary>
     /// Encrypts <paramref name="source"/> into a new file. <paramref name="inspector"/> sees each plaintext chunk before it is
     /// written (file-type checks) and once more after the last chunk, before the file becomes visible; it throws to refuse the
-    /// file. On any failure, cancellation included, nothing is left behind.
+    /// file. On any failure, cancellation and an unreachable store included, nothing is left behind.
     /// </summary>
     public async Task<StoredFile> WriteAsync(Stream source, long maxBytes, IStoreInspector? inspector = null,
         CancellationToken cancellationToken = default)
     {
         var storageKey = NewStorageKey();
-        var finalPath = PathFor(storageKey);
-        var tempPath = Path.Combine(TempFolder, storageKey + ".part");
         var (keyId, masterKey) = keys.Active;
 
         var dataKey = RandomNumberGenerator.GetBytes(32);
         var buffers = new[] { new byte[ChunkSize], new byte[ChunkSize] };
-        // Two sealed-chunk buffers ([length][tag][ciphertext], one write each): one is written to disk while the next fills.
+        // Two sealed-chunk buffers ([length][tag][ciphertext], one write each): one is written out while the next fills.
         var sealedChunks = new[] { new byte[ChunkOverhead + ChunkSize], new byte[ChunkOverhead + ChunkSize] };
         Task? pendingWrite = null;
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long total = 0;
-            var fileOptions = new FileStreamOptions
+            await using var output = await blobs.CreateAsync(storageKey, cancellationToken);
+            try
             {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0, Options = FileOptions.Asynchronous,
-            };
-            if (!OperatingSystem.IsWindows())
-            {
-                fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
+                await output.WriteAsync(StoredFileFormat.Header(keyId, masterKey, dataKey, storageKey), cancellationToken);
+                using var aes = new AesGcm(dataKey, TagSize);
+                var nonce = new byte[NonceSize];
+                var aad = new byte[9];
 
-            await using (var output = new FileStream(tempPath, fileOptions))
-            {
-                try
+                // Read one chunk ahead so the last chunk is known to be last when it is sealed.
+                var current = 0;
+                var slot = 0;
+                var length = await FillAsync(source, buffers[current], cancellationToken);
+                long index = 0;
+                while (true)
                 {
-                    await output.WriteAsync(StoredFileFormat.Header(keyId, masterKey, dataKey, storageKey), cancellationToken);
-                    using var aes = new AesGcm(dataKey, TagSize);
-                    var nonce = new byte[NonceSize];
-                    var aad = new byte[9];
+                    var next = 1 - current;
+                    var nextLength = length == ChunkSize ? await FillAsync(source, buffers[next], cancellationToken) : 0;
+                    var isLast = nextLength == 0;
 
-                    // Read one chunk ahead so the last chunk is known to be last when it is sealed.
-                    var current = 0;
-                    var slot = 0;
-                    var length = await FillAsync(source, buffers[current], cancellationToken);
-                    long index = 0;
-                    while (true)
+                    total += length;
+                    if (total > maxBytes)
                     {
-                        var next = 1 - current;
-                        var nextLength = length == ChunkSize ? await FillAsync(source, buffers[next], cancellationToken) : 0;
-                        var isLast = nextLength == 0;
-
-                        total += length;
-                        if (total > maxBytes)
-                        {
-                            throw new StoredFileTooLargeException(maxBytes);
-                        }
-
-                        var plain = buffers[current].AsMemory(0, length);
-                        inspector?.Inspect(plain.Span, total - length, isLast);
-
-                        // Hash and encrypt the same plaintext at once, on two cores when there are two.
-                        var hashing = length >= 64 * 1024 ? Task.Run(() => hash.AppendData(plain.Span), CancellationToken.None) : null;
-                        if (hashing is null)
-                        {
-                            hash.AppendData(plain.Span);
-                        }
-
-                        BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), index);
-                        BinaryPrimitives.WriteInt64BigEndian(aad, index);
-                        aad[8] = isLast ? (byte)1 : (byte)0;
-                        var sealedChunk = sealedChunks[slot];
-                        BinaryPrimitives.WriteInt32BigEndian(sealedChunk, length);
-                        aes.Encrypt(nonce, plain.Span, sealedChunk.AsSpan(ChunkOverhead, length), sealedChunk.AsSpan(4, TagSize), aad);
-                        if (hashing is not null)
-                        {
-                            await hashing;
-                        }
-
-                        if (pendingWrite is not null)
-                        {
-                            await pendingWrite;
-                        }
-
-                        pendingWrite = output.WriteAsync(sealedChunk.AsMemory(0, ChunkOverhead + length), cancellationToken).AsTask();
-                        slot = 1 - slot;
-
-                        if (isLast)
-                        {
-                            break;
-                        }
-
-                        index++;
-                        current = next;
-                        length = nextLength;
+                        throw new StoredFileTooLargeException(maxBytes);
                     }
 
-                    await pendingWrite!;
-                    pendingWrite = null;
-                    inspector?.Complete(total);
-                    await output.FlushAsync(cancellationToken);
-                    output.Flush(flushToDisk: true);
-                }
-                finally
-                {
-                    // Never leave a write running against a file that is about to be closed and deleted.
+                    var plain = buffers[current].AsMemory(0, length);
+                    inspector?.Inspect(plain.Span, total - length, isLast);
+
+                    // Hash and encrypt the same plaintext at once, on two cores when there are two.
+                    var hashing = length >= 64 * 1024 ? Task.Run(() => hash.AppendData(plain.Span), CancellationToken.None) : null;
+                    if (hashing is null)
+                    {
+                        hash.AppendData(plain.Span);
+                    }
+
+                    BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), index);
+                    BinaryPrimitives.WriteInt64BigEndian(aad, index);
+                    aad[8] = isLast ? (byte)1 : (byte)0;
+                    var sealedChunk = sealedChunks[slot];
+                    BinaryPrimitives.WriteInt32BigEndian(sealedChunk, length);
+                    aes.Encrypt(nonce, plain.Span, sealedChunk.AsSpan(ChunkOverhead, length), sealedChunk.AsSpan(4, TagSize), aad);
+                    if (hashing is not null)
+                    {
+                        await hashing;
+                    }
+
                     if (pendingWrite is not null)
                     {
-                        try
-                        {
-                            await pendingWrite;
-                        }
-                        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-                        {
-                            // The original failure is what propagates.
-                        }
+                        await pendingWrite;
+                    }
+
+                    pendingWrite = output.WriteAsync(sealedChunk.AsMemory(0, ChunkOverhead + length), cancellationToken).AsTask();
+                    slot = 1 - slot;
+
+                    if (isLast)
+                    {
+                        break;
+                    }
+
+                    index++;
+                    current = next;
+                    length = nextLength;
+                }
+
+                await pendingWrite!;
+                pendingWrite = null;
+                inspector?.Complete(total);
+                await output.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                // Never leave a write running against a writer that is about to be disposed (and its write abandoned).
+                if (pendingWrite is not null)
+                {
+                    try
+                    {
+                        await pendingWrite;
+                    }
+                    catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or StorageUnavailableException)
+                    {
+                        // The original failure is what propagates.
                     }
                 }
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
-            File.Move(tempPath, finalPath);
             return new StoredFile(storageKey, total, Convert.ToHexStringLower(hash.GetHashAndReset()));
-        }
-        catch
-        {
-            TryDelete(tempPath);
-            throw;
         }
         finally
         {
@@ -176,48 +148,108 @@ public sealed class EncryptedFileStore
         }
     }
 
-    /// <summary>A stream of the decrypted file; fails with <see cref="StoredFileCorruptException"/> if anything was altered.</summary>
-    public Stream OpenRead(string storageKey)
+    /// <summary>
+    /// A stream of the decrypted file; fails with <see cref="StoredFileCorruptException"/> if anything was altered,
+    /// <see cref="BlobNotFoundException"/> when there is no file, <see cref="StorageUnavailableException"/> when the store is down.
+    /// </summary>
+    public async Task<Stream> OpenReadAsync(string storageKey, CancellationToken cancellationToken = default)
     {
-        var path = PathFor(storageKey);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var file = await blobs.OpenReadAsync(storageKey, cancellationToken);
         try
         {
-            var dataKey = StoredFileFormat.ReadHeader(file, storageKey, keys.Find);
+            var (_, dataKey) = await StoredFileFormat.ReadHeaderAsync(file, storageKey, keys.Find, cancellationToken);
             return new DecryptingStream(file, dataKey);
         }
         catch
         {
-            file.Dispose();
+            await file.DisposeAsync();
             throw;
         }
     }
 
-    public bool Exists(string storageKey) => File.Exists(PathFor(storageKey));
+    public Task<bool> ExistsAsync(string storageKey, CancellationToken cancellationToken = default) => blobs.ExistsAsync(storageKey, cancellationToken);
 
-    public void Delete(string storageKey) => TryDelete(PathFor(storageKey));
+    public Task DeleteAsync(string storageKey, CancellationToken cancellationToken = default) => blobs.DeleteAsync(storageKey, cancellationToken);
 
-    /// <summary>Every storage key with a file in the store.</summary>
-    public IEnumerable<(string StorageKey, DateTime LastWriteUtc)> EnumerateFiles()
+    /// <summary>
+    /// Deletes without failing: for clean-up after the row is gone or was never written, where an unreachable store only
+    /// leaves an orphan for the sweeper. Returns whether it was removed.
+    /// </summary>
+    public async Task<bool> TryDeleteAsync(string storageKey)
     {
-        foreach (var file in Directory.EnumerateFiles(Root, "*.tgf", SearchOption.AllDirectories))
+        try
         {
-            yield return (Path.GetFileNameWithoutExtension(file), File.GetLastWriteTimeUtc(file));
+            await blobs.DeleteAsync(storageKey, CancellationToken.None);
+            return true;
+        }
+        catch (StorageUnavailableException)
+        {
+            return false;
         }
     }
 
-    /// <summary>Temporaries of writes that never finished (a crash or a kill mid-upload).</summary>
-    public IEnumerable<(string Path, DateTime LastWriteUtc)> EnumerateTemporaries() =>
-        Directory.EnumerateFiles(TempFolder, "*.part").Select(f => (f, File.GetLastWriteTimeUtc(f)));
-
-    internal string PathFor(string storageKey)
+    /// <summary>
+    /// Re-wraps the file's data key under the active master key when it is under another one: the header is rewritten, the
+    /// chunks are copied as they are (never decrypted). Returns false when the file is already under the active key.
+    /// </summary>
+    public async Task<bool> RewrapAsync(string storageKey, CancellationToken cancellationToken = default)
     {
-        if (!IsStorageKey(storageKey))
+        var (activeId, activeKey) = keys.Active;
+        await using var file = await blobs.OpenReadAsync(storageKey, cancellationToken);
+        var (keyId, dataKey) = await StoredFileFormat.ReadHeaderAsync(file, storageKey, keys.Find, cancellationToken);
+        try
         {
-            throw new ArgumentException("Not a storage key.", nameof(storageKey));
+            if (keyId == activeId)
+            {
+                return false;
+            }
+
+            await using var output = await blobs.CreateAsync(storageKey, cancellationToken);
+            await output.WriteAsync(StoredFileFormat.Header(activeId, activeKey, dataKey, storageKey), cancellationToken);
+            var buffer = new byte[ChunkOverhead + ChunkSize];
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            await output.CommitAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>Re-wraps every file in the store that is not under the active master key (see <see cref="RewrapAsync"/>).</summary>
+    public async Task<RewrapResult> RewrapAllAsync(CancellationToken cancellationToken = default)
+    {
+        int rewrapped = 0, current = 0, failed = 0;
+        await foreach (var blob in blobs.ListAsync(cancellationToken))
+        {
+            try
+            {
+                if (await RewrapAsync(blob.StorageKey, cancellationToken))
+                {
+                    rewrapped++;
+                }
+                else
+                {
+                    current++;
+                }
+            }
+            catch (StoredFileCorruptException)
+            {
+                failed++;
+            }
+            catch (BlobNotFoundException)
+            {
+                // Deleted since it was listed.
+            }
         }
 
-        return Path.Combine(Root, storageKey[..2], storageKey + ".tgf");
+        return new RewrapResult(rewrapped, current, failed);
     }
 
     /// <summary>128 random bits as 32 lower-case hex characters: says nothing about the file or its owner.</summary>
@@ -241,21 +273,6 @@ public sealed class EncryptedFileStore
         }
 
         return filled;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Left for the sweeper.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
 

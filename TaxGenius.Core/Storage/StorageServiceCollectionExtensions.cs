@@ -9,8 +9,9 @@ namespace TaxGenius.Core.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// The encrypted document store: <c>Storage</c> options (master keys, folder, size limit) validated at start (only Development
-    /// fills an empty key ring, see <see cref="DevelopmentKeys"/>), the key ring and the store.
+    /// The encrypted document store: <c>Storage</c> options (master keys, backend, folder or bucket, size limit) validated at
+    /// start (only Development fills an empty key ring, see <see cref="DevelopmentKeys"/>), the key ring, where the encrypted
+    /// bytes go (<see cref="LocalBlobStore"/> or <see cref="S3BlobStore"/>) and the store.
     /// </summary>
     public static IHostApplicationBuilder AddTaxGeniusDocumentStore(this IHostApplicationBuilder builder, TaxGeniusPaths paths)
     {
@@ -22,9 +23,14 @@ public static class StorageServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<DocumentStoreOptions>>().Value;
             return new StorageKeyRing(options.MasterKeys, options.ActiveKeyId!);
         });
-        services.AddSingleton(sp => new EncryptedFileStore(
-            Path.GetFullPath(Path.Combine(paths.DataPath, sp.GetRequiredService<IOptions<DocumentStoreOptions>>().Value.Path)),
-            sp.GetRequiredService<StorageKeyRing>()));
+        services.AddSingleton<IBlobStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DocumentStoreOptions>>().Value;
+            return options.Backend == StorageBackend.S3
+                ? new S3BlobStore(options.S3)
+                : new LocalBlobStore(Path.GetFullPath(Path.Combine(paths.DataPath, options.Path)));
+        });
+        services.AddSingleton<EncryptedFileStore>();
         return builder;
     }
 

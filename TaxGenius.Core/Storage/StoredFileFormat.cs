@@ -36,21 +36,23 @@ internal static class StoredFileFormat
         return header;
     }
 
-    public static byte[] ReadHeader(Stream file, string storageKey, Func<string, byte[]?> findMasterKey)
+    /// <summary>Reads the header and unwraps the file's data key; the stream is left at the first chunk.</summary>
+    public static async Task<(string KeyId, byte[] DataKey)> ReadHeaderAsync(Stream file, string storageKey, Func<string, byte[]?> findMasterKey,
+        CancellationToken cancellationToken)
     {
-        Span<byte> start = stackalloc byte[Magic.Length + 1];
-        file.ReadExactly(start);
-        if (!start[..Magic.Length].SequenceEqual(Magic))
+        var start = new byte[Magic.Length + 1];
+        await ReadExactlyAsync(file, start, cancellationToken);
+        if (!start.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
             throw new StoredFileCorruptException();
         }
 
         var id = new byte[start[Magic.Length]];
-        file.ReadExactly(id);
+        await ReadExactlyAsync(file, id, cancellationToken);
         var keyId = Encoding.ASCII.GetString(id);
         var masterKey = findMasterKey(keyId) ?? throw new StoredFileCorruptException($"The file was encrypted under master key '{keyId}', which is not configured.");
         var wrapped = new byte[NonceSize + TagSize + 32];
-        file.ReadExactly(wrapped);
+        await ReadExactlyAsync(file, wrapped, cancellationToken);
         var dataKey = new byte[32];
         try
         {
@@ -63,6 +65,14 @@ internal static class StoredFileFormat
             throw new StoredFileCorruptException();
         }
 
-        return dataKey;
+        return (keyId, dataKey);
+    }
+
+    private static async Task ReadExactlyAsync(Stream file, byte[] buffer, CancellationToken cancellationToken)
+    {
+        if (await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken) != buffer.Length)
+        {
+            throw new StoredFileCorruptException(); // shorter than a header: truncated or not a stored file
+        }
     }
 }

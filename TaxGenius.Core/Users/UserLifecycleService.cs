@@ -285,7 +285,7 @@ public sealed class UserLifecycleService(
             // and is removed by the store sweeper.
             foreach (var key in storageKeys)
             {
-                store.Delete(key);
+                await store.TryDeleteAsync(key);
             }
 
             UsersLog.UserDeleted(logger, userId, storageKeys.Count);

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +21,7 @@ public sealed partial class SignatureServices : IDisposable
     private readonly ServiceProvider provider;
     private readonly TestDatabase database;
 
-    public SignatureServices(TestDatabase database, TimeProvider clock, string storeRoot)
+    public SignatureServices(TestDatabase database, TimeProvider clock, TestStore files)
     {
         ArgumentNullException.ThrowIfNull(database);
         this.database = database;
@@ -32,8 +31,9 @@ public sealed partial class SignatureServices : IDisposable
         provider = services.BuildServiceProvider();
 
         Engagement = new EngagementServices(database, clock);
-        Store = new EncryptedFileStore(storeRoot, new StorageKeyRing(
-            new Dictionary<string, string> { ["t"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, "t"));
+        ArgumentNullException.ThrowIfNull(files);
+        Files = files;
+        Store = files.Store;
         var urls = new PublicUrls(Options.Create(new TaxGeniusOptions { PublicBaseUrl = "https://app.example.test" }));
         var emails = new EmailQueue(database.Factory, provider.GetRequiredService<EmailRenderer>());
         var audit = Engagement.Audit;
@@ -46,6 +46,7 @@ public sealed partial class SignatureServices : IDisposable
     }
 
     public EngagementServices Engagement { get; }
+    public TestStore Files { get; }
     public EncryptedFileStore Store { get; }
     public SignatureCompletion Completion { get; }
     public SignatureService Requests { get; }

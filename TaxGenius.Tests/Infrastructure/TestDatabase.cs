@@ -28,6 +28,17 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Postgres, DatabaseProvider.Sqlite];
 
+    /// <summary>Both database providers with both document stores (a local folder and an S3 bucket).</summary>
+    public static TheoryData<DatabaseProvider, StoreKind> ProvidersAndStores => new()
+    {
+        { DatabaseProvider.Postgres, StoreKind.Local },
+        { DatabaseProvider.Postgres, StoreKind.S3 },
+        { DatabaseProvider.Sqlite, StoreKind.Local },
+        { DatabaseProvider.Sqlite, StoreKind.S3 },
+    };
+
+    public static TheoryData<StoreKind> Stores => [StoreKind.Local, StoreKind.S3];
+
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
     public string Name { get; }

@@ -87,8 +87,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     [Fact]
     public async Task An_upload_cut_off_by_a_dying_instance_leaves_no_temporary_after_the_next_start()
     {
-        var store = app.Services.GetRequiredService<TaxGenius.Core.Storage.EncryptedFileStore>();
-        Directory.CreateDirectory(store.TempFolder);
+        // A local folder only: a shared bucket's unfinished uploads are left to the grace rule (another instance may be writing).
+        var store = (TaxGenius.Core.Storage.LocalBlobStore)app.Services.GetRequiredService<TaxGenius.Core.Storage.IBlobStore>();
 
         // What a killed process leaves: a temporary nobody holds open, written a minute ago (well inside the hourly sweep's grace).
         var abandoned = Path.Combine(store.TempFolder, "abandoned-upload.part");

@@ -139,6 +139,7 @@ internal static class DocumentEndpoints
             UploadFailure.TooLarge => Problem(StatusCodes.Status413PayloadTooLarge, "File too large", result.Error!),
             UploadFailure.UnsupportedContent => Problem(StatusCodes.Status415UnsupportedMediaType, "File refused", result.Error!),
             UploadFailure.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", result.Error!),
+            UploadFailure.StorageUnavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable", result.Error!),
             _ => Problem(StatusCodes.Status400BadRequest, "Upload refused", result.Error!),
         };
     }

@@ -5,7 +5,7 @@ using TaxGenius.Core.Data;
 namespace TaxGenius.Web.Infrastructure;
 
 /// <summary>
-/// While the database cannot be reached (after the provider's retries), a request answers 503 with Retry-After instead of 500:
+/// While the database or the document store cannot be reached (after their retries), a request answers 503 with Retry-After instead of 500:
 /// the JSON API with a ProblemDetails, pages with a short page that says what happened and reloads itself. Other errors pass on
 /// to the usual error handling.
 /// </summary>
@@ -17,15 +17,27 @@ internal sealed class DatabaseUnavailableMiddleware(RequestDelegate next, ILogge
 
     public const string Detail = "We could not reach the database. Nothing was changed; please try again in a moment.";
 
+    public const string StorageDetail = "We could not reach the document storage. Nothing was changed; please try again in a moment.";
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
         {
             await next(context);
         }
-        catch (Exception ex) when (DatabaseRetries.IsUnavailable(ex) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when ((DatabaseRetries.IsUnavailable(ex) || ex is TaxGenius.Core.Storage.StorageUnavailableException)
+                                   && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            logger.DatabaseUnavailable($"{context.Request.Method} request", ex.GetType().Name);
+            var storage = ex is TaxGenius.Core.Storage.StorageUnavailableException;
+            if (storage)
+            {
+                logger.StorageUnavailable($"{context.Request.Method} request", ex.Message);
+            }
+            else
+            {
+                logger.DatabaseUnavailable($"{context.Request.Method} request", ex.GetType().Name);
+            }
+
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -36,19 +48,20 @@ internal sealed class DatabaseUnavailableMiddleware(RequestDelegate next, ILogge
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
                     Title = Title,
-                    Detail = Detail,
+                    Detail = storage ? StorageDetail : Detail,
                     Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
                 }, options: null, contentType: "application/problem+json", cancellationToken: context.RequestAborted);
                 return;
             }
 
             context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(Page(context.Request.Path + context.Request.QueryString), context.RequestAborted);
+            await context.Response.WriteAsync(Page(context.Request.Path + context.Request.QueryString, storage ? "the document storage" : "the database"),
+                context.RequestAborted);
         }
     }
 
     /// <summary>A self-contained page (no database, no component, no script): light and dark, reloads itself after Retry-After.</summary>
-    private static string Page(string path) => $$"""
+    private static string Page(string path, string what) => $$"""
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -70,7 +83,7 @@ internal sealed class DatabaseUnavailableMiddleware(RequestDelegate next, ILogge
         <body>
         <main>
           <h1>TaxGenius is briefly unavailable</h1>
-          <p>We could not reach the database. Nothing you sent has been lost or half-saved. This page tries again by itself in {{RetryAfterSeconds}} seconds.</p>
+          <p>We could not reach {{what}}. Nothing you sent has been lost or half-saved. This page tries again by itself in {{RetryAfterSeconds}} seconds.</p>
           <a href="{{WebUtility.HtmlEncode(path)}}">Try again now</a>
         </main>
         </body>

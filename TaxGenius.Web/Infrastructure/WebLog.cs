@@ -56,6 +56,9 @@ internal static partial class WebLog
     [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "The database could not be reached during {Operation} ({ErrorType}); the user was asked to try again")]
     public static partial void DatabaseUnavailable(this ILogger logger, string operation, string errorType);
 
+    [LoggerMessage(EventId = 2404, Level = LogLevel.Warning, Message = "The document store could not be reached during {Operation} ({Reason}); the user was asked to try again")]
+    public static partial void StorageUnavailable(this ILogger logger, string operation, string reason);
+
     [LoggerMessage(EventId = 2402, Level = LogLevel.Error, Message = "A page failed ({ErrorType}, reference {Reference}); the error boundary kept the circuit alive")]
     public static partial void PageFailed(this ILogger logger, Exception exception, string errorType, string reference);
 

@@ -1,7 +1,9 @@
 # Throwaway servers on free loopback ports, shared by scripts/test.sh and scripts/bench/*.sh.
 # Source it, call tg_install_missing, tg_workdir, then tg_start_postgres / tg_start_redis / tg_start_smtp;
 # tg_cleanup (run from an EXIT trap) stops everything that was started and removes the work folder.
-# Sets: TG_WORK, TG_PG_PORT, TG_REDIS_PORT, TG_SMTP_PORT, TG_SMTP_DIR, TG_PGBIN, TG_CHROMIUM.
+# tg_start_s3 starts an S3 server (Ceph's RADOS Gateway on a one-node in-memory cluster) with one bucket.
+# Sets: TG_WORK, TG_PG_PORT, TG_REDIS_PORT, TG_SMTP_PORT, TG_SMTP_DIR, TG_PGBIN, TG_CHROMIUM,
+#       TG_S3_ENDPOINT, TG_S3_BUCKET, TG_S3_ACCESS_KEY, TG_S3_SECRET_KEY.
 
 TG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TG_SUDO=""
@@ -19,6 +21,8 @@ tg_install_missing() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+  # The S3 server of the object-storage tests: MinIO is not packaged by Debian; Ceph's RADOS Gateway is, and is a real one.
+  command -v radosgw >/dev/null 2>&1 || missing+=(radosgw ceph-mon ceph-osd)
   if [ ${#missing[@]} -gt 0 ]; then
     tg_log "Installing with apt: ${missing[*]}"
     $TG_SUDO apt-get update -q
@@ -70,8 +74,98 @@ tg_start_smtp() {
   echo "The SMTP server did not start"; cat "$TG_WORK/smtp.log"; return 1
 }
 
+# A throwaway Ceph cluster on loopback: one monitor, one OSD keeping objects in memory (1 GiB), and the RADOS Gateway
+# (radosgw, Ceph's S3 server) on a free port; then an S3 user and the bucket. Ready in about 15 s.
+tg_start_s3() {
+  local dir="$TG_WORK/ceph" mon_port fsid osd_uuid conf
+  TG_S3_PORT="$(tg_free_port)"; mon_port="$(tg_free_port)"
+  TG_S3_ENDPOINT="http://127.0.0.1:$TG_S3_PORT"
+  TG_S3_BUCKET="taxgenius-test"
+  TG_S3_ACCESS_KEY="taxgenius-test-$RANDOM$RANDOM"
+  TG_S3_SECRET_KEY="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+  tg_log "Starting an S3 server (Ceph RADOS Gateway) on $TG_S3_ENDPOINT"
+  mkdir -p "$dir/mon" "$dir/osd" "$dir/run"
+  fsid="$(cat /proc/sys/kernel/random/uuid)"; conf="$dir/ceph.conf"
+  cat >"$conf" <<EOF
+[global]
+fsid = $fsid
+mon host = v1:127.0.0.1:$mon_port
+public addr = 127.0.0.1
+ms bind msgr2 = false
+auth cluster required = none
+auth service required = none
+auth client required = none
+osd pool default size = 1
+osd pool default min size = 1
+osd pool default pg num = 8
+osd pool default pgp num = 8
+osd pool default pg autoscale mode = off
+mon allow pool size one = true
+mon allow pool delete = true
+mon warn on pool no redundancy = false
+osd crush chooseleaf type = 0
+osd objectstore = memstore
+memstore device bytes = 1073741824
+run dir = $dir/run
+admin socket = $dir/run/\$name.asok
+log file = $dir/\$name.log
+pid file = $dir/run/\$name.pid
+keyring = $dir/keyring
+[mon.a]
+mon data = $dir/mon
+[osd.0]
+osd data = $dir/osd
+[client.rgw]
+rgw frontends = beast endpoint=127.0.0.1:$TG_S3_PORT
+rgw dns name = localhost
+rgw thread pool size = 64
+EOF
+  TG_CEPH_DIR="$dir"
+  {
+    ceph-authtool --create-keyring "$dir/keyring" --gen-key -n mon. --cap mon 'allow *' &&
+    monmaptool --create --addv a "[v1:127.0.0.1:$mon_port]" --fsid "$fsid" "$dir/monmap" &&
+    ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/keyring" &&
+    ceph-mon -c "$conf" -i a &&
+    osd_uuid="$(cat /proc/sys/kernel/random/uuid)" &&
+    ceph -c "$conf" osd new "$osd_uuid" &&
+    ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$osd_uuid" &&
+    ceph-osd -c "$conf" -i 0 &&
+    radosgw -c "$conf" -n client.rgw
+  } >"$dir/start.log" 2>&1 || { cat "$dir/start.log"; return 1; }
+  local ok=""
+  for _ in $(seq 1 120); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$TG_S3_ENDPOINT/" || true)" = "200" ] && { ok=1; break; }
+    sleep 0.5
+  done
+  [ -n "$ok" ] || { echo "The S3 server did not answer within 60 s"; tail -20 "$dir"/*.log; return 1; }
+  radosgw-admin -c "$conf" user create --uid=taxgenius --display-name=TaxGenius \
+    --access-key="$TG_S3_ACCESS_KEY" --secret-key="$TG_S3_SECRET_KEY" >/dev/null
+  tg_s3_create_bucket "$TG_S3_BUCKET"
+}
+
+# tg_s3_create_bucket NAME: a signed (SigV4) PUT on the started server.
+tg_s3_create_bucket() {
+  local code
+  code="$(curl -s -o "$TG_WORK/bucket.log" -w '%{http_code}' -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
+    --user "$TG_S3_ACCESS_KEY:$TG_S3_SECRET_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$TG_S3_ENDPOINT/$1")"
+  [ "$code" = "200" ] || { echo "Creating bucket $1 answered $code"; cat "$TG_WORK/bucket.log"; return 1; }
+}
+
+tg_stop_s3() {
+  [ -n "${TG_CEPH_DIR:-}" ] || return 0
+  local n f p
+  for n in client.rgw osd.0 mon.a; do f="$TG_CEPH_DIR/run/$n.pid"; [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  for n in client.rgw osd.0 mon.a; do
+    f="$TG_CEPH_DIR/run/$n.pid"; [ -f "$f" ] || continue; p="$(cat "$f")"
+    for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null
+  done
+  TG_CEPH_DIR=""
+}
+
 tg_cleanup() {
   set +e
+  tg_stop_s3
   for pid in "${TG_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   if [ -n "${TG_WORK:-}" ] && [ -f "$TG_WORK/pg/postmaster.pid" ]; then
     runuser -u postgres -- "$TG_PGBIN/pg_ctl" -D "$TG_WORK/pg" -m immediate -w stop >/dev/null 2>&1

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,17 +12,17 @@ using TaxGenius.Tests.Infrastructure;
 namespace TaxGenius.Tests.Core.Documents;
 
 /// <summary>The client's document service on both providers: own rows only, a row never without its file, leftovers swept.</summary>
-public sealed class ClientDocumentServiceTests : IDisposable
+public sealed class ClientDocumentServiceTests : IAsyncDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), $"tg_docs_{Guid.NewGuid():N}");
+    private readonly List<TestStore> stores = [];
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task A_client_reaches_only_their_own_documents(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task A_client_reaches_only_their_own_documents(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        var (service, store) = Create(database);
+        var (service, _, files) = Create(database, storeKind);
         var owner = await TestUsers.CreateAsync(database, "owner@example.test");
         var other = await TestUsers.CreateAsync(database, "other@example.test");
         var uploaded = await UploadAsync(service, owner, "w2.pdf", SampleFiles.Pdf());
@@ -45,30 +44,30 @@ public sealed class ClientDocumentServiceTests : IDisposable
         }
 
         Assert.Equal(SampleFiles.Pdf(), copy.ToArray());
-        Assert.Single(store.EnumerateFiles());
+        Assert.Single(await files.KeysAsync());
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task When_the_row_cannot_be_saved_the_file_is_removed_too(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task When_the_row_cannot_be_saved_the_file_is_removed_too(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        var (service, store) = Create(database);
+        var (service, _, files) = Create(database, storeKind);
 
         // No such user: the foreign key refuses the row after the file was written.
         await Assert.ThrowsAnyAsync<DbUpdateException>(() =>
             service.UploadAsync(Guid.CreateVersion7(), new UploadRequest("w2.pdf", DocumentType.W2, 2025), new MemoryStream(SampleFiles.Pdf())));
 
-        Assert.Empty(store.EnumerateFiles());
-        Assert.Empty(store.EnumerateTemporaries());
+        Assert.Empty(await files.KeysAsync());
+        Assert.Equal(0, await files.UnfinishedWritesAsync());
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Refused_files_leave_no_row_and_no_file(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task Refused_files_leave_no_row_and_no_file(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        var (service, store) = Create(database);
+        var (service, _, files) = Create(database, storeKind);
         var owner = await TestUsers.CreateAsync(database, "owner@example.test");
 
         var results = new[]
@@ -83,21 +82,20 @@ public sealed class ClientDocumentServiceTests : IDisposable
         Assert.All(results, r => Assert.False(r.Succeeded));
         Assert.All(results, r => Assert.False(string.IsNullOrWhiteSpace(r.Error)));
         Assert.Empty(await service.ListAsync(owner));
-        Assert.Empty(store.EnumerateFiles());
-        Assert.Empty(store.EnumerateTemporaries());
+        Assert.Empty(await files.KeysAsync());
+        Assert.Equal(0, await files.UnfinishedWritesAsync());
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task The_sweeper_removes_only_old_leftovers(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task The_sweeper_removes_only_old_leftovers(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        var (service, store) = Create(database);
+        var (service, store, files) = Create(database, storeKind);
         var owner = await TestUsers.CreateAsync(database, "owner@example.test");
         var kept = await UploadAsync(service, owner, "kept.pdf", SampleFiles.Pdf());
         var orphan = await store.WriteAsync(new MemoryStream(SampleFiles.Pdf()), long.MaxValue);
-        var temporary = Path.Combine(store.TempFolder, EncryptedFileStore.NewStorageKey() + ".part");
-        await File.WriteAllBytesAsync(temporary, [1, 2, 3]);
+        await files.AbandonAWriteAsync();
         var sweeper = new DocumentStoreSweeper(database.Factory, store, clock, NullLogger<DocumentStoreSweeper>.Instance);
 
         // Files are fresh (an upload may be between its file and its row): nothing is touched yet.
@@ -107,10 +105,10 @@ public sealed class ClientDocumentServiceTests : IDisposable
         clock.SetUtcNow(DateTimeOffset.UtcNow + DocumentStoreSweeper.Grace + TimeSpan.FromMinutes(1));
         Assert.Equal((1, 1), await sweeper.SweepAsync());
 
-        Assert.False(File.Exists(temporary));
-        Assert.False(store.Exists(orphan.StorageKey));
+        Assert.Equal(0, await files.UnfinishedWritesAsync());
+        Assert.False(await store.ExistsAsync(orphan.StorageKey));
         await using var db = await database.Factory.CreateDbContextAsync();
-        Assert.True(store.Exists(await db.Documents.Where(d => d.Id == kept.Id).Select(d => d.StorageKey).SingleAsync()));
+        Assert.True(await store.ExistsAsync(await db.Documents.Where(d => d.Id == kept.Id).Select(d => d.StorageKey).SingleAsync()));
     }
 
     [Theory]
@@ -118,7 +116,7 @@ public sealed class ClientDocumentServiceTests : IDisposable
     public async Task An_upload_belongs_to_its_years_engagement_and_uploading_into_the_last_item_advances_it_with_the_clients_email(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        var (service, _) = Create(database);
+        var (service, _, _) = Create(database, StoreKind.Local);
         using var engagements = new EngagementServices(database, clock);
         var casey = await TestUsers.CreateAsync(database, "casey@example.test", "Casey", "Client");
         var mallory = await TestUsers.CreateAsync(database, "mallory@example.test");
@@ -151,14 +149,15 @@ public sealed class ClientDocumentServiceTests : IDisposable
         Assert.Equal("We have everything we need for your 2025 return", received.Subject);
     }
 
-    private (ClientDocumentService Service, EncryptedFileStore Store) Create(TestDatabase database)
+    private (ClientDocumentService Service, EncryptedFileStore Store, TestStore Files) Create(TestDatabase database, StoreKind kind)
     {
-        var store = new EncryptedFileStore(root, new StorageKeyRing(
-            new Dictionary<string, string> { ["t"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, "t"));
+        var files = TestStore.Create(kind);
+        stores.Add(files);
+        var store = files.Store;
         var options = Options.Create(new DocumentStoreOptions { MaxFileBytes = 1024 * 1024 });
         var engagement = new EngagementServices(database, clock);
         return (new ClientDocumentService(database.Factory, store, options, engagement.Audit, engagement.StageEmails, clock,
-            NullLogger<ClientDocumentService>.Instance), store);
+            NullLogger<ClientDocumentService>.Instance), store, files);
     }
 
     private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content, int taxYear = 2025)
@@ -168,11 +167,11 @@ public sealed class ClientDocumentServiceTests : IDisposable
         return result.Document!;
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        if (Directory.Exists(root))
+        foreach (var store in stores)
         {
-            Directory.Delete(root, recursive: true);
+            await store.DisposeAsync();
         }
     }
 }

@@ -18,21 +18,28 @@ namespace TaxGenius.Tests.Core.Signatures;
 /// PDF carries the images at their fields and the certificate, and its hashes check out; the knowledge check locks after three
 /// wrong answers; nobody signs for anybody else; void, re-send, reminders and expiry.
 /// </summary>
-public sealed class SignatureFlowTests : IDisposable
+public sealed class SignatureFlowTests : IAsyncDisposable
 {
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 2, 15, 0, 0, TimeSpan.Zero));
-    private readonly string root = Directory.CreateTempSubdirectory("tg-sign-").FullName;
+    private readonly List<TestStore> stores = [];
+
+    private TestStore Files(StoreKind kind)
+    {
+        var store = TestStore.Create(kind);
+        stores.Add(store);
+        return store;
+    }
 
     private static SignatureDraftInput Draft(SignatureDocumentKind kind = SignatureDocumentKind.Form8879, string? spouse = "Jordan Tester",
         string? question = "What was your 2024 AGI?", string? answer = "$48,100") =>
         new(kind, "Form 8879 for 2025", "8879.pdf", "Please sign today.", 14, question, answer, spouse, spouse is null ? null : "jordan@example.test");
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Taxpayer_and_spouse_sign_and_the_signed_pdf_has_the_images_at_their_fields_and_a_certificate_whose_hashes_match(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task Taxpayer_and_spouse_sign_and_the_signed_pdf_has_the_images_at_their_fields_and_a_certificate_whose_hashes_match(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        using var s = new SignatureServices(database, clock, root);
+        using var s = new SignatureServices(database, clock, Files(storeKind));
         var pat = await s.PreparerAsync();
         var (casey, engagementId) = await s.ClientWithEngagementAsync("casey@example.test");
         var original = SampleForms.Form8879(2025, "Casey Tester", "Jordan Tester", pages: 2);
@@ -111,7 +118,7 @@ public sealed class SignatureFlowTests : IDisposable
         Assert.Contains(await db.AuditEntries.Select(a => a.Action).ToListAsync(), a => a == AuditActions.SignatureRequestCompleted);
 
         byte[] signed;
-        await using (var stream = s.Store.OpenRead(document.StorageKey))
+        await using (var stream = await s.Store.OpenReadAsync(document.StorageKey))
         {
             signed = await ReadAllAsync(stream);
         }
@@ -145,21 +152,21 @@ public sealed class SignatureFlowTests : IDisposable
         Assert.False((await s.Signing.SignFieldAsync(spouseAccess, spouseField.Id)).Succeeded);
 
         // One byte of the stored original changed: the check fails.
-        var path = s.Store.PathFor(StoredKey(db, draft.Id));
-        var bytes = await File.ReadAllBytesAsync(path);
+        var key = StoredKey(db, draft.Id);
+        var bytes = await s.Files.RawAsync(key);
         bytes[^40] ^= 0x01;
-        await File.WriteAllBytesAsync(path, bytes);
+        await s.Files.OverwriteRawAsync(key, bytes);
         var check = (await s.Requests.CheckAsync(draft.Id))!;
         Assert.False(check.Passed);
         Assert.False(check.OriginalMatches);
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Three_wrong_answers_lock_the_signer_and_the_wet_signed_copy_completes_the_request(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task Three_wrong_answers_lock_the_signer_and_the_wet_signed_copy_completes_the_request(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        using var s = new SignatureServices(database, clock, root);
+        using var s = new SignatureServices(database, clock, Files(storeKind));
         var pat = await s.PreparerAsync();
         var (casey, engagementId) = await s.ClientWithEngagementAsync("casey@example.test");
         var id = (await s.Requests.CreateDraftAsync(pat, engagementId, Draft(spouse: null), new MemoryStream(SampleForms.Form8879(2025, "Casey Tester", pages: 1)))).Id!.Value;
@@ -197,11 +204,11 @@ public sealed class SignatureFlowTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task A_signer_reaches_only_their_own_signer_row(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task A_signer_reaches_only_their_own_signer_row(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        using var s = new SignatureServices(database, clock, root);
+        using var s = new SignatureServices(database, clock, Files(storeKind));
         var pat = await s.PreparerAsync();
         var (casey, caseyEngagement) = await s.ClientWithEngagementAsync("casey@example.test");
         var (dana, danaEngagement) = await s.ClientWithEngagementAsync("dana@example.test", "Dana");
@@ -231,11 +238,11 @@ public sealed class SignatureFlowTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Reminders_go_out_after_two_and_five_days_then_the_request_expires_and_re_sending_opens_it_again(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task Reminders_go_out_after_two_and_five_days_then_the_request_expires_and_re_sending_opens_it_again(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        using var s = new SignatureServices(database, clock, root);
+        using var s = new SignatureServices(database, clock, Files(storeKind));
         var pat = await s.PreparerAsync();
         var (casey, engagementId) = await s.ClientWithEngagementAsync("casey@example.test");
         var id = (await s.Requests.CreateDraftAsync(pat, engagementId, Draft() with { ExpiresInDays = 7 }, new MemoryStream(SampleForms.Form8879(2025, "Casey Tester")))).Id!.Value;
@@ -277,11 +284,11 @@ public sealed class SignatureFlowTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task A_voided_request_closes_for_its_signers_with_its_reason_audited(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task A_voided_request_closes_for_its_signers_with_its_reason_audited(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        using var s = new SignatureServices(database, clock, root);
+        using var s = new SignatureServices(database, clock, Files(storeKind));
         var pat = await s.PreparerAsync();
         var (casey, engagementId) = await s.ClientWithEngagementAsync("casey@example.test");
         var id = (await s.Requests.CreateDraftAsync(pat, engagementId, Draft(), new MemoryStream(SampleForms.Form8879(2025, "Casey Tester")))).Id!.Value;
@@ -304,11 +311,11 @@ public sealed class SignatureFlowTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Bad_input_is_refused_with_a_reason_and_leaves_nothing_stored(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task Bad_input_is_refused_with_a_reason_and_leaves_nothing_stored(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        using var s = new SignatureServices(database, clock, root);
+        using var s = new SignatureServices(database, clock, Files(storeKind));
         var pat = await s.PreparerAsync();
         var (_, engagementId) = await s.ClientWithEngagementAsync("casey@example.test");
         var pdf = SampleForms.Form8879(2025, "Casey Tester");
@@ -322,7 +329,7 @@ public sealed class SignatureFlowTests : IDisposable
         Assert.Contains("empty", (await s.Requests.CreateDraftAsync(pat, engagementId, Draft(), new MemoryStream())).Error, StringComparison.Ordinal);
         Assert.Contains("between 1 and 90", (await s.Requests.CreateDraftAsync(pat, engagementId, Draft() with { ExpiresInDays = 0 }, new MemoryStream(pdf))).Error, StringComparison.Ordinal);
         Assert.Equal("That engagement does not exist.", (await s.Requests.CreateDraftAsync(pat, Guid.NewGuid(), Draft(), new MemoryStream(pdf))).Error);
-        Assert.Empty(s.Store.EnumerateFiles());
+        Assert.Empty(await s.Files.KeysAsync());
         await using (var db = await database.Factory.CreateDbContextAsync())
         {
             Assert.Equal(0, await db.SignatureRequests.CountAsync());
@@ -340,11 +347,11 @@ public sealed class SignatureFlowTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task A_signature_whose_signed_copy_cannot_be_made_at_once_is_kept_and_the_hourly_job_completes_it(DatabaseProvider provider)
+    [MemberData(nameof(TestDatabase.ProvidersAndStores), MemberType = typeof(TestDatabase))]
+    public async Task A_signature_whose_signed_copy_cannot_be_made_at_once_is_kept_and_the_hourly_job_completes_it(DatabaseProvider provider, StoreKind storeKind)
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
-        using var s = new SignatureServices(database, clock, root);
+        using var s = new SignatureServices(database, clock, Files(storeKind));
         var pat = await s.PreparerAsync();
         var (casey, engagementId) = await s.ClientWithEngagementAsync("casey@example.test");
         var letter = Draft(SignatureDocumentKind.EngagementLetter, spouse: null, question: null, answer: null) with { Title = "Engagement letter 2025" };
@@ -362,18 +369,19 @@ public sealed class SignatureFlowTests : IDisposable
         Ok(await s.Signing.SignFieldAsync(access, request.Fields.Single(f => f.Kind == SignatureFieldKind.Signature).Id));
 
         // The store is unavailable at the moment of the last signature: the signature is kept, the request waits.
-        string path;
+        string key;
         await using (var db = await database.Factory.CreateDbContextAsync())
         {
-            path = s.Store.PathFor(StoredKey(db, id));
+            key = StoredKey(db, id);
         }
 
-        File.Move(path, path + ".away");
+        var away = await s.Files.RawAsync(key);
+        await s.Store.DeleteAsync(key);
         Ok(await s.Signing.FinishAsync(access, Browser));
         Assert.Equal(SigningStep.Done, (await s.Signing.OpenAsync(access))!.Step);
         Assert.Equal(SignatureRequestStatus.Pending, (await s.Requests.DetailAsync(id))!.Status);
 
-        File.Move(path + ".away", path);
+        await s.Files.OverwriteRawAsync(key, away);
         await s.Reminders.RunAsync();
         var done = (await s.Requests.DetailAsync(id))!;
         Assert.Equal(SignatureRequestStatus.Completed, done.Status);
@@ -417,14 +425,11 @@ public sealed class SignatureFlowTests : IDisposable
         return copy.ToArray();
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        try
+        foreach (var store in stores)
         {
-            Directory.Delete(root, recursive: true);
-        }
-        catch (IOException)
-        {
+            await store.DisposeAsync();
         }
     }
 }

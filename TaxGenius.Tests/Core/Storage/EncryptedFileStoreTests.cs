@@ -3,18 +3,45 @@ using System.Text;
 using TaxGenius.Core;
 using TaxGenius.Core.Security;
 using TaxGenius.Core.Storage;
+using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.Tests.Core.Storage;
 
-/// <summary>Documents at rest: encrypted in chunks, integrity-checked, never half-written.</summary>
-public sealed class EncryptedFileStoreTests : IDisposable
+/// <summary>The store on a local folder.</summary>
+public sealed class EncryptedFileStoreOnLocalFolderTests() : EncryptedFileStoreTests(StoreKind.Local);
+
+/// <summary>The store on the test S3 server's bucket (Ceph RADOS Gateway), and what only a remote store can do: not answer.</summary>
+public sealed class EncryptedFileStoreOnS3Tests() : EncryptedFileStoreTests(StoreKind.S3)
 {
-    private static readonly string Key1 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    [Fact]
+    public async Task An_unreachable_bucket_fails_with_a_clear_error_and_says_nothing_of_the_file()
+    {
+        var closedPort = ServerProcess.FreePort();
+        using var blobs = new S3BlobStore(new S3StoreOptions
+        {
+            ServiceUrl = $"http://127.0.0.1:{closedPort}", Bucket = "nowhere", AccessKey = "k", SecretKey = "s", MaxErrorRetry = 0, TimeoutSeconds = 5,
+        });
+        var store = new EncryptedFileStore(blobs, new StorageKeyRing(new Dictionary<string, string> { ["k1"] = Key1 }, "k1"));
+
+        var write = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.WriteAsync(new MemoryStream(new byte[1000]), long.MaxValue));
+        var read = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.OpenReadAsync(EncryptedFileStore.NewStorageKey()));
+
+        Assert.Contains("did not answer", write.Message, StringComparison.Ordinal);
+        Assert.Contains("S3 bucket nowhere", read.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SecretKey", write.ToString(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Documents at rest, on either backend: encrypted in chunks, integrity-checked, never half-written, re-wrapped under a new key.</summary>
+public abstract class EncryptedFileStoreTests(StoreKind kind) : IAsyncLifetime
+{
+    protected static readonly string Key1 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private static readonly string Key2 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly TestStore files = TestStore.Create(kind);
     private readonly string root = Path.Combine(Path.GetTempPath(), $"tg_store_{Guid.NewGuid():N}");
 
     private EncryptedFileStore Store(string active = "k1") =>
-        new(root, new StorageKeyRing(new Dictionary<string, string> { ["k1"] = Key1, ["k2"] = Key2 }, active));
+        new(files.Blobs, new StorageKeyRing(new Dictionary<string, string> { ["k1"] = Key1, ["k2"] = Key2 }, active));
 
     [Theory]
     [InlineData(0)]
@@ -24,6 +51,8 @@ public sealed class EncryptedFileStoreTests : IDisposable
     [InlineData(EncryptedFileStore.ChunkSize + 1)]
     [InlineData(3 * EncryptedFileStore.ChunkSize)]
     [InlineData(3 * EncryptedFileStore.ChunkSize + 12_345)]
+    // Over two multipart parts of the test bucket (5 MiB), the last one short.
+    [InlineData(11 * 1024 * 1024 + 3)]
     public async Task A_file_reads_back_exactly_and_its_SHA_256_is_recorded(int size)
     {
         var store = Store();
@@ -34,7 +63,9 @@ public sealed class EncryptedFileStoreTests : IDisposable
         Assert.Equal(size, stored.Size);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(plain)), stored.Sha256);
         Assert.Equal(plain, await ReadAllAsync(store, stored.StorageKey));
-        Assert.Equal(plain, ReadAllSync(store, stored.StorageKey));
+        Assert.Equal(plain, await ReadAllSyncAsync(store, stored.StorageKey));
+        Assert.Equal([stored.StorageKey], await files.KeysAsync());
+        Assert.Equal(0, await files.UnfinishedWritesAsync());
     }
 
     [Fact]
@@ -45,11 +76,11 @@ public sealed class EncryptedFileStoreTests : IDisposable
 
         var stored = await store.WriteAsync(new MemoryStream(plain), long.MaxValue);
 
-        var onDisk = await File.ReadAllBytesAsync(store.PathFor(stored.StorageKey));
+        var (name, onDisk) = Assert.Single(await files.EverythingAsync());
         Assert.True(onDisk.AsSpan().IndexOf("123-45-6789"u8) < 0);
         Assert.True(onDisk.AsSpan().IndexOf("wages"u8) < 0);
         Assert.True(EncryptedFileStore.IsStorageKey(stored.StorageKey));
-        Assert.StartsWith(store.Root, store.PathFor(stored.StorageKey), StringComparison.Ordinal);
+        Assert.Contains(stored.StorageKey, name, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,8 +90,7 @@ public sealed class EncryptedFileStoreTests : IDisposable
         // Two chunks, the second short: covers header, wrapped key, both chunk headers, tags and ciphertexts.
         var plain = RandomNumberGenerator.GetBytes(EncryptedFileStore.ChunkSize + 100);
         var stored = await store.WriteAsync(new MemoryStream(plain), long.MaxValue);
-        var path = store.PathFor(stored.StorageKey);
-        var original = await File.ReadAllBytesAsync(path);
+        var original = await files.RawAsync(stored.StorageKey);
 
         var positions = Enumerable.Range(0, 200).Concat(Enumerable.Range(original.Length - 200, 200))
             .Concat(Enumerable.Range(0, 64).Select(i => 200 + i * 1000)).Where(p => p < original.Length).Distinct().ToList();
@@ -68,11 +98,11 @@ public sealed class EncryptedFileStoreTests : IDisposable
         {
             var tampered = (byte[])original.Clone();
             tampered[position] ^= 0x01;
-            await File.WriteAllBytesAsync(path, tampered);
+            await files.OverwriteRawAsync(stored.StorageKey, tampered);
             await Assert.ThrowsAnyAsync<Exception>(() => ReadAllAsync(store, stored.StorageKey));
         }
 
-        await File.WriteAllBytesAsync(path, original);
+        await files.OverwriteRawAsync(stored.StorageKey, original);
         Assert.Equal(plain, await ReadAllAsync(store, stored.StorageKey));
     }
 
@@ -82,14 +112,13 @@ public sealed class EncryptedFileStoreTests : IDisposable
         var store = Store();
         var plain = RandomNumberGenerator.GetBytes(3 * EncryptedFileStore.ChunkSize);
         var stored = await store.WriteAsync(new MemoryStream(plain), long.MaxValue);
-        var path = store.PathFor(stored.StorageKey);
-        var original = await File.ReadAllBytesAsync(path);
+        var original = await files.RawAsync(stored.StorageKey);
         var chunkOnDisk = 4 + 16 + EncryptedFileStore.ChunkSize;
 
         // Cut exactly after a whole chunk (the cleanest truncation), in the middle of one, and with bytes added at the end.
         foreach (var variant in new[] { original[..^chunkOnDisk], original[..^100], [.. original, 0x00] })
         {
-            await File.WriteAllBytesAsync(path, variant);
+            await files.OverwriteRawAsync(stored.StorageKey, variant);
             await Assert.ThrowsAsync<StoredFileCorruptException>(() => ReadAllAsync(store, stored.StorageKey));
         }
     }
@@ -101,7 +130,7 @@ public sealed class EncryptedFileStoreTests : IDisposable
         var a = await store.WriteAsync(new MemoryStream(RandomNumberGenerator.GetBytes(1000)), long.MaxValue);
         var b = await store.WriteAsync(new MemoryStream(RandomNumberGenerator.GetBytes(1000)), long.MaxValue);
 
-        File.Copy(store.PathFor(a.StorageKey), store.PathFor(b.StorageKey), overwrite: true);
+        await files.OverwriteRawAsync(b.StorageKey, await files.RawAsync(a.StorageKey));
 
         await Assert.ThrowsAsync<StoredFileCorruptException>(() => ReadAllAsync(store, b.StorageKey));
     }
@@ -119,9 +148,51 @@ public sealed class EncryptedFileStoreTests : IDisposable
         Assert.Equal(plain, await ReadAllAsync(rotated, fresh.StorageKey));
 
         // Without the old key the file is unreadable, and the error names the key id only.
-        var withoutOld = new EncryptedFileStore(root, new StorageKeyRing(new Dictionary<string, string> { ["k2"] = Key2 }, "k2"));
+        var withoutOld = new EncryptedFileStore(files.Blobs, new StorageKeyRing(new Dictionary<string, string> { ["k2"] = Key2 }, "k2"));
         var error = await Assert.ThrowsAsync<StoredFileCorruptException>(() => ReadAllAsync(withoutOld, old.StorageKey));
         Assert.Contains("'k1'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotation_re_wraps_files_under_the_new_key_without_touching_their_content()
+    {
+        var plain = RandomNumberGenerator.GetBytes(2 * EncryptedFileStore.ChunkSize + 99);
+        var old = await Store("k1").WriteAsync(new MemoryStream(plain), long.MaxValue);
+        var rotated = Store("k2");
+        var fresh = await rotated.WriteAsync(new MemoryStream(plain), long.MaxValue);
+        var chunksBefore = (await files.RawAsync(old.StorageKey))[^1000..];
+
+        Assert.Equal(new RewrapResult(1, 1, 0), await rotated.RewrapAllAsync());
+        Assert.Equal(new RewrapResult(0, 2, 0), await rotated.RewrapAllAsync());
+
+        // Only the header changed (the chunks are copied as they are), and the old key is no longer needed.
+        Assert.Equal(chunksBefore, (await files.RawAsync(old.StorageKey))[^1000..]);
+        var withoutOld = new EncryptedFileStore(files.Blobs, new StorageKeyRing(new Dictionary<string, string> { ["k2"] = Key2 }, "k2"));
+        Assert.Equal(plain, await ReadAllAsync(withoutOld, old.StorageKey));
+        Assert.Equal(plain, await ReadAllAsync(withoutOld, fresh.StorageKey));
+        Assert.Equal(0, await files.UnfinishedWritesAsync());
+
+        // A file under a key that is not configured any more is counted as failed, never lost.
+        var damaged = await Store("k1").WriteAsync(new MemoryStream(plain), long.MaxValue);
+        Assert.Equal(new RewrapResult(0, 2, 1), await withoutOld.RewrapAllAsync());
+        Assert.Equal(plain, await ReadAllAsync(Store("k1"), damaged.StorageKey));
+    }
+
+    [Fact]
+    public async Task Listing_deleting_and_missing_files()
+    {
+        var store = Store();
+        var a = await store.WriteAsync(new MemoryStream(new byte[10]), long.MaxValue);
+        var b = await store.WriteAsync(new MemoryStream(new byte[10]), long.MaxValue);
+
+        Assert.Equal(new HashSet<string> { a.StorageKey, b.StorageKey }, await files.KeysAsync());
+        await store.DeleteAsync(a.StorageKey);
+        await store.DeleteAsync(a.StorageKey);
+
+        Assert.False(await store.ExistsAsync(a.StorageKey));
+        Assert.True(await store.ExistsAsync(b.StorageKey));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.OpenReadAsync(a.StorageKey));
+        Assert.Equal([b.StorageKey], await files.KeysAsync());
     }
 
     [Fact]
@@ -130,15 +201,18 @@ public sealed class EncryptedFileStoreTests : IDisposable
         var store = Store();
         await Assert.ThrowsAsync<StoredFileTooLargeException>(() =>
             store.WriteAsync(new MemoryStream(new byte[EncryptedFileStore.ChunkSize * 2 + 1]), EncryptedFileStore.ChunkSize * 2));
-        AssertEmpty(store);
+        await AssertEmptyAsync();
     }
 
-    [Fact]
-    public async Task A_connection_that_dies_mid_upload_leaves_nothing_behind()
+    [Theory]
+    [InlineData(3 * EncryptedFileStore.ChunkSize + 7)]
+    // After the first 5 MiB part of a multipart upload was sent: the upload is aborted.
+    [InlineData(7 * 1024 * 1024)]
+    public async Task A_connection_that_dies_mid_upload_leaves_nothing_behind(int failAfter)
     {
         var store = Store();
-        await Assert.ThrowsAsync<IOException>(() => store.WriteAsync(new FailingStream(3 * EncryptedFileStore.ChunkSize + 7), long.MaxValue));
-        AssertEmpty(store);
+        await Assert.ThrowsAsync<IOException>(() => store.WriteAsync(new FailingStream(failAfter), long.MaxValue));
+        await AssertEmptyAsync();
     }
 
     [Fact]
@@ -149,7 +223,7 @@ public sealed class EncryptedFileStoreTests : IDisposable
         await cancellation.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             store.WriteAsync(new MemoryStream(new byte[1000]), long.MaxValue, cancellationToken: cancellation.Token));
-        AssertEmpty(store);
+        await AssertEmptyAsync();
     }
 
     [Fact]
@@ -157,7 +231,7 @@ public sealed class EncryptedFileStoreTests : IDisposable
     {
         var store = Store();
         await Assert.ThrowsAsync<InvalidDataException>(() => store.WriteAsync(new MemoryStream(new byte[200_000]), long.MaxValue, new RefuseAtEnd()));
-        AssertEmpty(store);
+        await AssertEmptyAsync();
     }
 
     [Fact]
@@ -188,30 +262,34 @@ public sealed class EncryptedFileStoreTests : IDisposable
         }
     }
 
-    private static void AssertEmpty(EncryptedFileStore store)
+    private async Task AssertEmptyAsync()
     {
-        Assert.Empty(store.EnumerateFiles());
-        Assert.Empty(store.EnumerateTemporaries());
+        Assert.Empty(await files.KeysAsync());
+        Assert.Equal(0, await files.UnfinishedWritesAsync());
     }
 
     private static async Task<byte[]> ReadAllAsync(EncryptedFileStore store, string key)
     {
-        await using var stream = store.OpenRead(key);
+        await using var stream = await store.OpenReadAsync(key);
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy, 10_000);
         return copy.ToArray();
     }
 
-    private static byte[] ReadAllSync(EncryptedFileStore store, string key)
+    /// <summary>Reads with the synchronous Read (a caller that is not async).</summary>
+    private static async Task<byte[]> ReadAllSyncAsync(EncryptedFileStore store, string key)
     {
-        using var stream = store.OpenRead(key);
+        await using var stream = await store.OpenReadAsync(key);
         using var copy = new MemoryStream();
         stream.CopyTo(copy, 7_000);
         return copy.ToArray();
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
+        await files.DisposeAsync();
         if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);

@@ -11,10 +11,12 @@ public abstract class UserServiceTests
 {
     protected FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
-    protected async Task<(TestDatabase Database, TaxGeniusAppFactory App)> StartAsync(DatabaseProvider provider)
+    protected async Task<(TestDatabase Database, TaxGeniusAppFactory App)> StartAsync(DatabaseProvider provider, TestStore? store = null)
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
-        var app = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database, extra: new Dictionary<string, string?> { ["Demo:Enabled"] = "false" },
+        var settings = store?.AppSettings() ?? [];
+        settings["Demo:Enabled"] = "false";
+        var app = await TaxGeniusAppFactory.CreateAsync(sharedDatabase: database, extra: settings,
             configureServices: s => s.AddSingleton<TimeProvider>(Clock));
         app.StartServer();
         return (database, app);

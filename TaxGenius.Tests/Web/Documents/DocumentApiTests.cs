@@ -13,17 +13,24 @@ using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.Tests.Web.Documents;
 
-/// <summary>One app with a 1 MB upload limit (so "over the limit" is cheap to send), on PostgreSQL and Redis.</summary>
-public sealed class DocumentsAppFixture : IAsyncLifetime
+/// <summary>
+/// One app with a 1 MB upload limit (so "over the limit" is cheap to send), on PostgreSQL and Redis, its documents in a local
+/// folder or the test S3 bucket.
+/// </summary>
+public abstract class DocumentsAppFixture(StoreKind kind) : IAsyncLifetime
 {
     public const long Limit = 1024 * 1024;
     private TaxGeniusAppFactory? factory;
 
     public TaxGeniusAppFactory Factory => factory ?? throw new InvalidOperationException("Not initialized.");
 
+    public TestStore Files { get; } = TestStore.Create(kind);
+
     public async Task InitializeAsync()
     {
-        factory = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?> { ["Storage:MaxFileBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var settings = Files.AppSettings();
+        settings["Storage:MaxFileBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        factory = await TaxGeniusAppFactory.CreateAsync(extra: settings);
         factory.StartServer();
     }
 
@@ -33,14 +40,24 @@ public sealed class DocumentsAppFixture : IAsyncLifetime
         {
             await factory.DisposeAsync();
         }
+
+        await Files.DisposeAsync();
     }
 }
+
+public sealed class LocalFolderDocumentsAppFixture() : DocumentsAppFixture(StoreKind.Local);
+
+public sealed class S3DocumentsAppFixture() : DocumentsAppFixture(StoreKind.S3);
+
+public sealed class DocumentApiOnLocalFolderTests(LocalFolderDocumentsAppFixture app) : DocumentApiTests(app), IClassFixture<LocalFolderDocumentsAppFixture>;
+
+public sealed class DocumentApiOnS3Tests(S3DocumentsAppFixture app) : DocumentApiTests(app), IClassFixture<S3DocumentsAppFixture>;
 
 /// <summary>
 /// POST/GET/DELETE /api/documents through the real pipeline: the hostile corpus is refused with a clear reason and leaves nothing
 /// stored; a client reaches only their own documents (another client's id answers 404); downloads decrypt to the same bytes.
 /// </summary>
-public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<DocumentsAppFixture>
+public abstract class DocumentApiTests(DocumentsAppFixture app)
 {
     private static readonly int Year = TaxYears.Current(TimeProvider.System);
 
@@ -62,14 +79,14 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
     };
 
     [Theory]
-    [MemberData(nameof(HostileCorpus))]
+    [MemberData(nameof(HostileCorpus), MemberType = typeof(DocumentApiTests))]
     public async Task Every_hostile_upload_is_refused_with_a_clear_message_and_nothing_is_stored(string what, string name, byte[] content,
         string reason, HttpStatusCode status)
     {
         var email = $"hostile-{Guid.NewGuid():N}@example.test";
         var userId = await app.Factory.CreateUserAsync(email, Roles.Client);
         using var client = await app.Factory.SignInForApiAsync(email);
-        var filesBefore = StoredFiles();
+        var filesBefore = await StoredFilesAsync();
 
         using var response = await UploadAsync(client, content, name);
 
@@ -80,8 +97,8 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
 
         Assert.Equal(0, await CountDocumentsAsync(userId));
-        Assert.Equal(filesBefore, StoredFiles());
-        Assert.Empty(Store.EnumerateTemporaries());
+        Assert.Equal(filesBefore, await StoredFilesAsync());
+        Assert.Equal(0, await app.Files.UnfinishedWritesAsync());
         Assert.NotNull(what);
     }
 
@@ -91,15 +108,15 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
         var email = $"chunked-{Guid.NewGuid():N}@example.test";
         var userId = await app.Factory.CreateUserAsync(email, Roles.Client);
         using var client = await app.Factory.SignInForApiAsync(email);
-        var filesBefore = StoredFiles();
+        var filesBefore = await StoredFilesAsync();
 
         using var request = DocumentUpload.Request(new UnknownLengthContent([.. SampleFiles.Pdf(), .. new byte[2 * DocumentsAppFixture.Limit]]), "big.pdf");
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(0, await CountDocumentsAsync(userId));
-        Assert.Equal(filesBefore, StoredFiles());
-        Assert.Empty(Store.EnumerateTemporaries());
+        Assert.Equal(filesBefore, await StoredFilesAsync());
+        Assert.Equal(0, await app.Files.UnfinishedWritesAsync());
     }
 
     [Fact]
@@ -128,9 +145,9 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
         var pdfId = pdfDocument.GetProperty("id").GetGuid();
         var storageKey = await StorageKeyAsync(pdfId);
         Assert.True(EncryptedFileStore.IsStorageKey(storageKey));
-        var onDisk = await File.ReadAllBytesAsync(Store.PathFor(storageKey));
+        var onDisk = await app.Files.RawAsync(storageKey);
         Assert.True(onDisk.AsSpan().IndexOf("W-2 for the test"u8) < 0);
-        Assert.DoesNotContain(Directory.EnumerateFiles(Store.Root, "*", SearchOption.AllDirectories), f => f.Contains("Acme", StringComparison.Ordinal));
+        Assert.DoesNotContain(await app.Files.EverythingAsync(), f => f.Name.Contains("Acme", StringComparison.Ordinal) || f.Name.Contains(".pdf", StringComparison.Ordinal));
 
         using var download = await client.GetAsync($"/api/documents/{pdfId}/content");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
@@ -213,8 +230,8 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("PENDING", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.False(Store.Exists(pendingKey));
-        Assert.True(Store.Exists(await StorageKeyAsync(processing)));
+        Assert.False(await Store.ExistsAsync(pendingKey));
+        Assert.True(await Store.ExistsAsync(await StorageKeyAsync(processing)));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/documents/{pending}")).StatusCode);
     }
 
@@ -249,7 +266,7 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
         var email = $"crash-{Guid.NewGuid():N}@example.test";
         var userId = await app.Factory.CreateUserAsync(email, Roles.Client);
         using var client = await app.Factory.SignInForApiAsync(email);
-        var filesBefore = StoredFiles();
+        var filesBefore = await StoredFilesAsync();
 
         // The browser goes away after 300 KB of 900 KB: the request is aborted mid-body.
         using var abort = new CancellationTokenSource();
@@ -258,13 +275,13 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
 
         // The server notices the broken body, deletes its temporary and never adds the row.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Store.EnumerateTemporaries().Any() && DateTime.UtcNow < deadline)
+        while (await app.Files.UnfinishedWritesAsync() > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
-        Assert.Empty(Store.EnumerateTemporaries());
-        Assert.Equal(filesBefore, StoredFiles());
+        Assert.Equal(0, await app.Files.UnfinishedWritesAsync());
+        Assert.Equal(filesBefore, await StoredFilesAsync());
         Assert.Equal(0, await CountDocumentsAsync(userId));
     }
 
@@ -286,7 +303,7 @@ public sealed class DocumentApiTests(DocumentsAppFixture app) : IClassFixture<Do
 
     private EncryptedFileStore Store => app.Factory.Services.GetRequiredService<EncryptedFileStore>();
 
-    private HashSet<string> StoredFiles() => Store.EnumerateFiles().Select(f => f.StorageKey).ToHashSet();
+    private Task<HashSet<string>> StoredFilesAsync() => app.Files.KeysAsync();
 
     private async Task<int> CountDocumentsAsync(Guid userId)
     {
