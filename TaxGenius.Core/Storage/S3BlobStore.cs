@@ -20,6 +20,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private readonly string bucket;
     private readonly string prefix;
     private readonly int partSize;
+    private readonly CancellationTokenSource disposing = new();
 
     public S3BlobStore(S3StoreOptions options)
     {
@@ -132,7 +133,52 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
-    public void Dispose() => client.Dispose();
+    public void Dispose()
+    {
+        disposing.Cancel();
+        client.Dispose();
+        disposing.Dispose();
+    }
+
+    /// <summary>Pauses between background attempts to abort an upload: about six minutes in all.</summary>
+    private static readonly TimeSpan[] AbortRetryDelays = [.. new[] { 1, 2, 4, 8, 15, 30, 60, 120, 120 }.Select(s => TimeSpan.FromSeconds(s))];
+
+    private async Task<bool> TryAbortAsync(string key, string uploadId)
+    {
+        try
+        {
+            await client.AbortMultipartUploadAsync(bucket, key, uploadId, CancellationToken.None);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return true; // already gone
+        }
+        catch (Exception e) when (IsTransportFailure(e) || e is TaskCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private void AbortLater(string key, string uploadId) => _ = Task.Run(async () =>
+    {
+        foreach (var delay in AbortRetryDelays)
+        {
+            try
+            {
+                await Task.Delay(delay, disposing.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (await TryAbortAsync(key, uploadId))
+            {
+                return;
+            }
+        }
+    });
 
     /// <summary>The object key of a storage key: the optional prefix (several firms or environments in one bucket) and the key.</summary>
     public string ObjectKey(string storageKey) => EncryptedFileStore.IsStorageKey(storageKey)
@@ -155,12 +201,16 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
             throw new BlobNotFoundException();
         }
-        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
-                                      or TaskCanceledException { CancellationToken.IsCancellationRequested: false })
+        catch (Exception e) when (IsTransportFailure(e))
         {
             throw Unavailable(e);
         }
     }
+
+    /// <summary>The service, the network or the SDK failed (a refused or reset connection surfaces as a bare SocketException).</summary>
+    private static bool IsTransportFailure(Exception e) =>
+        e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException
+            or TimeoutException or TaskCanceledException { CancellationToken.IsCancellationRequested: false };
 
     private Task Call(Func<Task> call) => Call(async () =>
     {
@@ -205,7 +255,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 return await body.ReadAsync(buffer, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or HttpRequestException)
+            catch (Exception e) when (e is IOException or HttpRequestException or System.Net.Sockets.SocketException)
             {
                 throw new StorageUnavailableException("The document store stopped sending the file.", e);
             }
@@ -370,16 +420,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                     }
                 }
 
-                if (!committed && uploadId is not null)
+                if (!committed && uploadId is not null && !await store.TryAbortAsync(key, uploadId))
                 {
-                    try
-                    {
-                        await store.client.AbortMultipartUploadAsync(store.bucket, key, uploadId, CancellationToken.None);
-                    }
-                    catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TaskCanceledException)
-                    {
-                        // Unreachable now: the sweeper aborts it later (incomplete uploads older than its grace period).
-                    }
+                    // The store is unreachable (often the very reason the write failed): keep trying in the background for a few
+                    // minutes, so a short outage leaves no parts behind; the sweeper aborts anything older than its grace period.
+                    store.AbortLater(key, uploadId);
                 }
             }
             finally

@@ -23,6 +23,8 @@ tg_install_missing() {
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
   # The S3 server of the object-storage tests: MinIO is not packaged by Debian; Ceph's RADOS Gateway is, and is a real one.
   command -v radosgw >/dev/null 2>&1 || missing+=(radosgw ceph-mon ceph-osd)
+  # The reverse proxy of docker-compose.yml, run by the scale-out tests with the same configuration in front of two instances.
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   if [ ${#missing[@]} -gt 0 ]; then
     tg_log "Installing with apt: ${missing[*]}"
     $TG_SUDO apt-get update -q
