@@ -22,7 +22,8 @@ public sealed class TwoInstances : IAsyncDisposable
     /// <summary>The instances' own Redis, when they were started with one.</summary>
     public PrivateRedis? Redis { get; }
 
-    public static async Task<TwoInstances> StartAsync(bool kestrel = false, bool privateRedis = false)
+    /// <summary>Starts both; <paramref name="settings"/> are given to both (a shared S3 bucket, a trusted proxy).</summary>
+    public static async Task<TwoInstances> StartAsync(bool kestrel = false, bool privateRedis = false, IDictionary<string, string?>? settings = null)
     {
         PrivateRedis? redis = null;
         if (privateRedis)
@@ -31,11 +32,16 @@ public sealed class TwoInstances : IAsyncDisposable
             await redis.StartAsync();
         }
 
-        var settings = redis is null ? null : new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
+        var shared = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (redis is not null)
+        {
+            shared["ConnectionStrings:Redis"] = redis.ConnectionString;
+        }
+
         var database = await TestDatabase.CreateAsync(TaxGenius.Core.Data.DatabaseProvider.Postgres, migrate: false);
-        var a = await TaxGeniusAppFactory.CreateAsync(kestrel, settings, sharedDatabase: database);
+        var a = await TaxGeniusAppFactory.CreateAsync(kestrel, shared, sharedDatabase: database);
         a.StartServer();
-        var b = await TaxGeniusAppFactory.CreateAsync(kestrel, settings, sharedDatabase: database);
+        var b = await TaxGeniusAppFactory.CreateAsync(kestrel, shared, sharedDatabase: database);
         b.StartServer();
         return new TwoInstances(database, a, b, redis);
     }
