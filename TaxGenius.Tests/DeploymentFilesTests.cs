@@ -9,12 +9,30 @@ public sealed partial class DeploymentFilesTests
     private static readonly string Compose = File.ReadAllText(Path.Combine(Repository.Root, "docker-compose.yml"));
 
     [Fact]
-    public void Only_the_web_app_is_published_on_the_network_mailpit_stays_on_this_machine()
+    public void Only_the_proxy_is_published_on_the_network_mailpit_and_the_minio_console_stay_on_this_machine()
     {
         var published = PublishedPorts().ToList();
         Assert.NotEmpty(published);
-        Assert.All(published.Where(p => !p.EndsWith(":8080", StringComparison.Ordinal)), p => Assert.StartsWith("127.0.0.1:", p, StringComparison.Ordinal));
+        Assert.Equal(["8080:8080"], published.Where(p => !p.StartsWith("127.0.0.1:", StringComparison.Ordinal)));
         Assert.Contains("127.0.0.1:8025:8025", published);
+        Assert.Contains("127.0.0.1:9001:9001", published);
+        // The replicas publish nothing: every request goes through the proxy (the only address whose forwarded headers count).
+        Assert.Matches(@"\n  web:\n(    .*\n)*?    deploy:\n      replicas: 2\n    expose:", Compose);
+    }
+
+    [Fact]
+    public void The_proxy_gets_every_value_its_configuration_template_needs_and_is_the_address_the_app_trusts()
+    {
+        var template = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "nginx", "taxgenius.conf.template"));
+        var needed = Placeholder().Matches(template).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Equal(new HashSet<string> { "TG_PROXY_LISTEN", "TG_UPSTREAM_SERVERS", "TG_MAX_BODY_BYTES" }, needed);
+        Assert.All(needed, name => Assert.Contains($"      {name}: ", Compose, StringComparison.Ordinal));
+        Assert.Contains("./deploy/nginx/taxgenius.conf.template:/etc/nginx/templates/taxgenius.conf.template:ro", Compose, StringComparison.Ordinal);
+        // The body limit is the app's own limit, from the same variable.
+        Assert.Contains("TG_MAX_BODY_BYTES: \"${STORAGE_MAX_FILE_BYTES:-52428800}\"", Compose, StringComparison.Ordinal);
+        Assert.Contains("Storage__MaxFileBytes: \"${STORAGE_MAX_FILE_BYTES:-52428800}\"", Compose, StringComparison.Ordinal);
+        var proxyAddress = Regex.Match(Compose, @"ipv4_address: ([0-9.]+)").Groups[1].Value;
+        Assert.Contains($"ReverseProxy__KnownProxies__0: {proxyAddress}", Compose, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -22,6 +40,8 @@ public sealed partial class DeploymentFilesTests
     [InlineData("Storage__MasterKeys__1")]
     [InlineData("DataProtection__Keys__1")]
     [InlineData("TaxGenius__PublicBaseUrl")]
+    [InlineData("Storage__Backend")]
+    [InlineData("Storage__S3__Bucket")]
     public void The_stack_passes_every_setting_production_requires(string setting) =>
         Assert.Contains(setting + ":", Compose, StringComparison.Ordinal);
 
@@ -45,4 +65,7 @@ public sealed partial class DeploymentFilesTests
 
     [GeneratedRegex("^- \"(?<spec>[0-9.:]+)\"")]
     private static partial Regex Entry();
+
+    [GeneratedRegex(@"\$\{(TG_[A-Z_]+)\}")]
+    private static partial Regex Placeholder();
 }
