@@ -28,6 +28,11 @@ WORKDIR /app
 # that a named volume mounted on it starts with that ownership (Docker copies it from the image on first use).
 RUN mkdir -p /data && chown "$APP_UID" /data
 
+# pg_dump and pg_restore for `backup` and `restore` (the image's Ubuntu 24.04 ships PostgreSQL 16's client, as compose's server).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 # ASPNETCORE_HTTP_PORTS (8080 in the base image) is cleared so Kestrel does not warn that ASPNETCORE_URLS overrides it.
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_HTTP_PORTS= \

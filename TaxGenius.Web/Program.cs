@@ -29,6 +29,14 @@ if (args.Contains("rotate-storage-keys", StringComparer.OrdinalIgnoreCase))
     return;
 }
 
+// `... -- backup --to DIR` writes a consistent backup (database + the stored files it points at, encrypted, never a key);
+// `... -- restore --from DIR` puts one into an empty database and store. Both print what they did and exit.
+if (args.Contains("backup", StringComparer.OrdinalIgnoreCase) || args.Contains("restore", StringComparer.OrdinalIgnoreCase))
+{
+    Environment.ExitCode = await app.BackupOrRestoreAsync(args, Console.Out);
+    return;
+}
+
 await app.InitializeTaxGeniusAsync();
 app.UseTaxGenius();
 app.MapTaxGenius();

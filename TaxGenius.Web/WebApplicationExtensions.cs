@@ -189,6 +189,44 @@ public static class WebApplicationExtensions
         return result.Failed == 0 ? 0 : 1;
     }
 
+    /// <summary><c>backup --to DIR</c> or <c>restore --from DIR</c>; returns the process exit code.</summary>
+    public static async Task<int> BackupOrRestoreAsync(this WebApplication app, string[] args, TextWriter output)
+    {
+        var backups = app.Services.GetRequiredService<TaxGenius.Core.Backups.BackupService>();
+        string? Argument(string name) => args.SkipWhile(a => !string.Equals(a, name, StringComparison.OrdinalIgnoreCase)).Skip(1).FirstOrDefault();
+        if (args.Contains("backup", StringComparer.OrdinalIgnoreCase))
+        {
+            if (Argument("--to") is not { } to)
+            {
+                output.WriteLine("Usage: backup --to <empty folder>");
+                return 2;
+            }
+
+            var result = await backups.BackupAsync(to, app.Lifetime.ApplicationStopping);
+            output.WriteLine($"Backup in {Path.GetFullPath(to)}: the database and {result.Objects} stored file(s), {result.ObjectBytes} bytes. " +
+                "No key is in it: keep Storage:MasterKeys, Ssn:Keys and DataProtection:Keys safe separately.");
+            if (!result.Succeeded)
+            {
+                output.WriteLine($"{result.Missing.Count} file(s) were deleted while the backup ran: run it again for a consistent copy.");
+                return 1;
+            }
+
+            return 0;
+        }
+
+        if (Argument("--from") is not { } from)
+        {
+            output.WriteLine("Usage: restore --from <backup folder>");
+            return 2;
+        }
+
+        var restored = await backups.RestoreAsync(from, app.Lifetime.ApplicationStopping);
+        output.WriteLine(restored.Succeeded
+            ? $"Restored the database and {restored.Objects} stored file(s). Start the app with the same keys as the backed-up installation."
+            : $"Nothing restored: {restored.Error}");
+        return restored.Succeeded ? 0 : 1;
+    }
+
     public static WebApplication UseTaxGenius(this WebApplication app)
     {
         app.UseTaxGeniusForwardedHeaders();

@@ -31,6 +31,9 @@ public static class StorageServiceCollectionExtensions
                 : new LocalBlobStore(Path.GetFullPath(Path.Combine(paths.DataPath, options.Path)));
         });
         services.AddSingleton<EncryptedFileStore>();
+        // Backups copy the database and the stored files it points at (never a key); see BackupService.
+        services.AddOptions<Backups.BackupOptions>().Bind(builder.Configuration.GetSection(Backups.BackupOptions.Section));
+        services.AddTransient<Backups.BackupService>();
         return builder;
     }
 

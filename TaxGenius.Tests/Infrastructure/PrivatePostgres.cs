@@ -74,7 +74,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    private static string Bin
+    public static string Bin
     {
         get
         {

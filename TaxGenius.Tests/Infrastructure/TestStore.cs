@@ -64,6 +64,9 @@ public sealed class TestStore : IAsyncDisposable, IDisposable
 
     public static TestStore Create(StoreKind kind) => new(kind);
 
+    /// <summary>An empty store (its own folder or prefix) under the same master key as <paramref name="other"/>: where a backup is restored.</summary>
+    public static TestStore CreateWithKeysOf(StoreKind kind, TestStore other) => new(kind, other.KeyId, other.MasterKey);
+
     public StoreKind Kind { get; }
 
     public string KeyId { get; }
