@@ -84,10 +84,11 @@ public sealed class ScaleOutJourneyTests(BrowserFixture browser) : IAsyncLifetim
         await Assertions.Expect(documents.Row("w2-two-replicas.pdf")).ToHaveAttributeAsync("data-status", "COMPLETED", new() { Timeout = 5000 });
         await clientPage.ScreenshotAsync("scale-out-client-completed");
         var objects = (await files.KeysAsync()).Count;
-        int rows;
+        int rows, emails;
         await using (var db = await b.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
         {
             rows = await db.Documents.CountAsync();
+            emails = await db.QueuedEmails.CountAsync();
         }
 
         // Replica A dies under the client's open page. The preparer on B carries on; the client's page reconnects through
@@ -105,11 +106,12 @@ public sealed class ScaleOutJourneyTests(BrowserFixture browser) : IAsyncLifetim
         await Assertions.Expect(clientPage.GetByTestId("choose-files")).ToBeEnabledAsync();
         await clientPage.ScreenshotAsync("scale-out-client-on-survivor");
 
-        // Nothing was lost on the way: the same rows and objects, and the document still opens from the survivor.
+        // Nothing was lost on the way: the same rows, objects and queued e-mails, and the document still opens from the survivor.
         Assert.Equal(objects, (await files.KeysAsync()).Count);
         await using (var db = await b.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
         {
             Assert.Equal(rows, await db.Documents.CountAsync());
+            Assert.Equal(emails, await db.QueuedEmails.CountAsync());
         }
 
         var again = clientPage.WaitForResponseAsync(r => r.Url.Contains($"/api/documents/{documentId}/content", StringComparison.Ordinal));

@@ -122,3 +122,21 @@ public sealed class EmailTransportHealthCheck(
         }
     }
 }
+
+/// <summary>The document store answers (the bucket or the folder): a lookup of a key that does not exist.</summary>
+public sealed class DocumentStoreHealthCheck(Storage.EncryptedFileStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await store.ExistsAsync(Storage.EncryptedFileStore.NewStorageKey(), cancellationToken);
+            return HealthCheckResult.Healthy($"{store.Blobs.Description}, {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+        }
+        catch (Storage.StorageUnavailableException e)
+        {
+            return HealthCheckResult.Unhealthy(e.Message);
+        }
+    }
+}

@@ -79,8 +79,11 @@ public sealed class S3StoreOptions
     /// <summary>Put before every object key, to share a bucket (for example "taxgenius/"). Optional.</summary>
     public string? Prefix { get; set; }
 
-    /// <summary>Bytes per multipart part (S3's minimum is 5 MiB). Each upload in flight holds two parts in memory.</summary>
-    public int PartSizeBytes { get; set; } = 8 * 1024 * 1024;
+    /// <summary>
+    /// Bytes per multipart part (S3's minimum, 5 MiB, by default: 50 GB files fit in S3's 10,000 parts). Each upload in flight
+    /// holds two parts in memory.
+    /// </summary>
+    public int PartSizeBytes { get; set; } = MinPartSizeBytes;
 
     public int TimeoutSeconds { get; set; } = 30;
 

@@ -37,5 +37,7 @@ public sealed class InfrastructureTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("redis").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("jobs").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("storage").GetProperty("status").GetString());
+        Assert.StartsWith("local folder", checks.GetProperty("storage").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 }

@@ -82,8 +82,10 @@ public sealed class StorageOutageTests : IAsyncLifetime
         Assert.Single(firstId);
         Assert.Equal(objectsBefore, await files.KeysAsync());
         Assert.Equal(0, await files.UnfinishedWritesAsync());
+        Assert.Equal("Unhealthy", await StorageHealthAsync());
 
         relay.Restore();
+        Assert.Equal("Healthy", await StorageHealthAsync());
         using (var again = await client.SendAsync(DocumentUpload.Request(new ByteArrayContent(SampleFiles.Pdf()), "1099.pdf")))
         {
             Assert.Equal(HttpStatusCode.Created, again.StatusCode);
@@ -125,6 +127,14 @@ public sealed class StorageOutageTests : IAsyncLifetime
         using var again = await client.SendAsync(DocumentUpload.Request(new ByteArrayContent(body), "scan.jpg"));
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Single(await DocumentIdsAsync(userId));
+    }
+
+    /// <summary>The storage entry of /health/ready.</summary>
+    private async Task<string?> StorageHealthAsync()
+    {
+        using var client = app.CreateClient();
+        using var ready = await client.GetAsync("/health/ready");
+        return (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("storage").GetProperty("status").GetString();
     }
 
     private async Task<List<Guid>> DocumentIdsAsync(Guid userId)

@@ -15,7 +15,8 @@ internal static class HealthEndpoints
         var checks = services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<JobStorageHealthCheck>("jobs", tags: [ReadyTag])
-            .AddCheck<EmailTransportHealthCheck>("email", tags: [ReadyTag]);
+            .AddCheck<EmailTransportHealthCheck>("email", tags: [ReadyTag])
+            .AddCheck<DocumentStoreHealthCheck>("storage", tags: [ReadyTag]);
         if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis")))
         {
             checks.AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);

@@ -84,121 +84,184 @@ internal static partial class UploadThroughput
         return clock.Elapsed;
     }
 
+    /// <summary>A server under test: its store's backend, the signed-in client, its antiforgery token and its uploads.</summary>
+    private sealed record Target(string Name, ServerProcess Server, HttpClient Client, string Header, string Token, List<Upload> Uploads);
+
+    private static async Task<Target> StartAsync(string name, Dictionary<string, string> settings)
+    {
+        var server = await ServerProcess.StartAsync(settings);
+        var handler = new PlainCookies(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        var client = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+        await SignInAsync(client);
+        var antiforgery = await client.GetFromJsonAsync<JsonElement>("/api/antiforgery");
+        return new Target(name, server, client, antiforgery.GetProperty("headerName").GetString()!, antiforgery.GetProperty("token").GetString()!, []);
+    }
+
+    /// <summary>
+    /// The S3 bucket from TG_BENCH_S3 ("Endpoint=…;Bucket=…;AccessKey=…;SecretKey=…", set by upload.sh after starting Ceph's RADOS
+    /// Gateway), or none.
+    /// </summary>
+    private static Dictionary<string, string>? S3Settings()
+    {
+        if (Environment.GetEnvironmentVariable("TG_BENCH_S3") is not { Length: > 0 } value)
+        {
+            return null;
+        }
+
+        var parts = value.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        return new Dictionary<string, string>
+        {
+            ["Storage__Backend"] = "S3",
+            ["Storage__S3__ServiceUrl"] = parts["Endpoint"],
+            ["Storage__S3__Bucket"] = parts["Bucket"],
+            ["Storage__S3__AccessKey"] = parts["AccessKey"],
+            ["Storage__S3__SecretKey"] = parts["SecretKey"],
+            ["Storage__S3__Prefix"] = "bench/",
+        };
+    }
+
     public static async Task<int> RunAsync(int megabytes)
     {
         var work = BenchServer.WorkDir;
-        var dataPath = Path.Combine(work, "data-upload");
         var source = Path.Combine(work, "bench-upload.pdf");
-        var copyFolder = Path.Combine(dataPath, "bench-copy");
+        var copyFolder = Path.Combine(work, "data-upload-local", "bench-copy");
         var size = (long)megabytes * 1024 * 1024;
 
-        var settings = BenchServer.Settings(dataPath);
-        settings["Storage__MaxFileBytes"] = "268435456";
-        await using var server = await ServerProcess.StartAsync(settings);
-        Directory.CreateDirectory(copyFolder);
-
-        Console.WriteLine($"  generating {megabytes} MB PDF at {source}");
-        var fileHash = await GeneratePdfAsync(source, size);
-
-        using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
-        using var client = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-        await SignInAsync(client);
-        var antiforgery = await client.GetFromJsonAsync<JsonElement>("/api/antiforgery");
-        var headerName = antiforgery.GetProperty("headerName").GetString()!;
-        var token = antiforgery.GetProperty("token").GetString()!;
-
-        // Alternating rounds on a noisy machine: copy, upload, copy, upload, ..., copy. Each upload is compared with the
-        // copies either side of it; the medians make the reported ratio.
-        var copies = new List<TimeSpan> { await CopyAsync(source, Path.Combine(copyFolder, "copy.pdf")) };
-        var uploads = new List<Upload>();
-        for (var round = 0; round < Rounds; round++)
+        // The local folder's server, then (when a bucket is given) the S3 one on the same database, started one after the other.
+        var targets = new List<Target>();
+        var local = BenchServer.Settings(Path.Combine(work, "data-upload-local"));
+        local["Storage__MaxFileBytes"] = "268435456";
+        targets.Add(await StartAsync("local folder", local));
+        if (S3Settings() is { } s3)
         {
-            uploads.Add(await UploadAsync(server, client, headerName, token, source));
-            copies.Add(await CopyAsync(source, Path.Combine(copyFolder, "copy.pdf")));
-            if (uploads[^1].Status != HttpStatusCode.Created)
+            var settings = BenchServer.Settings(Path.Combine(work, "data-upload-s3"));
+            settings["Storage__MaxFileBytes"] = "268435456";
+            foreach (var (key, value) in s3)
             {
-                Console.WriteLine($"  upload answered {(int)uploads[^1].Status}: {uploads[^1].Body}");
-                return 1;
-            }
-        }
-
-        var crypto = CryptoAlone(source);
-        var last = uploads[^1];
-        var body = last.Body;
-
-        using var document = JsonDocument.Parse(body);
-        var id = document.RootElement.GetProperty("id").ToString();
-        var storedHash = document.RootElement.GetProperty("sha256").GetString() ?? "";
-        var storedSize = document.RootElement.GetProperty("fileSize").GetInt64();
-        var hashMatches = string.Equals(storedHash, fileHash, StringComparison.OrdinalIgnoreCase);
-
-        // The download back: streamed, decrypted by the server, hashed here on the fly.
-        var downloadClock = Stopwatch.StartNew();
-        string downloadHash;
-        long downloaded = 0;
-        using (var response = await client.GetAsync($"/api/documents/{id}/content", HttpCompletionOption.ResponseHeadersRead))
-        {
-            response.EnsureSuccessStatusCode();
-            await using var stream = await response.Content.ReadAsStreamAsync();
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[Buffer];
-            int read;
-            while ((read = await stream.ReadAsync(buffer)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                downloaded += read;
+                settings[key] = value;
             }
 
-            downloadHash = Convert.ToHexStringLower(hash.GetHashAndReset());
+            targets.Add(await StartAsync("S3 bucket", settings));
         }
 
-        downloadClock.Stop();
-
-        double Rate(TimeSpan elapsed) => size / (1024.0 * 1024) / elapsed.TotalSeconds;
-        static double Median(IEnumerable<double> values)
+        try
         {
-            var sorted = values.Order().ToList();
-            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+            Directory.CreateDirectory(copyFolder);
+            Console.WriteLine($"  generating {megabytes} MB PDF at {source}");
+            var fileHash = await GeneratePdfAsync(source, size);
+
+            // Alternating rounds on a noisy machine: copy, then one upload per backend, copy, ... Each upload is compared with
+            // the copies either side of it; the medians make the reported ratios.
+            var copies = new List<TimeSpan> { await CopyAsync(source, Path.Combine(copyFolder, "copy.pdf")) };
+            for (var round = 0; round < Rounds; round++)
+            {
+                foreach (var target in targets)
+                {
+                    var upload = await UploadAsync(target.Server, target.Client, target.Header, target.Token, source);
+                    target.Uploads.Add(upload);
+                    if (upload.Status != HttpStatusCode.Created)
+                    {
+                        Console.WriteLine($"  {target.Name}: upload answered {(int)upload.Status}: {upload.Body}");
+                        return 1;
+                    }
+                }
+
+                copies.Add(await CopyAsync(source, Path.Combine(copyFolder, "copy.pdf")));
+            }
+
+            var crypto = CryptoAlone(source);
+            double Rate(TimeSpan elapsed) => size / (1024.0 * 1024) / elapsed.TotalSeconds;
+            static double Median(IEnumerable<double> values)
+            {
+                var sorted = values.Order().ToList();
+                return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+            }
+
+            var copyRate = Median(copies.Select(Rate));
+            var ok = true;
+            var lines = new List<string>
+            {
+                "",
+                $"Upload of a {megabytes} MB PDF through POST /api/documents (published app, own process, Server GC {targets[0].Uploads[0].Before.GetProperty("serverGc")}, {Environment.ProcessorCount} cores)",
+                Line("plain copies on the same disk (fsync), in order", string.Join("  ", copies.Select(c => $"{Rate(c):F0}")) + " MB/s"),
+                Line($"median plain copy ({copies.Count} runs)", $"{copyRate,8:F0} MB/s"),
+                Line("for reading it: SHA-256 + AES-256-GCM alone, 64 KiB", $"{size / (1024.0 * 1024) / crypto.TotalSeconds,8:F0} MB/s  (one thread, the store's chunking, no I/O)"),
+            };
+            var medians = new Dictionary<string, double>();
+            foreach (var target in targets)
+            {
+                var uploads = target.Uploads;
+                var uploadRate = Median(uploads.Select(u => Rate(u.Elapsed)));
+                medians[target.Name] = uploadRate;
+                lines.Add($"  -- store: {target.Name}");
+                lines.Add(Line("uploads (request sent to 201 received), in order", string.Join("  ", uploads.Select(u => $"{Rate(u.Elapsed):F0}")) + " MB/s"));
+                lines.Add(Line("ratio of each upload to the mean of its two copies", string.Join("  ", uploads.Select((u, i) =>
+                    $"{Rate(u.Elapsed) / ((Rate(copies[i]) + Rate(copies[i + 1])) / 2):P0}"))));
+                lines.Add(Line($"median upload ({uploads.Count} runs)", $"{uploadRate,8:F0} MB/s"));
+                lines.Add(Line("ratio median upload / median copy", $"{uploadRate / copyRate,8:P0}"));
+                for (var i = 0; i < uploads.Count; i++)
+                {
+                    var u = uploads[i];
+                    lines.Add(Line($"upload {i + 1}: server VmRSS growth (peak - before)",
+                        $"{BenchServer.Mb(u.Peaks.Long("peakRss") - u.Before.Long("rss")),8}  (before {BenchServer.Mb(u.Before.Long("rss"))}, peak {BenchServer.Mb(u.Peaks.Long("peakRss"))}, {u.Peaks.Long("samples")} samples at ~20 ms)"));
+                    lines.Add(Line($"upload {i + 1}: server managed heap growth (peak - before)",
+                        $"{BenchServer.Mb(u.Peaks.Long("peakHeap") - u.Before.Long("heap")),8}  (before {BenchServer.Mb(u.Before.Long("heap"))}; garbage not yet collected counts)"));
+                    lines.Add(Line($"upload {i + 1}: server bytes allocated / retained after GC",
+                        $"{BenchServer.Mb(u.Peaks.Long("allocated") - u.Start.Long("allocated")),8}  / {BenchServer.Mb(u.After.Long("heap") - u.Before.Long("heap"))}"));
+                }
+
+                var hashesMatch = uploads.All(u => string.Equals(u.Sha256, fileHash, StringComparison.OrdinalIgnoreCase) && u.FileSize == size);
+                lines.Add(Line("every upload stored the file's SHA-256 and size", hashesMatch ? "yes" : "NO"));
+
+                // The download back: streamed, decrypted by the server, hashed here on the fly.
+                using var document = JsonDocument.Parse(uploads[^1].Body);
+                var id = document.RootElement.GetProperty("id").ToString();
+                var downloadClock = Stopwatch.StartNew();
+                string downloadHash;
+                long downloaded = 0;
+                using (var response = await target.Client.GetAsync($"/api/documents/{id}/content", HttpCompletionOption.ResponseHeadersRead))
+                {
+                    response.EnsureSuccessStatusCode();
+                    await using var stream = await response.Content.ReadAsStreamAsync();
+                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    var buffer = new byte[Buffer];
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer)) > 0)
+                    {
+                        hash.AppendData(buffer, 0, read);
+                        downloaded += read;
+                    }
+
+                    downloadHash = Convert.ToHexStringLower(hash.GetHashAndReset());
+                }
+
+                downloadClock.Stop();
+                lines.Add(Line("download back (GET /api/documents/{id}/content)",
+                    $"{downloaded / (1024.0 * 1024) / downloadClock.Elapsed.TotalSeconds,8:F0} MB/s  ({downloadClock.Elapsed.TotalSeconds:F2} s), SHA-256 {(downloadHash == fileHash ? "matches" : "DIFFERS")}"));
+                ok &= hashesMatch && downloadHash == fileHash;
+            }
+
+            if (medians.Count == 2)
+            {
+                lines.Add(Line("ratio median upload S3 / local folder", $"{medians["S3 bucket"] / medians["local folder"],8:P0}"));
+            }
+
+            lines.Add(Line("SHA-256 of the file", fileHash));
+            foreach (var line in lines)
+            {
+                Console.WriteLine(line);
+            }
+
+            return ok ? 0 : 1;
         }
-
-        var copyRate = Median(copies.Select(Rate));
-        var uploadRate = Median(uploads.Select(u => Rate(u.Elapsed)));
-        var hashesMatch = uploads.All(u => string.Equals(u.Sha256, fileHash, StringComparison.OrdinalIgnoreCase) && u.FileSize == size);
-        var lines = new List<string>
+        finally
         {
-            "",
-            $"Upload of a {megabytes} MB PDF through POST /api/documents (published app, own process, Server GC {last.Before.GetProperty("serverGc")}, {Environment.ProcessorCount} cores)",
-            Line("plain copies on the same disk (fsync), in order", string.Join("  ", copies.Select(c => $"{Rate(c):F0}")) + " MB/s"),
-            Line("uploads (request sent to 201 received), in order", string.Join("  ", uploads.Select(u => $"{Rate(u.Elapsed):F0}")) + " MB/s"),
-            Line("ratio of each upload to the mean of its two copies", string.Join("  ", uploads.Select((u, i) =>
-                $"{Rate(u.Elapsed) / ((Rate(copies[i]) + Rate(copies[i + 1])) / 2):P0}"))),
-            Line($"median plain copy ({copies.Count} runs)", $"{copyRate,8:F0} MB/s"),
-            Line($"median upload ({uploads.Count} runs)", $"{uploadRate,8:F0} MB/s"),
-            Line("ratio median upload / median copy", $"{uploadRate / copyRate,8:P0}"),
-            Line("for reading it: SHA-256 + AES-256-GCM alone, 64 KiB", $"{size / (1024.0 * 1024) / crypto.TotalSeconds,8:F0} MB/s  (one thread, the store's chunking, no I/O)"),
-        };
-        for (var i = 0; i < uploads.Count; i++)
-        {
-            var u = uploads[i];
-            lines.Add(Line($"upload {i + 1}: server VmRSS growth (peak - before)",
-                $"{BenchServer.Mb(u.Peaks.Long("peakRss") - u.Before.Long("rss")),8}  (before {BenchServer.Mb(u.Before.Long("rss"))}, peak {BenchServer.Mb(u.Peaks.Long("peakRss"))}, {u.Peaks.Long("samples")} samples at ~20 ms)"));
-            lines.Add(Line($"upload {i + 1}: server managed heap growth (peak - before)",
-                $"{BenchServer.Mb(u.Peaks.Long("peakHeap") - u.Before.Long("heap")),8}  (before {BenchServer.Mb(u.Before.Long("heap"))}; garbage not yet collected counts)"));
-            lines.Add(Line($"upload {i + 1}: server bytes allocated / retained after GC",
-                $"{BenchServer.Mb(u.Peaks.Long("allocated") - u.Start.Long("allocated")),8}  / {BenchServer.Mb(u.After.Long("heap") - u.Before.Long("heap"))}"));
+            foreach (var target in targets)
+            {
+                target.Client.Dispose();
+                await target.Server.DisposeAsync();
+            }
         }
-
-        lines.Add(Line("SHA-256 of the file", fileHash));
-        lines.Add(Line("SHA-256 stored by the server (last upload)", $"{storedHash} ({(hashMatches ? "matches" : "DIFFERS")}), size {storedSize} of {size}"));
-        lines.Add(Line("every upload stored the file's SHA-256 and size", hashesMatch ? "yes" : "NO"));
-        lines.Add(Line("download back (GET /api/documents/{id}/content)",
-            $"{downloaded / (1024.0 * 1024) / downloadClock.Elapsed.TotalSeconds,8:F0} MB/s  ({downloadClock.Elapsed.TotalSeconds:F2} s), SHA-256 {(downloadHash == fileHash ? "matches" : "DIFFERS")}"));
-        foreach (var line in lines)
-        {
-            Console.WriteLine(line);
-        }
-
-        return hashesMatch && hashMatches && storedSize == size && downloadHash == fileHash ? 0 : 1;
     }
 
     private static string Line(string label, string value) => string.Create(CultureInfo.InvariantCulture, $"  {label,-52}{value}");
@@ -268,7 +331,8 @@ internal static partial class UploadThroughput
         using var response = await client.PostAsync("/Account/Login", form);
         if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString.Contains("Account/Login", StringComparison.Ordinal) == true)
         {
-            throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode} {response.Headers.Location}");
+            var text = await response.Content.ReadAsStringAsync();
+            throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode} {response.Headers.Location} {text[..Math.Min(text.Length, 400)]}");
         }
     }
 
