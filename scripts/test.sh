@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that tests TaxGenius on a fresh machine:
-#   installs what is missing (apt: postgresql, redis-server, chromium, python3-aiosmtpd, radosgw + ceph-mon + ceph-osd),
+#   installs what is missing (apt: postgresql, redis-server, chromium, python3-aiosmtpd, radosgw + ceph-mon + ceph-osd, nginx),
 #   starts a throwaway PostgreSQL, Redis, SMTP server and S3 server (Ceph RADOS Gateway, one bucket) on free loopback ports,
 #   checks that `dotnet run --project TaxGenius.Web` answers on the embedded default,
 #   runs every test project (unit, integration on PostgreSQL + SQLite + Redis, Playwright in Chromium),

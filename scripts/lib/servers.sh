@@ -27,8 +27,15 @@ tg_install_missing() {
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   if [ ${#missing[@]} -gt 0 ]; then
     tg_log "Installing with apt: ${missing[*]}"
+    # No package may start its service while it installs (nginx would take port 80, Ceph would look for systemd): the
+    # tests start their own servers on free ports.
+    local policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' | $TG_SUDO tee /usr/sbin/policy-rc.d >/dev/null && $TG_SUDO chmod +x /usr/sbin/policy-rc.d && policy=1
+    fi
     $TG_SUDO apt-get update -q
     DEBIAN_FRONTEND=noninteractive $TG_SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+    [ -z "$policy" ] || $TG_SUDO rm -f /usr/sbin/policy-rc.d
   fi
   TG_PGBIN="$(tg_pg_bin)"
   TG_CHROMIUM="$(command -v chromium || true)"
