@@ -101,12 +101,9 @@ public sealed class DocumentRequestService(
     internal async Task QueueRequestEmailAsync(TaxGeniusDbContext db, Engagement engagement, IReadOnlyList<string> descriptions,
         CancellationToken cancellationToken)
     {
-        var client = await db.Users.AsNoTracking().Where(u => u.Id == engagement.ClientId && u.DeactivatedAt == null && u.Email != null)
-            .Select(u => new { u.Email, FirstName = u.Profile != null ? u.Profile.FirstName : null })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (client is not null && descriptions.Count > 0)
+        if (descriptions.Count > 0 && await EmailRecipient.FindAsync(db, engagement.ClientId, cancellationToken) is { } client)
         {
-            await emails.AddAsync(db, client.Email!, new DocumentsRequestedEmail(client.FirstName ?? "there", engagement.TaxYear, descriptions,
+            await emails.AddAsync(db, client.Email, new DocumentsRequestedEmail(client.Greeting, engagement.TaxYear, descriptions,
                 engagement.EffectiveDueDate, urls.Absolute("/client#requests")), cancellationToken);
         }
     }

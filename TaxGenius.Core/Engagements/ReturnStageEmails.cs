@@ -29,12 +29,9 @@ public sealed class ReturnStageEmails(EmailQueue emails, PublicUrls urls)
         {
             var engagement = db.Engagements.Local.FirstOrDefault(e => e.Id == move.EngagementId)
                 ?? await db.Engagements.AsNoTracking().SingleAsync(e => e.Id == move.EngagementId, cancellationToken);
-            var client = await db.Users.AsNoTracking().Where(u => u.Id == engagement.ClientId && u.DeactivatedAt == null && u.Email != null)
-                .Select(u => new { u.Email, FirstName = u.Profile != null ? u.Profile.FirstName : null })
-                .SingleOrDefaultAsync(cancellationToken);
-            if (client is not null)
+            if (await EmailRecipient.FindAsync(db, engagement.ClientId, cancellationToken) is { } client)
             {
-                await emails.AddAsync(db, client.Email!, new ReturnStageEmail(client.FirstName ?? "there", engagement.TaxYear,
+                await emails.AddAsync(db, client.Email, new ReturnStageEmail(client.Greeting, engagement.TaxYear,
                     Milestone(move.To)!.Value, urls.Absolute("/client")), cancellationToken);
             }
         }

@@ -150,10 +150,8 @@ public sealed class SignatureCompletion(
     /// <summary>The engagement's preparer, else whoever sent the request.</summary>
     internal static async Task<(string Email, string FirstName)?> StaffAddressAsync(TaxGeniusDbContext db, SignatureRequest request, CancellationToken cancellationToken)
     {
-        var id = request.Engagement?.PreparerId ?? request.CreatedById;
-        var staff = await db.Users.AsNoTracking().Where(u => u.Id == id && u.Email != null && u.DeactivatedAt == null)
-            .Select(u => new { u.Email, FirstName = u.Profile != null ? u.Profile.FirstName : null }).SingleOrDefaultAsync(cancellationToken);
-        return staff is null ? null : (staff.Email!, staff.FirstName ?? "there");
+        var staff = await EmailRecipient.FindAsync(db, request.Engagement?.PreparerId ?? request.CreatedById, cancellationToken);
+        return staff is null ? null : (staff.Email, staff.Greeting);
     }
 
     private static string Verification(SignatureSigner s, SignatureRequest request)
