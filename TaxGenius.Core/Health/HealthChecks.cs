@@ -123,20 +123,24 @@ public sealed class EmailTransportHealthCheck(
     }
 }
 
-/// <summary>The document store answers (the bucket or the folder): a lookup of a key that does not exist.</summary>
+/// <summary>
+/// The document store answers (the bucket or the folder): a lookup of a key that does not exist. /health/ready is anonymous, so
+/// the description names the kind of store only, never the bucket or its host (the logs have those).
+/// </summary>
 public sealed class DocumentStoreHealthCheck(Storage.EncryptedFileStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var kind = store.Blobs.IsShared ? "S3 bucket" : "local folder";
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await store.ExistsAsync(Storage.EncryptedFileStore.NewStorageKey(), cancellationToken);
-            return HealthCheckResult.Healthy($"{store.Blobs.Description}, {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+            return HealthCheckResult.Healthy($"{kind}, {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
         }
-        catch (Storage.StorageUnavailableException e)
+        catch (Storage.StorageUnavailableException)
         {
-            return HealthCheckResult.Unhealthy(e.Message);
+            return HealthCheckResult.Unhealthy($"{kind} did not answer");
         }
     }
 }
