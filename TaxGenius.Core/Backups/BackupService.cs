@@ -158,13 +158,7 @@ public sealed class BackupService(
         {
             await using var source = File.OpenRead(Path.Combine(folder, ObjectsFolder, key + ".tgf"));
             await using var writer = await store.Blobs.CreateAsync(key, cancellationToken);
-            var buffer = new byte[256 * 1024];
-            int read;
-            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
-
+            await writer.WriteAllAsync(source, cancellationToken);
             await writer.CommitAsync(cancellationToken);
         }
 

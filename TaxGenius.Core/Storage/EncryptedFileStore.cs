@@ -206,13 +206,7 @@ public sealed class EncryptedFileStore(IBlobStore blobs, StorageKeyRing keys)
 
             await using var output = await blobs.CreateAsync(storageKey, cancellationToken);
             await output.WriteAsync(StoredFileFormat.Header(activeId, activeKey, dataKey, storageKey), cancellationToken);
-            var buffer = new byte[ChunkOverhead + ChunkSize];
-            int read;
-            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
-
+            await output.WriteAllAsync(file, cancellationToken);
             await output.CommitAsync(cancellationToken);
             return true;
         }

@@ -49,6 +49,22 @@ public interface IBlobWriter : IAsyncDisposable
     Task CommitAsync(CancellationToken cancellationToken);
 }
 
+public static class BlobWriterExtensions
+{
+    /// <summary>Writes the rest of <paramref name="source"/> into the blob (not committed: the caller commits).</summary>
+    public static async Task WriteAllAsync(this IBlobWriter writer, Stream source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(source);
+        var buffer = new byte[256 * 1024];
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+}
+
 public sealed record BlobInfo(string StorageKey, DateTime WrittenUtc);
 
 /// <summary>There is no blob under the storage key.</summary>

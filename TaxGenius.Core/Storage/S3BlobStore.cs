@@ -120,7 +120,15 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 if (upload.Initiated is { } started && started.ToUniversalTime() < startedBeforeUtc)
                 {
-                    await Call(() => client.AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId, cancellationToken), notFound: false, ignoreNotFound: true);
+                    try
+                    {
+                        await Call(() => client.AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId, cancellationToken), notFound: true);
+                    }
+                    catch (BlobNotFoundException)
+                    {
+                        // Completed or aborted since it was listed.
+                    }
+
                     removed++;
                 }
             }
@@ -198,19 +206,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         : throw new ArgumentException("Not a storage key.", nameof(storageKey));
 
     /// <summary>Runs one S3 call, turning "no such key" into <see cref="BlobNotFoundException"/> and transport failures into <see cref="StorageUnavailableException"/>.</summary>
-    private async Task<T> Call<T>(Func<Task<T>> call, bool notFound = false, bool ignoreNotFound = false)
+    private async Task<T> Call<T>(Func<Task<T>> call, bool notFound = false)
     {
         try
         {
             return await call();
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && (notFound || ignoreNotFound) && e.ErrorCode != "NoSuchBucket")
+        catch (AmazonS3Exception e) when (notFound && e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
-            if (ignoreNotFound)
-            {
-                return default!;
-            }
-
             throw new BlobNotFoundException();
         }
         catch (Exception e) when (IsTransportFailure(e))
@@ -224,11 +227,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException
             or TimeoutException or TaskCanceledException { CancellationToken.IsCancellationRequested: false };
 
-    private Task Call(Func<Task> call) => Call(async () =>
+    private Task Call(Func<Task> call, bool notFound = false) => Call(async () =>
     {
         await call();
         return true;
-    });
+    }, notFound);
 
     private StorageUnavailableException Unavailable(Exception e)
     {
@@ -247,7 +250,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         public override long Length => response.ContentLength;
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => Wrap(() => body.Read(buffer, offset, count));
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -255,9 +258,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 return body.Read(buffer);
             }
-            catch (IOException e)
+            catch (Exception e) when (IsBrokenBody(e))
             {
-                throw new StorageUnavailableException("The document store stopped sending the file.", e);
+                throw Stopped(e);
             }
         }
 
@@ -267,26 +270,19 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 return await body.ReadAsync(buffer, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or HttpRequestException or System.Net.Sockets.SocketException)
+            catch (Exception e) when (IsBrokenBody(e))
             {
-                throw new StorageUnavailableException("The document store stopped sending the file.", e);
+                throw Stopped(e);
             }
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        private static int Wrap(Func<int> read)
-        {
-            try
-            {
-                return read();
-            }
-            catch (IOException e)
-            {
-                throw new StorageUnavailableException("The document store stopped sending the file.", e);
-            }
-        }
+        /// <summary>The connection broke while the body was being read (the same failures whether read sync or async).</summary>
+        private static bool IsBrokenBody(Exception e) => e is IOException or HttpRequestException or System.Net.Sockets.SocketException;
+
+        private static StorageUnavailableException Stopped(Exception e) => new("The document store stopped sending the file.", e);
 
         public override void Flush()
         {
