@@ -23,7 +23,7 @@ public sealed class EmbeddedDefaultTests(BrowserFixture browser)
         Assert.True(File.Exists(Path.Combine(app.DataPath, "taxgenius.db")), "The SQLite database was not created in the data folder.");
         await page.ScreenshotAsync("landing");
 
-        var signIn = new SignInPage(page);
+        var signIn = new SignInPage(page, app);
         await signIn.OpenAsync();
         await page.ScreenshotAsync("sign-in");
         await signIn.SignInAsync(DemoAccounts.Admin, TaxGeniusAppFactory.DemoPassword);

@@ -37,7 +37,7 @@ public sealed partial class PasswordJourneyTests(BrowserFixture browser) : IAsyn
         await page.GetByRole(AriaRole.Button, new() { Name = "Save my new password" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your password is changed" })).ToBeVisibleAsync();
 
-        var signIn = new SignInPage(page);
+        var signIn = new SignInPage(page, app);
         await signIn.OpenAsync();
         await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
         await Assertions.Expect(signIn.Error).ToContainTextAsync("do not match an account");
@@ -49,7 +49,7 @@ public sealed partial class PasswordJourneyTests(BrowserFixture browser) : IAsyn
     public async Task A_signed_in_user_changes_the_password_in_account_settings()
     {
         var page = await browser.NewPageAsync(app.BaseAddress);
-        var signIn = new SignInPage(page);
+        var signIn = new SignInPage(page, app);
         await signIn.OpenAsync();
         await signIn.SignInAsync(DemoAccounts.Referrer, TaxGeniusAppFactory.DemoPassword);
         await page.WaitForURLAsync("**/referrer");

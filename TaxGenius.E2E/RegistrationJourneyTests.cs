@@ -41,7 +41,7 @@ public sealed partial class RegistrationJourneyTests(BrowserFixture browser) : I
         Assert.Contains(link, message.TextBody ?? "", StringComparison.Ordinal);
 
         // Signing in before confirming is refused with a reason.
-        var signIn = new SignInPage(page);
+        var signIn = new SignInPage(page, app);
         await signIn.OpenAsync();
         await signIn.SignInAsync(email, password);
         await Assertions.Expect(signIn.Error).ToContainTextAsync("confirm your e-mail address first");

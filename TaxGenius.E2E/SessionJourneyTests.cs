@@ -40,7 +40,7 @@ public sealed class SessionJourneyTests(BrowserFixture browser) : AppJourney(bro
         // ...and its cookie no longer opens anything.
         await other.GotoAsync("/client");
         await other.WaitForURLAsync("**/Account/Login**");
-        await Assertions.Expect(other.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Assertions.Expect(other.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
 
         // This browser carries on.
         await here.GotoAsync("/client");

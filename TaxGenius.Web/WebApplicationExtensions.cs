@@ -63,10 +63,10 @@ public static class WebApplicationExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Client, p => p.RequireAuthenticatedUser().RequireRole(Roles.Client))
             .AddPolicy(Policies.Referrer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Referrer))
-            // Staff reach customer data: their policies also require an enrolled authenticator (StaffMfa).
-            .AddPolicy(Policies.Preparer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled))
-            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled))
-            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Policies.StaffRoles).RequireClaim(StaffMfa.ClaimType, StaffMfa.Enrolled));
+            // Staff reach customer data: their policies also require multi-factor (an enrolled authenticator or a passkey sign-in, StaffMfa).
+            .AddPolicy(Policies.Preparer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Preparer).RequireAssertion(c => StaffMfa.HasEnrolled(c.User)))
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin).RequireAssertion(c => StaffMfa.HasEnrolled(c.User)))
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Policies.StaffRoles).RequireAssertion(c => StaffMfa.HasEnrolled(c.User)));
 
         // Only Identity's SignInManager reads the current request through it; interactive components use CircuitClient.
         services.AddHttpContextAccessor();

@@ -55,6 +55,9 @@ public static class AuditActions
     public const string ReferrerRateChanged = "referrer.rate_changed";
     public const string FirmSettingsChanged = "firm.settings_changed";
     public const string AuthenticatorReset = "user.authenticator_reset";
+    public const string PasskeyAdded = "user.passkey_added";
+    public const string PasskeyRemoved = "user.passkey_removed";
+    public const string AccountRecovered = "user.recovered_by_email_code";
     public const string EmailResent = "email.resent";
     public const string EngagementStageChanged = "engagement.stage_changed";
     public const string DocumentsRequested = "engagement.documents_requested";

@@ -200,8 +200,9 @@ public sealed class DatabaseInitializer(
             $"  password for all of them: {password}",
         };
         lines.AddRange(DemoAccounts.All.Select(a => $"    {Roles.DisplayName(a.Role),-14} {a.Email}"));
-        lines.Add($"  preparer and administrator sign in with two factors: authenticator key {Totp.Format(totpSecret)} (Demo:TotpSecret)");
-        lines.Add($"    add it to an authenticator app, or scan: {Totp.AuthenticatorUri("demo staff", totpSecret)}");
+        lines.Add($"  every one signs in with two factors: authenticator key {Totp.Format(totpSecret)} (Demo:TotpSecret)");
+        lines.Add($"    add it to an authenticator app, or scan: {Totp.AuthenticatorUri("demo accounts", totpSecret)}");
+        lines.Add("    or, once signed in, add a passkey under Account settings → Passkeys and sign in with it alone");
         lines.Add("");
         Console.WriteLine(string.Join(Environment.NewLine, lines));
     }

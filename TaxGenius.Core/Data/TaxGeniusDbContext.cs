@@ -44,6 +44,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Signatures.SignatureRequest> SignatureRequests => Set<Signatures.SignatureRequest>();
     public DbSet<Signatures.SignatureSigner> SignatureSigners => Set<Signatures.SignatureSigner>();
     public DbSet<Signatures.SignatureField> SignatureFields => Set<Signatures.SignatureField>();
+    public DbSet<Identity.SignInCodes.SignInCode> SignInCodes => Set<Identity.SignInCodes.SignInCode>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -52,6 +53,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(TaxGeniusDbContext).Assembly);
+        MapPasskeys(builder);
 
         if (Database.IsSqlite())
         {
@@ -115,6 +117,25 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     /// SQLite has no decimal type: EF would store text that compares as text. Money is stored as integer cents,
     /// so sums, ordering and comparisons are exact and numeric.
     /// </summary>
+    /// <summary>
+    /// Identity's passkey table (ADR-015). Identity maps it only with schema version 3, which would also re-type columns this database has
+    /// held since version 1; the same mapping is declared here instead (an explicit entity overrides Identity's Ignore), plus the
+    /// last-used time Identity does not keep, as a shadow property (<see cref="Identity.Passkeys.PasskeyRegistry.LastUsedAt"/>).
+    /// </summary>
+    private static void MapPasskeys(ModelBuilder builder)
+    {
+        builder.Entity<ApplicationUser>().HasMany<IdentityUserPasskey<Guid>>().WithOne().HasForeignKey(p => p.UserId).IsRequired();
+        builder.Entity<IdentityUserPasskey<Guid>>(b =>
+        {
+            b.HasKey(p => p.CredentialId);
+            b.ToTable("AspNetUserPasskeys");
+            b.Property(p => p.CredentialId).HasMaxLength(1024);
+            b.OwnsOne(p => p.Data).ToJson();
+            b.Property<DateTime?>(Identity.Passkeys.PasskeyRegistry.LastUsedAt);
+            b.HasIndex(p => p.UserId);
+        });
+    }
+
     private static void ApplySqliteConventions(ModelBuilder builder)
     {
         foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))

@@ -42,10 +42,9 @@ public sealed class DemoDataSeeder(
                 Check(await userManager.ResetPasswordAsync(user, token, password), email);
             }
 
-            if (StaffMfa.IsRequiredFor([role]))
-            {
-                await EnrollAuthenticatorAsync(user, totpSecret);
-            }
+            // Every demo account has the demo authenticator: staff must, and the firm's default policy asks clients and referrers for
+            // a second step too (which would otherwise be an e-mailed code, readable only by an administrator in the demo outbox).
+            await EnrollAuthenticatorAsync(user, totpSecret);
 
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             if (!await db.Profiles.AnyAsync(p => p.UserId == user.Id, cancellationToken))

@@ -12,8 +12,8 @@ public sealed class DemoOptions
     public string? Password { get; set; }
 
     /// <summary>
-    /// The authenticator key (Base32) the demo PREPARER and ADMIN accounts are enrolled with, since staff must use two-factor
-    /// sign-in. When empty a random one is generated once, kept in the data folder and printed at start with its otpauth:// link.
+    /// The authenticator key (Base32) every demo account is enrolled with, since staff must use two-factor sign-in and the firm's
+    /// default policy asks it of clients and referrers too. When empty a random one is generated once, kept in the data folder and printed at start with its otpauth:// link.
     /// </summary>
     public string? TotpSecret { get; set; }
 }

@@ -18,11 +18,15 @@ public sealed record RegistrationOutcome(ApplicationUser? User, IReadOnlyList<Id
 /// </summary>
 public sealed class AccountRegistrationService(UserManager<ApplicationUser> userManager, TaxGeniusDbContext db, ReferralInvitationService referrals)
 {
-    public Task<RegistrationOutcome> RegisterClientAsync(string email, string password, string firstName, string lastName,
+    public Task<RegistrationOutcome> RegisterClientAsync(string email, string? password, string firstName, string lastName,
         CancellationToken cancellationToken = default) =>
         RegisterClientAsync(email, password, firstName, lastName, null, cancellationToken);
 
-    public async Task<RegistrationOutcome> RegisterClientAsync(string email, string password, string firstName, string lastName,
+    /// <summary>
+    /// Registers a client. Without <paramref name="password"/> the account signs in with a passkey, added once the address is confirmed
+    /// (the confirmation link signs such an account in, see ConfirmEmail).
+    /// </summary>
+    public async Task<RegistrationOutcome> RegisterClientAsync(string email, string? password, string firstName, string lastName,
         RegistrationReferral? referral, CancellationToken cancellationToken = default)
     {
         if (await userManager.FindByEmailAsync(email) is not null)
@@ -33,7 +37,7 @@ public sealed class AccountRegistrationService(UserManager<ApplicationUser> user
         // Check the password before anything is written, so its errors come back with nothing to undo.
         var candidate = new ApplicationUser { UserName = email, Email = email };
         var passwordErrors = new List<IdentityError>();
-        foreach (var validator in userManager.PasswordValidators)
+        foreach (var validator in password is null ? [] : userManager.PasswordValidators)
         {
             var check = await validator.ValidateAsync(userManager, candidate, password);
             passwordErrors.AddRange(check.Errors);
@@ -48,7 +52,7 @@ public sealed class AccountRegistrationService(UserManager<ApplicationUser> user
         return await db.InTransactionAsync(async (transaction, ct) =>
         {
             var user = new ApplicationUser { UserName = email, Email = email };
-            var created = await userManager.CreateAsync(user, password);
+            var created = password is null ? await userManager.CreateAsync(user) : await userManager.CreateAsync(user, password);
             if (!created.Succeeded)
             {
                 return new RegistrationOutcome(null, created.Errors.ToList());

@@ -25,6 +25,7 @@ public static class IdentityServiceCollectionExtensions
             .AddSignInManager<TaxGeniusSignInManager>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(SingleUseAuthenticatorTokenProvider.ProviderName)
+            .AddTokenProvider<SignInCodes.EmailCodeTokenProvider>(SignInCodes.EmailCodeTokenProvider.ProviderName)
             .AddClaimsPrincipalFactory<TaxGeniusClaimsPrincipalFactory>();
         // Authenticator keys and recovery codes are encrypted at rest (see SecretProtector).
         services.Replace(ServiceDescriptor.Scoped<IUserStore<ApplicationUser>, ProtectedTokenUserStore>());
@@ -32,6 +33,14 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DataProtectionKeyOptions>, DataProtectionKeyOptionsValidator>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<SecretsAtRestUpgrade>();
+
+        // Passkeys (ADR-015): Identity's WebAuthn handler; relying party and origin from TaxGenius:PublicBaseUrl (PasskeyOptionsSetup).
+        services.TryAddScoped<IPasskeyHandler<ApplicationUser>, PasskeyHandler<ApplicationUser>>();
+        services.AddSingleton<IConfigureOptions<IdentityPasskeyOptions>, Passkeys.PasskeyOptionsSetup>();
+        services.AddScoped<Passkeys.PasskeyRegistry>();
+        services.AddScoped<SignInCodes.SignInCodeService>();
+        services.AddScoped<MfaCoverage>();
+        services.AddScoped<AccountRecovery>();
 
         services.AddScoped<AccountRegistrationService>();
         services.AddScoped<AccountEmails>();

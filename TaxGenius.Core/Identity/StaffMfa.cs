@@ -6,7 +6,8 @@ namespace TaxGenius.Core.Identity;
 
 /// <summary>
 /// The FTC Safeguards Rule asks for multi-factor authentication for anyone who reaches customer data: PREPARER and ADMIN
-/// accounts must have an authenticator app enrolled before they reach anything else. Clients and referrers may enroll.
+/// accounts reach nothing else until they sign in with a passkey (user-verifying: multi-factor by itself, ADR-015) or have an
+/// authenticator app enrolled (which every password sign-in then asks for). Clients and referrers: see the firm's policy.
 /// </summary>
 public static class StaffMfa
 {
@@ -24,7 +25,10 @@ public static class StaffMfa
 
     public static bool IsRequiredFor(IEnumerable<string> roles) => roles.Any(RequiredForRoles.Contains);
 
-    public static bool HasEnrolled(ClaimsPrincipal user) => user.HasClaim(ClaimType, Enrolled);
+    /// <summary>The session passed multi-factor: the account has an authenticator (asked at every password sign-in), or it signed in with a passkey.</summary>
+    public static bool HasEnrolled(ClaimsPrincipal user) => user.HasClaim(ClaimType, Enrolled) || SignedInWithPasskey(user);
+
+    public static bool SignedInWithPasskey(ClaimsPrincipal user) => user.HasClaim("amr", TaxGeniusSignInManager.PasskeyMethod);
 
     /// <summary>Signed in as staff without an authenticator: everything but enrollment and signing out is closed.</summary>
     public static bool MustEnroll(ClaimsPrincipal user) =>

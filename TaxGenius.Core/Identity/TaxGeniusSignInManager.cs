@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,10 @@ namespace TaxGenius.Core.Identity;
 /// <see cref="IdentityConfiguration.MaxFailedAccessAttempts"/> failures, never the account itself: nobody can keep a preparer locked
 /// out from the other side of the internet. Wrong second-factor codes still lock the account (only someone with the password gets there).</item>
 /// <item>Staff may skip the second factor on a remembered browser only when the firm allows it (<see cref="FirmSettings"/>).</item>
+/// <item>When the firm requires it, clients and referrers without an authenticator get an e-mailed code as the second step
+/// (<see cref="SignInCodes.EmailCodeTokenProvider"/>).</item>
+/// <item>A passkey sign-in (user verification required) is multi-factor by itself: it carries <c>amr=hwk</c>, which satisfies the staff
+/// policy (ADR-015), and is refused like a password for an unconfirmed, locked or deactivated account.</item>
 /// </list>
 /// </summary>
 public sealed class TaxGeniusSignInManager(
@@ -29,7 +34,8 @@ public sealed class TaxGeniusSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<ApplicationUser> confirmation,
     IRateLimitCounter counter,
-    FirmSettingsService firmSettings)
+    FirmSettingsService firmSettings,
+    Passkeys.PasskeyRegistry passkeys)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public const string FailurePolicy = "signin-failures";
@@ -82,6 +88,76 @@ public sealed class TaxGeniusSignInManager(
             await ResetLockout(user);
         }
 
+        return SignInResult.Success;
+    }
+
+    /// <summary>The authentication method claim a passkey sign-in carries ("hardware-secured key", RFC 8176).</summary>
+    public const string PasskeyMethod = "hwk";
+
+    public override async Task<bool> IsTwoFactorEnabledAsync(ApplicationUser user) =>
+        await base.IsTwoFactorEnabledAsync(user) || await RequiresEmailCodeAsync(user);
+
+    /// <summary>
+    /// Whether this account's second step is an e-mailed code: a client or referrer with a confirmed address and no authenticator,
+    /// while the firm requires a second factor of them.
+    /// </summary>
+    public async Task<bool> RequiresEmailCodeAsync(ApplicationUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.TwoFactorEnabled || !user.EmailConfirmed || !(await firmSettings.GetAsync()).RequireClientSecondFactor)
+        {
+            return false;
+        }
+
+        var roles = await UserManager.GetRolesAsync(user);
+        return roles.Contains(Roles.Client) || roles.Contains(Roles.Referrer);
+    }
+
+    /// <summary>
+    /// Identity's passkey sign-in with the checks a password sign-in has (confirmed, not locked, not deactivated), the passkey's last use
+    /// recorded, and <c>amr=hwk</c> instead of Identity's <c>pwd</c>. Throws <see cref="InvalidOperationException"/> when no ceremony is
+    /// under way (its cookie expired), as Identity does.
+    /// </summary>
+    public override async Task<SignInResult> PasskeySignInAsync(string credentialJson)
+    {
+        var assertion = await PerformPasskeyAssertionAsync(credentialJson);
+        if (!assertion.Succeeded)
+        {
+            Passkeys.PasskeyLog.Refused(Logger, assertion.Failure.Message);
+            return SignInResult.Failed;
+        }
+
+        var user = assertion.User;
+        if (await PreSignInCheck(user) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!(await UserManager.AddOrUpdatePasskeyAsync(user, assertion.Passkey)).Succeeded)
+        {
+            return SignInResult.Failed;
+        }
+
+        await passkeys.TouchAsync(assertion.Passkey.CredentialId, Context.RequestAborted);
+        await ResetLockout(user);
+        await SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", PasskeyMethod)]);
+        return SignInResult.Success;
+    }
+
+    /// <summary>
+    /// Signs in a client or referrer who proved their mailbox with an e-mailed code (<see cref="SignInCodes.SignInCodeService"/>), with the
+    /// checks a password sign-in has. Not persistent: the next visit asks again.
+    /// </summary>
+    public async Task<SignInResult> EmailCodeSignInAsync(ApplicationUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (await PreSignInCheck(user) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await ResetLockout(user);
+        await SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "otp")]);
         return SignInResult.Success;
     }
 

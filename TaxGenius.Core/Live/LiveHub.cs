@@ -74,7 +74,7 @@ public static class LiveGroups
 
     /// <summary>A preparer or admin with an enrolled authenticator (the staff policy's test, as the pages apply it).</summary>
     public static bool IsStaff(ClaimsPrincipal? user) =>
-        user is not null && Policies.StaffRoles.Any(user.IsInRole) && user.HasClaim(StaffMfa.ClaimType, StaffMfa.Enrolled);
+        user is not null && Policies.StaffRoles.Any(user.IsInRole) && StaffMfa.HasEnrolled(user);
 
     /// <summary>A user may follow their own group, their own conversation, and (staff) the staff group and any conversation.</summary>
     public static bool MayJoin(ClaimsPrincipal? user, Guid userId, string group)

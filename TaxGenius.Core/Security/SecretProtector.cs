@@ -55,6 +55,40 @@ public sealed class SecretProtector(IOptions<DataProtectionKeyOptions> options)
         }
     }
 
+    /// <summary>
+    /// A keyed hash of a short secret (an e-mailed 6-digit code): <c>tgh1:{keyId}:{hex}</c>, HMAC-SHA256 under a key derived from the
+    /// active ring key for <paramref name="purpose"/>. A plain hash of a 6-digit code is reversed by trying a million values; without the
+    /// ring (configuration, not the database) this one cannot be.
+    /// </summary>
+    public string Hash(string purpose, string value) => HashWith(keys.ActiveKeyId, keys.ActiveKey, purpose, value);
+
+    /// <summary>Whether <paramref name="value"/> is what <see cref="Hash"/> gave <paramref name="stored"/> (false for a key no longer in the ring).</summary>
+    public bool Verify(string purpose, string value, string stored)
+    {
+        var parts = stored.Split(':');
+        if (parts is not [HashVersion, var keyId, _] || keys.Find(keyId) is not { } key)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashWith(keyId, key, purpose, value)), Encoding.ASCII.GetBytes(stored));
+    }
+
+    private const string HashVersion = "tgh1";
+
+    private static string HashWith(string keyId, byte[] ringKey, string purpose, string value)
+    {
+        var macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, ringKey, 32, salt: [], info: Encoding.UTF8.GetBytes("taxgenius-hash:" + purpose));
+        try
+        {
+            return $"{HashVersion}:{keyId}:{Convert.ToHexStringLower(HMACSHA256.HashData(macKey, Encoding.UTF8.GetBytes(value)))}";
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(macKey);
+        }
+    }
+
     /// <summary>Decrypts what <see cref="Protect"/> wrote for the same purpose; throws <see cref="CryptographicException"/> otherwise.</summary>
     public string Unprotect(string purpose, string envelope)
     {

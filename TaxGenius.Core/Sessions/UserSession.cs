@@ -47,6 +47,7 @@ public static class SessionRevocationReasons
     public const string EndedByAdmin = "ended-by-admin";
     public const string AccountChanged = "account-changed";
     public const string Replaced = "replaced-by-new-sign-in";
+    public const string Recovered = "account-recovered";
 }
 
 /// <summary>The claim that carries the session id in the application cookie.</summary>

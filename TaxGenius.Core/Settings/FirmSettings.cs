@@ -13,6 +13,12 @@ public sealed class FirmSettings
     /// </summary>
     public bool StaffMayRememberBrowser { get; set; }
 
+    /// <summary>
+    /// Whether clients and referrers must use a second factor too (the FTC Safeguards Rule, 16 CFR 314.4(c)(5), asks it of anyone who
+    /// reaches customer information): a passkey, or a password plus an authenticator code or an e-mailed code. On for a new firm.
+    /// </summary>
+    public bool RequireClientSecondFactor { get; set; } = true;
+
     public DateTime? UpdatedAt { get; set; }
 
     public Guid? UpdatedById { get; set; }

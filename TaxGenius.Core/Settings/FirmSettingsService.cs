@@ -13,7 +13,17 @@ public sealed class FirmSettingsService(IDbContextFactory<TaxGeniusDbContext> db
         cache.GetOrCreateAsync(CacheKeys.FirmSettings, LoadAsync, cancellationToken: cancellationToken);
 
     /// <summary>Changes whether staff may skip the second factor on a remembered browser; null when done, else why not.</summary>
-    public async Task<string?> SetStaffMayRememberBrowserAsync(AuditActor actor, bool allowed, CancellationToken cancellationToken = default)
+    public Task<string?> SetStaffMayRememberBrowserAsync(AuditActor actor, bool allowed, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, s => s.StaffMayRememberBrowser == allowed, s => s.StaffMayRememberBrowser = allowed,
+            $"staff may remember a browser for the second factor: {(allowed ? "yes" : "no")}", cancellationToken);
+
+    /// <summary>Changes whether clients and referrers must use a second factor; null when done, else why not.</summary>
+    public Task<string?> SetRequireClientSecondFactorAsync(AuditActor actor, bool required, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, s => s.RequireClientSecondFactor == required, s => s.RequireClientSecondFactor = required,
+            $"clients and referrers must use a second factor: {(required ? "yes" : "no")}", cancellationToken);
+
+    private async Task<string?> ChangeAsync(AuditActor actor, Func<FirmSettings, bool> unchanged, Action<FirmSettings> change, string detail,
+        CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await ActorChecks.IsActiveAdminAsync(db, actor.UserId, cancellationToken))
@@ -27,17 +37,15 @@ public sealed class FirmSettingsService(IDbContextFactory<TaxGeniusDbContext> db
             settings = new FirmSettings();
             db.FirmSettings.Add(settings);
         }
-
-        if (settings.StaffMayRememberBrowser == allowed && db.Entry(settings).State != EntityState.Added)
+        else if (unchanged(settings))
         {
             return null;
         }
 
-        settings.StaffMayRememberBrowser = allowed;
+        change(settings);
         settings.UpdatedAt = timeProvider.GetUtcNow().UtcDateTime;
         settings.UpdatedById = actor.UserId;
-        audit.Add(db, actor, AuditActions.FirmSettingsChanged, "firm_settings", null, null,
-            $"staff may remember a browser for the second factor: {(allowed ? "yes" : "no")}");
+        audit.Add(db, actor, AuditActions.FirmSettingsChanged, "firm_settings", null, null, detail);
         await db.SaveChangesAsync(cancellationToken);
         return null;
     }

@@ -29,7 +29,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = executable,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                // Passkey journeys use http://localhost (an IP address is not a valid WebAuthn relying party); the app listens on IPv4.
+                "--host-resolver-rules=MAP localhost 127.0.0.1"],
         });
         Directory.CreateDirectory(ScreenshotFolder);
     }

@@ -55,6 +55,10 @@ internal static class Jobs
 
         if (options.ServerEnabled)
         {
+            // On shutdown Kestrel waits for open connections (Blazor circuits) for up to the host's whole shutdown timeout; stopped
+            // one after another, the job server would then get an already-cancelled token and stop with an exception instead of
+            // letting its running jobs finish. Stopped side by side, each has the full timeout.
+            services.Configure<HostOptions>(host => host.ServicesStopConcurrently = true);
             services.AddHangfireServer((sp, server) =>
             {
                 server.WorkerCount = options.WorkerCount;

@@ -80,9 +80,16 @@ internal sealed class RateLimitingMiddleware(RequestDelegate next, IRateLimitCou
         }
 
         var path = request.Path;
-        if (Is(path, "/Account/Login") || Is(path, "/Account/LoginWith2fa") || Is(path, "/Account/LoginWithRecoveryCode"))
+        if (Is(path, "/Account/Login") || Is(path, "/Account/LoginWith2fa") || Is(path, "/Account/LoginWithRecoveryCode")
+            || Is(path, "/Account/LoginWithEmailCode"))
         {
             return new Choice("signin", settings.SignIn, ByUser: false, IsApi: false);
+        }
+
+        // Every sign-in page asks for a passkey challenge when it loads (the browser's autofill): a budget of its own, as large.
+        if (Is(path, "/Account/PasskeyRequestOptions"))
+        {
+            return new Choice("passkey-challenge", settings.SignIn, ByUser: false, IsApi: false);
         }
 
         if (Is(path, "/Account/Register"))

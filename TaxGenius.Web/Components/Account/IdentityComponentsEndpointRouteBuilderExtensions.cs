@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using TaxGenius.Core.Identity;
@@ -23,6 +24,61 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             return TypedResults.LocalRedirect($"~{target}");
         }).RequireAuthorization();
 
+        // Passkeys (ADR-015). The options for registering one: for the signed-in user only, with the antiforgery header.
+        accountGroup.MapPost("/PasskeyCreationOptions", async (
+            HttpContext context,
+            [FromServices] UserManager<ApplicationUser> userManager,
+            [FromServices] SignInManager<ApplicationUser> signInManager,
+            [FromServices] IAntiforgery antiforgery) =>
+        {
+            if (!await IsValidAntiforgeryAsync(antiforgery, context))
+            {
+                return AntiforgeryProblem();
+            }
+
+            if (await userManager.GetUserAsync(context.User) is not { } user)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in again to add a passkey.");
+            }
+
+            var userId = await userManager.GetUserIdAsync(user);
+            var userName = await userManager.GetEmailAsync(user) ?? "TaxGenius account";
+            var optionsJson = await signInManager.MakePasskeyCreationOptionsAsync(new() { Id = userId, Name = userName, DisplayName = userName });
+            return TypedResults.Content(optionsJson, contentType: "application/json");
+        }).RequireAuthorization();
+
+        // The options for signing in: never for a named account (every passkey is discoverable), so the answer is the same whoever
+        // asks and tells nobody whether an address has an account. Rate-limited per address (RateLimitingMiddleware).
+        accountGroup.MapPost("/PasskeyRequestOptions", async (
+            HttpContext context,
+            [FromServices] SignInManager<ApplicationUser> signInManager,
+            [FromServices] IAntiforgery antiforgery) =>
+        {
+            if (!await IsValidAntiforgeryAsync(antiforgery, context))
+            {
+                return AntiforgeryProblem();
+            }
+
+            var optionsJson = await signInManager.MakePasskeyRequestOptionsAsync(user: null);
+            return TypedResults.Content(optionsJson, contentType: "application/json");
+        }).AllowAnonymous();
+
         return accountGroup;
     }
+
+    private static async Task<bool> IsValidAntiforgeryAsync(IAntiforgery antiforgery, HttpContext context)
+    {
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context);
+            return true;
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false;
+        }
+    }
+
+    private static IResult AntiforgeryProblem() =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The page has expired. Reload it and try again.");
 }

@@ -100,7 +100,7 @@ internal static class SessionCookieEvents
         }
     }
 
-    /// <summary>Carries the session claim over when the security-stamp validator rebuilds the principal (chained after any other handler).</summary>
+    /// <summary>Carries the session and sign-in method claims over when the security-stamp validator rebuilds the principal (chained after any other handler).</summary>
     public static void KeepSessionOnRefresh(SecurityStampValidatorOptions options)
     {
         var previous = options.OnRefreshingPrincipal;
@@ -111,10 +111,14 @@ internal static class SessionCookieEvents
                 await previous(context);
             }
 
-            if (context.CurrentPrincipal?.FindFirst(SessionClaims.SessionId) is { } claim
-                && context.NewPrincipal?.Identity is ClaimsIdentity identity && identity.FindFirst(SessionClaims.SessionId) is null)
+            // The session id, and how this session signed in ("amr": a passkey sign-in satisfies the staff policy, see StaffMfa).
+            foreach (var type in new[] { SessionClaims.SessionId, "amr" })
             {
-                identity.AddClaim(new Claim(SessionClaims.SessionId, claim.Value));
+                if (context.CurrentPrincipal?.FindFirst(type) is { } claim
+                    && context.NewPrincipal?.Identity is ClaimsIdentity identity && identity.FindFirst(type) is null)
+                {
+                    identity.AddClaim(new Claim(type, claim.Value));
+                }
             }
         };
     }

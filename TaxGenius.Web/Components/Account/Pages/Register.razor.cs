@@ -26,6 +26,7 @@ public partial class Register
     private HttpContext HttpContext { get; set; } = default!;
 
     private ValidationMessageStore? referralMessages;
+    private ValidationMessageStore? passwordMessages;
 
     private string? Message => identityErrors is null ? null : $"Error: {string.Join(" ", identityErrors.Select(error => error.Description))}";
 
@@ -45,8 +46,21 @@ public partial class Register
         }
     }
 
+    private const string PasswordChoice = "password";
+    private const string PasskeyChoice = "passkey";
+
     public async Task RegisterUser(EditContext editContext)
     {
+        var usePasskey = Input.SignInWith == PasskeyChoice;
+        if (!usePasskey && Validator.PasswordProblem(Input.Password, Input.ConfirmPassword) is { } problem)
+        {
+            passwordMessages ??= new ValidationMessageStore(editContext);
+            passwordMessages.Clear();
+            passwordMessages.Add(new FieldIdentifier(Input, problem.Field == "confirm" ? nameof(InputModel.ConfirmPassword) : nameof(InputModel.Password)), problem.Message);
+            editContext.NotifyValidationStateChanged();
+            return;
+        }
+
         var typed = ReferralCodes.Normalize(Input.ReferralCode);
         if (typed is not null && !await CodeService.CodeExistsAsync(typed))
         {
@@ -61,7 +75,8 @@ public partial class Register
             ? Input.PrefilledFrom == "link" ? ReferralSource.Link : Input.PrefilledFrom == "cookie" ? ReferralSource.Cookie : ReferralSource.Code
             : ReferralSource.Code;
         var referral = new RegistrationReferral(typed, source, HttpContext.Request.Cookies[ReferralCodeService.CookieName], Input.ShareWithReferrer);
-        var outcome = await Registration.RegisterClientAsync(Input.Email.Trim(), Input.Password, Input.FirstName.Trim(), Input.LastName.Trim(), referral);
+        var outcome = await Registration.RegisterClientAsync(Input.Email.Trim(), usePasskey ? null : Input.Password, Input.FirstName.Trim(),
+            Input.LastName.Trim(), referral);
         if (outcome.Errors is { Count: > 0 } errors)
         {
             identityErrors = errors;
@@ -95,14 +110,13 @@ public partial class Register
         [StringLength(256)]
         public string Email { get; set; } = "";
 
-        [Required(ErrorMessage = "Choose a password.")]
-        [StringLength(128, ErrorMessage = "The password must be at least {2} and at most {1} characters long.", MinimumLength = IdentityConfiguration.MinimumPasswordLength)]
-        [DataType(DataType.Password)]
-        public string Password { get; set; } = "";
+        /// <summary>"passkey" (no password: a passkey is added after the address is confirmed) or "password".</summary>
+        public string SignInWith { get; set; } = PasswordChoice;
 
-        [DataType(DataType.Password)]
-        [Compare("Password", ErrorMessage = "The two passwords do not match.")]
-        public string ConfirmPassword { get; set; } = "";
+        /// <summary>Checked in <see cref="RegisterUser"/> when a password is chosen (<see cref="Validator"/>).</summary>
+        public string? Password { get; set; }
+
+        public string? ConfirmPassword { get; set; }
 
         [StringLength(ReferralCodes.MaxLength, ErrorMessage = "A referral code has at most {1} characters.")]
         public string? ReferralCode { get; set; }
@@ -112,5 +126,17 @@ public partial class Register
         public string? PrefilledFrom { get; set; }
 
         public bool ShareWithReferrer { get; set; }
+    }
+
+    /// <summary>The password rules the form checks when the person chose a password (Identity's validators run on save).</summary>
+    private static class Validator
+    {
+        public static (string Field, string Message)? PasswordProblem(string? password, string? confirm) =>
+            string.IsNullOrEmpty(password) ? ("password", "Choose a password, or choose to sign in with a passkey.")
+            : password.Length < IdentityConfiguration.MinimumPasswordLength
+                ? ("password", $"The password must be at least {IdentityConfiguration.MinimumPasswordLength} and at most 128 characters long.")
+            : password.Length > 128 ? ("password", "The password must be at least 12 and at most 128 characters long.")
+            : password != confirm ? ("confirm", "The two passwords do not match.")
+            : null;
     }
 }
