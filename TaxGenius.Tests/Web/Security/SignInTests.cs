@@ -30,11 +30,12 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
         using var locked = await TaxGeniusAppFactory.PostLoginAsync(attacker, email, "a correct horse battery");
         Assert.Equal("/Account/Lockout", locked.Headers.Location.PathOnly());
 
-        // The owner, elsewhere, is not locked out by it: the account itself never was.
+        // The owner, elsewhere, is not locked out by it: the account itself never was (the password is accepted and the firm's
+        // second step follows).
         using var owner = factory.ClientFrom("198.51.100.2");
         using var signedIn = await TaxGeniusAppFactory.PostLoginAsync(owner, email, "a correct horse battery");
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal("/client", signedIn.Headers.Location.PathOnly());
+        Assert.Equal("/Account/LoginWith2fa", signedIn.Headers.Location.PathOnly());
         using var scope = factory.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = (await users.FindByEmailAsync(email))!;
@@ -100,9 +101,13 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
             ["Input.Email"] = TaxGenius.Core.Demo.DemoAccounts.Client, ["Input.Password"] = TaxGeniusAppFactory.DemoPassword,
         }));
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/client", response.Headers.Location.PathOnly());
-        Assert.True(response.Headers.Location!.IsAbsoluteUri is false || response.Headers.Location.Host == "localhost", response.Headers.Location.ToString());
+        // The demo client's authenticator step carries the return address on to the end.
+        Assert.Equal("/Account/LoginWith2fa", response.Headers.Location.PathOnly());
+        using var landed = await TaxGeniusAppFactory.PostTwoFactorCodeAsync(client, response.Headers.Location!,
+            await app.Factory.TotpCodeAsync(TaxGenius.Core.Demo.DemoAccounts.Client));
+        Assert.Equal(HttpStatusCode.Redirect, landed.StatusCode);
+        Assert.Equal("/client", landed.Headers.Location.PathOnly());
+        Assert.True(landed.Headers.Location!.IsAbsoluteUri is false || landed.Headers.Location.Host == "localhost", landed.Headers.Location.ToString());
     }
 
     [Fact]
