@@ -87,7 +87,9 @@ public sealed class MessagingJourneyTests(BrowserFixture browser) : IAsyncLifeti
             .ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.ScreenshotAsync("messages-client-after-redis");
 
-        // And the backplane carries B's messages to the page on A again (its subscriptions were restored with the connection).
+        // And the backplane carries B's messages to the page on A again (its subscriptions were restored with the connection), once
+        // B has reconnected too: each instance's client reconnects on its own back-off, and A's catch-up says nothing about B's.
+        await Eventually.TrueAsync(() => B.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected, TimeSpan.FromSeconds(60));
         Assert.True((await onB.SendAsync(pat, casey, "Sent on B after Redis returned")).Succeeded);
         await Assertions.Expect(page.GetByTestId("message-text").Filter(new() { HasText = "Sent on B after Redis returned" }))
             .ToBeVisibleAsync(new() { Timeout = 10_000 });

@@ -114,6 +114,32 @@ public sealed partial class PasskeyJourneyTests(BrowserFixture browser) : AppJou
         Assert.DoesNotContain(visited, path => path.StartsWith("/Account/Manage/EnableAuthenticator", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_referrer_with_a_passkey_is_offered_it_by_the_browsers_autofill_on_the_sign_in_page()
+    {
+        var page = await Browser.NewPageAsync(Site);
+        var authenticator = await VirtualAuthenticator.AttachAsync(page);
+        var signIn = new SignInPage(page, App);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(DemoAccounts.Referrer, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/referrer");
+        await page.GotoAsync("/Account/Manage/Passkeys");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await page.GetByLabel("Name of this passkey").FillAsync("Riley's phone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("passkey-name")).ToHaveTextAsync("Riley's phone");
+        Assert.Single(await authenticator.CredentialsAsync());
+
+        // A new browser session on the same device: the e-mail field's autofill offers the passkey (this authenticator picks it
+        // at once, as a person would from the list) and the page signs in without a password or a button.
+        await page.Context.ClearCookiesAsync();
+        await page.GotoAsync("/Account/Login");
+        Assert.True(await page.EvaluateAsync<bool>("() => PublicKeyCredential.isConditionalMediationAvailable()"));
+        await page.WaitForURLAsync("**/referrer");
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(new ShellPage(page).Greeting).ToContainTextAsync("Riley");
+    }
+
     private static async Task AssertAxeCleanAsync(IPage page, string what)
     {
         var result = await page.RunAxe();

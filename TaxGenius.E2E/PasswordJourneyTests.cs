@@ -69,7 +69,7 @@ public sealed partial class PasswordJourneyTests(BrowserFixture browser) : IAsyn
         await page.ScreenshotAsync("change-password");
 
         var fresh = await browser.NewPageAsync(app.BaseAddress);
-        var again = new SignInPage(fresh);
+        var again = new SignInPage(fresh, app);
         await again.OpenAsync();
         await again.SignInAsync(DemoAccounts.Referrer, "referrals all year long");
         await fresh.WaitForURLAsync("**/referrer");

@@ -52,7 +52,7 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJo
         var confirm = await App.WaitForEmailAsync(invitee, "Confirm your TaxGenius e-mail address");
         await clientPage.GotoAsync(ConfirmLink().Match(confirm.HtmlBody ?? "").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal));
         await Assertions.Expect(clientPage.GetByTestId("email-confirmed")).ToBeVisibleAsync();
-        var signIn = new SignInPage(clientPage);
+        var signIn = new SignInPage(clientPage, App);
         await signIn.OpenAsync();
         await signIn.SignInAsync(invitee, password);
         await clientPage.WaitForURLAsync("**/client");

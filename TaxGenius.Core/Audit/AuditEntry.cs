@@ -95,7 +95,7 @@ public static class AuditActions
         UserConfirmationResent, UserInvited, UserInvitationAccepted, UserSessionsEnded, UserCreated, UserRenamed,
         ApiTokenCreated, ApiTokenRevoked,
         PayoutRecorded, ReferrerRateChanged,
-        FirmSettingsChanged, AuthenticatorReset, EmailResent,
+        FirmSettingsChanged, AuthenticatorReset, PasskeyAdded, PasskeyRemoved, AccountRecovered, EmailResent,
         EngagementStageChanged, DocumentsRequested, RequestItemAccepted, RequestItemReopened,
         ClientReminded, RemindersPaused, RemindersResumed, TaxYearStarted,
         ConversationViewed, MessageRemoved, MessageSsnRevealed, MessageAttachmentFiled,

@@ -80,10 +80,16 @@ internal sealed class RateLimitingMiddleware(RequestDelegate next, IRateLimitCou
         }
 
         var path = request.Path;
-        if (Is(path, "/Account/Login") || Is(path, "/Account/LoginWith2fa") || Is(path, "/Account/LoginWithRecoveryCode")
-            || Is(path, "/Account/LoginWithEmailCode"))
+        if (Is(path, "/Account/Login") || Is(path, "/Account/LoginWithEmailCode"))
         {
             return new Choice("signin", settings.SignIn, ByUser: false, IsApi: false);
+        }
+
+        // The second step comes only after a right password (its codes have their own tries and lock the account): a budget of its
+        // own, as large, so that an office of clients behind one address is not refused for signing in in two steps.
+        if (Is(path, "/Account/LoginWith2fa") || Is(path, "/Account/LoginWithRecoveryCode"))
+        {
+            return new Choice("second-factor", settings.SignIn, ByUser: false, IsApi: false);
         }
 
         // Every sign-in page asks for a passkey challenge when it loads (the browser's autofill): a budget of its own, as large.

@@ -111,6 +111,34 @@ public sealed class PasskeySignInTests
         Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
     }
 
+    [Fact]
+    public async Task A_passwordless_accounts_only_passkey_cannot_be_removed_until_it_has_a_password_or_another_passkey_and_removals_are_audited()
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync();
+        var (userId, first) = await ClientWithPasskeyAsync(app, "solo.passkey@example.test");
+        using var _ = first;
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var registry = scope.ServiceProvider.GetRequiredService<PasskeyRegistry>();
+        var user = (await users.FindByIdAsync(userId.ToString()))!;
+        Assert.True((await users.RemovePasswordAsync(user)).Succeeded);
+        var actor = new TaxGenius.Core.Audit.AuditActor(userId, user.Email, null);
+        var id = System.Buffers.Text.Base64Url.EncodeToString(first.CredentialId);
+
+        Assert.Equal(PasskeyRegistry.LastMethodRefusal, await registry.RemoveAsync(user, id, actor));
+        Assert.Single(await registry.ListAsync(userId));
+        Assert.Equal("Give the passkey a name, like \"Work laptop\" or \"My phone\".", await registry.RenameAsync(user, id, "  "));
+        Assert.Null(await registry.RenameAsync(user, id, "  Kitchen tablet "));
+        Assert.Equal("Kitchen tablet", Assert.Single(await registry.ListAsync(userId)).Name);
+
+        Assert.True((await users.AddPasswordAsync(user, "a password at last")).Succeeded);
+        Assert.Null(await registry.RemoveAsync(user, id, actor));
+        Assert.Empty(await registry.ListAsync(userId));
+        Assert.Equal("That passkey is no longer on your account.", await registry.RemoveAsync(user, id, actor));
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == TaxGenius.Core.Audit.AuditActions.PasskeyRemoved && a.SubjectUserId == userId));
+    }
+
     private const string DemoEmail = "client@demo.taxgenius.test";
 
     private static readonly WebApplicationFactoryClientOptions NoRedirects = new() { AllowAutoRedirect = false, HandleCookies = true };

@@ -26,7 +26,6 @@ public partial class Register
     private HttpContext HttpContext { get; set; } = default!;
 
     private ValidationMessageStore? referralMessages;
-    private ValidationMessageStore? passwordMessages;
 
     private string? Message => identityErrors is null ? null : $"Error: {string.Join(" ", identityErrors.Select(error => error.Description))}";
 
@@ -52,15 +51,6 @@ public partial class Register
     public async Task RegisterUser(EditContext editContext)
     {
         var usePasskey = Input.SignInWith == PasskeyChoice;
-        if (!usePasskey && Validator.PasswordProblem(Input.Password, Input.ConfirmPassword) is { } problem)
-        {
-            passwordMessages ??= new ValidationMessageStore(editContext);
-            passwordMessages.Clear();
-            passwordMessages.Add(new FieldIdentifier(Input, problem.Field == "confirm" ? nameof(InputModel.ConfirmPassword) : nameof(InputModel.Password)), problem.Message);
-            editContext.NotifyValidationStateChanged();
-            return;
-        }
-
         var typed = ReferralCodes.Normalize(Input.ReferralCode);
         if (typed is not null && !await CodeService.CodeExistsAsync(typed))
         {
@@ -113,9 +103,10 @@ public partial class Register
         /// <summary>"passkey" (no password: a passkey is added after the address is confirmed) or "password".</summary>
         public string SignInWith { get; set; } = PasswordChoice;
 
-        /// <summary>Checked in <see cref="RegisterUser"/> when a password is chosen (<see cref="Validator"/>).</summary>
+        [PasswordUnlessPasskey]
         public string? Password { get; set; }
 
+        [Compare("Password", ErrorMessage = "The two passwords do not match.")]
         public string? ConfirmPassword { get; set; }
 
         [StringLength(ReferralCodes.MaxLength, ErrorMessage = "A referral code has at most {1} characters.")]
@@ -128,15 +119,23 @@ public partial class Register
         public bool ShareWithReferrer { get; set; }
     }
 
-    /// <summary>The password rules the form checks when the person chose a password (Identity's validators run on save).</summary>
-    private static class Validator
+    /// <summary>The password rules, checked with the other fields, when the person chose a password (Identity's validators run on save).</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    private sealed class PasswordUnlessPasskeyAttribute : ValidationAttribute
     {
-        public static (string Field, string Message)? PasswordProblem(string? password, string? confirm) =>
-            string.IsNullOrEmpty(password) ? ("password", "Choose a password, or choose to sign in with a passkey.")
-            : password.Length < IdentityConfiguration.MinimumPasswordLength
-                ? ("password", $"The password must be at least {IdentityConfiguration.MinimumPasswordLength} and at most 128 characters long.")
-            : password.Length > 128 ? ("password", "The password must be at least 12 and at most 128 characters long.")
-            : password != confirm ? ("confirm", "The two passwords do not match.")
-            : null;
+        protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+        {
+            if (validationContext.ObjectInstance is InputModel { SignInWith: PasskeyChoice })
+            {
+                return ValidationResult.Success;
+            }
+
+            var password = value as string;
+            var members = new[] { validationContext.MemberName ?? nameof(InputModel.Password) };
+            return string.IsNullOrEmpty(password) ? new ValidationResult("Choose a password, or choose to sign in with a passkey.", members)
+                : password.Length is < IdentityConfiguration.MinimumPasswordLength or > 128
+                    ? new ValidationResult($"The password must be at least {IdentityConfiguration.MinimumPasswordLength} and at most 128 characters long.", members)
+                : ValidationResult.Success;
+        }
     }
 }
