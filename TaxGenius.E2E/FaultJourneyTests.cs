@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
@@ -155,7 +154,7 @@ public sealed class FaultJourneyTests(BrowserFixture browser) : IAsyncLifetime
             await Assertions.Expect(dialog.GetByText("The connection to TaxGenius was lost")).ToBeHiddenAsync();
             await Assertions.Expect(dialog.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
             await page.ScreenshotAsync($"fault-reconnecting-{name}");
-            await AssertAxeCleanAsync(page, $"reconnecting ({name})");
+            await page.AssertAxeCleanAsync($"reconnecting ({name})");
 
             // Given up (Blazor's own attempts end after minutes; the event it sends then is sent here at once): one message, and
             // "Reload the page" as the obvious, focused action.
@@ -172,7 +171,7 @@ public sealed class FaultJourneyTests(BrowserFixture browser) : IAsyncLifetime
             await Assertions.Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Reload the page" })).ToBeFocusedAsync();
             await Assertions.Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToBeHiddenAsync();
             await page.ScreenshotAsync($"fault-reconnect-failed-{name}");
-            await AssertAxeCleanAsync(page, $"reconnect failed ({name})");
+            await page.AssertAxeCleanAsync($"reconnect failed ({name})");
 
             // The bar Blazor shows when a page's circuit has ended: readable in the app's colours, Reload as the action.
             await dialog.EvaluateAsync("d => d.close()");
@@ -181,7 +180,7 @@ public sealed class FaultJourneyTests(BrowserFixture browser) : IAsyncLifetime
             await Assertions.Expect(bar).ToContainTextAsync("This page stopped working.");
             await Assertions.Expect(bar.GetByRole(AriaRole.Link, new() { Name = "Reload" })).ToBeVisibleAsync();
             await page.ScreenshotAsync($"fault-error-bar-{name}");
-            await AssertAxeCleanAsync(page, $"error bar ({name})");
+            await page.AssertAxeCleanAsync($"error bar ({name})");
         }
     }
 
@@ -219,7 +218,7 @@ public sealed class FaultJourneyTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(table).ToContainTextAsync("Given up");
         await Assertions.Expect(table).ToContainTextAsync("SocketException");
         await page.ScreenshotAsync("admin-outbox-given-up");
-        await AssertAxeCleanAsync(page, "outbox with a given-up message");
+        await page.AssertAxeCleanAsync("outbox with a given-up message");
 
         await smtp.StartAsync();
         await table.GetByTestId("resend").ClickAsync();
@@ -246,14 +245,5 @@ public sealed class FaultJourneyTests(BrowserFixture browser) : IAsyncLifetime
         await page.WaitForURLAsync(landingGlob);
         await page.WaitForInteractiveAsync();
         return page;
-    }
-
-    private static async Task AssertAxeCleanAsync(IPage page, string what)
-    {
-        var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id}: " + string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(' ', n.Target) + ": " + (n.Any?.FirstOrDefault()?.Message ?? n.Html))))
-            .ToList();
-        Assert.True(serious.Count == 0, $"{what}: " + string.Join(Environment.NewLine, serious));
     }
 }

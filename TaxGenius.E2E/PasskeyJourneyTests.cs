@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using TaxGenius.Core.Demo;
 using TaxGenius.E2E.Infrastructure;
 using TaxGenius.E2E.Pages;
@@ -57,7 +56,7 @@ public sealed partial class PasskeyJourneyTests(BrowserFixture browser) : AppJou
         await Assertions.Expect(page.Locator(".alert-danger")).ToContainTextAsync("This is your only way to sign in");
         await Assertions.Expect(page.GetByTestId("passkey")).ToHaveCountAsync(1);
         await page.ScreenshotAsync("passkey-last-refused");
-        await AssertAxeCleanAsync(page, "passkeys page");
+        await page.AssertAxeCleanAsync("passkeys page");
 
         // Signed out, back in with the passkey alone: no e-mail, no password, no code.
         await page.GotoAsync("/client");
@@ -66,7 +65,7 @@ public sealed partial class PasskeyJourneyTests(BrowserFixture browser) : AppJou
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath is "/" or "/Account/Login");
         await page.GotoAsync("/Account/Login");
         await page.ScreenshotAsync("sign-in-with-passkey");
-        await AssertAxeCleanAsync(page, "sign-in page");
+        await page.AssertAxeCleanAsync("sign-in page");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
         await page.WaitForURLAsync("**/client");
         await page.WaitForInteractiveAsync();
@@ -138,15 +137,6 @@ public sealed partial class PasskeyJourneyTests(BrowserFixture browser) : AppJou
         await page.WaitForURLAsync("**/referrer");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(new ShellPage(page).Greeting).ToContainTextAsync("Riley");
-    }
-
-    private static async Task AssertAxeCleanAsync(IPage page, string what)
-    {
-        var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id}: " + string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(' ', n.Target) + ": " + (n.Any?.FirstOrDefault()?.Message ?? n.Html))))
-            .ToList();
-        Assert.True(serious.Count == 0, $"{what}: " + string.Join(Environment.NewLine, serious));
     }
 
     [GeneratedRegex("href=\"([^\"]*/Account/ConfirmEmail[^\"]*)\"")]

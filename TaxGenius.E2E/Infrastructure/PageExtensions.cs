@@ -1,3 +1,5 @@
+using Deque.AxeCore.Playwright;
+
 namespace TaxGenius.E2E.Infrastructure;
 
 public static class PageExtensions
@@ -17,4 +19,14 @@ public static class PageExtensions
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png"), FullPage = true });
 
     public static string PathOf(this IPage page) => new Uri(page.Url).AbsolutePath;
+
+    /// <summary>Runs axe-core on the page as it is now and fails, naming <paramref name="what"/>, on any serious or critical violation.</summary>
+    public static async Task AssertAxeCleanAsync(this IPage page, string what)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: " + string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(' ', n.Target) + ": " + (n.Any?.FirstOrDefault()?.Message ?? n.Html))))
+            .ToList();
+        Assert.True(serious.Count == 0, $"{what}: " + string.Join(Environment.NewLine, serious));
+    }
 }
