@@ -104,13 +104,8 @@ public sealed class TaxGeniusSignInManager(
     public async Task<bool> RequiresEmailCodeAsync(ApplicationUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (user.TwoFactorEnabled || !user.EmailConfirmed || !(await firmSettings.GetAsync()).RequireClientSecondFactor)
-        {
-            return false;
-        }
-
-        var roles = await UserManager.GetRolesAsync(user);
-        return roles.Contains(Roles.Client) || roles.Contains(Roles.Referrer);
+        return !user.TwoFactorEnabled && (await firmSettings.GetAsync()).RequireClientSecondFactor
+            && SignInCodes.SignInCodeService.MayUse(user, await UserManager.GetRolesAsync(user));
     }
 
     /// <summary>

@@ -111,7 +111,7 @@ public sealed class SigningService(
                 return $"A code was sent {(int)(now - sent).TotalSeconds} seconds ago: check your inbox (and spam folder) before asking for another.";
             }
 
-            var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            var code = OneTimeCodes.New();
             signer.CodeHash = CodeHash(signer.Id, code);
             signer.CodeSentAt = now;
             signer.CodeExpiresAt = now.AddMinutes(CodeValidMinutes);
@@ -124,8 +124,8 @@ public sealed class SigningService(
     public Task<SignatureResult> VerifyCodeAsync(SignerAccess access, string? code, SignerContext context, CancellationToken cancellationToken = default) =>
         StepAsync(access, SigningStep.Verify, async (db, signer) =>
         {
-            var digits = new string((code ?? "").Where(char.IsDigit).ToArray());
-            if (digits.Length != 6)
+            var digits = OneTimeCodes.Digits(code);
+            if (digits.Length != OneTimeCodes.Length)
             {
                 return "Enter the 6-digit code.";
             }

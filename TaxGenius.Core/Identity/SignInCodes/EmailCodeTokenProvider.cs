@@ -15,7 +15,7 @@ public sealed class EmailCodeTokenProvider(SignInCodeService codes) : IUserTwoFa
     {
         ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(user);
-        return user.EmailConfirmed && !StaffMfa.IsRequiredFor(await manager.GetRolesAsync(user));
+        return SignInCodeService.MayUse(user, await manager.GetRolesAsync(user));
     }
 
     public Task<string> GenerateAsync(string purpose, UserManager<ApplicationUser> manager, ApplicationUser user) =>

@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
@@ -84,7 +83,7 @@ public sealed class SignInCodeService(
             return SendCodeOutcome.RateLimited;
         }
 
-        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        var code = OneTimeCodes.New();
         var template = new SignInCodeEmail(recipient.Greeting, code, (int)ValidFor.TotalMinutes, Recovery: purpose == SignInCodePurpose.SignIn);
         await db.InTransactionAsync<bool>(async (transaction, _) =>
         {
@@ -112,28 +111,15 @@ public sealed class SignInCodeService(
     public async Task<CodeCheck> VerifyAsync(Guid userId, SignInCodePurpose purpose, string? code, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var latest = await db.SignInCodes.AsNoTracking()
-            .Where(c => c.UserId == userId && c.Purpose == purpose && c.UsedAt == null)
-            .OrderByDescending(c => c.CreatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
+        var latest = await LatestOpenAsync(db, userId, purpose, cancellationToken);
         var now = Now;
-        if (latest is null)
+        if (Refusal(latest, now) is { } refused)
         {
-            return CodeCheck.NoCode;
+            return refused.State;
         }
 
-        if (latest.ExpiresAt <= now)
-        {
-            return CodeCheck.Expired;
-        }
-
-        if (latest.FailedAttempts >= MaxAttempts)
-        {
-            return CodeCheck.Locked;
-        }
-
-        var digits = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
-        if (digits.Length == 6 && secrets.Verify(HashPurpose(userId, purpose), digits, latest.CodeHash))
+        var digits = OneTimeCodes.Digits(code);
+        if (digits.Length == OneTimeCodes.Length && secrets.Verify(HashPurpose(userId, purpose), digits, latest!.CodeHash))
         {
             // One use: of two requests racing with the same code, only one marks it used.
             var used = await db.SignInCodes.Where(c => c.Id == latest.Id && c.UsedAt == null)
@@ -142,9 +128,9 @@ public sealed class SignInCodeService(
         }
 
         // Counted in the database (not in memory): two replicas share the five tries.
-        await db.SignInCodes.Where(c => c.Id == latest.Id && c.FailedAttempts < MaxAttempts)
+        await db.SignInCodes.Where(c => c.Id == latest!.Id && c.FailedAttempts < MaxAttempts)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.FailedAttempts, c => c.FailedAttempts + 1), cancellationToken);
-        var failures = await db.SignInCodes.Where(c => c.Id == latest.Id).Select(c => c.FailedAttempts).SingleAsync(cancellationToken);
+        var failures = await db.SignInCodes.Where(c => c.Id == latest!.Id).Select(c => c.FailedAttempts).SingleAsync(cancellationToken);
         SignInCodeLog.WrongCode(logger, userId, purpose, failures);
         return failures >= MaxAttempts ? CodeCheck.Locked : CodeCheck.Wrong;
     }
@@ -153,16 +139,31 @@ public sealed class SignInCodeService(
     public async Task<(CodeCheck State, int AttemptsLeft)> StateAsync(Guid userId, SignInCodePurpose purpose, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var latest = await db.SignInCodes.AsNoTracking().Where(c => c.UserId == userId && c.Purpose == purpose && c.UsedAt == null)
-            .OrderByDescending(c => c.CreatedAt).Select(c => new { c.ExpiresAt, c.FailedAttempts }).FirstOrDefaultAsync(cancellationToken);
-        if (latest is null)
-        {
-            return (CodeCheck.NoCode, 0);
-        }
-
-        var left = Math.Max(0, MaxAttempts - latest.FailedAttempts);
-        return latest.ExpiresAt <= Now ? (CodeCheck.Expired, left) : left == 0 ? (CodeCheck.Locked, 0) : (CodeCheck.Wrong, left);
+        var latest = await LatestOpenAsync(db, userId, purpose, cancellationToken);
+        return Refusal(latest, Now) ?? (CodeCheck.Wrong, MaxAttempts - latest!.FailedAttempts);
     }
+
+    /// <summary>
+    /// Whether clients and referrers only, with a confirmed address, may use e-mailed codes (staff sign in with an authenticator or a
+    /// passkey): the second step, the password-less way in and recovery all ask this.
+    /// </summary>
+    public static bool MayUse(ApplicationUser user, IEnumerable<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.EmailConfirmed && roles.Any(role => role is Roles.Client or Roles.Referrer);
+    }
+
+    /// <summary>The user's newest code of <paramref name="purpose"/> not yet used or replaced.</summary>
+    private static Task<SignInCode?> LatestOpenAsync(TaxGeniusDbContext db, Guid userId, SignInCodePurpose purpose, CancellationToken cancellationToken) =>
+        db.SignInCodes.AsNoTracking().Where(c => c.UserId == userId && c.Purpose == purpose && c.UsedAt == null)
+            .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>Why no code typed now could be accepted (none open, expired, tries used up), with the tries left; null while it could.</summary>
+    private static (CodeCheck State, int AttemptsLeft)? Refusal(SignInCode? latest, DateTime now) =>
+        latest is null ? (CodeCheck.NoCode, 0)
+        : latest.ExpiresAt <= now ? (CodeCheck.Expired, Math.Max(0, MaxAttempts - latest.FailedAttempts))
+        : latest.FailedAttempts >= MaxAttempts ? (CodeCheck.Locked, 0)
+        : null;
 
     /// <summary>"c•••@example.com": enough for a person to recognise their address, not enough to learn one.</summary>
     public static string Mask(string email)
@@ -186,7 +187,7 @@ public sealed class SignInCodeService(
         CodeCheck.Wrong => attemptsLeft == 1
             ? "That code is not right. One try left, then you will need a new code."
             : $"That code is not right. {attemptsLeft} tries left.",
-        CodeCheck.Locked => "That code was entered wrongly 5 times and no longer works. Send yourself a new code.",
+        CodeCheck.Locked => $"That code was entered wrongly {MaxAttempts} times and no longer works. Send yourself a new code.",
         CodeCheck.Expired => $"That code has expired (codes work for {(int)ValidFor.TotalMinutes} minutes). Send yourself a new code.",
         CodeCheck.NoCode => "That code has already been used or replaced by a newer one. Send yourself a new code.",
         _ => "",

@@ -87,14 +87,14 @@ public sealed class SecondFactorHardeningTests
         await using var app = await TaxGeniusAppFactory.CreateAsync();
         using var client = await app.SignInAsync(DemoAccounts.Preparer);
 
-        using (var refused = await PostAsync(client, "/Account/Manage/ResetAuthenticator", "reset-authenticator", ("Input.Secret", "not my password")))
+        using (var refused = await FormToken.PostFormAsync(client, "/Account/Manage/ResetAuthenticator", "reset-authenticator", ("Input.Secret", "not my password")))
         {
             Assert.Contains("neither your password nor a current code", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         Assert.Equal(TaxGeniusAppFactory.TotpSecret, await AuthenticatorKeyAsync(app));
 
-        using var reset = await PostAsync(client, "/Account/Manage/ResetAuthenticator", "reset-authenticator", ("Input.Secret", TaxGeniusAppFactory.DemoPassword));
+        using var reset = await FormToken.PostFormAsync(client, "/Account/Manage/ResetAuthenticator", "reset-authenticator", ("Input.Secret", TaxGeniusAppFactory.DemoPassword));
         Assert.Equal("/Account/Manage/EnableAuthenticator", reset.Headers.Location.PathOnly());
         Assert.NotEqual(TaxGeniusAppFactory.TotpSecret, await AuthenticatorKeyAsync(app));
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
@@ -107,7 +107,7 @@ public sealed class SecondFactorHardeningTests
         await using var app = await TaxGeniusAppFactory.CreateAsync();
         using var client = await app.SignInAsync(DemoAccounts.Client);
 
-        using (var refused = await PostAsync(client, "/Account/Manage/Email", "change-email", ("Input.NewEmail", "taken.over@example.test"), ("Input.Secret", "")))
+        using (var refused = await FormToken.PostFormAsync(client, "/Account/Manage/Email", "change-email", ("Input.NewEmail", "taken.over@example.test"), ("Input.Secret", "")))
         {
             // The demo client has an authenticator app too, so a current code would also do.
             Assert.Contains("That is neither your password nor a current code", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -116,7 +116,7 @@ public sealed class SecondFactorHardeningTests
         await Task.Delay(500);
         Assert.DoesNotContain(app.Outbox.List(), e => e.To.Contains("taken.over@example.test", StringComparison.Ordinal));
 
-        using var sent = await PostAsync(client, "/Account/Manage/Email", "change-email", ("Input.NewEmail", "casey.new@example.test"),
+        using var sent = await FormToken.PostFormAsync(client, "/Account/Manage/Email", "change-email", ("Input.NewEmail", "casey.new@example.test"),
             ("Input.Secret", TaxGeniusAppFactory.DemoPassword));
         Assert.Contains("Confirmation link to change email sent", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await app.WaitForEmailAsync("casey.new@example.test");
@@ -129,17 +129,6 @@ public sealed class SecondFactorHardeningTests
         {
             ["_handler"] = "login-with-2fa", ["__RequestVerificationToken"] = token, ["Input.TwoFactorCode"] = code, ["Input.RememberMachine"] = "true",
         }));
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string handler, params (string Name, string Value)[] fields)
-    {
-        var form = new Dictionary<string, string> { ["_handler"] = handler, ["__RequestVerificationToken"] = FormToken.In(await client.GetStringAsync(path)) };
-        foreach (var (name, value) in fields)
-        {
-            form[name] = value;
-        }
-
-        return await client.PostAsync(path, new FormUrlEncodedContent(form));
     }
 
     private static async Task SignOutAsync(HttpClient client)

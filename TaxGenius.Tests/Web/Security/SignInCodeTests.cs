@@ -170,15 +170,16 @@ public sealed class SignInCodeTests
         }
 
         using var client = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        var send = await PostFormAsync(client, "/Account/LoginWithEmailCode", "send-sign-in-code", new() { ["Send.Email"] = email });
+        var send = await FormToken.PostFormAsync(client, "/Account/LoginWithEmailCode", "send-sign-in-code", ("Send.Email", email));
         Assert.Contains("a 6-digit code is on its way", await send.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var code = await app.EmailedCodeAsync(email, recovery: true);
 
         // Without the confirmation nothing happens; with it the account is recovered.
-        var unconfirmed = await PostFormAsync(client, "/Account/LoginWithEmailCode", "email-code-sign-in", new() { ["Input.Email"] = email, ["Input.Code"] = code });
+        var unconfirmed = await FormToken.PostFormAsync(client, "/Account/LoginWithEmailCode", "email-code-sign-in",
+            ("Input.Email", email), ("Input.Code", code));
         Assert.Contains("Tick the box", await unconfirmed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var recovered = await PostFormAsync(client, "/Account/LoginWithEmailCode", "email-code-sign-in",
-            new() { ["Input.Email"] = email, ["Input.Code"] = code, ["Input.ConfirmRecovery"] = "true" });
+        var recovered = await FormToken.PostFormAsync(client, "/Account/LoginWithEmailCode", "email-code-sign-in",
+            ("Input.Email", email), ("Input.Code", code), ("Input.ConfirmRecovery", "true"));
         Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
         Assert.EndsWith("Account/Manage/Passkeys", recovered.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Manage/Passkeys")).StatusCode);
@@ -195,7 +196,7 @@ public sealed class SignInCodeTests
 
         // Staff cannot use e-mailed codes at all (their recovery stays with recovery codes or an administrator).
         using var staff = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        await PostFormAsync(staff, "/Account/LoginWithEmailCode", "send-sign-in-code", new() { ["Send.Email"] = DemoAccounts.Preparer });
+        await FormToken.PostFormAsync(staff, "/Account/LoginWithEmailCode", "send-sign-in-code", ("Send.Email", DemoAccounts.Preparer));
         await Task.Delay(500);
         Assert.DoesNotContain(app.Outbox.List(), e => e.To.Contains(DemoAccounts.Preparer, StringComparison.OrdinalIgnoreCase) && e.Subject.Contains("code", StringComparison.Ordinal));
     }
@@ -230,14 +231,6 @@ public sealed class SignInCodeTests
     private static MfaCoverageRow Delta(MfaCoverageRow after, MfaCoverageRow before) => new(after.Role, after.Accounts - before.Accounts,
         after.WithPasskey - before.WithPasskey, after.WithAuthenticator - before.WithAuthenticator, after.WithPassword - before.WithPassword,
         after.PasswordOnly - before.PasswordOnly);
-
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string handler, Dictionary<string, string> fields)
-    {
-        var token = FormToken.In(await client.GetStringAsync(path));
-        fields["_handler"] = handler;
-        fields["__RequestVerificationToken"] = token;
-        return await client.PostAsync(path, new FormUrlEncodedContent(fields));
-    }
 
     private static Task<TaxGeniusDbContext> Db(TaxGeniusAppFactory app) =>
         app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();

@@ -31,7 +31,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromServices] IAntiforgery antiforgery) =>
         {
-            if (!await IsValidAntiforgeryAsync(antiforgery, context))
+            if (!await antiforgery.IsRequestValidAsync(context))
             {
                 return AntiforgeryProblem();
             }
@@ -54,7 +54,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromServices] IAntiforgery antiforgery) =>
         {
-            if (!await IsValidAntiforgeryAsync(antiforgery, context))
+            if (!await antiforgery.IsRequestValidAsync(context))
             {
                 return AntiforgeryProblem();
             }
@@ -64,19 +64,6 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         }).AllowAnonymous();
 
         return accountGroup;
-    }
-
-    private static async Task<bool> IsValidAntiforgeryAsync(IAntiforgery antiforgery, HttpContext context)
-    {
-        try
-        {
-            await antiforgery.ValidateRequestAsync(context);
-            return true;
-        }
-        catch (AntiforgeryValidationException)
-        {
-            return false;
-        }
     }
 
     private static IResult AntiforgeryProblem() =>
