@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Caching;
+using TaxGenius.Core.Compliance;
 using TaxGenius.Core.Dashboards;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
@@ -48,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         builder.AddTaxGeniusReferrals();
         builder.AddTaxGeniusUsers();
         builder.AddTaxGeniusDashboards();
+        builder.AddTaxGeniusCompliance();
         builder.AddTaxGeniusDemo();
         return builder;
     }

@@ -37,6 +37,14 @@ if (args.Contains("backup", StringComparer.OrdinalIgnoreCase) || args.Contains("
     return;
 }
 
+// `... -- verify-audit-chain` seals what is waiting, checks the audit log's hash chain end to end and prints the first broken link
+// (exit code 1) or the head hash to note down outside the server (exit code 0).
+if (args.Contains("verify-audit-chain", StringComparer.OrdinalIgnoreCase))
+{
+    Environment.ExitCode = await app.VerifyAuditChainAsync(Console.Out);
+    return;
+}
+
 await app.InitializeTaxGeniusAsync();
 app.UseTaxGenius();
 app.MapTaxGenius();

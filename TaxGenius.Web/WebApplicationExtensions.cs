@@ -189,6 +189,14 @@ public static class WebApplicationExtensions
         return result.Failed == 0 ? 0 : 1;
     }
 
+    /// <summary>Verifies the audit log's hash chain; returns the process exit code (1 when it is broken).</summary>
+    public static async Task<int> VerifyAuditChainAsync(this WebApplication app, TextWriter output)
+    {
+        var report = await app.Services.GetRequiredService<TaxGenius.Core.Audit.AuditChain>().VerifyAsync(null, app.Lifetime.ApplicationStopping);
+        output.WriteLine($"Audit chain: {report.Summary}");
+        return report.Intact ? 0 : 1;
+    }
+
     /// <summary><c>backup --to DIR</c> or <c>restore --from DIR</c>; returns the process exit code.</summary>
     public static async Task<int> BackupOrRestoreAsync(this WebApplication app, string[] args, TextWriter output)
     {

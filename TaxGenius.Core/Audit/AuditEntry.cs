@@ -23,6 +23,9 @@ public class AuditEntry
 
     /// <summary>The actor's browser (User-Agent, at most 256 characters), for telling devices apart in an incident.</summary>
     public string? UserAgent { get; set; }
+
+    /// <summary>The API token the actor used, when the action came through the API with one (the breach report's "by API token").</summary>
+    public Guid? ApiTokenId { get; set; }
 }
 
 /// <summary>The actions the app audits.</summary>
@@ -85,6 +88,8 @@ public static class AuditActions
     public const string SignatureAdopted = "signature.adopted";
     public const string SignatureSigned = "signature.signed";
     public const string SignatureOriginalViewed = "signature.original_viewed";
+    public const string AuditChainVerified = "audit.chain_verified";
+    public const string AccessReportExported = "compliance.access_report_exported";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -102,8 +107,9 @@ public static class AuditActions
         SignatureRequestCreated, SignatureRequestSent, SignatureRequestResent, SignatureRequestVoided, SignatureRequestExpired,
         SignatureRequestCompleted, SignatureConsented, SignatureSecondFactorPassed, SignatureKnowledgePassed, SignatureKnowledgeFailed,
         SignatureDocumentViewed, SignatureAdopted, SignatureSigned, SignatureOriginalViewed,
+        AuditChainVerified, AccessReportExported,
     ];
 }
 
 /// <summary>Who is acting, as the audit records them.</summary>
-public sealed record AuditActor(Guid UserId, string? Email, string? IpAddress, bool IsAdmin = false, string? UserAgent = null);
+public sealed record AuditActor(Guid UserId, string? Email, string? IpAddress, bool IsAdmin = false, string? UserAgent = null, Guid? ApiTokenId = null);

@@ -24,6 +24,7 @@ public sealed class AuditLog(IDbContextFactory<TaxGeniusDbContext> dbFactory, Ti
             Detail = detail is { Length: > MaxDetailLength } ? detail[..MaxDetailLength] : detail,
             IpAddress = actor.IpAddress,
             UserAgent = actor.UserAgent,
+            ApiTokenId = actor.ApiTokenId,
         };
         db.AuditEntries.Add(entry);
         return entry;

@@ -11,6 +11,7 @@ public static class AuditServiceCollectionExtensions
     {
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditQueryService>();
+        builder.Services.AddSingleton<AuditChain>();
         builder.Services.AddSingleton<SessionService>();
         return builder;
     }

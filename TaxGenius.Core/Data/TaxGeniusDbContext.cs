@@ -29,6 +29,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<DocumentStatusChange> DocumentStatusChanges => Set<DocumentStatusChange>();
     public DbSet<DocumentNote> DocumentNotes => Set<DocumentNote>();
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+    public DbSet<Audit.AuditChainLink> AuditChainLinks => Set<Audit.AuditChainLink>();
     public DbSet<Users.StaffInvitation> StaffInvitations => Set<Users.StaffInvitation>();
     public DbSet<Sessions.UserSession> UserSessions => Set<Sessions.UserSession>();
     public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();
@@ -89,6 +90,14 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
             if (entry.State is EntityState.Modified or EntityState.Deleted)
             {
                 throw new InvalidOperationException("Audit entries are append-only: they are never updated or deleted.");
+            }
+        }
+
+        foreach (var entry in ChangeTracker.Entries<Audit.AuditChainLink>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new InvalidOperationException("The audit chain is append-only: its links are never updated or deleted.");
             }
         }
 

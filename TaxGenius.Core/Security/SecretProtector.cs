@@ -74,6 +74,9 @@ public sealed class SecretProtector(IOptions<DataProtectionKeyOptions> options)
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashWith(keyId, key, purpose, value)), Encoding.ASCII.GetBytes(stored));
     }
 
+    /// <summary>Whether the ring still holds the key a <see cref="Hash"/> value was made with (so <see cref="Verify"/> can answer).</summary>
+    public bool CanVerify(string stored) => stored.Split(':') is [HashVersion, var keyId, _] && keys.Find(keyId) is not null;
+
     private const string HashVersion = "tgh1";
 
     private static string HashWith(string keyId, byte[] ringKey, string purpose, string value)

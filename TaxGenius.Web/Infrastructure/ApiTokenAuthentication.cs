@@ -17,6 +17,9 @@ public static class ApiTokenAuthentication
     public const string Scheme = "ApiToken";
     public const string PolicyScheme = "CookieOrApiToken";
 
+    /// <summary>The claim naming the token a request authenticated with.</summary>
+    public const string TokenIdClaim = "tg_api_token";
+
     /// <summary>True when the request authenticates with a bearer token (and so carries no cookie authority: no antiforgery needed).</summary>
     public static bool IsBearer(HttpRequest request) =>
         request.Headers.Authorization.ToString().Trim() is { } header
@@ -81,6 +84,8 @@ internal sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("API tokens work for administrators only.");
         }
 
+        // Which token acted, for the audit log (the breach report's "by API token").
+        ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaim(new System.Security.Claims.Claim(ApiTokenAuthentication.TokenIdClaim, match.TokenId.ToString()));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

@@ -17,5 +17,6 @@ public static class AuditActors
         user.Identity?.Name,
         ipAddress,
         user.IsInRole(Roles.Admin),
-        string.IsNullOrEmpty(userAgent) ? null : userAgent.Length > CircuitClient.MaxUserAgentLength ? userAgent[..CircuitClient.MaxUserAgentLength] : userAgent);
+        string.IsNullOrEmpty(userAgent) ? null : userAgent.Length > CircuitClient.MaxUserAgentLength ? userAgent[..CircuitClient.MaxUserAgentLength] : userAgent,
+        Guid.TryParse(user.FindFirst(ApiTokenAuthentication.TokenIdClaim)?.Value, out var tokenId) ? tokenId : null);
 }

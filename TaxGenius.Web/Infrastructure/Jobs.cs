@@ -110,6 +110,10 @@ internal static class Jobs
         // Unread messages: checked every minute, one e-mail per quiet period; the staff digest once a day.
         recurring.AddOrUpdate<TaxGenius.Core.Messaging.MessageNotifier>("message-notifications", JobQueues.Default,
             job => job.SendDueAsync(CancellationToken.None), Cron.Minutely());
+        // The audit log's hash chain: new entries sealed every minute, the whole chain verified every night (the result is audited).
+        recurring.AddOrUpdate<TaxGenius.Core.Audit.AuditChain>("audit-chain-seal", JobQueues.Default, job => job.SealAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<TaxGenius.Core.Audit.AuditChain>("audit-chain-verify", JobQueues.Default,
+            job => job.VerifyAsync(null, CancellationToken.None), Cron.Daily(3));
         var digestHour = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TaxGenius.Core.Messaging.MessagingOptions>>().Value.DigestHourUtc;
         recurring.AddOrUpdate<TaxGenius.Core.Messaging.MessageNotifier>("message-digest", JobQueues.Default,
             job => job.SendDigestAsync(CancellationToken.None), Cron.Daily(digestHour));

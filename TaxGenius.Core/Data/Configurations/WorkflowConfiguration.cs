@@ -49,5 +49,20 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(a => new { a.ActorId, a.At });
         builder.HasIndex(a => new { a.SubjectId, a.At });
         builder.HasIndex(a => new { a.Action, a.At });
+        builder.HasIndex(a => new { a.SubjectUserId, a.At });
+        builder.HasIndex(a => new { a.ApiTokenId, a.At });
+    }
+}
+
+internal sealed class AuditChainLinkConfiguration : IEntityTypeConfiguration<AuditChainLink>
+{
+    public void Configure(EntityTypeBuilder<AuditChainLink> builder)
+    {
+        builder.ToTable("AuditChainLinks");
+        builder.HasKey(l => l.Sequence);
+        builder.Property(l => l.Sequence).ValueGeneratedNever();
+        builder.Property(l => l.Hash).HasMaxLength(100).IsRequired();
+        // No foreign key: a deleted entry must leave its link behind, for the verification to find.
+        builder.HasIndex(l => l.EntryId).IsUnique();
     }
 }

@@ -237,6 +237,30 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Audit.AuditChainLink", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("SealedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique();
+
+                    b.ToTable("AuditChainLinks", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -253,6 +277,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)");
 
                     b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ApiTokenId")
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("At")
@@ -286,9 +313,13 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
                     b.HasIndex("ActorId", "At");
 
+                    b.HasIndex("ApiTokenId", "At");
+
                     b.HasIndex("At", "Id");
 
                     b.HasIndex("SubjectId", "At");
+
+                    b.HasIndex("SubjectUserId", "At");
 
                     b.ToTable("AuditEntries", (string)null);
                 });

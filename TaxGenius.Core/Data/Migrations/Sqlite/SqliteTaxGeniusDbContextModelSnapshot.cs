@@ -226,6 +226,30 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Audit.AuditChainLink", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SealedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique();
+
+                    b.ToTable("AuditChainLinks", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -242,6 +266,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ActorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ApiTokenId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("At")
@@ -275,9 +302,13 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ActorId", "At");
 
+                    b.HasIndex("ApiTokenId", "At");
+
                     b.HasIndex("At", "Id");
 
                     b.HasIndex("SubjectId", "At");
+
+                    b.HasIndex("SubjectUserId", "At");
 
                     b.ToTable("AuditEntries", (string)null);
                 });

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TaxGenius.Core.Compliance;
+
+public static class ComplianceServiceCollectionExtensions
+{
+    /// <summary>The compliance centre: access reports (breach readiness), consents, retention and disposal, the evidence pack.</summary>
+    public static IHostApplicationBuilder AddTaxGeniusCompliance(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AccessReportService>();
+        return builder;
+    }
+}
