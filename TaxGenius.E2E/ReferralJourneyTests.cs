@@ -8,8 +8,9 @@ namespace TaxGenius.E2E;
 
 /// <summary>
 /// The referral loop in three browsers: a referrer invites an address → the invitee registers from the e-mailed link (code
-/// prefilled, consent given), confirms and uploads their tax return → a preparer claims and completes it → the referrer's
-/// dashboard shows the conversion, the person (who consented) and the commission, and the "converted" e-mail names them.
+/// prefilled), confirms, signs the §7216 consent on its own screen and uploads their tax return → a preparer claims and completes it
+/// → the referrer's dashboard shows the conversion, the person (who consented) and the commission, and the "converted" e-mail names
+/// them → the client revokes the consent in Account settings and the referrer's open dashboard shows "Not shared" without a reload.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJourney(browser)
@@ -36,7 +37,7 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJo
         await Assertions.Expect(dashboard.InviteResult).ToContainTextAsync($"You already invited {invitee} on ");
         await referrerPage.ScreenshotAsync("referrer-dashboard-invited");
 
-        // The invitee opens the e-mailed link: the code is filled in; they agree to be named and register.
+        // The invitee opens the e-mailed link: the code is filled in; they register (consent is not asked on the form).
         var invitation = await App.WaitForEmailAsync(invitee, "Riley Referrer invited you to TaxGenius");
         var link = ReferralLink().Match(invitation.HtmlBody ?? "").Groups[1].Value;
         Assert.Equal($"{App.BaseAddress.ToString().TrimEnd('/')}/r/{code}", link);
@@ -44,7 +45,6 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJo
         await clientPage.GotoAsync(link);
         await clientPage.WaitForURLAsync($"**/Account/Register?ref={code}");
         await Assertions.Expect(clientPage.GetByLabel("Referral code (optional)")).ToHaveValueAsync(code);
-        await clientPage.GetByLabel("Let the person who referred me know that I became a client").CheckAsync();
         await clientPage.ScreenshotAsync("register-referred");
         await new RegisterPage(clientPage).RegisterAsync("Nina", "Newclient", invitee, password);
         await Assertions.Expect(clientPage.GetByRole(AriaRole.Heading, new() { Name = "Check your e-mail" })).ToBeVisibleAsync();
@@ -55,6 +55,20 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJo
         var signIn = new SignInPage(clientPage, App);
         await signIn.OpenAsync();
         await signIn.SignInAsync(invitee, password);
+
+        // First visit: the consent screen, on its own, naming the recipient; an empty signature is refused; then signed.
+        await clientPage.WaitForURLAsync("**/Account/Consent/Referral");
+        await Assertions.Expect(clientPage.GetByTestId("consent-recipient")).ToContainTextAsync("Riley Referrer");
+        await Assertions.Expect(clientPage.GetByTestId("consent-text")).ToContainTextAsync("Treasury Inspector General for Tax Administration");
+        await clientPage.GetByTestId("consent-grant").ClickAsync();
+        await Assertions.Expect(clientPage.GetByTestId("consent-error")).ToContainTextAsync("Type your full name");
+        await clientPage.ScreenshotAsync("consent-referral");
+        await clientPage.AssertAxeCleanAsync("consent screen");
+        await clientPage.GetByLabel("Type your full name to sign").FillAsync("Nina Newclient");
+        await clientPage.GetByTestId("consent-grant").ClickAsync();
+        await clientPage.WaitForURLAsync("**/Account/Manage/Consents");
+        await Assertions.Expect(clientPage.GetByTestId("consent-status")).ToContainTextAsync("In force until");
+        await clientPage.GetByTestId("consents-home").ClickAsync();
         await clientPage.WaitForURLAsync("**/client");
 
         // The referrer now sees a sign-up, still without commission.
@@ -91,6 +105,17 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJo
         await referrerPage.ScreenshotAsync("referrer-dashboard-converted");
         var converted = await App.WaitForEmailAsync(DemoAccounts.Referrer, "Your referral became a client: you earned $50.00");
         Assert.Contains("Nina Newclient", converted.TextBody, StringComparison.Ordinal);
+
+        // The client revokes the consent in Account settings; the referrer's open dashboard hides them at once, without a reload.
+        await clientPage.GotoAsync("Account/Manage/Consents");
+        await clientPage.GetByTestId("consent-revoke").ClickAsync();
+        await Assertions.Expect(clientPage.GetByTestId("consent-status")).ToContainTextAsync("Revoked");
+        await clientPage.ScreenshotAsync("consents-revoked");
+        await clientPage.AssertAxeCleanAsync("consents page");
+        await Assertions.Expect(dashboard.Row("Nina Newclient", "Converted")).ToHaveCountAsync(0);
+        // An invited person without consent shows no progress at all: back to "Invited", like Jordan's open invitation.
+        await Assertions.Expect(dashboard.Row("Not shared", "Invited")).ToHaveCountAsync(2);
+        await referrerPage.ScreenshotAsync("referrer-dashboard-revoked");
     }
 
     [GeneratedRegex("href=\"([^\"]*/r/[A-Z2-9]+)\"")]

@@ -90,6 +90,9 @@ public static class AuditActions
     public const string SignatureOriginalViewed = "signature.original_viewed";
     public const string AuditChainVerified = "audit.chain_verified";
     public const string AccessReportExported = "compliance.access_report_exported";
+    public const string ConsentGranted = "consent.granted";
+    public const string ConsentDeclined = "consent.declined";
+    public const string ConsentRevoked = "consent.revoked";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -107,7 +110,7 @@ public static class AuditActions
         SignatureRequestCreated, SignatureRequestSent, SignatureRequestResent, SignatureRequestVoided, SignatureRequestExpired,
         SignatureRequestCompleted, SignatureConsented, SignatureSecondFactorPassed, SignatureKnowledgePassed, SignatureKnowledgeFailed,
         SignatureDocumentViewed, SignatureAdopted, SignatureSigned, SignatureOriginalViewed,
-        AuditChainVerified, AccessReportExported,
+        AuditChainVerified, AccessReportExported, ConsentGranted, ConsentDeclined, ConsentRevoked,
     ];
 }
 

@@ -9,6 +9,7 @@ public static class ComplianceServiceCollectionExtensions
     public static IHostApplicationBuilder AddTaxGeniusCompliance(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AccessReportService>();
+        builder.Services.AddSingleton<Consents.ConsentService>();
         return builder;
     }
 }

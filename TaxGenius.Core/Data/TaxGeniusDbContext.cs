@@ -30,6 +30,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<DocumentNote> DocumentNotes => Set<DocumentNote>();
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
     public DbSet<Audit.AuditChainLink> AuditChainLinks => Set<Audit.AuditChainLink>();
+    public DbSet<Compliance.Consents.ClientConsent> ClientConsents => Set<Compliance.Consents.ClientConsent>();
     public DbSet<Users.StaffInvitation> StaffInvitations => Set<Users.StaffInvitation>();
     public DbSet<Sessions.UserSession> UserSessions => Set<Sessions.UserSession>();
     public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();

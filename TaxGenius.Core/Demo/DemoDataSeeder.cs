@@ -18,6 +18,7 @@ public sealed class DemoDataSeeder(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     ClientDocumentService documents,
     Messaging.MessageService messages,
+    Compliance.Consents.ConsentService consents,
     TimeProvider timeProvider,
     ILogger<DemoDataSeeder> logger)
 {
@@ -181,14 +182,24 @@ public sealed class DemoDataSeeder(
     private async Task SeedReferralsAsync(ApplicationUser referrer, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // An open invitation, a conversion the client agreed to share and a paid one they did not (shown as "Not shared").
+        // An open invitation, a conversion the client agreed to share and a paid one they did not (shown as "Not shared"). Morgan, who
+        // agreed, has a client account (no password: a passkey-less e-mailed-code sign-in at most) and a signed referral-disclosure consent.
         var now = timeProvider.GetUtcNow().UtcDateTime;
+        var morgan = await userManager.FindByEmailAsync(DemoMorganEmail);
+        if (morgan is null)
+        {
+            morgan = new ApplicationUser { UserName = DemoMorganEmail, Email = DemoMorganEmail, EmailConfirmed = true };
+            Check(await userManager.CreateAsync(morgan), DemoMorganEmail);
+            Check(await userManager.AddToRoleAsync(morgan, Roles.Client), DemoMorganEmail);
+            db.Profiles.Add(new Profile { UserId = morgan.Id, FirstName = "Morgan", LastName = "Lee" });
+        }
+
         db.Referrals.AddRange(
             new Referral { ReferrerId = referrer.Id, ClientEmail = "jordan@example.test", Status = ReferralStatus.Pending, Source = ReferralSource.Invitation },
             new Referral
             {
-                ReferrerId = referrer.Id, ClientEmail = "morgan@example.test", Status = ReferralStatus.Converted, Commission = 50.00m, Source = ReferralSource.Link,
-                SignedUpAt = now.AddDays(-45), ClientConsentedAt = now.AddDays(-45), ConvertedAt = now.AddDays(-20),
+                ReferrerId = referrer.Id, ClientEmail = morgan.Email!, ClientUserId = morgan.Id, Status = ReferralStatus.Converted, Commission = 50.00m,
+                Source = ReferralSource.Link, SignedUpAt = now.AddDays(-45), ConvertedAt = now.AddDays(-20),
             },
             new Referral
             {
@@ -197,6 +208,11 @@ public sealed class DemoDataSeeder(
             });
         await db.SaveChangesAsync(cancellationToken);
 
+        if (await consents.OfferAsync(morgan.Id, cancellationToken) is { } offer)
+        {
+            await consents.GrantAsync(morgan.Id, "Morgan Lee", offer.TextHash, new Audit.AuditActor(morgan.Id, morgan.Email, null), cancellationToken);
+        }
+
         // Referred a few days before signing up (the save stamps "now"; a demo wants a believable history).
         foreach (var referral in db.Referrals.Local.Where(r => r.SignedUpAt is not null).ToList())
         {
@@ -204,6 +220,8 @@ public sealed class DemoDataSeeder(
             await db.Referrals.Where(r => r.Id == referral.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, referredAt), cancellationToken);
         }
     }
+
+    private const string DemoMorganEmail = "morgan@example.test";
 
     private static void Check(IdentityResult result, string email)
     {

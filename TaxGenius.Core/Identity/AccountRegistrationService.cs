@@ -14,7 +14,7 @@ public sealed record RegistrationOutcome(ApplicationUser? User, IReadOnlyList<Id
 /// Creates a client account: the user, the CLIENT role and the profile, in one transaction (all or nothing).
 /// An address that already has an account gets no error: the caller answers the same either way, so registration
 /// does not tell strangers who is a client of the firm. A referral (the code on the form, the link's cookie or an invitation
-/// for the address) is tied to the new client in the same transaction, with the client's consent to be named to the referrer.
+/// for the address) is tied to the new client in the same transaction; whether the referrer may learn who they are is asked afterwards, on the consent screen.
 /// </summary>
 public sealed class AccountRegistrationService(UserManager<ApplicationUser> userManager, TaxGeniusDbContext db, ReferralInvitationService referrals)
 {

@@ -67,11 +67,14 @@ public sealed class PayoutService(
                 r.Commission,
                 r.ConvertedAt,
                 r.ClientEmail,
-                Consented = r.ClientConsentedAt != null,
+                r.ClientUserId,
                 ClientFirst = r.ClientUser != null && r.ClientUser.Profile != null ? r.ClientUser.Profile.FirstName : null,
                 ClientLast = r.ClientUser != null && r.ClientUser.Profile != null ? r.ClientUser.Profile.LastName : null,
             })
             .ToListAsync(cancellationToken);
+        var shared = await Compliance.Consents.ReferralConsent.SharedAsync(db, rows.Select(r => r.ClientUserId), timeProvider.GetUtcNow().UtcDateTime,
+            cancellationToken);
+        bool Consented(Guid? clientId) => clientId is { } id && shared.Contains(id);
 
         // Grouped and summed here, not in SQL: exact decimals on both providers.
         return rows.GroupBy(r => r.ReferrerId)
@@ -81,8 +84,8 @@ public sealed class PayoutService(
                 return new UnpaidReferrer(g.Key, first.ReferrerEmail ?? "", Name(first.ReferrerFirst, first.ReferrerLast),
                     g.OrderBy(r => r.ConvertedAt).ThenBy(r => r.Id)
                         .Select(r => new UnpaidCommission(r.Id, r.Commission, r.ConvertedAt,
-                            r.Consented ? Name(r.ClientFirst, r.ClientLast) : null,
-                            r.Consented ? r.ClientEmail : null))
+                            Consented(r.ClientUserId) ? Name(r.ClientFirst, r.ClientLast) : null,
+                            Consented(r.ClientUserId) ? r.ClientEmail : null))
                         .ToList());
             })
             .OrderByDescending(g => g.Total).ThenBy(g => g.Email, StringComparer.Ordinal)

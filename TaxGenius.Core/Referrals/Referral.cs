@@ -54,12 +54,6 @@ public class Referral : IHasTimestamps
 
     public DateTime? SignedUpAt { get; set; }
 
-    /// <summary>
-    /// When the client agreed, at registration, to "let the person who referred me know that I became a client" (IRC §7216).
-    /// Null: the referrer sees counts and amounts, never the person.
-    /// </summary>
-    public DateTime? ClientConsentedAt { get; set; }
-
     /// <summary>US dollars, decimal(10,2). Zero until converted; then fixed from the referrer's rate at that moment.</summary>
     public decimal Commission { get; set; }
 

@@ -49,7 +49,9 @@ public sealed class ReferralConversions(
         }
 
         // Named only with the client's consent (IRC §7216); otherwise the e-mail names no one.
-        var clientName = referral.ClientConsentedAt is null ? null
+        var consented = (await Compliance.Consents.ReferralConsent.SharedAsync(db, [referral.ClientUserId], timeProvider.GetUtcNow().UtcDateTime,
+            cancellationToken)).Count > 0;
+        var clientName = !consented ? null
             : document.User?.Profile is { } profile ? $"{profile.FirstName} {profile.LastName}".Trim() : referral.ClientEmail;
         await emails.AddAsync(db, referrerEmail, new ReferralConvertedEmail(
             referral.Referrer.Profile?.FirstName ?? "there", commission, urls.Absolute("/referrer"), clientName), cancellationToken);

@@ -109,7 +109,6 @@ public sealed class ReferralInvitationService(
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        var consentedAt = input?.ConsentToShare == true ? now : (DateTime?)null;
         var referral = await db.Referrals.Where(r => r.ClientEmail == address && !r.Unattributed).OrderBy(r => r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (referral is not null)
         {
@@ -120,7 +119,6 @@ public sealed class ReferralInvitationService(
 
             referral.ClientUserId = client.Id;
             referral.SignedUpAt = now;
-            referral.ClientConsentedAt = consentedAt;
             return referral;
         }
 
@@ -145,7 +143,6 @@ public sealed class ReferralInvitationService(
                 Source = source,
                 ClientUserId = client.Id,
                 SignedUpAt = now,
-                ClientConsentedAt = consentedAt,
             };
             db.Referrals.Add(referral);
             return referral;

@@ -1,11 +1,13 @@
 namespace TaxGenius.Core.Referrals;
 
-/// <summary>What a registration brings about referrals: the code on the form, where it came from, the cookie's code, the consent.</summary>
+/// <summary>
+/// What a registration brings about referrals: the code on the form, where it came from, the cookie's code. Consent to be named to the
+/// referrer is asked on its own screen afterwards (<see cref="Compliance.Consents.ConsentService"/>), never on the form.
+/// </summary>
 /// <param name="Code">The code in the form's field (typed, or prefilled from the link or the cookie); null when empty.</param>
 /// <param name="CodeSource">How the field got its code: <see cref="ReferralSource.Link"/>, <see cref="ReferralSource.Cookie"/> or <see cref="ReferralSource.Code"/> (typed).</param>
 /// <param name="CookieCode">The code in the first-party cookie set by /r/{code}, if any.</param>
-/// <param name="ConsentToShare">"Let the person who referred me know that I became a client."</param>
-public sealed record RegistrationReferral(string? Code, ReferralSource CodeSource, string? CookieCode, bool ConsentToShare);
+public sealed record RegistrationReferral(string? Code, ReferralSource CodeSource, string? CookieCode);
 
 public sealed record InvitationResult(bool Succeeded, string Message)
 {

@@ -56,7 +56,7 @@ public sealed class ReferrerDashboardService(
             {
                 r.Id,
                 r.ClientEmail,
-                Consented = r.ClientConsentedAt != null,
+                r.ClientUserId,
                 FirstName = r.ClientUser != null && r.ClientUser.Profile != null ? r.ClientUser.Profile.FirstName : null,
                 LastName = r.ClientUser != null && r.ClientUser.Profile != null ? r.ClientUser.Profile.LastName : null,
                 r.Source,
@@ -68,12 +68,16 @@ public sealed class ReferrerDashboardService(
                 r.Commission,
             })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => r.Source == ReferralSource.Invitation && !r.Consented
-                ? new ReferralRow(r.Id, null, null, r.Source, ReferralStatus.Pending, r.CreatedAt, null, null, null, 0m)
-                : new ReferralRow(r.Id,
-                    r.Consented ? $"{r.FirstName} {r.LastName}".Trim() : null,
-                    r.Consented ? r.ClientEmail : null,
-                    r.Source, r.Status, r.CreatedAt, r.SignedUpAt, r.ConvertedAt, r.PaidAt, r.Commission))
+        // Asked at every read: a consent revoked or expired a moment ago hides the person now.
+        var shared = await Compliance.Consents.ReferralConsent.SharedAsync(db, rows.Select(r => r.ClientUserId), timeProvider.GetUtcNow().UtcDateTime,
+            cancellationToken);
+        return rows.Select(r => (Row: r, Consented: r.ClientUserId is { } id && shared.Contains(id)))
+            .Select(x => x.Row.Source == ReferralSource.Invitation && !x.Consented
+                ? new ReferralRow(x.Row.Id, null, null, x.Row.Source, ReferralStatus.Pending, x.Row.CreatedAt, null, null, null, 0m)
+                : new ReferralRow(x.Row.Id,
+                    x.Consented ? $"{x.Row.FirstName} {x.Row.LastName}".Trim() : null,
+                    x.Consented ? x.Row.ClientEmail : null,
+                    x.Row.Source, x.Row.Status, x.Row.CreatedAt, x.Row.SignedUpAt, x.Row.ConvertedAt, x.Row.PaidAt, x.Row.Commission))
             .ToList();
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
 
 namespace TaxGenius.Core.Data.Configurations;
 
@@ -51,6 +52,25 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(a => new { a.Action, a.At });
         builder.HasIndex(a => new { a.SubjectUserId, a.At });
         builder.HasIndex(a => new { a.ApiTokenId, a.At });
+    }
+}
+
+internal sealed class ClientConsentConfiguration : IEntityTypeConfiguration<Compliance.Consents.ClientConsent>
+{
+    public void Configure(EntityTypeBuilder<Compliance.Consents.ClientConsent> builder)
+    {
+        builder.ToTable("ClientConsents");
+        builder.Property(c => c.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(c => c.Kind).HasConversion<string>().HasMaxLength(40);
+        builder.Property(c => c.Decision).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.TextVersion).HasMaxLength(60).IsRequired();
+        builder.Property(c => c.Text).HasMaxLength(Compliance.Consents.ClientConsent.MaxTextLength).IsRequired();
+        builder.Property(c => c.TextHash).HasMaxLength(64).IsRequired();
+        builder.Property(c => c.SignedName).HasMaxLength(Compliance.Consents.ClientConsent.MaxSignedNameLength);
+        builder.Property(c => c.IpAddress).HasMaxLength(45);
+        builder.Property(c => c.UserAgent).HasMaxLength(256);
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.UserId, c.Kind, c.DecidedAt });
     }
 }
 

@@ -45,7 +45,7 @@ public sealed class ReferralProgramTests
         Assert.Equal(clientId, referral.ClientUserId);
         Assert.Equal(ReferralSource.Invitation, referral.Source);
         Assert.NotNull(referral.SignedUpAt);
-        Assert.Null(referral.ClientConsentedAt);
+        Assert.False(await SharesAsync(app, clientId));
         Assert.Equal(ReferralStatus.Pending, referral.Status);
         Assert.Equal(0m, referral.Commission);
 
@@ -93,7 +93,7 @@ public sealed class ReferralProgramTests
         var workflow = app.Services.GetRequiredService<DocumentStatusService>();
         var referrerId = await NewReferrerAsync(app, "rex.race@example.test", "Rex", "Race");
         var code = await referrals.Codes.GetCodeAsync(referrerId);
-        var clientId = await RegisterAsync(app, "rae.race@example.test", "Rae", "Race", new RegistrationReferral(code, ReferralSource.Code, null, false));
+        var clientId = await RegisterAsync(app, "rae.race@example.test", "Rae", "Race", new RegistrationReferral(code, ReferralSource.Code, null));
 
         await using var db = await Factory(app).CreateDbContextAsync();
         var preparerId = await db.Users.Where(u => u.Email == DemoAccounts.Preparer).Select(u => u.Id).SingleAsync();
@@ -140,7 +140,7 @@ public sealed class ReferralProgramTests
         for (var i = 0; i < 3; i++)
         {
             var clientId = await RegisterAsync(app, $"client{i}@example.test", "Client", $"Number{i}",
-                new RegistrationReferral(code, ReferralSource.Code, null, false));
+                new RegistrationReferral(code, ReferralSource.Code, null));
             await CompleteAsync(app, clientId, DocumentType.TaxReturn);
         }
 
@@ -163,11 +163,11 @@ public sealed class ReferralProgramTests
         var annaCode = await referrals.Codes.GetCodeAsync(anna);
         var benCode = await referrals.Codes.GetCodeAsync(ben);
 
-        await RegisterAsync(app, "by.link@example.test", "Lee", "Link", new RegistrationReferral(annaCode, ReferralSource.Link, annaCode, false));
-        await RegisterAsync(app, "by.cookie@example.test", "Cory", "Cookie", new RegistrationReferral(null, ReferralSource.Code, benCode, false));
+        await RegisterAsync(app, "by.link@example.test", "Lee", "Link", new RegistrationReferral(annaCode, ReferralSource.Link, annaCode));
+        await RegisterAsync(app, "by.cookie@example.test", "Cory", "Cookie", new RegistrationReferral(null, ReferralSource.Code, benCode));
         // Typed in any case; typed wins over another referrer's cookie.
-        await RegisterAsync(app, "by.code@example.test", "Cody", "Code", new RegistrationReferral(annaCode.ToLowerInvariant(), ReferralSource.Code, benCode, false));
-        await RegisterAsync(app, "no.referral@example.test", "Noah", "None", new RegistrationReferral(null, ReferralSource.Code, "NOTACODE", false));
+        await RegisterAsync(app, "by.code@example.test", "Cody", "Code", new RegistrationReferral(annaCode.ToLowerInvariant(), ReferralSource.Code, benCode));
+        await RegisterAsync(app, "no.referral@example.test", "Noah", "None", new RegistrationReferral(null, ReferralSource.Code, "NOTACODE"));
 
         Assert.Equal((anna, ReferralSource.Link), await AttributionAsync(app, "by.link@example.test"));
         Assert.Equal((ben, ReferralSource.Cookie), await AttributionAsync(app, "by.cookie@example.test"));
@@ -200,7 +200,7 @@ public sealed class ReferralProgramTests
 
         // Registering through the second referrer's link does not take it away from the first.
         var secondCode = await referrals.Codes.GetCodeAsync(second);
-        await RegisterAsync(app, "wanted@example.test", "Wanda", "Wanted", new RegistrationReferral(secondCode, ReferralSource.Link, secondCode, true));
+        await RegisterAsync(app, "wanted@example.test", "Wanda", "Wanted", new RegistrationReferral(secondCode, ReferralSource.Link, secondCode), consent: true);
         Assert.Equal((first, ReferralSource.Invitation), await AttributionAsync(app, "wanted@example.test"));
         await using var db = await Factory(app).CreateDbContextAsync();
         Assert.Equal(1, await db.Referrals.CountAsync(r => r.ClientEmail == "wanted@example.test" && !r.Unattributed));
@@ -269,7 +269,7 @@ public sealed class ReferralProgramTests
 
         Assert.True(await referrals.Codes.CodeExistsAsync(random));
         Assert.True(await referrals.Codes.CodeExistsAsync("veratax"));
-        await RegisterAsync(app, "old.link@example.test", "Olga", "Old", new RegistrationReferral(random, ReferralSource.Link, random, false));
+        await RegisterAsync(app, "old.link@example.test", "Olga", "Old", new RegistrationReferral(random, ReferralSource.Link, random));
         Assert.Equal((vera, ReferralSource.Link), await AttributionAsync(app, "old.link@example.test"));
     }
 
@@ -282,14 +282,13 @@ public sealed class ReferralProgramTests
         var referrerId = await NewReferrerAsync(app, "gina.gate@example.test", "Gina", "Gate");
         var code = await referrals.Codes.GetCodeAsync(referrerId);
 
-        var private1 = await RegisterAsync(app, "priscilla.private@example.test", "Priscilla", "Private", new RegistrationReferral(code, ReferralSource.Code, null, false));
-        var shared = await RegisterAsync(app, "sharon.shared@example.test", "Sharon", "Shared", new RegistrationReferral(code, ReferralSource.Code, null, true));
+        var private1 = await RegisterAsync(app, "priscilla.private@example.test", "Priscilla", "Private", new RegistrationReferral(code, ReferralSource.Code, null));
+        var shared = await RegisterAsync(app, "sharon.shared@example.test", "Sharon", "Shared", new RegistrationReferral(code, ReferralSource.Code, null), consent: true);
         await CompleteAsync(app, private1, DocumentType.TaxReturn);
         await CompleteAsync(app, shared, DocumentType.TaxReturn);
 
-        var consentedAt = (await SingleReferralAsync(app, "sharon.shared@example.test")).ClientConsentedAt;
-        Assert.NotNull(consentedAt);
-        Assert.Null((await SingleReferralAsync(app, "priscilla.private@example.test")).ClientConsentedAt);
+        Assert.True(await SharesAsync(app, shared));
+        Assert.False(await SharesAsync(app, private1));
 
         // The dashboard.
         var rows = (await referrals.Dashboard.GetDashboardAsync(referrerId)).Rows;
@@ -329,7 +328,7 @@ public sealed class ReferralProgramTests
 
         Assert.True((await referrals.Invitations.InviteAsync(referrerId, "waiting@example.test")).Succeeded);
         Assert.True((await referrals.Invitations.InviteAsync(otherId, "someone.else@example.test")).Succeeded);
-        var formula = await RegisterAsync(app, "formula@example.test", "=HYPERLINK(\"http://evil\")", "Smith", new RegistrationReferral(code, ReferralSource.Link, code, true));
+        var formula = await RegisterAsync(app, "formula@example.test", "=HYPERLINK(\"http://evil\")", "Smith", new RegistrationReferral(code, ReferralSource.Link, code), consent: true);
         await CompleteAsync(app, formula, DocumentType.TaxReturn);
 
         var lines = (await CsvAsync(referrals, referrerId)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
@@ -398,12 +397,37 @@ public sealed class ReferralProgramTests
         return id;
     }
 
-    internal static async Task<Guid> RegisterAsync(TaxGeniusAppFactory app, string email, string first, string last, RegistrationReferral? referral)
+    /// <summary>Registers a client; with <paramref name="consent"/>, they then sign the referral-disclosure consent on its own screen.</summary>
+    internal static async Task<Guid> RegisterAsync(TaxGeniusAppFactory app, string email, string first, string last, RegistrationReferral? referral,
+        bool consent = false)
     {
         using var scope = app.Services.CreateScope();
         var outcome = await scope.ServiceProvider.GetRequiredService<AccountRegistrationService>().RegisterClientAsync(email, Password, first, last, referral);
         Assert.True(outcome.Succeeded);
-        return outcome.User!.Id;
+        var id = outcome.User!.Id;
+        if (consent)
+        {
+            await SignConsentAsync(app, id, $"{first} {last}");
+        }
+
+        return id;
+    }
+
+    /// <summary>The client signs the referral-disclosure consent they are offered, as the consent screen does.</summary>
+    internal static async Task SignConsentAsync(TaxGeniusAppFactory app, Guid clientId, string typedName)
+    {
+        var consents = app.Services.GetRequiredService<TaxGenius.Core.Compliance.Consents.ConsentService>();
+        var offer = await consents.OfferAsync(clientId);
+        Assert.NotNull(offer);
+        var signed = await consents.GrantAsync(clientId, typedName, offer.TextHash, new AuditActor(clientId, null, "203.0.113.20"));
+        Assert.True(signed.Succeeded, signed.Error);
+    }
+
+    /// <summary>Whether the client's referral-disclosure consent is in force now.</summary>
+    internal static async Task<bool> SharesAsync(TaxGeniusAppFactory app, Guid clientId)
+    {
+        await using var db = await Factory(app).CreateDbContextAsync();
+        return (await TaxGenius.Core.Compliance.Consents.ReferralConsent.SharedAsync(db, [clientId], DateTime.UtcNow, CancellationToken.None)).Count == 1;
     }
 
     /// <summary>The client uploads a document of <paramref name="type"/>; the demo preparer claims and completes it.</summary>
@@ -423,7 +447,7 @@ public sealed class ReferralProgramTests
     }
 
     /// <summary>Waits (up to 10 s) for <paramref name="count"/> e-mails to <paramref name="to"/> in the outbox; their text, HTML and subject.</summary>
-    private static async Task<IReadOnlyList<string>> DeliveredBodiesAsync(TaxGeniusAppFactory app, string to, int count)
+    internal static async Task<IReadOnlyList<string>> DeliveredBodiesAsync(TaxGeniusAppFactory app, string to, int count)
     {
         for (var i = 0; i < 100; i++)
         {
@@ -453,7 +477,7 @@ public sealed class ReferralProgramTests
         return (referral.ReferrerId, referral.Source);
     }
 
-    private static async Task<string> CsvAsync(ReferralProgram referrals, Guid referrerId)
+    internal static async Task<string> CsvAsync(ReferralProgram referrals, Guid referrerId)
     {
         using var buffer = new MemoryStream();
         await referrals.Dashboard.WriteCsvAsync(referrerId, buffer);

@@ -11,7 +11,7 @@ using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.Tests.Web.Referrals;
 
-/// <summary>The referral link, the registration form's code and consent, the referrer's page and the CSV endpoint, over HTTP.</summary>
+/// <summary>The referral link, the registration form's code, the referrer's page and the CSV endpoint, over HTTP.</summary>
 public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<AppFixture>
 {
     private TaxGeniusAppFactory Factory => app.Factory;
@@ -38,17 +38,18 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
             Assert.Equal(1, await db.ReferralClicks.CountAsync(c => c.ReferrerId == referrerId));
         }
 
-        // The form carries the code from the link; the person agrees to be named.
+        // The form carries the code from the link; consent is not a box among its fields (it has its own page after sign-in).
         var page = await browser.GetStringAsync($"/Account/Register?ref={code}");
         Assert.Contains($"value=\"{code}\"", page, StringComparison.Ordinal);
-        Assert.Contains("Let the person who referred me know that I became a client", page, StringComparison.Ordinal);
-        using var registered = await PostRegisterAsync(browser, page, "lou.link@example.test", code, code, "link", consent: true);
+        Assert.DoesNotContain("ShareWithReferrer", page, StringComparison.Ordinal);
+        Assert.Contains("unless you agree to it on its own page after you sign in", page, StringComparison.Ordinal);
+        using var registered = await PostRegisterAsync(browser, page, "lou.link@example.test", code, code, "link");
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         Assert.Contains("RegisterConfirmation", registered.Headers.Location!.OriginalString, StringComparison.Ordinal);
         var referral = await ReferralAsync("lou.link@example.test");
         Assert.Equal((referrerId, ReferralSource.Link), (referral.ReferrerId, referral.Source));
-        Assert.NotNull(referral.ClientConsentedAt);
         Assert.NotNull(referral.ClientUserId);
+        Assert.False(await ReferralProgramTests.SharesAsync(Factory, referral.ClientUserId.Value));
     }
 
     [Fact]
@@ -62,14 +63,14 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
         var page = await browser.GetStringAsync("/Account/Register");
         Assert.Contains($"value=\"{code}\"", page, StringComparison.Ordinal);
         Assert.Contains("value=\"cookie\"", page, StringComparison.Ordinal);
-        using var registered = await PostRegisterAsync(browser, page, "colin.cookie@example.test", "", code, "cookie", consent: false);
+        using var registered = await PostRegisterAsync(browser, page, "colin.cookie@example.test", "", code, "cookie");
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         // The cookie has done its job and is removed.
         Assert.Contains(registered.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ReferralCodeService.CookieName + "=;", StringComparison.Ordinal));
 
         var referral = await ReferralAsync("colin.cookie@example.test");
         Assert.Equal((referrerId, ReferralSource.Cookie), (referral.ReferrerId, referral.Source));
-        Assert.Null(referral.ClientConsentedAt);
+        Assert.False(await ReferralProgramTests.SharesAsync(Factory, referral.ClientUserId!.Value));
     }
 
     [Fact]
@@ -82,7 +83,7 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
         Assert.False(follow.Headers.Contains("Set-Cookie"));
 
         var page = await browser.GetStringAsync("/Account/Register");
-        using var response = await PostRegisterAsync(browser, page, "tina.typo@example.test", "NOPE2345", null, null, consent: false);
+        using var response = await PostRegisterAsync(browser, page, "tina.typo@example.test", "NOPE2345", null, null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("We don&#x27;t know that referral code.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await using var db = await Db();
@@ -94,8 +95,8 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
     {
         var referrerId = await ReferralProgramTests.NewReferrerAsync(Factory, "gwen.gate@example.test", "Gwen", "Gate");
         var code = await Referrals.Codes.GetCodeAsync(referrerId);
-        var hidden = await ReferralProgramTests.RegisterAsync(Factory, "quinn.quiet@example.test", "Quinn", "Quiet", new RegistrationReferral(code, ReferralSource.Code, null, false));
-        await ReferralProgramTests.RegisterAsync(Factory, "olivia.open@example.test", "Olivia", "Open", new RegistrationReferral(code, ReferralSource.Code, null, true));
+        var hidden = await ReferralProgramTests.RegisterAsync(Factory, "quinn.quiet@example.test", "Quinn", "Quiet", new RegistrationReferral(code, ReferralSource.Code, null));
+        await ReferralProgramTests.RegisterAsync(Factory, "olivia.open@example.test", "Olivia", "Open", new RegistrationReferral(code, ReferralSource.Code, null), consent: true);
         await ReferralProgramTests.CompleteAsync(Factory, hidden, DocumentType.TaxReturn);
 
         using var referrer = await Factory.SignInAsync("gwen.gate@example.test");
@@ -159,7 +160,7 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
     private static string Today() => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Posts the registration form as a browser would, with the hidden fields the page rendered.</summary>
-    private static Task<HttpResponseMessage> PostRegisterAsync(HttpClient client, string page, string email, string? code, string? prefilled, string? from, bool consent)
+    private static Task<HttpResponseMessage> PostRegisterAsync(HttpClient client, string page, string email, string? code, string? prefilled, string? from)
     {
         var fields = new Dictionary<string, string>
         {
@@ -174,11 +175,6 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
             ["Input.PrefilledCode"] = prefilled ?? "",
             ["Input.PrefilledFrom"] = from ?? "",
         };
-        if (consent)
-        {
-            fields["Input.ShareWithReferrer"] = "true";
-        }
-
         return client.PostAsync("/Account/Register", new FormUrlEncodedContent(fields));
     }
 

@@ -64,7 +64,7 @@ public partial class Register
         var source = typed is not null && typed == ReferralCodes.Normalize(Input.PrefilledCode)
             ? Input.PrefilledFrom == "link" ? ReferralSource.Link : Input.PrefilledFrom == "cookie" ? ReferralSource.Cookie : ReferralSource.Code
             : ReferralSource.Code;
-        var referral = new RegistrationReferral(typed, source, HttpContext.Request.Cookies[ReferralCodeService.CookieName], Input.ShareWithReferrer);
+        var referral = new RegistrationReferral(typed, source, HttpContext.Request.Cookies[ReferralCodeService.CookieName]);
         var outcome = await Registration.RegisterClientAsync(Input.Email.Trim(), usePasskey ? null : Input.Password, Input.FirstName.Trim(),
             Input.LastName.Trim(), referral);
         if (outcome.Errors is { Count: > 0 } errors)
@@ -115,8 +115,6 @@ public partial class Register
         public string? PrefilledCode { get; set; }
 
         public string? PrefilledFrom { get; set; }
-
-        public bool ShareWithReferrer { get; set; }
     }
 
     /// <summary>The password rules, checked with the other fields, when the person chose a password (Identity's validators run on save).</summary>

@@ -45,10 +45,39 @@ public partial class ReferrerHome
         _ => Color.Default,
     };
 
+    private readonly List<IDisposable> subscriptions = [];
+
     protected override async Task OnInitializedAsync()
     {
         referrerId = (await AuthenticationState).User.GetUserId();
         await LoadAsync();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            // A client who revokes (or gives) consent changes who may be named here: re-read at once, no reload needed.
+            subscriptions.Add(Live.On<TaxGenius.Core.Compliance.Consents.ReferralConsentChanged>(TaxGenius.Core.Compliance.Consents.ConsentEvents.ReferralConsentChanged,
+                _ => InvokeAsync(async () =>
+                {
+                    await LoadAsync();
+                    StateHasChanged();
+                })));
+            subscriptions.Add(Live.OnResync(() => InvokeAsync(async () =>
+            {
+                await LoadAsync();
+                StateHasChanged();
+            })));
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var subscription in subscriptions)
+        {
+            subscription.Dispose();
+        }
     }
 
     private async Task LoadAsync()
