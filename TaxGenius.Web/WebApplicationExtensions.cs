@@ -173,6 +173,8 @@ public static class WebApplicationExtensions
         var messages = await app.Services.GetRequiredService<TaxGenius.Core.Messaging.MessageRotationService>().RotateAsync();
         output.WriteLine($"Message bodies: {messages.Rotated} re-encrypted, {messages.Changed} changed meanwhile (already current), " +
             $"{messages.Failed} undecryptable.");
+        await RecordCommandAsync(app, TaxGenius.Core.Audit.AuditActions.KeysRotated,
+            $"ssn: to '{protector.ActiveKeyId}', {result.Rotated} SSN(s) and {messages.Rotated} message(s) re-encrypted, {result.Failed + messages.Failed} failed");
         return result.Conflicts == 0 && result.Failed == 0 && messages.Failed == 0 ? 0 : 1;
     }
 
@@ -186,8 +188,15 @@ public static class WebApplicationExtensions
         var result = await store.RewrapAllAsync(app.Lifetime.ApplicationStopping);
         output.WriteLine($"Storage key rotation ({store.Blobs.Description}): {result.Rewrapped} file(s) re-wrapped, {result.Current} already current, " +
             $"{result.Failed} failed (master key missing from Storage:MasterKeys, or the file is damaged).");
+        await RecordCommandAsync(app, TaxGenius.Core.Audit.AuditActions.KeysRotated,
+            $"storage: {result.Rewrapped} file(s) re-wrapped, {result.Current} already current, {result.Failed} failed");
         return result.Failed == 0 ? 0 : 1;
     }
+
+    /// <summary>Records an operator command's outcome in the audit log (a system entry).</summary>
+    private static Task RecordCommandAsync(WebApplication app, string action, string detail) =>
+        app.Services.GetRequiredService<TaxGenius.Core.Audit.AuditLog>().WriteAsync(new TaxGenius.Core.Audit.AuditActor(Guid.Empty, "system (command line)", null),
+            action, "command", null, null, detail, app.Lifetime.ApplicationStopping);
 
     /// <summary>Verifies the audit log's hash chain; returns the process exit code (1 when it is broken).</summary>
     public static async Task<int> VerifyAuditChainAsync(this WebApplication app, TextWriter output)
@@ -219,6 +228,9 @@ public static class WebApplicationExtensions
                 return 1;
             }
 
+            // The compliance page shows the last backup's age from this entry (the folder's name, never its contents).
+            await RecordCommandAsync(app, TaxGenius.Core.Audit.AuditActions.BackupCompleted,
+                $"database and {result.Objects} stored file(s), {result.ObjectBytes} bytes, in {Path.GetFileName(Path.GetFullPath(to).TrimEnd(Path.DirectorySeparatorChar))}");
             return 0;
         }
 
@@ -296,7 +308,7 @@ public static class WebApplicationExtensions
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();
         app.MapReferralLink();
-        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints().MapReferralEndpoints().MapAdminEndpoints()
+        app.MapGroup("/api").MapMeEndpoints().MapDocumentEndpoints().MapStaffDocumentEndpoints().MapReferralEndpoints().MapAdminEndpoints().MapComplianceEndpoints()
             .MapUserApiEndpoints();
         app.MapTaxGeniusApiDocumentation();
         app.MapTaxGeniusJobsDashboard();

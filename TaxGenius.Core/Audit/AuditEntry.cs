@@ -93,6 +93,13 @@ public static class AuditActions
     public const string ConsentGranted = "consent.granted";
     public const string ConsentDeclined = "consent.declined";
     public const string ConsentRevoked = "consent.revoked";
+    public const string ClosureRequested = "client.closure_requested";
+    public const string DisposalCancelled = "client.disposal_cancelled";
+    public const string ClientDisposed = "client.disposed";
+    public const string LegalHoldSet = "client.legal_hold_set";
+    public const string LegalHoldReleased = "client.legal_hold_released";
+    public const string BackupCompleted = "backup.completed";
+    public const string KeysRotated = "keys.rotated";
 
     /// <summary>Every action, for the audit page's filter.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -111,6 +118,7 @@ public static class AuditActions
         SignatureRequestCompleted, SignatureConsented, SignatureSecondFactorPassed, SignatureKnowledgePassed, SignatureKnowledgeFailed,
         SignatureDocumentViewed, SignatureAdopted, SignatureSigned, SignatureOriginalViewed,
         AuditChainVerified, AccessReportExported, ConsentGranted, ConsentDeclined, ConsentRevoked,
+        ClosureRequested, DisposalCancelled, ClientDisposed, LegalHoldSet, LegalHoldReleased, BackupCompleted, KeysRotated,
     ];
 }
 

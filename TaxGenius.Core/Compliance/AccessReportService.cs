@@ -147,6 +147,32 @@ public sealed class AccessReportService(IDbContextFactory<TaxGeniusDbContext> db
             timeProvider.GetUtcNow().UtcDateTime);
     }
 
+    /// <summary>Whom a report can follow, by name, e-mail or (tokens) name or prefix: at most ten, for the picker.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Label)>> FindAsync(AccessReportScope scope, string? search, CancellationToken cancellationToken = default)
+    {
+        if (Common.SearchText.Normalize(search) is not { } term)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (scope == AccessReportScope.ApiToken)
+        {
+            var tokens = await db.ApiTokens.AsNoTracking()
+                .Where(t => t.Name.ToUpper().Contains(term.ToUpperInvariant()) || t.Prefix.ToUpper().Contains(term.ToUpperInvariant())
+                            || t.User!.NormalizedEmail!.Contains(term.ToUpperInvariant()))
+                .OrderByDescending(t => t.CreatedAt).Take(10).Select(t => new { t.Id, t.Name, t.Prefix, Owner = t.User!.Email }).ToListAsync(cancellationToken);
+            return tokens.Select(t => (t.Id, $"{t.Name} ({t.Prefix}…, {t.Owner})")).ToList();
+        }
+
+        string[] roles = scope == AccessReportScope.Client ? [Roles.Client] : [Roles.Preparer, Roles.Admin];
+        var users = await db.Users.AsNoTracking().Where(UserSearch.Matches(term)).Where(UsersInRole.Any(db, roles))
+            .OrderBy(u => u.Email).Take(10)
+            .Select(u => new { u.Id, u.Email, Name = u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : null })
+            .ToListAsync(cancellationToken);
+        return users.Select(u => (u.Id, string.IsNullOrWhiteSpace(u.Name) ? u.Email ?? u.Id.ToString() : $"{u.Name!.Trim()} ({u.Email})")).ToList();
+    }
+
     /// <summary>Records that an admin took the report out of the app (it names clients).</summary>
     public Task RecordExportAsync(AuditActor actor, AccessReport report, string format, CancellationToken cancellationToken = default) =>
         audit.WriteAsync(actor, AuditActions.AccessReportExported, "AccessReport", report.Request.Id, null,

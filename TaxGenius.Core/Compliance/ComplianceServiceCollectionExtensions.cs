@@ -10,6 +10,8 @@ public static class ComplianceServiceCollectionExtensions
     {
         builder.Services.AddSingleton<AccessReportService>();
         builder.Services.AddSingleton<Consents.ConsentService>();
+        builder.Services.AddSingleton<Retention.RetentionService>();
+        builder.Services.AddScoped<ComplianceEvidenceService>(); // scoped like MfaCoverage, which it reads
         return builder;
     }
 }

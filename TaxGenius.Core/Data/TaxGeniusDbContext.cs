@@ -31,6 +31,8 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
     public DbSet<Audit.AuditChainLink> AuditChainLinks => Set<Audit.AuditChainLink>();
     public DbSet<Compliance.Consents.ClientConsent> ClientConsents => Set<Compliance.Consents.ClientConsent>();
+    public DbSet<Compliance.Retention.Disposal> Disposals => Set<Compliance.Retention.Disposal>();
+    public DbSet<Compliance.Retention.LegalHold> LegalHolds => Set<Compliance.Retention.LegalHold>();
     public DbSet<Users.StaffInvitation> StaffInvitations => Set<Users.StaffInvitation>();
     public DbSet<Sessions.UserSession> UserSessions => Set<Sessions.UserSession>();
     public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();

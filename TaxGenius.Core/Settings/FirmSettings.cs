@@ -19,6 +19,20 @@ public sealed class FirmSettings
     /// </summary>
     public bool RequireClientSecondFactor { get; set; } = true;
 
+    /// <summary>
+    /// A client's data is proposed for disposal this many years after their last activity (their last engagement closed, or they
+    /// signed up or uploaded, whichever is latest). Two by default: the FTC Safeguards Rule, 16 CFR 314.4(c)(6), asks for disposal
+    /// no later than two years after the last use unless there is a business or legal need, which <see cref="RetentionReason"/> records.
+    /// </summary>
+    public int RetentionYears { get; set; } = DefaultRetentionYears;
+
+    /// <summary>Why the firm keeps data longer than two years (required then), e.g. "IRC §6107: copies of returns kept 3 years".</summary>
+    public string? RetentionReason { get; set; }
+
+    public const int DefaultRetentionYears = 2;
+    public const int MaxRetentionYears = 10;
+    public const int MaxRetentionReasonLength = 300;
+
     public DateTime? UpdatedAt { get; set; }
 
     public Guid? UpdatedById { get; set; }

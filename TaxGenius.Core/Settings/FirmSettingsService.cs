@@ -22,6 +22,31 @@ public sealed class FirmSettingsService(IDbContextFactory<TaxGeniusDbContext> db
         ChangeAsync(actor, s => s.RequireClientSecondFactor == required, s => s.RequireClientSecondFactor = required,
             $"clients and referrers must use a second factor: {(required ? "yes" : "no")}", cancellationToken);
 
+    /// <summary>Why a retention setting is refused, or null.</summary>
+    public static string? RetentionRefusal(int years, string? reason) =>
+        years < 1 || years > FirmSettings.MaxRetentionYears ? $"Choose between 1 and {FirmSettings.MaxRetentionYears} years."
+        : years > FirmSettings.DefaultRetentionYears && string.IsNullOrWhiteSpace(reason)
+            ? "Keeping data longer than two years needs a reason the firm can show (16 CFR 314.4(c)(6)), e.g. \"IRC §6107: copies of returns kept 3 years\"."
+        : reason is { Length: > FirmSettings.MaxRetentionReasonLength } ? $"Keep the reason to {FirmSettings.MaxRetentionReasonLength} characters."
+        : null;
+
+    /// <summary>Changes how long clients' data is kept after their last activity; null when done, else why not.</summary>
+    public Task<string?> SetRetentionAsync(AuditActor actor, int years, string? reason, CancellationToken cancellationToken = default)
+    {
+        if (RetentionRefusal(years, reason) is { } refusal)
+        {
+            return Task.FromResult<string?>(refusal);
+        }
+
+        var kept = years > FirmSettings.DefaultRetentionYears ? reason!.Trim() : null;
+        return ChangeAsync(actor, s => s.RetentionYears == years && s.RetentionReason == kept, s =>
+            {
+                s.RetentionYears = years;
+                s.RetentionReason = kept;
+            },
+            $"clients' data disposed of {years} year(s) after their last activity" + (kept is null ? "" : $" ({kept})"), cancellationToken);
+    }
+
     private async Task<string?> ChangeAsync(AuditActor actor, Func<FirmSettings, bool> unchanged, Action<FirmSettings> change, string detail,
         CancellationToken cancellationToken)
     {

@@ -172,6 +172,25 @@ public sealed class EncryptedFileStore(IBlobStore blobs, StorageKeyRing keys)
     public Task DeleteAsync(string storageKey, CancellationToken cancellationToken = default) => blobs.DeleteAsync(storageKey, cancellationToken);
 
     /// <summary>
+    /// Crypto-shreds a file: the object is first replaced by random bytes (so its wrapped data key, and with it every copy of the
+    /// ciphertext anywhere, can never be opened again), then deleted. A file already gone is fine. For a bucket, keep versioning off
+    /// (or expire noncurrent versions at once): an older version would still hold the wrapped key.
+    /// </summary>
+    public async Task ShredAsync(string storageKey, CancellationToken cancellationToken = default)
+    {
+        if (await blobs.ExistsAsync(storageKey, cancellationToken))
+        {
+            await using (var output = await blobs.CreateAsync(storageKey, cancellationToken))
+            {
+                await output.WriteAsync(RandomNumberGenerator.GetBytes(512), cancellationToken);
+                await output.CommitAsync(cancellationToken);
+            }
+
+            await blobs.DeleteAsync(storageKey, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Deletes without failing: for clean-up after the row is gone or was never written, where an unreachable store only
     /// leaves an orphan for the sweeper. Returns whether it was removed.
     /// </summary>

@@ -114,6 +114,9 @@ internal static class Jobs
         recurring.AddOrUpdate<TaxGenius.Core.Audit.AuditChain>("audit-chain-seal", JobQueues.Default, job => job.SealAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<TaxGenius.Core.Audit.AuditChain>("audit-chain-verify", JobQueues.Default,
             job => job.VerifyAsync(null, CancellationToken.None), Cron.Daily(3));
+        // Retention: on the 1st of each month, finish any disposal a crash interrupted and propose the clients now due.
+        recurring.AddOrUpdate<TaxGenius.Core.Compliance.Retention.RetentionService>("retention-proposals", JobQueues.Default,
+            job => job.RunMonthlyAsync(CancellationToken.None), Cron.Monthly(1, 4));
         var digestHour = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TaxGenius.Core.Messaging.MessagingOptions>>().Value.DigestHourUtc;
         recurring.AddOrUpdate<TaxGenius.Core.Messaging.MessageNotifier>("message-digest", JobQueues.Default,
             job => job.SendDigestAsync(CancellationToken.None), Cron.Daily(digestHour));

@@ -12,5 +12,6 @@ internal sealed class FirmSettingsConfiguration : IEntityTypeConfiguration<FirmS
         // One row, id 1: the firm's settings. No sequence behind it.
         builder.Property(f => f.Id).ValueGeneratedNever();
         builder.ToTable(t => t.HasCheckConstraint("CK_FirmSettings_Singleton", "\"Id\" = 1"));
+        builder.Property(f => f.RetentionReason).HasMaxLength(FirmSettings.MaxRetentionReasonLength);
     }
 }

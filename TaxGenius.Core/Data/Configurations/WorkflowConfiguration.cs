@@ -74,6 +74,36 @@ internal sealed class ClientConsentConfiguration : IEntityTypeConfiguration<Comp
     }
 }
 
+internal sealed class DisposalConfiguration : IEntityTypeConfiguration<Compliance.Retention.Disposal>
+{
+    public void Configure(EntityTypeBuilder<Compliance.Retention.Disposal> builder)
+    {
+        builder.ToTable("Disposals");
+        builder.Property(d => d.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(d => d.Reason).HasConversion<string>().HasMaxLength(30);
+        builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.DecidedByEmail).HasMaxLength(256);
+        builder.Property(d => d.Note).HasMaxLength(Compliance.Retention.Disposal.MaxNoteLength);
+        builder.Property(d => d.CertificateSha256).HasMaxLength(64);
+        // No foreign key: the tombstone outlives the account.
+        builder.HasIndex(d => new { d.ClientId, d.Status });
+        builder.HasIndex(d => new { d.Status, d.ProposedAt });
+    }
+}
+
+internal sealed class LegalHoldConfiguration : IEntityTypeConfiguration<Compliance.Retention.LegalHold>
+{
+    public void Configure(EntityTypeBuilder<Compliance.Retention.LegalHold> builder)
+    {
+        builder.ToTable("LegalHolds");
+        builder.Property(h => h.Id).HasValueGenerator<GuidV7ValueGenerator>().ValueGeneratedOnAdd();
+        builder.Property(h => h.Reason).HasMaxLength(Compliance.Retention.LegalHold.MaxReasonLength).IsRequired();
+        builder.Property(h => h.SetByEmail).HasMaxLength(256);
+        builder.Property(h => h.ReleasedByEmail).HasMaxLength(256);
+        builder.HasIndex(h => new { h.ClientId, h.ReleasedAt });
+    }
+}
+
 internal sealed class AuditChainLinkConfiguration : IEntityTypeConfiguration<AuditChainLink>
 {
     public void Configure(EntityTypeBuilder<AuditChainLink> builder)

@@ -151,7 +151,7 @@ public sealed class DocumentWorkflowTests
 
         await using (var db = await factory.CreateDbContextAsync())
         {
-            var entry = await db.AuditEntries.FirstAsync();
+            var entry = await db.AuditEntries.FirstAsync(e => e.Action == AuditActions.DocumentViewed);
             entry.Detail = "rewritten";
             Assert.Throws<InvalidOperationException>(() => db.SaveChanges());
         }
@@ -173,7 +173,7 @@ public sealed class DocumentWorkflowTests
 
         await using (var db = await factory.CreateDbContextAsync())
         {
-            Assert.Null((await db.AuditEntries.SingleAsync()).Detail);
+            Assert.Null((await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.DocumentViewed)).Detail);
         }
     }
 

@@ -386,6 +386,129 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.ToTable("ClientConsents", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Compliance.Retention.Disposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Consents")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("DisposedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DocumentBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Documents")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Engagements")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("HadProfile")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("HadSsn")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Messages")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("ProposedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("ReferralsAnonymized")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SignatureRequests")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId", "Status");
+
+                    b.HasIndex("Status", "ProposedAt");
+
+                    b.ToTable("Disposals", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Compliance.Retention.LegalHold", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReleasedByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("ReleasedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SetByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("SetById")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId", "ReleasedAt");
+
+                    b.ToTable("LegalHolds", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Documents.Document", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1433,6 +1556,13 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
                     b.Property<bool>("RequireClientSecondFactor")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("RetentionReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("RetentionYears")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("StaffMayRememberBrowser")
                         .HasColumnType("boolean");

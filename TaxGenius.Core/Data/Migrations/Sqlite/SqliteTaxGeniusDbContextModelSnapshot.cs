@@ -375,6 +375,129 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.ToTable("ClientConsents", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Compliance.Retention.Disposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Consents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DisposedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DocumentBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Documents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Engagements")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("HadProfile")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("HadSsn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastActivityAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Messages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ProposedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReferralsAnonymized")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SignatureRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId", "Status");
+
+                    b.HasIndex("Status", "ProposedAt");
+
+                    b.ToTable("Disposals", (string)null);
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Compliance.Retention.LegalHold", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReleasedByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReleasedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetByEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SetById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId", "ReleasedAt");
+
+                    b.ToTable("LegalHolds", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Documents.Document", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1417,6 +1540,13 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequireClientSecondFactor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RetentionReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RetentionYears")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("StaffMayRememberBrowser")
