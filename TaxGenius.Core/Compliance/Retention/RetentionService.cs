@@ -287,7 +287,7 @@ public sealed class RetentionService(
         }).ToList();
     }
 
-    /// <summary>Carries out approved disposals a crash interrupted (the monthly job and each start run it).</summary>
+    /// <summary>Carries out approved disposals a crash interrupted (the monthly job runs it).</summary>
     public async Task<int> ResumeApprovedAsync(CancellationToken cancellationToken = default)
     {
         List<(Guid Id, Guid? By, string? Email)> approved;
@@ -374,8 +374,15 @@ public sealed class RetentionService(
         }
 
         // 2. The records, in one transaction: counts for the tombstone, then the account and everything that cascades with it.
-        var certificate = await db.InTransactionAsync(async (transaction, ct) =>
+        var certificate = await db.InTransactionAsync<Disposal?>(async (transaction, ct) =>
         {
+            // Claimed in the database: of two runs at once (an approval and the monthly resume), one finishes it, the other stops here.
+            if (await db.Disposals.Where(d => d.Id == disposalId && d.Status == DisposalStatus.Approved)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DisposalStatus.Disposed), ct) == 0)
+            {
+                return null;
+            }
+
             var tombstone = await db.Disposals.SingleAsync(d => d.Id == disposalId, ct);
             var user = await db.Users.SingleOrDefaultAsync(u => u.Id == clientId, ct);
             tombstone.Documents = files.Count;
@@ -414,7 +421,11 @@ public sealed class RetentionService(
             await transaction.CommitAsync(ct);
             return tombstone;
         }, cancellationToken);
-        RetentionLog.Disposed(logger, certificate.Id, certificate.Documents);
+        if (certificate is not null)
+        {
+            RetentionLog.Disposed(logger, certificate.Id, certificate.Documents);
+        }
+
         return null;
     }
 

@@ -120,6 +120,34 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task An_approved_disposal_resumed_twice_at_once_is_carried_out_once()
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync();
+        app.StartServer();
+        var retention = app.Services.GetRequiredService<RetentionService>();
+        var client = await ReferralProgramTests.RegisterAsync(app, "cass.closing@example.test", "Cass", "Closing", null);
+        Assert.True(await retention.RequestClosureAsync(new AuditActor(client, "cass.closing@example.test", null)));
+        var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        var adminId = await app.UserIdAsync(DemoAccounts.Admin);
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            // As a crash would leave it: approved, not yet carried out.
+            await db.Disposals.Where(d => d.ClientId == client).ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DisposalStatus.Approved)
+                .SetProperty(d => d.DecidedById, adminId).SetProperty(d => d.DecidedByEmail, DemoAccounts.Admin));
+        }
+
+        await Task.WhenAll(retention.ResumeApprovedAsync(), retention.ResumeApprovedAsync());
+
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == AuditActions.ClientDisposed && e.SubjectUserId == client));
+            var tombstone = await db.Disposals.SingleAsync(d => d.ClientId == client);
+            Assert.Equal((DisposalStatus.Disposed, true), (tombstone.Status, tombstone.HadProfile));
+            Assert.False(await db.Users.AnyAsync(u => u.Id == client));
+        }
+    }
+
+    [Fact]
     public void Keeping_data_longer_than_two_years_needs_a_reason() => Assert.Multiple(
         () => Assert.Contains("needs a reason", FirmSettingsService.RetentionRefusal(3, " ")),
         () => Assert.Null(FirmSettingsService.RetentionRefusal(3, "IRC §6107: copies of returns kept 3 years")),
