@@ -30,7 +30,8 @@ public sealed class EmbeddedDefaultTests(BrowserFixture browser)
         await page.WaitForURLAsync("**/admin");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(new ShellPage(page).Greeting).ToHaveTextAsync("Welcome, Avery");
-        await Assertions.Expect(page.GetByTestId("users-client")).ToHaveTextAsync("1");
+        // The demo client and Morgan, the demo referrer's client who consented to be named.
+        await Assertions.Expect(page.GetByTestId("users-client")).ToHaveTextAsync("2");
 
         // Without SMTP, e-mail lands in the outbox folder, which admins read in the app.
         await app.Services.GetRequiredService<EmailQueue>().QueueAsync("someone@example.test",
