@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Audit;
@@ -100,7 +98,7 @@ public sealed class ConsentService(
             "Duration: this consent is valid for one year from the date you sign it. You may revoke it at any time in Account settings → " +
             "Consents; revocation takes effect at once.\n\n" +
             MandatoryStatement;
-        return new ConsentOffer(ConsentKind.ReferralDisclosure, Title(ConsentKind.ReferralDisclosure), text, ReferralTextVersion, Sha256(text), recipient,
+        return new ConsentOffer(ConsentKind.ReferralDisclosure, Title(ConsentKind.ReferralDisclosure), text, ReferralTextVersion, Common.SecretHash.Of(text), recipient,
             DefaultDuration);
     }
 
@@ -175,8 +173,6 @@ public sealed class ConsentService(
         { Length: < 2 } => "Type your full name (first and last) to sign.",
         _ => null,
     };
-
-    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private async Task<ConsentResult> DecideAsync(Guid clientId, ConsentDecision decision, string? typedName, string? shownTextHash, AuditActor actor,
         CancellationToken cancellationToken)

@@ -415,7 +415,7 @@ public sealed class RetentionService(
             tombstone.Status = DisposalStatus.Disposed;
             tombstone.DisposedAt = Now;
             var csv = DisposalCertificate.Csv(tombstone);
-            tombstone.CertificateSha256 = ConsentsHash(csv);
+            tombstone.CertificateSha256 = Common.SecretHash.Of(csv);
             audit.Add(db, actor, AuditActions.ClientDisposed, ClientSubject, clientId, clientId, DisposalCertificate.Summary(tombstone));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -428,8 +428,6 @@ public sealed class RetentionService(
 
         return null;
     }
-
-    private static string ConsentsHash(string text) => Consents.ConsentService.Sha256(text);
 
     private DateTime Now => timeProvider.GetUtcNow().UtcDateTime;
 }

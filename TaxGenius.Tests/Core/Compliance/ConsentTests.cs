@@ -42,7 +42,7 @@ public sealed class ConsentTests
         Assert.True((await consents.GrantAsync(sam, "Sam Signer", offer.TextHash, actor)).Succeeded);
         Assert.Null(await consents.PendingOfferAsync(sam));
         var signed = Assert.Single(await consents.ListAsync(sam));
-        Assert.Equal(("Sam Signer", ConsentService.ReferralTextVersion, ConsentService.Sha256(signed.Text)), (signed.SignedName, ConsentService.ReferralTextVersion, signed.TextHash));
+        Assert.Equal(("Sam Signer", ConsentService.ReferralTextVersion, TaxGenius.Core.Common.SecretHash.Of(signed.Text)), (signed.SignedName, ConsentService.ReferralTextVersion, signed.TextHash));
         Assert.True(signed.InForce);
         Assert.Equal("Sam Signer", (await referrals.Dashboard.GetReferralsAsync(referrerId)).Single().ClientName);
         Assert.Contains("sam.signer@example.test", await ReferralProgramTests.CsvAsync(referrals, referrerId), StringComparison.Ordinal);

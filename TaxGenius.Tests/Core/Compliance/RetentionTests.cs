@@ -107,7 +107,7 @@ public sealed class RetentionTests
         var tombstone = Assert.Single(await retention.DisposedAsync());
         Assert.Equal((1, 1, true, true), (tombstone.Documents, tombstone.Engagements, tombstone.HadSsn, tombstone.HadProfile));
         var csv = DisposalCertificate.Csv(tombstone);
-        Assert.Equal(tombstone.CertificateSha256, TaxGenius.Core.Compliance.Consents.ConsentService.Sha256(csv));
+        Assert.Equal(tombstone.CertificateSha256, TaxGenius.Core.Common.SecretHash.Of(csv));
         Assert.Contains("Documents removed (crypto-shredded),1", csv, StringComparison.Ordinal);
         Assert.DoesNotContain("Ada", csv, StringComparison.Ordinal);
         Assert.DoesNotContain("ada.due", csv, StringComparison.Ordinal);

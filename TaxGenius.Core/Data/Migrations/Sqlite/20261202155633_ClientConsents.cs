@@ -49,7 +49,7 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
             migrationBuilder.Sql($"""
                 INSERT INTO "ClientConsents" ("Id", "UserId", "Kind", "Decision", "TextVersion", "Text", "TextHash", "DecidedAt", "ExpiresAt")
                 SELECT "Id", "ClientUserId", 'ReferralDisclosure', 'Granted', '{TaxGenius.Core.Compliance.Consents.ConsentService.LegacyTextVersion}',
-                       '{TaxGenius.Core.Compliance.Consents.ConsentService.LegacyText}', '{TaxGenius.Core.Compliance.Consents.ConsentService.Sha256(TaxGenius.Core.Compliance.Consents.ConsentService.LegacyText)}',
+                       '{TaxGenius.Core.Compliance.Consents.ConsentService.LegacyText}', '{TaxGenius.Core.Common.SecretHash.Of(TaxGenius.Core.Compliance.Consents.ConsentService.LegacyText)}',
                        "ClientConsentedAt", strftime('%Y-%m-%d %H:%M:%f', "ClientConsentedAt", '+365 days')
                 FROM "Referrals" WHERE "ClientConsentedAt" IS NOT NULL AND "ClientUserId" IS NOT NULL;
                 """);
