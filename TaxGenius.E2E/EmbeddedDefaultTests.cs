@@ -13,9 +13,10 @@ namespace TaxGenius.E2E;
 public sealed class EmbeddedDefaultTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task The_embedded_default_creates_its_database_and_the_demo_admin_can_sign_in()
+    public async Task The_embedded_default_creates_its_database_and_the_demo_firm_and_each_role_lands_on_believable_work()
     {
-        await using var app = TaxGeniusAppFactory.CreateEmbedded(kestrel: true);
+        // Demo:Firm as `dotnet run` leaves it (the test base turns the firm off; null restores the app's default: on for SQLite).
+        await using var app = TaxGeniusAppFactory.CreateEmbedded(kestrel: true, extra: new Dictionary<string, string?> { ["Demo:Firm"] = null });
         var page = await browser.NewPageAsync(app.BaseAddress);
 
         var response = await page.GotoAsync("/");
@@ -30,8 +31,9 @@ public sealed class EmbeddedDefaultTests(BrowserFixture browser)
         await page.WaitForURLAsync("**/admin");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(new ShellPage(page).Greeting).ToHaveTextAsync("Welcome, Avery");
-        // The demo client and Morgan, the demo referrer's client who consented to be named.
-        await Assertions.Expect(page.GetByTestId("users-client")).ToHaveTextAsync("2");
+        // The demo client, Morgan (the demo referrer's client who consented to be named) and the demo firm's 58.
+        await Assertions.Expect(page.GetByTestId("users-client")).ToHaveTextAsync("60");
+        await page.ScreenshotAsync("demo-firm-admin-home");
 
         // Without SMTP, e-mail lands in the outbox folder, which admins read in the app.
         await app.Services.GetRequiredService<EmailQueue>().QueueAsync("someone@example.test",
@@ -43,6 +45,34 @@ public sealed class EmbeddedDefaultTests(BrowserFixture browser)
         var preview = page.FrameLocator("iframe[title='E-mail preview']");
         await Assertions.Expect(preview.GetByText("The scan is cut off at the bottom.")).ToBeVisibleAsync();
         await page.ScreenshotAsync("admin-outbox");
+
+        // Every demo account lands on a page full of the firm's work.
+        foreach (var (email, home, busy) in new[]
+        {
+            (DemoAccounts.Preparer, "preparer", "Documents in the firm"),
+            (DemoAccounts.Referrer, "referrer", "Your referrals"),
+            (DemoAccounts.Client, "client", "Welcome, Casey"),
+        })
+        {
+            var rolePage = await browser.NewPageAsync(app.BaseAddress);
+            var roleSignIn = new SignInPage(rolePage, app);
+            await roleSignIn.OpenAsync();
+            await roleSignIn.SignInAsync(email, TaxGeniusAppFactory.DemoPassword);
+            await rolePage.WaitForURLAsync($"**/{home}");
+            await rolePage.WaitForInteractiveAsync();
+            await Assertions.Expect(rolePage.GetByText(busy).First).ToBeVisibleAsync();
+            await rolePage.ScreenshotAsync($"demo-firm-{home}-home");
+        }
+
+        var board = await browser.NewPageAsync(app.BaseAddress);
+        var boardSignIn = new SignInPage(board, app);
+        await boardSignIn.OpenAsync();
+        await boardSignIn.SignInAsync(DemoAccounts.Preparer, TaxGeniusAppFactory.DemoPassword);
+        await board.WaitForURLAsync("**/preparer");
+        await board.GotoAsync("/preparer/board");
+        await board.WaitForInteractiveAsync();
+        await Assertions.Expect(board.GetByText("Olivia Garcia").First).ToBeVisibleAsync();
+        await board.ScreenshotAsync("demo-firm-preparer-board");
         await browser.CloseContextsAsync();
     }
 }

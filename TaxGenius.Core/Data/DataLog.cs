@@ -16,4 +16,11 @@ internal static partial class DataLog
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Demo data seeded ({Created} new demo accounts)")]
     public static partial void DemoSeeded(ILogger logger, int created);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Demo firm seeded: {Clients} clients, {Documents} documents, {Engagements} engagements in {ElapsedMs} ms")]
+    public static partial void DemoFirmSeeded(ILogger logger, int clients, int documents, int engagements, long elapsedMs);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "A demo signature request was not sent: {Reason}")]
+    public static partial void DemoSignatureSkipped(ILogger logger, string? reason);
+
 }

@@ -92,12 +92,18 @@ public sealed class DatabaseInitializer(
             var password = ResolveDemoPassword();
             var totpSecret = ResolveDemoTotpSecret();
             await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(password, totpSecret, cancellationToken);
-            PrintDemoAccounts(password, totpSecret);
+            var firm = DemoFirmEnabled
+                ? await scope.ServiceProvider.GetRequiredService<DemoFirmSeeder>().SeedAsync(cancellationToken: cancellationToken)
+                : null;
+            PrintDemoAccounts(password, totpSecret, firm);
         }
     }
 
     public bool DemoEnabled =>
         !environment.IsProduction() && (demoOptions.Value.Enabled ?? databaseOptions.Value.Provider == DatabaseProvider.Sqlite);
+
+    /// <summary>The demo firm (~60 clients and their work) around the demo accounts: by default with the embedded store only.</summary>
+    public bool DemoFirmEnabled => DemoEnabled && (demoOptions.Value.Firm ?? databaseOptions.Value.Provider == DatabaseProvider.Sqlite);
 
     private static async Task EnsureRolesAsync(RoleManager<IdentityRole<Guid>> roleManager)
     {
@@ -190,7 +196,7 @@ public sealed class DatabaseInitializer(
         return generated;
     }
 
-    private static void PrintDemoAccounts(string password, string totpSecret)
+    private static void PrintDemoAccounts(string password, string totpSecret, DemoFirmSummary? firm)
     {
         // Printed to the console on purpose (not logged): it is a demo password, and people need to see it.
         var lines = new List<string>
@@ -203,6 +209,11 @@ public sealed class DatabaseInitializer(
         lines.Add($"  every one signs in with two factors: authenticator key {Totp.Format(totpSecret)} (Demo:TotpSecret)");
         lines.Add($"    add it to an authenticator app, or scan: {Totp.AuthenticatorUri("demo accounts", totpSecret)}");
         lines.Add("    or, once signed in, add a passkey under Account settings → Passkeys and sign in with it alone");
+        if (firm is not null)
+        {
+            lines.Add($"  demo firm seeded in {firm.Elapsed.TotalSeconds:0.0} s: {firm.Clients} more clients, {firm.Engagements} engagements, {firm.Documents} documents, " +
+                $"{firm.Referrals} referrals, {firm.Messages} messages (sample data; SSNs in the never-issued 9xx area; Demo:Firm=false turns it off)");
+        }
         lines.Add("");
         Console.WriteLine(string.Join(Environment.NewLine, lines));
     }

@@ -16,6 +16,12 @@ public sealed class DemoOptions
     /// default policy asks it of clients and referrers too. When empty a random one is generated once, kept in the data folder and printed at start with its otpauth:// link.
     /// </summary>
     public string? TotpSecret { get; set; }
+
+    /// <summary>
+    /// Seed the demo firm around the demo accounts (~60 clients, two tax years of work, ~400 documents; <see cref="DemoFirmSeeder"/>).
+    /// Default: on for the embedded SQLite store, off otherwise. Never in Production.
+    /// </summary>
+    public bool? Firm { get; set; }
 }
 
 /// <summary>The demo accounts, one per role.</summary>

@@ -18,6 +18,7 @@ public static class DemoServiceCollectionExtensions
         services.AddOptions<BootstrapOptions>().Bind(builder.Configuration.GetSection(BootstrapOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptionsValidator>();
         services.AddScoped<DemoDataSeeder>();
+        services.AddScoped<DemoFirmSeeder>();
         return builder;
     }
 

@@ -32,6 +32,26 @@ public sealed class SsnProtector
     {
         var normalized = SsnValidator.Validate(ssn).Normalized
             ?? throw new ArgumentException("Not a valid SSN (the value is not repeated here).", nameof(ssn));
+        return Seal(userId, normalized);
+    }
+
+    /// <summary>
+    /// Encrypts a demo number: 9xx-xx-xxxx, an area the SSA never issues (which is why <see cref="SsnValidator"/> refuses it from
+    /// people), so sample data can never be anyone's SSN. Only the demo firm uses it.
+    /// </summary>
+    internal string ProtectSampleNumber(Guid userId, string number)
+    {
+        if (number.Length != 11 || number[0] != '9' || number[3] != '-' || number[6] != '-'
+            || !number.Where((c, i) => i is not 3 and not 6).All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException("A sample number must be 9xx-xx-xxxx.", nameof(number));
+        }
+
+        return Seal(userId, number);
+    }
+
+    private string Seal(Guid userId, string normalized)
+    {
         var plaintext = Encoding.UTF8.GetBytes(normalized);
         try
         {

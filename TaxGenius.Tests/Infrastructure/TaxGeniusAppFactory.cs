@@ -110,6 +110,9 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
             ["TaxGenius:DataPath"] = Path.Combine(Path.GetTempPath(), $"tg_data_{Guid.NewGuid():N}"),
             ["Demo:Password"] = DemoPassword,
             ["Demo:TotpSecret"] = TotpSecret,
+            // Tests count what they create: the demo firm (the embedded default's ~60 clients) only where a test asks for it
+            // (a null in extra restores the app's default).
+            ["Demo:Firm"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Jobs:WorkerCount"] = "2",
             // Storage keys for tests only (Production refuses to start without configured keys).

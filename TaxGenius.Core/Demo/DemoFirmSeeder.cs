@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Messaging;
+using TaxGenius.Core.Profiles;
+using TaxGenius.Core.Referrals;
+using TaxGenius.Core.Security;
+using TaxGenius.Core.Signatures;
+using TaxGenius.Core.Storage;
+
+namespace TaxGenius.Core.Demo;
+
+/// <summary>What the demo firm seed wrote and how long it took.</summary>
+public sealed record DemoFirmSummary(int Clients, int Staff, int Referrers, int Engagements, int Documents, int Referrals, int Messages,
+    int SignatureRequests, int AuditEntries, TimeSpan Elapsed);
+
+/// <summary>
+/// A small firm that looks alive, for the embedded default: ~60 clients with profiles, 3 preparers and an admin, 4 referrers, two tax
+/// years of engagements at every stage of the board, ~400 documents in every status (real PDFs and PNGs with sample W-2, 1099, 1098 and
+/// 1040 content, encrypted like uploads), referrals in every state with a paid payout, conversations, e-signature requests and a month
+/// of audit history. Deterministic: one seed gives the same firm (names, numbers, files, stages) relative to the day it is seeded.
+/// Never in Production (the caller, <see cref="DatabaseInitializer"/>, seeds demo data only outside it; this class refuses too).
+/// No real SSNs: every one is in the 900–999 area, which the Social Security Administration never issues.
+/// </summary>
+public sealed class DemoFirmSeeder(
+    IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    UserManager<ApplicationUser> userManager,
+    EncryptedFileStore store,
+    SsnProtector ssnProtector,
+    MessageProtector messageProtector,
+    SignatureService signatures,
+    Microsoft.Extensions.Hosting.IHostEnvironment environment,
+    TimeProvider timeProvider,
+    ILogger<DemoFirmSeeder> logger)
+{
+    public const int DefaultSeed = 1040;
+    public const int DefaultClients = 58;
+
+    /// <summary>Seeds the firm around the existing demo accounts (which must exist). Runs once: a second call finds it and returns null.</summary>
+    public async Task<DemoFirmSummary?> SeedAsync(int seed = DefaultSeed, int clients = DefaultClients, CancellationToken cancellationToken = default)
+    {
+        if (environment.IsProductionEnvironment())
+        {
+            throw new InvalidOperationException("The demo firm is never seeded in Production.");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var plan = DemoFirmPlan.Create(seed, clients, TaxYears.Current(timeProvider), timeProvider.GetUtcNow().UtcDateTime);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var marker = plan.People[0].Email.ToUpperInvariant();
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == marker, cancellationToken))
+        {
+            return null;
+        }
+
+        var accounts = await db.Users.AsNoTracking().Where(u => DemoAccounts.All.Select(a => a.Email).Contains(u.Email!))
+            .ToDictionaryAsync(u => u.Email!, u => u.Id, cancellationToken);
+        var roles = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Name!, r => r.Id, cancellationToken);
+
+        // Everyone the plan adds shares one password hash (computed once: hashing is deliberately slow) that nobody knows: they cannot
+        // sign in; the demo accounts can.
+        var unusableHash = userManager.PasswordHasher.HashPassword(new ApplicationUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        var userIds = new Dictionary<string, Guid>(accounts);
+        foreach (var person in plan.People)
+        {
+            var user = new ApplicationUser
+            {
+                Id = person.Id, UserName = person.Email, NormalizedUserName = person.Email.ToUpperInvariant(), Email = person.Email,
+                NormalizedEmail = person.Email.ToUpperInvariant(), EmailConfirmed = true, PasswordHash = unusableHash,
+                SecurityStamp = person.Id.ToString("N"), ConcurrencyStamp = person.Id.ToString("N"),
+            };
+            if (person.Ssn is { } ssn)
+            {
+                user.SsnEncrypted = ssnProtector.ProtectSampleNumber(person.Id, ssn);
+            }
+
+            db.Users.Add(user);
+            db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = person.Id, RoleId = roles[person.Role] });
+            db.Profiles.Add(new Profile
+            {
+                UserId = person.Id, FirstName = person.FirstName, LastName = person.LastName, Phone = person.Phone, Street = person.Street,
+                City = person.City, State = person.State, Zip = person.Zip,
+            });
+            userIds[person.Email] = person.Id;
+        }
+
+        Guid Id(string email) => userIds[email];
+
+        // The files first (in parallel: each is fsynced), then every row in one transaction.
+        var stored = new StoredFile[plan.Documents.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, plan.Documents.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                using var content = new MemoryStream(plan.Documents[i].Content());
+                stored[i] = await store.WriteAsync(content, long.MaxValue, cancellationToken: ct);
+            });
+
+        try
+        {
+            foreach (var engagement in plan.Engagements)
+            {
+                db.Engagements.Add(new Engagement
+                {
+                    Id = engagement.Id, ClientId = Id(engagement.ClientEmail), TaxYear = engagement.TaxYear, Stage = engagement.Stage,
+                    StageBeforeHold = engagement.StageBeforeHold, HoldReason = engagement.HoldReason, StageChangedAt = engagement.StageChangedAt,
+                    PreparerId = engagement.PreparerEmail is null ? null : Id(engagement.PreparerEmail),
+                    ReviewerId = engagement.ReviewerEmail is null ? null : Id(engagement.ReviewerEmail),
+                    DueDate = EngagementStages.DefaultDueDate(engagement.TaxYear), ExtendedDueDate = engagement.ExtendedDueDate,
+                    Priority = engagement.Priority, RequestedAt = engagement.RequestedAt,
+                });
+                var previous = EngagementStage.NotStarted;
+                foreach (var (stage, at) in engagement.History)
+                {
+                    db.EngagementStageChanges.Add(new EngagementStageChange
+                    {
+                        EngagementId = engagement.Id, From = previous, To = stage, At = at,
+                        ActorId = engagement.PreparerEmail is null ? accounts[DemoAccounts.Preparer] : Id(engagement.PreparerEmail),
+                        ActorEmail = engagement.PreparerEmail ?? DemoAccounts.Preparer,
+                        Reason = stage == EngagementStage.OnHold ? engagement.HoldReason : null,
+                    });
+                    previous = stage;
+                }
+            }
+
+            for (var i = 0; i < plan.Documents.Count; i++)
+            {
+                var document = plan.Documents[i];
+                db.Documents.Add(new Document
+                {
+                    Id = document.Id, UserId = Id(document.ClientEmail), Type = document.Type, FileName = document.FileName,
+                    ContentType = document.ContentType, FileSize = stored[i].Size, Sha256 = stored[i].Sha256, StorageKey = stored[i].StorageKey,
+                    Status = document.Status, TaxYear = document.TaxYear, RejectionReason = document.RejectionReason,
+                    AssignedToId = document.AssignedToEmail is null ? null : Id(document.AssignedToEmail),
+                    AssignedAt = document.AssignedToEmail is null ? null : document.UploadedAt.AddHours(20),
+                });
+                db.DocumentStatusChanges.Add(new DocumentStatusChange { DocumentId = document.Id, ToStatus = DocumentStatus.Pending, ActorId = Id(document.ClientEmail), At = document.UploadedAt });
+                if (document.Status != DocumentStatus.Pending)
+                {
+                    var reviewer = Id(document.AssignedToEmail ?? DemoAccounts.Preparer);
+                    db.DocumentStatusChanges.Add(new DocumentStatusChange
+                    {
+                        DocumentId = document.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer,
+                        At = document.UploadedAt.AddHours(20),
+                    });
+                    if (document.Status != DocumentStatus.Processing)
+                    {
+                        db.DocumentStatusChanges.Add(new DocumentStatusChange
+                        {
+                            DocumentId = document.Id, FromStatus = DocumentStatus.Processing, ToStatus = document.Status, ActorId = reviewer,
+                            Reason = document.RejectionReason, At = document.UploadedAt.AddHours(30),
+                        });
+                    }
+                }
+            }
+
+            foreach (var item in plan.RequestItems)
+            {
+                db.RequestItems.Add(new RequestItem
+                {
+                    EngagementId = item.EngagementId, Kind = item.Kind, Description = item.Description, SortOrder = item.SortOrder,
+                    Required = item.Required, Status = item.Status, DocumentId = item.DocumentId, ResolvedAt = item.ResolvedAt,
+                    Reason = item.Status == RequestItemStatus.NotApplicable ? "Not this year" : null, Origin = Origins.Template,
+                });
+            }
+
+            var payoutId = plan.PayoutId;
+            db.Payouts.Add(new Payout
+            {
+                Id = payoutId, PaidOn = DateOnly.FromDateTime(plan.Now.AddDays(-30)), Reference = "ACH 2026-0412 (demo)",
+                Total = plan.Referrals.Where(r => r.Status == ReferralStatus.Paid).Sum(r => r.Commission),
+                ReferralCount = plan.Referrals.Count(r => r.Status == ReferralStatus.Paid), CreatedById = accounts[DemoAccounts.Admin],
+            });
+            foreach (var referral in plan.Referrals)
+            {
+                db.Referrals.Add(new Referral
+                {
+                    Id = referral.Id, ReferrerId = Id(referral.ReferrerEmail), ClientEmail = referral.ClientEmail,
+                    ClientUserId = userIds.TryGetValue(referral.ClientEmail, out var clientId) ? clientId : null, Status = referral.Status,
+                    Source = referral.Source, Commission = referral.Commission, SignedUpAt = referral.SignedUpAt, ConvertedAt = referral.ConvertedAt,
+                    PaidAt = referral.Status == ReferralStatus.Paid ? plan.Now.AddDays(-30) : null,
+                    PayoutId = referral.Status == ReferralStatus.Paid ? payoutId : null,
+                });
+            }
+
+            foreach (var conversation in plan.Conversations)
+            {
+                var clientId = Id(conversation.ClientEmail);
+                var last = conversation.Messages[^1];
+                db.Conversations.Add(new Conversation
+                {
+                    Id = conversation.Id, ClientId = clientId, LastMessageAt = last.SentAt,
+                    StaffUnread = !last.FromStaff && last.ReadAt is null,
+                    ClientUnread = conversation.Messages.Count(m => m.FromStaff && m.ReadAt is null),
+                    LastStaffMessageAt = conversation.Messages.LastOrDefault(m => m.FromStaff)?.SentAt,
+                    LastClientMessageAt = conversation.Messages.LastOrDefault(m => !m.FromStaff)?.SentAt,
+                });
+                foreach (var message in conversation.Messages)
+                {
+                    db.Messages.Add(new Message
+                    {
+                        Id = message.Id, ConversationId = conversation.Id, SenderId = message.FromStaff ? Id(message.SenderEmail) : clientId,
+                        FromStaff = message.FromStaff, Kind = MessageKind.Message, SentAt = message.SentAt, ReadAt = message.ReadAt,
+                        Body = messageProtector.Protect(conversation.Id, message.Id, message.Body),
+                    });
+                }
+            }
+
+            foreach (var entry in plan.Audit)
+            {
+                db.AuditEntries.Add(new AuditEntry
+                {
+                    At = entry.At, ActorId = Id(entry.ActorEmail), ActorEmail = entry.ActorEmail, Action = entry.Action,
+                    SubjectType = entry.SubjectType, SubjectId = entry.SubjectId, SubjectUserId = entry.SubjectUserEmail is null ? null : Id(entry.SubjectUserEmail),
+                    Detail = entry.Detail, IpAddress = entry.IpAddress, UserAgent = "Mozilla/5.0 (demo)",
+                });
+            }
+
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                // Saving stamps "now" on every row; a demo wants a history: sign-ups, uploads and engagements dated when the plan says.
+                foreach (var group in plan.People.GroupBy(p => p.JoinedAt))
+                {
+                    var ids = group.Select(p => p.Id).ToList();
+                    await db.Users.Where(u => ids.Contains(u.Id)).ExecuteUpdateAsync(s => s.SetProperty(u => u.CreatedAt, group.Key), cancellationToken);
+                }
+
+                foreach (var group in plan.Documents.GroupBy(d => d.UploadedAt))
+                {
+                    var ids = group.Select(d => d.Id).ToList();
+                    await db.Documents.Where(d => ids.Contains(d.Id))
+                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.CreatedAt, group.Key).SetProperty(d => d.UpdatedAt, group.Key), cancellationToken);
+                }
+
+                foreach (var group in plan.Engagements.GroupBy(e => e.OpenedAt))
+                {
+                    var ids = group.Select(e => e.Id).ToList();
+                    await db.Engagements.Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.CreatedAt, group.Key), cancellationToken);
+                }
+
+                foreach (var group in plan.Referrals.GroupBy(r => r.ReferredAt))
+                {
+                    var ids = group.Select(r => r.Id).ToList();
+                    await db.Referrals.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, group.Key), cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            // Nothing half-written: the rows rolled back with the transaction, the files go too.
+            foreach (var file in stored.Where(f => f is not null))
+            {
+                await store.TryDeleteAsync(file.StorageKey);
+            }
+
+            throw;
+        }
+
+        // Form 8879s out for signature on the returns waiting for one: through the real service (PDF stored, fields placed, e-mail queued).
+        var signatureCount = 0;
+        foreach (var engagement in plan.Engagements.Where(e => e.Stage == EngagementStage.AwaitingSignature))
+        {
+            var preparerEmail = engagement.PreparerEmail ?? DemoAccounts.Preparer;
+            var actor = new AuditActor(Id(preparerEmail), preparerEmail, null);
+            var client = plan.People.Single(p => p.Email == engagement.ClientEmail);
+            using var pdf = new MemoryStream(SampleForms.Form8879(engagement.TaxYear, $"{client.FirstName} {client.LastName}"));
+            var draft = await signatures.CreateDraftAsync(actor, engagement.Id,
+                new SignatureDraftInput(SignatureDocumentKind.Form8879, $"Form 8879 for {engagement.TaxYear}", "form-8879.pdf",
+                    "Please review and sign your e-file authorization.", 14,
+                    "The ZIP code on your return", client.Zip, null, null), pdf, cancellationToken);
+            var sent = draft is { Succeeded: true, Id: { } requestId } ? await signatures.SendAsync(actor, requestId, cancellationToken) : draft;
+            if (sent.Succeeded)
+            {
+                signatureCount++;
+            }
+            else
+            {
+                DataLog.DemoSignatureSkipped(logger, sent.Error);
+            }
+        }
+
+        var summary = new DemoFirmSummary(plan.People.Count(p => p.Role == Roles.Client), plan.People.Count(p => p.Role == Roles.Preparer),
+            plan.People.Count(p => p.Role == Roles.Referrer), plan.Engagements.Count, plan.Documents.Count, plan.Referrals.Count,
+            plan.Conversations.Sum(c => c.Messages.Count), signatureCount, plan.Audit.Count, watch.Elapsed);
+        DataLog.DemoFirmSeeded(logger, summary.Clients, summary.Documents, summary.Engagements, (long)summary.Elapsed.TotalMilliseconds);
+        return summary;
+    }
+}
+
+internal static class HostEnvironmentExtensions
+{
+    public static bool IsProductionEnvironment(this Microsoft.Extensions.Hosting.IHostEnvironment environment) =>
+        string.Equals(environment.EnvironmentName, "Production", StringComparison.OrdinalIgnoreCase);
+}

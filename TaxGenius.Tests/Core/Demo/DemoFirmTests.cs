@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Referrals;
+using TaxGenius.Core.Security;
+using TaxGenius.Core.Storage;
+using TaxGenius.Tests.Infrastructure;
+using UglyToad.PdfPig;
+
+namespace TaxGenius.Tests.Core.Demo;
+
+/// <summary>The embedded default's demo firm: the same seed gives the same firm, it covers every state, and Production never gets it.</summary>
+public sealed class DemoFirmTests
+{
+    private static readonly DateTime Now = new(2026, 3, 10, 15, 30, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void The_plan_is_a_function_of_its_seed_and_covers_every_state()
+    {
+        var first = DemoFirmPlan.Create(DemoFirmSeeder.DefaultSeed, DemoFirmSeeder.DefaultClients, 2025, Now);
+        var again = DemoFirmPlan.Create(DemoFirmSeeder.DefaultSeed, DemoFirmSeeder.DefaultClients, 2025, Now);
+        var other = DemoFirmPlan.Create(DemoFirmSeeder.DefaultSeed + 1, DemoFirmSeeder.DefaultClients, 2025, Now);
+
+        Assert.Equal(Snapshot(first), Snapshot(again));
+        Assert.NotEqual(Snapshot(first), Snapshot(other));
+
+        Assert.Equal(58, first.People.Count(p => p.Role == Roles.Client));
+        Assert.Equal(2, first.People.Count(p => p.Role == Roles.Preparer));
+        Assert.Equal(3, first.People.Count(p => p.Role == Roles.Referrer));
+        Assert.Equal(first.People.Count, first.People.Select(p => p.Email).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.InRange(first.Documents.Count, 350, 450);
+        Assert.Equal(Enum.GetValues<DocumentStatus>().Order(), first.Documents.Select(d => d.Status).Distinct().Order());
+        Assert.Equal(Enum.GetValues<DocumentType>().Order(), first.Documents.Select(d => d.Type).Distinct().Order());
+        Assert.Equal(EngagementStages.Board.Order(), first.Engagements.Where(e => e.TaxYear == 2025).Select(e => e.Stage).Distinct().Order());
+        Assert.Contains(first.Engagements, e => e.TaxYear == 2024);
+        Assert.Equal(Enum.GetValues<ReferralStatus>().Order(), first.Referrals.Select(r => r.Status).Distinct().Order());
+        Assert.All(first.Documents.Where(d => d.Status == DocumentStatus.Rejected), d => Assert.False(string.IsNullOrWhiteSpace(d.RejectionReason)));
+        Assert.All(first.Documents, d => Assert.True(d.UploadedAt <= Now, $"{d.FileName} is uploaded in the future"));
+
+        // No real SSNs: every number is in the 900-999 area, which the SSA never issues, and the validator refuses from people.
+        var ssns = first.People.Where(p => p.Ssn is not null).Select(p => p.Ssn!).ToList();
+        Assert.NotEmpty(ssns);
+        Assert.All(ssns, ssn => Assert.StartsWith("9", ssn, StringComparison.Ordinal));
+        Assert.All(ssns, ssn => Assert.False(SsnValidator.Validate(ssn).IsValid));
+
+        // A month of audit history, oldest first.
+        Assert.InRange((Now - first.Audit.Min(a => a.At)).TotalDays, 25, 32);
+        Assert.Equal(first.Audit.OrderBy(a => a.At).Select(a => a.At), first.Audit.Select(a => a.At));
+    }
+
+    [Fact]
+    public void Sample_W2s_are_real_PDFs_whose_text_reads_back_with_the_boxes()
+    {
+        var pdf = SampleTaxForms.W2(2025, "Olivia Garcia", "12 Oak St, Austin, TX 78701", "XXX-XX-1234", "Acme Corp", "1 Main St, Columbus, OH 43215",
+            "31-1234567", 52_340.17m, 5_757.42m, "TX", 0m, "D  3,140.41");
+        using var document = PdfDocument.Open(pdf);
+        var text = document.GetPage(1).Text;
+        Assert.Contains("Wage and Tax Statement", text, StringComparison.Ordinal);
+        Assert.Contains("2025", text, StringComparison.Ordinal);
+        Assert.Contains("31-1234567", text, StringComparison.Ordinal);
+        Assert.Contains("52,340.17", text, StringComparison.Ordinal);
+        Assert.Contains("XXX-XX-1234", text, StringComparison.Ordinal);
+
+        var png = SampleTaxForms.PhotoId("TX", "Olivia", "Garcia", "12 Oak St, Austin", "01/02/1990", "D1234567", "01/2029", 3);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.Equal(png, SampleTaxForms.PhotoId("TX", "Olivia", "Garcia", "12 Oak St, Austin", "01/02/1990", "D1234567", "01/2029", 3));
+    }
+
+    [Fact]
+    public async Task Two_fresh_embedded_installations_seed_the_same_firm_with_files_that_open()
+    {
+        var snapshots = new List<string>();
+        for (var run = 0; run < 2; run++)
+        {
+            await using var app = TaxGeniusAppFactory.CreateEmbedded(extra: new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Firm"] = "true" });
+            app.StartServer();
+            var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+            await using var db = await factory.CreateDbContextAsync();
+            snapshots.Add(await DatabaseSnapshotAsync(db));
+
+            Assert.InRange(await db.Users.CountAsync(), 60, 80);
+            Assert.InRange(await db.Documents.CountAsync(), 350, 450);
+            Assert.True(await db.Payouts.AnyAsync(p => p.ReferralCount > 0), "The firm has a paid payout.");
+            Assert.True(await db.Messages.CountAsync() > 30, "The firm has conversations.");
+            Assert.True(await db.SignatureRequests.AnyAsync(), "Returns awaiting signature have a Form 8879 out.");
+            Assert.True(await db.AuditEntries.CountAsync() > 200, "A month of audit history.");
+
+            // The files are stored encrypted like uploads and decrypt to what their row says.
+            var store = app.Services.GetRequiredService<EncryptedFileStore>();
+            foreach (var row in await db.Documents.AsNoTracking().OrderBy(d => d.Id).Take(5).ToListAsync())
+            {
+                await using var content = await store.OpenReadAsync(row.StorageKey);
+                using var copy = new MemoryStream();
+                await content.CopyToAsync(copy);
+                Assert.Equal(row.Sha256, Convert.ToHexStringLower(SHA256.HashData(copy.ToArray())));
+            }
+
+            // Seeding again finds the firm and adds nothing.
+            using var scope = app.Services.CreateScope();
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<DemoFirmSeeder>().SeedAsync());
+        }
+
+        Assert.Equal(snapshots[0], snapshots[1]);
+    }
+
+    [Fact]
+    public async Task Production_never_seeds_the_demo_firm_even_when_asked()
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>
+        {
+            [TaxGeniusAppFactory.EnvironmentSetting] = "Production", ["Demo:Enabled"] = "true", ["Demo:Firm"] = "true",
+        });
+        app.StartServer();
+
+        using var scope = app.Services.CreateScope();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<DemoFirmSeeder>().SeedAsync());
+        Assert.Contains("Production", error.Message, StringComparison.Ordinal);
+        var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Equal(0, await db.Users.CountAsync());
+        Assert.Equal(0, await db.Documents.CountAsync());
+    }
+
+    private static string Snapshot(DemoFirmPlan plan) => string.Join('\n',
+        plan.People.Select(p => $"{p.Id} {p.Email} {p.Role} {p.FirstName} {p.LastName} {p.Ssn} {p.JoinedAt:O}")
+            .Concat(plan.Engagements.Select(e => $"{e.Id} {e.ClientEmail} {e.TaxYear} {e.Stage} {e.PreparerEmail} {e.StageChangedAt:O}"))
+            .Concat(plan.Documents.Select(d => $"{d.Id} {d.ClientEmail} {d.FileName} {d.Status} {d.UploadedAt:O} {Convert.ToHexString(SHA256.HashData(d.Content()))}"))
+            .Concat(plan.RequestItems.Select(i => $"{i.EngagementId} {i.Description} {i.Status} {i.DocumentId}"))
+            .Concat(plan.Referrals.Select(r => $"{r.Id} {r.ReferrerEmail} {r.ClientEmail} {r.Status} {r.Commission}"))
+            .Concat(plan.Conversations.SelectMany(c => c.Messages.Select(m => $"{c.ClientEmail} {m.Body} {m.SentAt:O}")))
+            .Concat(plan.Audit.Select(a => $"{a.At:O} {a.ActorEmail} {a.Action} {a.SubjectId}")));
+
+    /// <summary>What people see of the firm (generated rows only: the demo accounts' own ids are random per installation).</summary>
+    private static async Task<string> DatabaseSnapshotAsync(TaxGeniusDbContext db)
+    {
+        var users = await db.Users.AsNoTracking().Where(u => u.Email!.EndsWith("@example.test") || u.Email!.EndsWith("@demo.taxgenius.test"))
+            .Select(u => new { u.Email, u.Profile!.FirstName, u.Profile.LastName, u.Profile.City, HasSsn = u.SsnEncrypted != null })
+            .OrderBy(u => u.Email).ToListAsync();
+        var documents = await db.Documents.AsNoTracking()
+            .Select(d => new { d.User!.Email, d.FileName, d.Type, d.Status, d.TaxYear, d.Sha256, d.FileSize, d.RejectionReason, Assigned = d.AssignedTo!.Email })
+            .ToListAsync();
+        var engagements = await db.Engagements.AsNoTracking()
+            .Select(e => new { e.Client!.Email, e.TaxYear, e.Stage, Preparer = e.Preparer!.Email, e.Priority, Items = db.RequestItems.Count(i => i.EngagementId == e.Id) })
+            .ToListAsync();
+        var referrals = await db.Referrals.AsNoTracking().Select(r => new { Referrer = r.Referrer!.Email, r.ClientEmail, r.Status, r.Commission }).ToListAsync();
+        return string.Join('\n',
+            users.Select(u => u.ToString())
+                .Concat(documents.Select(d => d.ToString()).Order(StringComparer.Ordinal))
+                .Concat(engagements.Select(e => e.ToString()).Order(StringComparer.Ordinal))
+                .Concat(referrals.Select(r => r.ToString()).Order(StringComparer.Ordinal)));
+    }
+}
