@@ -45,6 +45,14 @@ if (args.Contains("verify-audit-chain", StringComparer.OrdinalIgnoreCase))
     return;
 }
 
+// `... -- seed-benchmark --clients 100000 [--seed N]` builds a large firm for the benchmarks around the demo accounts (Demo:Enabled=true;
+// never in Production) and exits.
+if (args.Contains("seed-benchmark", StringComparer.OrdinalIgnoreCase))
+{
+    Environment.ExitCode = await app.SeedBenchmarkFirmAsync(args, Console.Out);
+    return;
+}
+
 await app.InitializeTaxGeniusAsync();
 app.UseTaxGenius();
 app.MapTaxGenius();

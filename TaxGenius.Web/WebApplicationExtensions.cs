@@ -206,6 +206,40 @@ public static class WebApplicationExtensions
         return report.Intact ? 0 : 1;
     }
 
+    /// <summary><c>seed-benchmark --clients N [--seed S]</c>: the demo accounts, then a firm of N clients; returns the process exit code.</summary>
+    public static async Task<int> SeedBenchmarkFirmAsync(this WebApplication app, string[] args, TextWriter output)
+    {
+        string? Argument(string name) => args.SkipWhile(a => !string.Equals(a, name, StringComparison.OrdinalIgnoreCase)).Skip(1).FirstOrDefault();
+        if (!int.TryParse(Argument("--clients"), System.Globalization.CultureInfo.InvariantCulture, out var clients) || clients is < 1 or > 10_000_000
+            || (Argument("--seed") is { } seedText && !int.TryParse(seedText, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        {
+            output.WriteLine("Usage: seed-benchmark --clients <1 to 10000000> [--seed <number>]");
+            return 2;
+        }
+
+        if (app.Environment.IsProduction())
+        {
+            output.WriteLine("seed-benchmark refuses to run in Production: it writes thousands of made-up clients into the database.");
+            return 2;
+        }
+
+        var initializer = app.Services.GetRequiredService<TaxGenius.Core.Data.DatabaseInitializer>();
+        if (!initializer.DemoEnabled)
+        {
+            output.WriteLine("seed-benchmark builds the firm around the demo accounts: set Demo:Enabled=true (Demo__Enabled=true).");
+            return 2;
+        }
+
+        await app.InitializeTaxGeniusAsync();
+        var seed = Argument("--seed") is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : TaxGenius.Core.Demo.DemoFirmSeeder.DefaultSeed;
+        await using var scope = app.Services.CreateAsyncScope();
+        var summary = await scope.ServiceProvider.GetRequiredService<TaxGenius.Core.Demo.DemoFirmSeeder>().SeedBenchmarkAsync(clients, seed,
+            progress: done => output.WriteLine($"  {done:N0} clients written"), cancellationToken: app.Lifetime.ApplicationStopping);
+        output.WriteLine($"Benchmark firm: {summary.Clients:N0} clients, {summary.Engagements:N0} engagements, {summary.Documents:N0} documents, " +
+            $"{summary.Referrals:N0} referrals, {summary.Messages:N0} messages, {summary.AuditEntries:N0} audit entries in {summary.Elapsed.TotalSeconds:0.0} s.");
+        return 0;
+    }
+
     /// <summary><c>backup --to DIR</c> or <c>restore --from DIR</c>; returns the process exit code.</summary>
     public static async Task<int> BackupOrRestoreAsync(this WebApplication app, string[] args, TextWriter output)
     {

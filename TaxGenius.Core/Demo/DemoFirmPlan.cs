@@ -38,9 +38,14 @@ public sealed class DemoFirmPlan
 {
     private readonly Random random;
 
-    private DemoFirmPlan(int seed, DateTime now)
+    private readonly bool withContent;
+    private readonly int firstClient;
+
+    private DemoFirmPlan(int seed, DateTime now, int firstClient, bool withContent)
     {
         random = new Random(seed);
+        this.firstClient = firstClient;
+        this.withContent = withContent;
         Now = now;
         Today = now.Date;
     }
@@ -105,9 +110,17 @@ public sealed class DemoFirmPlan
         "Waiting for a corrected 1099-B from the brokerage", "Client travelling until next month", "Waiting for the K-1 from the partnership",
     ];
 
-    public static DemoFirmPlan Create(int seed, int clients, int taxYear, DateTime now)
+    /// <summary>Plans a firm of clients for a tax year and the year before, dated before now.</summary>
+    /// <param name="seed">Same seed, same firm.</param>
+    /// <param name="clients">How many clients this plan adds.</param>
+    /// <param name="taxYear">The current tax year (the board's).</param>
+    /// <param name="now">Times are whole hours of days before this day.</param>
+    /// <param name="firstClient">The number of the first client: a large firm is planned in slices (<see cref="DemoFirmSeeder.SeedBenchmarkAsync"/>);
+    /// only the first slice adds the staff, and e-mail addresses stay unique across slices.</param>
+    /// <param name="withContent">False plans the rows without rendering a file for each document (the benchmark firm shares a few).</param>
+    public static DemoFirmPlan Create(int seed, int clients, int taxYear, DateTime now, int firstClient = 0, bool withContent = true)
     {
-        var plan = new DemoFirmPlan(seed, now);
+        var plan = new DemoFirmPlan(seed, now, firstClient, withContent);
         plan.Build(clients, taxYear);
         return plan;
     }
@@ -145,13 +158,16 @@ public sealed class DemoFirmPlan
 
     private void Build(int clientCount, int taxYear)
     {
-        var preparers = new List<string> { DemoAccounts.Preparer };
-        preparers.Add(Person(Roles.Preparer, "Quinn", "Nakamura", "quinn.nakamura@demo.taxgenius.test", 700, ssn: false).Email);
-        preparers.Add(Person(Roles.Preparer, "Jordan", "Ellis", "jordan.ellis@demo.taxgenius.test", 400, ssn: false).Email);
-        var referrers = new List<string> { DemoAccounts.Referrer };
-        referrers.Add(Person(Roles.Referrer, "Dana", "Brooks", "dana.brooks@example.test", 500, ssn: false).Email);
-        referrers.Add(Person(Roles.Referrer, "Sam", "Okafor", "sam.okafor@example.test", 300, ssn: false).Email);
-        referrers.Add(Person(Roles.Referrer, "Lee", "Romero", "lee.romero@example.test", 150, ssn: false).Email);
+        var preparers = new List<string> { DemoAccounts.Preparer, "quinn.nakamura@demo.taxgenius.test", "jordan.ellis@demo.taxgenius.test" };
+        var referrers = new List<string> { DemoAccounts.Referrer, "dana.brooks@example.test", "sam.okafor@example.test", "lee.romero@example.test" };
+        if (firstClient == 0)
+        {
+            Person(Roles.Preparer, "Quinn", "Nakamura", preparers[1], 700, ssn: false);
+            Person(Roles.Preparer, "Jordan", "Ellis", preparers[2], 400, ssn: false);
+            Person(Roles.Referrer, "Dana", "Brooks", referrers[1], 500, ssn: false);
+            Person(Roles.Referrer, "Sam", "Okafor", referrers[2], 300, ssn: false);
+            Person(Roles.Referrer, "Lee", "Romero", referrers[3], 150, ssn: false);
+        }
 
         // Current-year stages, so every column of the board has work (the counts add up to 58; more clients repeat the pattern).
         (EngagementStage Stage, int Count)[] mix =
@@ -164,10 +180,11 @@ public sealed class DemoFirmPlan
 
         for (var i = 0; i < clientCount; i++)
         {
-            var first = FirstNames[i % FirstNames.Length];
-            var last = LastNames[(i * 7 + (i / LastNames.Length)) % LastNames.Length];
+            var number = firstClient + i;
+            var first = FirstNames[number % FirstNames.Length];
+            var last = LastNames[(number * 7 + (number / LastNames.Length)) % LastNames.Length];
             var newClient = i % 6 == 5; // one in six joined this season: no prior-year return with the firm
-            var client = Person(Roles.Client, first, last, EmailFor(i, first, last), newClient ? random.Next(20, 120) : random.Next(400, 1500),
+            var client = Person(Roles.Client, first, last, EmailFor(number, first, last), newClient ? random.Next(20, 120) : random.Next(400, 1500),
                 ssn: random.Next(4) != 0);
             var preparer = preparers[i % preparers.Count];
             var employer = Pick(Employers);
@@ -397,6 +414,11 @@ public sealed class DemoFirmPlan
     /// </summary>
     private Func<byte[]> Capture(Func<byte[]> render)
     {
+        if (!withContent)
+        {
+            return static () => throw new InvalidOperationException("This plan was made without file contents.");
+        }
+
         var bytes = render();
         return () => bytes;
     }
@@ -417,7 +439,7 @@ public sealed class DemoFirmPlan
                 var source = Pick(new[] { ReferralSource.Link, ReferralSource.Code, ReferralSource.Invitation });
                 if (status == ReferralStatus.Pending)
                 {
-                    var prospect = $"{FirstNames[(r * 11 + k * 3) % FirstNames.Length].ToLowerInvariant()}.prospect{r}{k}@example.test";
+                    var prospect = $"{FirstNames[(r * 11 + k * 3) % FirstNames.Length].ToLowerInvariant()}.prospect{firstClient + (r * 10) + k}@example.test";
                     Referrals.Add(new PlannedReferral(NewId(), referrers[r], prospect, status, ReferralSource.Invitation, 0m, null, null, DaysAgo(random.Next(2, 40))));
                     continue;
                 }

@@ -67,29 +67,7 @@ public sealed class DemoFirmSeeder(
         // sign in; the demo accounts can.
         var unusableHash = userManager.PasswordHasher.HashPassword(new ApplicationUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
         var userIds = new Dictionary<string, Guid>(accounts);
-        foreach (var person in plan.People)
-        {
-            var user = new ApplicationUser
-            {
-                Id = person.Id, UserName = person.Email, NormalizedUserName = person.Email.ToUpperInvariant(), Email = person.Email,
-                NormalizedEmail = person.Email.ToUpperInvariant(), EmailConfirmed = true, PasswordHash = unusableHash,
-                SecurityStamp = person.Id.ToString("N"), ConcurrencyStamp = person.Id.ToString("N"),
-            };
-            if (person.Ssn is { } ssn)
-            {
-                user.SsnEncrypted = ssnProtector.ProtectSampleNumber(person.Id, ssn);
-            }
-
-            db.Users.Add(user);
-            db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = person.Id, RoleId = roles[person.Role] });
-            db.Profiles.Add(new Profile
-            {
-                UserId = person.Id, FirstName = person.FirstName, LastName = person.LastName, Phone = person.Phone, Street = person.Street,
-                City = person.City, State = person.State, Zip = person.Zip,
-            });
-            userIds[person.Email] = person.Id;
-        }
-
+        AddPeople(db, plan, roles, unusableHash, userIds);
         Guid Id(string email) => userIds[email];
 
         // The files first (in parallel: each is fsynced), then every row in one transaction.
@@ -103,123 +81,7 @@ public sealed class DemoFirmSeeder(
 
         try
         {
-            foreach (var engagement in plan.Engagements)
-            {
-                db.Engagements.Add(new Engagement
-                {
-                    Id = engagement.Id, ClientId = Id(engagement.ClientEmail), TaxYear = engagement.TaxYear, Stage = engagement.Stage,
-                    StageBeforeHold = engagement.StageBeforeHold, HoldReason = engagement.HoldReason, StageChangedAt = engagement.StageChangedAt,
-                    PreparerId = engagement.PreparerEmail is null ? null : Id(engagement.PreparerEmail),
-                    ReviewerId = engagement.ReviewerEmail is null ? null : Id(engagement.ReviewerEmail),
-                    DueDate = EngagementStages.DefaultDueDate(engagement.TaxYear), ExtendedDueDate = engagement.ExtendedDueDate,
-                    Priority = engagement.Priority, RequestedAt = engagement.RequestedAt,
-                });
-                var previous = EngagementStage.NotStarted;
-                foreach (var (stage, at) in engagement.History)
-                {
-                    db.EngagementStageChanges.Add(new EngagementStageChange
-                    {
-                        EngagementId = engagement.Id, From = previous, To = stage, At = at,
-                        ActorId = engagement.PreparerEmail is null ? accounts[DemoAccounts.Preparer] : Id(engagement.PreparerEmail),
-                        ActorEmail = engagement.PreparerEmail ?? DemoAccounts.Preparer,
-                        Reason = stage == EngagementStage.OnHold ? engagement.HoldReason : null,
-                    });
-                    previous = stage;
-                }
-            }
-
-            for (var i = 0; i < plan.Documents.Count; i++)
-            {
-                var document = plan.Documents[i];
-                db.Documents.Add(new Document
-                {
-                    Id = document.Id, UserId = Id(document.ClientEmail), Type = document.Type, FileName = document.FileName,
-                    ContentType = document.ContentType, FileSize = stored[i].Size, Sha256 = stored[i].Sha256, StorageKey = stored[i].StorageKey,
-                    Status = document.Status, TaxYear = document.TaxYear, RejectionReason = document.RejectionReason,
-                    AssignedToId = document.AssignedToEmail is null ? null : Id(document.AssignedToEmail),
-                    AssignedAt = document.AssignedToEmail is null ? null : document.UploadedAt.AddHours(20),
-                });
-                db.DocumentStatusChanges.Add(new DocumentStatusChange { DocumentId = document.Id, ToStatus = DocumentStatus.Pending, ActorId = Id(document.ClientEmail), At = document.UploadedAt });
-                if (document.Status != DocumentStatus.Pending)
-                {
-                    var reviewer = Id(document.AssignedToEmail ?? DemoAccounts.Preparer);
-                    db.DocumentStatusChanges.Add(new DocumentStatusChange
-                    {
-                        DocumentId = document.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer,
-                        At = document.UploadedAt.AddHours(20),
-                    });
-                    if (document.Status != DocumentStatus.Processing)
-                    {
-                        db.DocumentStatusChanges.Add(new DocumentStatusChange
-                        {
-                            DocumentId = document.Id, FromStatus = DocumentStatus.Processing, ToStatus = document.Status, ActorId = reviewer,
-                            Reason = document.RejectionReason, At = document.UploadedAt.AddHours(30),
-                        });
-                    }
-                }
-            }
-
-            foreach (var item in plan.RequestItems)
-            {
-                db.RequestItems.Add(new RequestItem
-                {
-                    EngagementId = item.EngagementId, Kind = item.Kind, Description = item.Description, SortOrder = item.SortOrder,
-                    Required = item.Required, Status = item.Status, DocumentId = item.DocumentId, ResolvedAt = item.ResolvedAt,
-                    Reason = item.Status == RequestItemStatus.NotApplicable ? "Not this year" : null, Origin = Origins.Template,
-                });
-            }
-
-            var payoutId = plan.PayoutId;
-            db.Payouts.Add(new Payout
-            {
-                Id = payoutId, PaidOn = DateOnly.FromDateTime(plan.Now.AddDays(-30)), Reference = "ACH 2026-0412 (demo)",
-                Total = plan.Referrals.Where(r => r.Status == ReferralStatus.Paid).Sum(r => r.Commission),
-                ReferralCount = plan.Referrals.Count(r => r.Status == ReferralStatus.Paid), CreatedById = accounts[DemoAccounts.Admin],
-            });
-            foreach (var referral in plan.Referrals)
-            {
-                db.Referrals.Add(new Referral
-                {
-                    Id = referral.Id, ReferrerId = Id(referral.ReferrerEmail), ClientEmail = referral.ClientEmail,
-                    ClientUserId = userIds.TryGetValue(referral.ClientEmail, out var clientId) ? clientId : null, Status = referral.Status,
-                    Source = referral.Source, Commission = referral.Commission, SignedUpAt = referral.SignedUpAt, ConvertedAt = referral.ConvertedAt,
-                    PaidAt = referral.Status == ReferralStatus.Paid ? plan.Now.AddDays(-30) : null,
-                    PayoutId = referral.Status == ReferralStatus.Paid ? payoutId : null,
-                });
-            }
-
-            foreach (var conversation in plan.Conversations)
-            {
-                var clientId = Id(conversation.ClientEmail);
-                var last = conversation.Messages[^1];
-                db.Conversations.Add(new Conversation
-                {
-                    Id = conversation.Id, ClientId = clientId, LastMessageAt = last.SentAt,
-                    StaffUnread = !last.FromStaff && last.ReadAt is null,
-                    ClientUnread = conversation.Messages.Count(m => m.FromStaff && m.ReadAt is null),
-                    LastStaffMessageAt = conversation.Messages.LastOrDefault(m => m.FromStaff)?.SentAt,
-                    LastClientMessageAt = conversation.Messages.LastOrDefault(m => !m.FromStaff)?.SentAt,
-                });
-                foreach (var message in conversation.Messages)
-                {
-                    db.Messages.Add(new Message
-                    {
-                        Id = message.Id, ConversationId = conversation.Id, SenderId = message.FromStaff ? Id(message.SenderEmail) : clientId,
-                        FromStaff = message.FromStaff, Kind = MessageKind.Message, SentAt = message.SentAt, ReadAt = message.ReadAt,
-                        Body = messageProtector.Protect(conversation.Id, message.Id, message.Body),
-                    });
-                }
-            }
-
-            foreach (var entry in plan.Audit)
-            {
-                db.AuditEntries.Add(new AuditEntry
-                {
-                    At = entry.At, ActorId = Id(entry.ActorEmail), ActorEmail = entry.ActorEmail, Action = entry.Action,
-                    SubjectType = entry.SubjectType, SubjectId = entry.SubjectId, SubjectUserId = entry.SubjectUserEmail is null ? null : Id(entry.SubjectUserEmail),
-                    Detail = entry.Detail, IpAddress = entry.IpAddress, UserAgent = "Mozilla/5.0 (demo)",
-                });
-            }
+            AddRows(db, plan, i => stored[i], Id, accounts);
 
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
@@ -292,6 +154,235 @@ public sealed class DemoFirmSeeder(
             plan.Conversations.Sum(c => c.Messages.Count), signatureCount, plan.Audit.Count, watch.Elapsed);
         DataLog.DemoFirmSeeded(logger, summary.Clients, summary.Documents, summary.Engagements, (long)summary.Elapsed.TotalMilliseconds);
         return summary;
+    }
+    /// <summary>
+    /// A large firm for benchmarks (<c>-- seed-benchmark --clients 100000</c>): the demo firm's pattern repeated in slices of
+    /// <paramref name="slice"/> clients, each saved on its own. No signature requests, and rows keep the time they were written (no
+    /// back-dating, which costs a statement per
+    /// distinct time). Rows only: documents carry a sample's size and hash under a storage key of their own with no file behind it
+    /// (a unique key per row is a rule of the schema; 600,000 encrypted, fsynced files would take longer than the rest), so opening
+    /// one says the file is missing. Needs the demo accounts; never in Production.
+    /// </summary>
+    public async Task<DemoFirmSummary> SeedBenchmarkAsync(int clients, int seed = DefaultSeed, int slice = 1000, Action<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (environment.IsProductionEnvironment())
+        {
+            throw new InvalidOperationException("The benchmark firm is never seeded in Production.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(clients, 1);
+        var watch = Stopwatch.StartNew();
+        var taxYear = TaxYears.Current(timeProvider);
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        Dictionary<string, Guid> accounts;
+        Dictionary<string, Guid> roles;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            accounts = await db.Users.AsNoTracking().Where(u => DemoAccounts.All.Select(a => a.Email).Contains(u.Email!))
+                .ToDictionaryAsync(u => u.Email!, u => u.Id, cancellationToken);
+            if (accounts.Count != DemoAccounts.All.Count)
+            {
+                throw new InvalidOperationException("Seed the demo accounts first (Demo:Enabled=true): the benchmark firm is built around them.");
+            }
+
+            roles = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Name!, r => r.Id, cancellationToken);
+        }
+
+        // What each document row says about its file: the size and hash of a real sample of its type.
+        var samples = new Dictionary<DocumentType, StoredFile>();
+        foreach (var (type, content) in new (DocumentType, byte[])[]
+        {
+            (DocumentType.W2, SampleTaxForms.W2(taxYear, "Sample Client", "1 Sample St, Austin, TX 78701", "XXX-XX-0000", "Acme Corp",
+                "100 Industrial Pkwy, Columbus, OH 43215", "31-1234567", 50_000m, 5_500m, "TX", 0m)),
+            (DocumentType.Form1099, SampleTaxForms.Form1099("INT", taxYear, "First Bank", "1 Main St, Columbus, OH 43215", "31-9876543", "Sample Client",
+                "1 Sample St, Austin, TX 78701", "XXX-XX-0000", 120m, 0m, 0m)),
+            (DocumentType.TaxReturn, SampleTaxForms.Form1040(taxYear - 1, "Sample Client", "1 Sample St, Austin, TX 78701", "Single", 48_000m, 120m, 4_000m, 5_300m)),
+            (DocumentType.Id, SampleTaxForms.PhotoId("TX", "Sample", "Client", "1 Sample St, Austin", "01/01/1990", "D0000000", "01/2030", 1)),
+            (DocumentType.Other, SampleTaxForms.Form1098(taxYear, "Harbor Savings Home Loans", "Sample Client", 8_000m, 250_000m)),
+        })
+        {
+            samples[type] = new StoredFile("", content.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)));
+        }
+
+        var unusableHash = userManager.PasswordHasher.HashPassword(new ApplicationUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        var userIds = new Dictionary<string, Guid>(accounts);
+        int people = 0, engagements = 0, documents = 0, referrals = 0, messages = 0, audit = 0;
+        for (var first = 0; first < clients; first += slice)
+        {
+            var plan = DemoFirmPlan.Create(seed + first, Math.Min(slice, clients - first), taxYear, now, first, withContent: false);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            AddPeople(db, plan, roles, unusableHash, userIds);
+            // Each row needs its own storage key (unique): the rows carry the sample's size and hash, the file is not written.
+            AddRows(db, plan, i => samples[plan.Documents[i].Type] with { StorageKey = EncryptedFileStore.NewStorageKey() }, email => userIds[email], accounts);
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var person in plan.People.Where(p => p.Role == Roles.Client))
+            {
+                userIds.Remove(person.Email);
+            }
+
+            people += plan.People.Count(p => p.Role == Roles.Client);
+            engagements += plan.Engagements.Count;
+            documents += plan.Documents.Count;
+            referrals += plan.Referrals.Count;
+            messages += plan.Conversations.Sum(c => c.Messages.Count);
+            audit += plan.Audit.Count;
+            progress?.Invoke(people);
+        }
+
+        return new DemoFirmSummary(people, 2, 3, engagements, documents, referrals, messages, 0, audit, watch.Elapsed);
+    }
+
+    private void AddPeople(TaxGeniusDbContext db, DemoFirmPlan plan, IReadOnlyDictionary<string, Guid> roles, string passwordHash,
+        Dictionary<string, Guid> userIds)
+    {
+        foreach (var person in plan.People)
+        {
+            var user = new ApplicationUser
+            {
+                Id = person.Id, UserName = person.Email, NormalizedUserName = person.Email.ToUpperInvariant(), Email = person.Email,
+                NormalizedEmail = person.Email.ToUpperInvariant(), EmailConfirmed = true, PasswordHash = passwordHash,
+                SecurityStamp = person.Id.ToString("N"), ConcurrencyStamp = person.Id.ToString("N"),
+            };
+            if (person.Ssn is { } ssn)
+            {
+                user.SsnEncrypted = ssnProtector.ProtectSampleNumber(person.Id, ssn);
+            }
+
+            db.Users.Add(user);
+            db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = person.Id, RoleId = roles[person.Role] });
+            db.Profiles.Add(new Profile
+            {
+                UserId = person.Id, FirstName = person.FirstName, LastName = person.LastName, Phone = person.Phone, Street = person.Street,
+                City = person.City, State = person.State, Zip = person.Zip,
+            });
+            userIds[person.Email] = person.Id;
+        }
+    }
+
+    /// <summary>Adds the plan's rows to <paramref name="db"/> (not saved); <paramref name="file"/> gives the stored file of the plan's n-th document.</summary>
+    private void AddRows(TaxGeniusDbContext db, DemoFirmPlan plan, Func<int, StoredFile> file, Func<string, Guid> idOf,
+        IReadOnlyDictionary<string, Guid> accounts)
+    {
+        foreach (var engagement in plan.Engagements)
+        {
+            db.Engagements.Add(new Engagement
+            {
+                Id = engagement.Id, ClientId = idOf(engagement.ClientEmail), TaxYear = engagement.TaxYear, Stage = engagement.Stage,
+                StageBeforeHold = engagement.StageBeforeHold, HoldReason = engagement.HoldReason, StageChangedAt = engagement.StageChangedAt,
+                PreparerId = engagement.PreparerEmail is null ? null : idOf(engagement.PreparerEmail),
+                ReviewerId = engagement.ReviewerEmail is null ? null : idOf(engagement.ReviewerEmail),
+                DueDate = EngagementStages.DefaultDueDate(engagement.TaxYear), ExtendedDueDate = engagement.ExtendedDueDate,
+                Priority = engagement.Priority, RequestedAt = engagement.RequestedAt,
+            });
+            var previous = EngagementStage.NotStarted;
+            foreach (var (stage, at) in engagement.History)
+            {
+                db.EngagementStageChanges.Add(new EngagementStageChange
+                {
+                    EngagementId = engagement.Id, From = previous, To = stage, At = at,
+                    ActorId = engagement.PreparerEmail is null ? accounts[DemoAccounts.Preparer] : idOf(engagement.PreparerEmail),
+                    ActorEmail = engagement.PreparerEmail ?? DemoAccounts.Preparer,
+                    Reason = stage == EngagementStage.OnHold ? engagement.HoldReason : null,
+                });
+                previous = stage;
+            }
+        }
+
+        for (var i = 0; i < plan.Documents.Count; i++)
+        {
+            var document = plan.Documents[i];
+            db.Documents.Add(new Document
+            {
+                Id = document.Id, UserId = idOf(document.ClientEmail), Type = document.Type, FileName = document.FileName,
+                ContentType = document.ContentType, FileSize = file(i).Size, Sha256 = file(i).Sha256, StorageKey = file(i).StorageKey,
+                Status = document.Status, TaxYear = document.TaxYear, RejectionReason = document.RejectionReason,
+                AssignedToId = document.AssignedToEmail is null ? null : idOf(document.AssignedToEmail),
+                AssignedAt = document.AssignedToEmail is null ? null : document.UploadedAt.AddHours(20),
+            });
+            db.DocumentStatusChanges.Add(new DocumentStatusChange { DocumentId = document.Id, ToStatus = DocumentStatus.Pending, ActorId = idOf(document.ClientEmail), At = document.UploadedAt });
+            if (document.Status != DocumentStatus.Pending)
+            {
+                var reviewer = idOf(document.AssignedToEmail ?? DemoAccounts.Preparer);
+                db.DocumentStatusChanges.Add(new DocumentStatusChange
+                {
+                    DocumentId = document.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer,
+                    At = document.UploadedAt.AddHours(20),
+                });
+                if (document.Status != DocumentStatus.Processing)
+                {
+                    db.DocumentStatusChanges.Add(new DocumentStatusChange
+                    {
+                        DocumentId = document.Id, FromStatus = DocumentStatus.Processing, ToStatus = document.Status, ActorId = reviewer,
+                        Reason = document.RejectionReason, At = document.UploadedAt.AddHours(30),
+                    });
+                }
+            }
+        }
+
+        foreach (var item in plan.RequestItems)
+        {
+            db.RequestItems.Add(new RequestItem
+            {
+                EngagementId = item.EngagementId, Kind = item.Kind, Description = item.Description, SortOrder = item.SortOrder,
+                Required = item.Required, Status = item.Status, DocumentId = item.DocumentId, ResolvedAt = item.ResolvedAt,
+                Reason = item.Status == RequestItemStatus.NotApplicable ? "Not this year" : null, Origin = Origins.Template,
+            });
+        }
+
+        var payoutId = plan.PayoutId;
+        db.Payouts.Add(new Payout
+        {
+            Id = payoutId, PaidOn = DateOnly.FromDateTime(plan.Now.AddDays(-30)), Reference = "ACH 2026-0412 (demo)",
+            Total = plan.Referrals.Where(r => r.Status == ReferralStatus.Paid).Sum(r => r.Commission),
+            ReferralCount = plan.Referrals.Count(r => r.Status == ReferralStatus.Paid), CreatedById = accounts[DemoAccounts.Admin],
+        });
+        var planned = plan.People.ToDictionary(p => p.Email, p => p.Id);
+        foreach (var referral in plan.Referrals)
+        {
+            db.Referrals.Add(new Referral
+            {
+                Id = referral.Id, ReferrerId = idOf(referral.ReferrerEmail), ClientEmail = referral.ClientEmail,
+                ClientUserId = planned.TryGetValue(referral.ClientEmail, out var clientId) ? clientId : null, Status = referral.Status,
+                Source = referral.Source, Commission = referral.Commission, SignedUpAt = referral.SignedUpAt, ConvertedAt = referral.ConvertedAt,
+                PaidAt = referral.Status == ReferralStatus.Paid ? plan.Now.AddDays(-30) : null,
+                PayoutId = referral.Status == ReferralStatus.Paid ? payoutId : null,
+            });
+        }
+
+        foreach (var conversation in plan.Conversations)
+        {
+            var clientId = idOf(conversation.ClientEmail);
+            var last = conversation.Messages[^1];
+            db.Conversations.Add(new Conversation
+            {
+                Id = conversation.Id, ClientId = clientId, LastMessageAt = last.SentAt,
+                StaffUnread = !last.FromStaff && last.ReadAt is null,
+                ClientUnread = conversation.Messages.Count(m => m.FromStaff && m.ReadAt is null),
+                LastStaffMessageAt = conversation.Messages.LastOrDefault(m => m.FromStaff)?.SentAt,
+                LastClientMessageAt = conversation.Messages.LastOrDefault(m => !m.FromStaff)?.SentAt,
+            });
+            foreach (var message in conversation.Messages)
+            {
+                db.Messages.Add(new Message
+                {
+                    Id = message.Id, ConversationId = conversation.Id, SenderId = message.FromStaff ? idOf(message.SenderEmail) : clientId,
+                    FromStaff = message.FromStaff, Kind = MessageKind.Message, SentAt = message.SentAt, ReadAt = message.ReadAt,
+                    Body = messageProtector.Protect(conversation.Id, message.Id, message.Body),
+                });
+            }
+        }
+
+        foreach (var entry in plan.Audit)
+        {
+            db.AuditEntries.Add(new AuditEntry
+            {
+                At = entry.At, ActorId = idOf(entry.ActorEmail), ActorEmail = entry.ActorEmail, Action = entry.Action,
+                SubjectType = entry.SubjectType, SubjectId = entry.SubjectId, SubjectUserId = entry.SubjectUserEmail is null ? null : idOf(entry.SubjectUserEmail),
+                Detail = entry.Detail, IpAddress = entry.IpAddress, UserAgent = "Mozilla/5.0 (demo)",
+            });
+        }
     }
 }
 

@@ -126,6 +126,24 @@ public sealed class DemoFirmTests
         Assert.Equal(0, await db.Documents.CountAsync());
     }
 
+    [Fact]
+    public async Task The_benchmark_firm_is_written_in_slices_with_unique_people_on_PostgreSQL()
+    {
+        await using var app = await TaxGeniusAppFactory.CreateAsync();
+        app.StartServer();
+        using var scope = app.Services.CreateScope();
+        var summary = await scope.ServiceProvider.GetRequiredService<DemoFirmSeeder>().SeedBenchmarkAsync(1_500, slice: 600);
+
+        var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Equal(1_500, summary.Clients);
+        Assert.Equal(1_500 + 2, await db.UserRoles.CountAsync(r => db.Roles.Any(x => x.Id == r.RoleId && x.Name == Roles.Client)));
+        Assert.Equal(summary.Documents, await db.Documents.CountAsync(d => d.User!.Email != DemoAccounts.Client));
+        Assert.Equal(summary.Engagements, await db.Engagements.CountAsync(e => e.Client!.Email != DemoAccounts.Client));
+        Assert.Equal(await db.Users.CountAsync(), await db.Users.Select(u => u.NormalizedEmail).Distinct().CountAsync());
+        Assert.Equal(3, await db.UserRoles.CountAsync(r => db.Roles.Any(x => x.Id == r.RoleId && x.Name == Roles.Preparer)));
+    }
+
     private static string Snapshot(DemoFirmPlan plan) => string.Join('\n',
         plan.People.Select(p => $"{p.Id} {p.Email} {p.Role} {p.FirstName} {p.LastName} {p.Ssn} {p.JoinedAt:O}")
             .Concat(plan.Engagements.Select(e => $"{e.Id} {e.ClientEmail} {e.TaxYear} {e.Stage} {e.PreparerEmail} {e.StageChangedAt:O}"))
