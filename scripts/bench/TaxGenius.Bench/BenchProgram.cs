@@ -14,6 +14,8 @@ internal static class BenchProgram
         ["email", var count, var workers, var folder] => await EmailThroughput.RunAsync(Int(count), Int(workers), folder),
         ["circuits", var count] => await CircuitMemory.CompareHubAsync(Int(count), 0),
         ["circuits", var count, var idle] => await CircuitMemory.CompareHubAsync(Int(count), Int(idle)),
+        ["circuit-pages", var count] => await CircuitMemory.PagesAsync(Int(count)),
+        ["circuit-pages", var count, var path] => await CircuitMemory.PagesAsync(Int(count), path),
         ["upload", var mb] => await UploadThroughput.RunAsync(Int(mb)),
         ["queue", var connectionString, var documents, var clients, var runs] => await QueueKeyset.RunAsync(connectionString, Int(documents), Int(clients), Int(runs)),
         ["board", var connectionString, var engagements, var items, var runs] => await BoardLoad.RunAsync(connectionString, Int(engagements), Int(items), Int(runs)),
@@ -24,7 +26,7 @@ internal static class BenchProgram
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: TaxGenius.Bench email <count> <workers> <smtp-folder> | circuits <n> [idle-seconds] | upload <mb>");
+        Console.Error.WriteLine("usage: TaxGenius.Bench email <count> <workers> <smtp-folder> | circuits <n> [idle-seconds] | circuit-pages <n> | upload <mb>");
         return 2;
     }
 }

@@ -9,6 +9,9 @@ internal static class BenchServer
     public const string DemoPassword = "bench-demo-password";
     public const string Client = DemoAccounts.Client;
 
+    /// <summary>Every demo account signs in with two factors: the benchmark computes the codes from this key.</summary>
+    public const string TotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
     /// <summary>
     /// Production's composition (PostgreSQL, Redis, Release, Server GC, exception handler and HSTS, no development static
     /// assets) under the environment name Staging: in Production the app refuses to seed the demo accounts, and the
@@ -25,6 +28,7 @@ internal static class BenchServer
         ["Database__AutoMigrate"] = "true",
         ["Demo__Enabled"] = "true",
         ["Demo__Password"] = DemoPassword,
+        ["Demo__TotpSecret"] = TotpSecret,
         ["TaxGenius__DataPath"] = dataPath,
         ["Logging__LogLevel__Default"] = "Warning",
         // A real master key, as Production requires (the store would otherwise fall back to a development key).
