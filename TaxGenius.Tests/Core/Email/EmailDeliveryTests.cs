@@ -56,6 +56,12 @@ public sealed class EmailDeliveryTests
         }
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        // The sink has the messages a moment before the dispatcher records them as sent: wait for that write, then check the rows.
+        for (var i = 0; i < 100 && await db.QueuedEmails.AnyAsync(e => e.Status != QueuedEmailStatus.Sent); i++)
+        {
+            await Task.Delay(100);
+        }
+
         var stored = await db.QueuedEmails.AsNoTracking().ToListAsync();
         Assert.All(stored, e =>
         {
