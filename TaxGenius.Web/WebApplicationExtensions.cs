@@ -206,10 +206,14 @@ public static class WebApplicationExtensions
         return report.Intact ? 0 : 1;
     }
 
+    /// <summary>The value after <paramref name="name"/> on the command line (<c>--to DIR</c>), or null.</summary>
+    private static string? ArgumentAfter(string[] args, string name) =>
+        args.SkipWhile(a => !string.Equals(a, name, StringComparison.OrdinalIgnoreCase)).Skip(1).FirstOrDefault();
+
     /// <summary><c>seed-benchmark --clients N [--seed S]</c>: the demo accounts, then a firm of N clients; returns the process exit code.</summary>
     public static async Task<int> SeedBenchmarkFirmAsync(this WebApplication app, string[] args, TextWriter output)
     {
-        string? Argument(string name) => args.SkipWhile(a => !string.Equals(a, name, StringComparison.OrdinalIgnoreCase)).Skip(1).FirstOrDefault();
+        string? Argument(string name) => ArgumentAfter(args, name);
         if (!int.TryParse(Argument("--clients"), System.Globalization.CultureInfo.InvariantCulture, out var clients) || clients is < 1 or > 10_000_000
             || (Argument("--seed") is { } seedText && !int.TryParse(seedText, System.Globalization.CultureInfo.InvariantCulture, out _)))
         {
@@ -244,7 +248,7 @@ public static class WebApplicationExtensions
     public static async Task<int> BackupOrRestoreAsync(this WebApplication app, string[] args, TextWriter output)
     {
         var backups = app.Services.GetRequiredService<TaxGenius.Core.Backups.BackupService>();
-        string? Argument(string name) => args.SkipWhile(a => !string.Equals(a, name, StringComparison.OrdinalIgnoreCase)).Skip(1).FirstOrDefault();
+        string? Argument(string name) => ArgumentAfter(args, name);
         if (args.Contains("backup", StringComparer.OrdinalIgnoreCase))
         {
             if (Argument("--to") is not { } to)

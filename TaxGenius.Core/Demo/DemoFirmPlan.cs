@@ -125,6 +125,9 @@ public sealed class DemoFirmPlan
         return plan;
     }
 
+    /// <summary>The first person the firm adds (a preparer): present once the demo firm is seeded.</summary>
+    public const string MarkerEmail = "quinn.nakamura@demo.taxgenius.test";
+
     public static string EmailFor(int index, string first, string last) =>
         $"{first.ToLowerInvariant()}.{last.ToLowerInvariant()}{(index < 50 ? "" : index.ToString(CultureInfo.InvariantCulture))}@example.test";
 
@@ -158,7 +161,7 @@ public sealed class DemoFirmPlan
 
     private void Build(int clientCount, int taxYear)
     {
-        var preparers = new List<string> { DemoAccounts.Preparer, "quinn.nakamura@demo.taxgenius.test", "jordan.ellis@demo.taxgenius.test" };
+        var preparers = new List<string> { DemoAccounts.Preparer, MarkerEmail, "jordan.ellis@demo.taxgenius.test" };
         var referrers = new List<string> { DemoAccounts.Referrer, "dana.brooks@example.test", "sam.okafor@example.test", "lee.romero@example.test" };
         if (firstClient == 0)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
@@ -35,7 +36,7 @@ public sealed class DemoFirmSeeder(
     SsnProtector ssnProtector,
     MessageProtector messageProtector,
     SignatureService signatures,
-    Microsoft.Extensions.Hosting.IHostEnvironment environment,
+    IHostEnvironment environment,
     TimeProvider timeProvider,
     ILogger<DemoFirmSeeder> logger)
 {
@@ -45,27 +46,22 @@ public sealed class DemoFirmSeeder(
     /// <summary>Seeds the firm around the existing demo accounts (which must exist). Runs once: a second call finds it and returns null.</summary>
     public async Task<DemoFirmSummary?> SeedAsync(int seed = DefaultSeed, int clients = DefaultClients, CancellationToken cancellationToken = default)
     {
-        if (environment.IsProductionEnvironment())
+        if (environment.IsProduction())
         {
             throw new InvalidOperationException("The demo firm is never seeded in Production.");
         }
 
         var watch = Stopwatch.StartNew();
-        var plan = DemoFirmPlan.Create(seed, clients, TaxYears.Current(timeProvider), timeProvider.GetUtcNow().UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var marker = plan.People[0].Email.ToUpperInvariant();
+        // Checked before planning: every later start comes here, and the plan renders ~380 files.
+        var marker = DemoFirmPlan.MarkerEmail.ToUpperInvariant();
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == marker, cancellationToken))
         {
             return null;
         }
 
-        var accounts = await db.Users.AsNoTracking().Where(u => DemoAccounts.All.Select(a => a.Email).Contains(u.Email!))
-            .ToDictionaryAsync(u => u.Email!, u => u.Id, cancellationToken);
-        var roles = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Name!, r => r.Id, cancellationToken);
-
-        // Everyone the plan adds shares one password hash (computed once: hashing is deliberately slow) that nobody knows: they cannot
-        // sign in; the demo accounts can.
-        var unusableHash = userManager.PasswordHasher.HashPassword(new ApplicationUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        var plan = DemoFirmPlan.Create(seed, clients, TaxYears.Current(timeProvider), timeProvider.GetUtcNow().UtcDateTime);
+        var (accounts, roles, unusableHash) = await LoadBasisAsync(db, cancellationToken);
         var userIds = new Dictionary<string, Guid>(accounts);
         AddPeople(db, plan, roles, unusableHash, userIds);
         Guid Id(string email) => userIds[email];
@@ -166,7 +162,7 @@ public sealed class DemoFirmSeeder(
     public async Task<DemoFirmSummary> SeedBenchmarkAsync(int clients, int seed = DefaultSeed, int slice = 1000, Action<int>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        if (environment.IsProductionEnvironment())
+        if (environment.IsProduction())
         {
             throw new InvalidOperationException("The benchmark firm is never seeded in Production.");
         }
@@ -177,16 +173,15 @@ public sealed class DemoFirmSeeder(
         var now = timeProvider.GetUtcNow().UtcDateTime;
         Dictionary<string, Guid> accounts;
         Dictionary<string, Guid> roles;
+        string unusableHash;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            accounts = await db.Users.AsNoTracking().Where(u => DemoAccounts.All.Select(a => a.Email).Contains(u.Email!))
-                .ToDictionaryAsync(u => u.Email!, u => u.Id, cancellationToken);
-            if (accounts.Count != DemoAccounts.All.Count)
-            {
-                throw new InvalidOperationException("Seed the demo accounts first (Demo:Enabled=true): the benchmark firm is built around them.");
-            }
+            (accounts, roles, unusableHash) = await LoadBasisAsync(db, cancellationToken);
+        }
 
-            roles = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Name!, r => r.Id, cancellationToken);
+        if (accounts.Count != DemoAccounts.All.Count)
+        {
+            throw new InvalidOperationException("Seed the demo accounts first (Demo:Enabled=true): the benchmark firm is built around them.");
         }
 
         // What each document row says about its file: the size and hash of a real sample of its type.
@@ -205,7 +200,6 @@ public sealed class DemoFirmSeeder(
             samples[type] = new StoredFile("", content.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)));
         }
 
-        var unusableHash = userManager.PasswordHasher.HashPassword(new ApplicationUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
         var userIds = new Dictionary<string, Guid>(accounts);
         int people = 0, engagements = 0, documents = 0, referrals = 0, messages = 0, audit = 0;
         for (var first = 0; first < clients; first += slice)
@@ -232,6 +226,20 @@ public sealed class DemoFirmSeeder(
         }
 
         return new DemoFirmSummary(people, 2, 3, engagements, documents, referrals, messages, 0, audit, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// The demo accounts' ids by e-mail, the roles' ids by name, and the one password hash everyone the plan adds shares (computed once:
+    /// hashing is deliberately slow) of a password nobody knows: they cannot sign in; the demo accounts can.
+    /// </summary>
+    private async Task<(Dictionary<string, Guid> Accounts, Dictionary<string, Guid> Roles, string PasswordHash)> LoadBasisAsync(
+        TaxGeniusDbContext db, CancellationToken cancellationToken)
+    {
+        var accounts = await db.Users.AsNoTracking().Where(u => DemoAccounts.All.Select(a => a.Email).Contains(u.Email!))
+            .ToDictionaryAsync(u => u.Email!, u => u.Id, cancellationToken);
+        var roles = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Name!, r => r.Id, cancellationToken);
+        var hash = userManager.PasswordHasher.HashPassword(new ApplicationUser(), Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        return (accounts, roles, hash);
     }
 
     private void AddPeople(TaxGeniusDbContext db, DemoFirmPlan plan, IReadOnlyDictionary<string, Guid> roles, string passwordHash,
@@ -384,10 +392,4 @@ public sealed class DemoFirmSeeder(
             });
         }
     }
-}
-
-internal static class HostEnvironmentExtensions
-{
-    public static bool IsProductionEnvironment(this Microsoft.Extensions.Hosting.IHostEnvironment environment) =>
-        string.Equals(environment.EnvironmentName, "Production", StringComparison.OrdinalIgnoreCase);
 }
