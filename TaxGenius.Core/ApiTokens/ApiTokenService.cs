@@ -27,7 +27,7 @@ public enum ApiTokenStatus
 public sealed record ApiTokenCreation(bool Succeeded, string? Error, string? Secret, ApiTokenView? Token);
 
 /// <summary>Whose token a secret is (it is unrevoked and unexpired); the caller still checks the account itself.</summary>
-public sealed record ApiTokenMatch(Guid TokenId, Guid UserId);
+public sealed record ApiTokenMatch(Guid TokenId, Guid UserId, DateTime ExpiresAt);
 
 /// <summary>
 /// Personal access tokens for the REST API: administrators make them for themselves; every administrator sees and can revoke every
@@ -148,17 +148,16 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
     /// </summary>
     public async Task<ApiTokenMatch?> FindAsync(string? secret, CancellationToken cancellationToken = default)
     {
-        if (secret is null || secret.Length > MaxSecretLength || !secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
+        if (HashOf(secret) is not { } hash)
         {
             return null;
         }
 
-        var hash = Common.SecretHash.Of(secret);
         var now = Now;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var match = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.RevokedAt == null && t.ExpiresAt > now)
-            .Select(t => new { t.Id, t.UserId, t.LastUsedAt })
+            .Select(t => new { t.Id, t.UserId, t.LastUsedAt, t.ExpiresAt })
             .SingleOrDefaultAsync(cancellationToken);
         if (match is null)
         {
@@ -167,12 +166,31 @@ public sealed class ApiTokenService(IDbContextFactory<TaxGeniusDbContext> dbFact
 
         if (match.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution)
         {
-            var staleBefore = now - LastUsedResolution;
-            await db.ApiTokens.Where(t => t.Id == match.Id && (t.LastUsedAt == null || t.LastUsedAt <= staleBefore))
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+            await NoteUseAsync(db, match.Id, now, cancellationToken);
         }
 
-        return new ApiTokenMatch(match.Id, match.UserId);
+        return new ApiTokenMatch(match.Id, match.UserId, match.ExpiresAt);
+    }
+
+    /// <summary>The SHA-256 the table keeps of <paramref name="secret"/>, or null when it is not shaped like one of our secrets.</summary>
+    public static string? HashOf(string? secret) =>
+        secret is null || secret.Length > MaxSecretLength || !secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? null : Common.SecretHash.Of(secret);
+
+    /// <summary>
+    /// Notes a use of the token now (LastUsedAt), unless one was noted within <see cref="LastUsedResolution"/>: for callers that
+    /// found the token without <see cref="FindAsync"/> (a cached authentication).
+    /// </summary>
+    public async Task NoteUseAsync(Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await NoteUseAsync(db, tokenId, Now, cancellationToken);
+    }
+
+    private static Task<int> NoteUseAsync(TaxGeniusDbContext db, Guid tokenId, DateTime now, CancellationToken cancellationToken)
+    {
+        var staleBefore = now - LastUsedResolution;
+        return db.ApiTokens.Where(t => t.Id == tokenId && (t.LastUsedAt == null || t.LastUsedAt <= staleBefore))
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
     }
 
     /// <summary>Revokes every live token of the user, in the caller's context and transaction; the number revoked.</summary>

@@ -14,7 +14,8 @@ namespace TaxGenius.Core.Caching;
 /// Invalidates the cached summaries a save changes, whatever code path saved (pages, Identity's stores, jobs).
 /// Keys are collected before the save and removed once it is committed (after the transaction, when there is one: a reader in between
 /// would cache the old values again). Bulk ExecuteUpdate/ExecuteDelete bypass
-/// the change tracker: their callers invalidate themselves.
+/// the change tracker: their callers invalidate themselves. Security versions (<see cref="SecurityVersions"/>) are removed here too, which
+/// is what makes a lock, deactivation, role change or token revocation take effect at once on every instance.
 /// </summary>
 public sealed class CacheInvalidationInterceptor(IServiceProvider services) : AfterCommitInterceptor<HashSet<string>>
 {
@@ -53,10 +54,14 @@ public sealed class CacheInvalidationInterceptor(IServiceProvider services) : Af
             case Profile p:
                 yield return CacheKeys.UserGreeting(p.UserId);
                 yield return CacheKeys.ClientSummary(p.UserId);
+                yield return CacheKeys.SecurityVersion(p.UserId);
                 break;
             case ApplicationUser u:
+                // Any change to the account (lock, deactivation, stamp, confirmation, two-factor, lockout, deletion) retires what was
+                // cached about authenticating it.
                 yield return CacheKeys.UserGreeting(u.Id);
                 yield return CacheKeys.ClientSummary(u.Id);
+                yield return CacheKeys.SecurityVersion(u.Id);
                 if (entry.State == EntityState.Deleted)
                 {
                     yield return CacheKeys.UsersByRole;
@@ -64,8 +69,16 @@ public sealed class CacheInvalidationInterceptor(IServiceProvider services) : Af
                 }
 
                 break;
-            case IdentityUserRole<Guid>:
+            case IdentityUserRole<Guid> ur:
                 yield return CacheKeys.UsersByRole;
+                yield return CacheKeys.SecurityVersion(ur.UserId);
+                break;
+            case IdentityUserClaim<Guid> uc:
+                yield return CacheKeys.SecurityVersion(uc.UserId);
+                break;
+            case ApiTokens.ApiToken t:
+                // A revocation (or any change to a token) retires the owner's cached token principals.
+                yield return CacheKeys.SecurityVersion(t.UserId);
                 break;
             case Referral r:
                 yield return CacheKeys.ReferrerSummary(r.ReferrerId);

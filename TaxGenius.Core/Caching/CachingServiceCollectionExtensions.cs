@@ -18,6 +18,7 @@ public static class CachingServiceCollectionExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton<TaxGeniusCache>();
+        services.AddSingleton<SecurityVersions>();
         services.AddSingleton<ISaveChangesInterceptor, CacheInvalidationInterceptor>();
         var redis = configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(redis))

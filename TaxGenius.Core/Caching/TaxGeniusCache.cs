@@ -72,6 +72,12 @@ public static class CacheKeys
     public const string FirmSettings = "firm:settings";
 
     public static string UserGreeting(Guid userId) => $"user:{userId:N}:greeting";
+
+    /// <summary>
+    /// The user's security version (<see cref="SecurityVersions"/>): removed by every change to the account, its roles, claims, profile
+    /// or API tokens.
+    /// </summary>
+    public static string SecurityVersion(Guid userId) => $"user:{userId:N}:security-version";
     public static string ClientSummary(Guid userId) => $"client:{userId:N}:summary";
     public static string ReferrerSummary(Guid userId) => $"referrer:{userId:N}:summary";
     public static string ReferrerStats(Guid userId) => $"referrer:{userId:N}:referral-stats";

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Caching;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
@@ -23,10 +24,39 @@ public sealed class UserApiService(
     UserLifecycleService lifecycle,
     AuditLog audit,
     EmailQueue emails,
-    PublicUrls urls)
+    PublicUrls urls,
+    SecurityVersions versions,
+    TimeProvider timeProvider)
 {
-    /// <summary>One user, or null.</summary>
-    public Task<UserRow?> GetAsync(Guid id, CancellationToken cancellationToken = default) => directory.GetAsync(id, cancellationToken);
+    /// <summary>How long an instance keeps a user's row while nothing about the user changes.</summary>
+    public static readonly TimeSpan SummaryLifetime = TimeSpan.FromMinutes(5);
+
+    private readonly VersionedLocalCache<Guid, UserRow> summaries = new(timeProvider, 10_000, SummaryLifetime);
+
+    /// <summary>
+    /// One user (without the session count: <see cref="UserRow.ActiveSessions"/> is 0), or null. From this instance's memory while the
+    /// user's <see cref="SecurityVersions"/> version is the one the row was read under: any committed change to the account, its role or
+    /// its profile, on any instance, retires it before the next read.
+    /// </summary>
+    public async Task<UserRow?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        // The version first, then the database: a row read before a change committed carries a version the change has retired.
+        var version = await versions.CurrentAsync(id, cancellationToken);
+        if (summaries.TryGet(id, version, out var cached))
+        {
+            return cached;
+        }
+
+        if (await directory.GetAsync(id, cancellationToken) is not { } row)
+        {
+            summaries.Remove(id);
+            return null;
+        }
+
+        row = row with { ActiveSessions = 0 };
+        summaries.Set(id, version, row);
+        return row;
+    }
 
     /// <summary>
     /// Creates an unconfirmed account without a password in <paramref name="role"/>, with a profile holding <paramref name="name"/>,

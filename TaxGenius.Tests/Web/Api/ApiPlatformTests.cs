@@ -116,7 +116,8 @@ public sealed class UserApiEmbeddedTests
 
         var tokens = factory.Services.GetRequiredService<ApiTokenService>();
         var token = await tokens.CreateAsync(actor, "sqlite", TimeSpan.FromDays(1));
-        Assert.Equal(new ApiTokenMatch(token.Token!.Id, adminId), await tokens.FindAsync(token.Secret));
+        var match = await tokens.FindAsync(token.Secret);
+        Assert.Equal((token.Token!.Id, adminId), (match?.TokenId, match?.UserId));
         Assert.NotNull(Assert.Single(await tokens.ListAsync(adminId)).LastUsedAt);
         Assert.True(await tokens.RevokeAsync(actor, token.Token.Id));
         Assert.Null(await tokens.FindAsync(token.Secret));

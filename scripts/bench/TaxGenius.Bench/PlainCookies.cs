@@ -9,15 +9,6 @@ internal sealed class PlainCookies(HttpMessageHandler inner) : DelegatingHandler
 {
     private readonly Dictionary<string, string> cookies = [];
 
-    /// <summary>The cookies kept so far, as a Cookie request header (for clients that send them by hand).</summary>
-    public string CookieHeader()
-    {
-        lock (cookies)
-        {
-            return string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}"));
-        }
-    }
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         lock (cookies)
