@@ -29,8 +29,9 @@ WORKDIR /app
 RUN mkdir -p /data && chown "$APP_UID" /data
 
 # pg_dump and pg_restore for `backup` and `restore` (the image's Ubuntu 24.04 ships PostgreSQL 16's client, as compose's server).
+# Tesseract (with its English model) for document recognition: photographed and scanned documents are read on this server.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client \
+    && apt-get install -y --no-install-recommends postgresql-client tesseract-ocr tesseract-ocr-eng \
     && rm -rf /var/lib/apt/lists/*
 
 # ASPNETCORE_HTTP_PORTS (8080 in the base image) is cleared so Kestrel does not warn that ASPNETCORE_URLS overrides it.

@@ -49,6 +49,7 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     public DbSet<Signatures.SignatureSigner> SignatureSigners => Set<Signatures.SignatureSigner>();
     public DbSet<Signatures.SignatureField> SignatureFields => Set<Signatures.SignatureField>();
     public DbSet<Identity.SignInCodes.SignInCode> SignInCodes => Set<Identity.SignInCodes.SignInCode>();
+    public DbSet<Recognition.DocumentRecognition> DocumentRecognitions => Set<Recognition.DocumentRecognition>();
 
     /// <summary>The ASP.NET Core Data Protection key ring: durable, shared by every instance (cookies survive restarts).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

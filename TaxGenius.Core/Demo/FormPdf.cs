@@ -44,6 +44,19 @@ public sealed class FormPdf
         return this;
     }
 
+    /// <summary>A labelled box holding several lines (a name, then its address), top to bottom under the label, as the IRS forms print them.</summary>
+    public FormPdf Block(double x, double y, double width, double height, string label, params string[] lines)
+    {
+        Box(x, y, width, height);
+        Text(x + 3, y + height - 9, 6.5, label);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            Text(x + 6, y + height - 22 - (i * 12), i == 0 ? 10 : 9, lines[i]);
+        }
+
+        return this;
+    }
+
     public byte[] ToBytes()
     {
         var stream = content.ToString();

@@ -97,6 +97,8 @@ public sealed class ClientDocumentService(
     IOptions<DocumentStoreOptions> options,
     AuditLog audit,
     ReturnStageEmails stageEmails,
+    Recognition.RecognitionSignal recognition,
+    IOptions<Recognition.RecognitionOptions> recognitionOptions,
     TimeProvider timeProvider,
     ILogger<ClientDocumentService> logger)
 {
@@ -265,6 +267,12 @@ public sealed class ClientDocumentService(
         }
 
         DocumentsLog.Stored(logger, document.Id, userId, stored.Size);
+        if (recognitionOptions.Value.Enabled)
+        {
+            // The row was saved with the document: a lost signal is picked up by the recurring sweep.
+            recognition.Send(document.Id);
+        }
+
         return new UploadResult(DocumentView.From(document, null), UploadFailure.None, null);
     }
 
@@ -285,6 +293,11 @@ public sealed class ClientDocumentService(
             }
 
             db.Documents.Add(document);
+            if (recognitionOptions.Value.Enabled)
+            {
+                db.DocumentRecognitions.Add(new Recognition.DocumentRecognition { DocumentId = document.Id, Document = document });
+            }
+
             if (requestItemId is { } itemId
                 && await db.RequestItems.Include(i => i.Engagement).SingleOrDefaultAsync(i => i.Id == itemId && i.Engagement!.ClientId == userId) is { } item
                 && item.Status != RequestItemStatus.Accepted)

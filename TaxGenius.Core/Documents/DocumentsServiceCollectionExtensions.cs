@@ -16,6 +16,10 @@ public static class DocumentsServiceCollectionExtensions
         services.AddSingleton<StaffDocumentService>();
         services.AddTransient<DocumentStoreSweeper>();
         services.AddScoped<SsnRevealService>();
+        services.AddOptions<Recognition.RecognitionOptions>().Bind(builder.Configuration.GetSection(Recognition.RecognitionOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<Recognition.RecognitionService>();
+        services.AddSingleton<Recognition.RecognitionSignal>();
         return builder;
     }
 }

@@ -5,6 +5,7 @@ using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Identity;
 
@@ -67,6 +68,16 @@ internal static class Jobs
                 // Jobs are built from this app's container, never from Hangfire's process-wide default.
                 server.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
             });
+            // Document recognition on its own workers: OCR takes a core each, so at most Recognition:Concurrency at once per instance,
+            // and a long queue of photos never holds up e-mail.
+            services.AddHangfireServer((sp, server) =>
+            {
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:recognition";
+                server.WorkerCount = sp.GetRequiredService<IOptions<TaxGenius.Core.Recognition.RecognitionOptions>>().Value.Concurrency;
+                server.Queues = [TaxGenius.Core.Recognition.RecognitionQueue.Name];
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+                server.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
+            });
         }
 
         return services;
@@ -111,6 +122,8 @@ internal static class Jobs
         recurring.AddOrUpdate<TaxGenius.Core.Messaging.MessageNotifier>("message-notifications", JobQueues.Default,
             job => job.SendDueAsync(CancellationToken.None), Cron.Minutely());
         // The audit log's hash chain: new entries sealed every minute, the whole chain verified every night (the result is audited).
+        recurring.AddOrUpdate<TaxGenius.Core.Recognition.RecognitionService>("recognition-sweep", JobQueues.Default,
+            job => job.SweepAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<TaxGenius.Core.Audit.AuditChain>("audit-chain-seal", JobQueues.Default, job => job.SealAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<TaxGenius.Core.Audit.AuditChain>("audit-chain-verify", JobQueues.Default,
             job => job.VerifyAsync(null, CancellationToken.None), Cron.Daily(3));

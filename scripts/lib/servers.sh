@@ -25,6 +25,8 @@ tg_install_missing() {
   command -v radosgw >/dev/null 2>&1 || missing+=(radosgw ceph-mon ceph-osd)
   # The reverse proxy of docker-compose.yml, run by the scale-out tests with the same configuration in front of two instances.
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  # OCR for photographed and scanned documents (document recognition); tesseract-ocr-eng is its English model.
+  command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
   if [ ${#missing[@]} -gt 0 ]; then
     tg_log "Installing with apt: ${missing[*]}"
     # No package may start its service while it installs (nginx would take port 80, Ceph would look for systemd): the

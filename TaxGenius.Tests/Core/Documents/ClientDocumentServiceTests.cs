@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Recognition;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Storage;
 using TaxGenius.Tests.Infrastructure;
@@ -156,8 +157,10 @@ public sealed class ClientDocumentServiceTests : IAsyncDisposable
         var store = files.Store;
         var options = Options.Create(new DocumentStoreOptions { MaxFileBytes = 1024 * 1024 });
         var engagement = new EngagementServices(database, clock);
-        return (new ClientDocumentService(database.Factory, store, options, engagement.Audit, engagement.StageEmails, clock,
-            NullLogger<ClientDocumentService>.Instance), store, files);
+        // Recognition off: these tests are about the upload itself (RecognitionJobTests read what uploads store).
+        var recognition = new RecognitionSignal(new Hangfire.BackgroundJobClient(new Hangfire.InMemory.InMemoryStorage()));
+        return (new ClientDocumentService(database.Factory, store, options, engagement.Audit, engagement.StageEmails, recognition,
+            Options.Create(new RecognitionOptions { Enabled = false }), clock, NullLogger<ClientDocumentService>.Instance), store, files);
     }
 
     private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content, int taxYear = 2025)

@@ -2,14 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Messaging;
+using TaxGenius.Core.Recognition;
 using TaxGenius.Core.Security;
 using TaxGenius.Tests.Infrastructure;
 
@@ -18,7 +21,7 @@ namespace TaxGenius.Tests.Web.Security;
 /// <summary>
 /// The crown jewels never leak: after a whole journey (client saves an SSN and uploads a document, the preparer opens it,
 /// reveals the SSN and completes it, the client writes the SSN and the marker in a message that the preparer sees masked and reveals,
-/// e-mails go out, an admin reads the user over the API and tries to write the SSN column)
+/// e-mails go out, recognition reads the document's text and boxes, an admin reads the user over the API and tries to write the SSN column)
 /// neither the SSN's digits nor a marker printed inside the document appear in the logs (captured at Debug), a pg_dump of the
 /// database, any Redis key or the outbox.
 /// </summary>
@@ -53,7 +56,9 @@ public sealed class LeakTests
         }
 
         using var client = await app.SignInForApiAsync(email);
-        var pdf = SampleFiles.Pdf($"Form W-2 for {marker}");
+        // A real W-2 (recognition reads it): the marker is the employer, the SSN printed in full as box a.
+        var pdf = SampleTaxForms.W2(TaxYears.Current(TimeProvider.System), "Leaky Client", "1 Main St, Dayton, OH 45402", Ssn, marker,
+            "2 Dock Rd, Toledo, OH 43604", "34-5678901", 48_000m, 5_100m, "OH", 1_400m);
         Assert.Contains(marker, Encoding.Latin1.GetString(pdf), StringComparison.Ordinal); // the marker really is in the bytes sent
         using var request = DocumentUpload.Request(new ByteArrayContent(pdf), "w2.pdf");
         using var uploaded = await client.SendAsync(request);
@@ -78,6 +83,15 @@ public sealed class LeakTests
         }
 
         await app.WaitForEmailAsync(email, subject: null);
+
+        // Recognition read the W-2 (the text and boxes exist, so their absence below means something): the marker is the employer
+        // once decrypted, and the SSN is kept masked even there.
+        var recognition = await RecognizedAsync(app, documentId);
+        Assert.Equal(RecognitionStatus.Done, recognition.Status);
+        var fields = app.Services.GetRequiredService<RecognitionService>().FieldsOf(recognition).ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal((marker, "***-**-4918"), (fields["employer_name"], fields[Recognizer.TaxpayerNumberField]));
+        Assert.DoesNotContain(Ssn, app.Services.GetRequiredService<SecretProtector>().Unprotect(RecognitionService.TextPurpose(documentId), recognition.TextCipher!),
+            StringComparison.Ordinal);
 
         // The client writes the SSN and the marker in a message; the preparer sees it masked on the page, reveals it, adds a note.
         using (var scope = app.Services.CreateScope())
@@ -122,6 +136,20 @@ public sealed class LeakTests
 
         var hits = places.SelectMany(p => needles.Where(n => p.Value.Contains(n, StringComparison.OrdinalIgnoreCase)).Select(n => $"{n} in {p.Key}")).ToList();
         Assert.True(hits.Count == 0, "Leaked: " + string.Join("; ", hits));
+    }
+
+    private static async Task<DocumentRecognition> RecognizedAsync(TaxGeniusAppFactory app, Guid documentId)
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200))
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            var row = await db.DocumentRecognitions.AsNoTracking().SingleAsync(r => r.DocumentId == documentId);
+            if (row.Status != RecognitionStatus.Queued || DateTime.UtcNow > deadline)
+            {
+                return row;
+            }
+        }
     }
 
     /// <summary>Every key in the Redis server, with its value whatever its type, as text.</summary>

@@ -1315,6 +1315,59 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.ToTable("Profiles", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Recognition.DocumentRecognition", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DurationMs")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("FieldsCipher")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int?>("TaxYear")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TextCipher")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("Status", "Confidence");
+
+                    b.ToTable("DocumentRecognitions", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Referrals.Payout", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2220,6 +2273,17 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Recognition.DocumentRecognition", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Documents.Document", "Document")
+                        .WithOne()
+                        .HasForeignKey("TaxGenius.Core.Recognition.DocumentRecognition", "DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Document");
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Referrals.Referral", b =>

@@ -1300,6 +1300,59 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.ToTable("Profiles", (string)null);
                 });
 
+            modelBuilder.Entity("TaxGenius.Core.Recognition.DocumentRecognition", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FieldsCipher")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TaxYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TextCipher")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("Status", "Confidence");
+
+                    b.ToTable("DocumentRecognitions", (string)null);
+                });
+
             modelBuilder.Entity("TaxGenius.Core.Referrals.Payout", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2205,6 +2258,17 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("TaxGenius.Core.Recognition.DocumentRecognition", b =>
+                {
+                    b.HasOne("TaxGenius.Core.Documents.Document", "Document")
+                        .WithOne()
+                        .HasForeignKey("TaxGenius.Core.Recognition.DocumentRecognition", "DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Document");
                 });
 
             modelBuilder.Entity("TaxGenius.Core.Referrals.Referral", b =>

@@ -1,0 +1,74 @@
+using System.Text;
+
+namespace TaxGenius.Core.Recognition;
+
+/// <summary>A word read from a page, its box in points (or pixels) from the page's top-left corner.</summary>
+public sealed record TextWord(string Text, double Left, double Top, double Right, double Bottom)
+{
+    public double Height => Bottom - Top;
+
+    public double Middle => (Top + Bottom) / 2;
+}
+
+/// <summary>One page's words, in reading order, grouped into lines.</summary>
+public sealed class TextPage
+{
+    public TextPage(IEnumerable<TextWord> words)
+    {
+        Lines = GroupLines(words.Where(w => !string.IsNullOrWhiteSpace(w.Text)));
+    }
+
+    /// <summary>Lines top to bottom, each line's words left to right.</summary>
+    public IReadOnlyList<IReadOnlyList<TextWord>> Lines { get; }
+
+    /// <summary>
+    /// Words whose vertical middles are within half a word's height of a line's belong to it (a PDF's text runs and an OCR engine's
+    /// word boxes both come unordered and slightly misaligned).
+    /// </summary>
+    private static List<IReadOnlyList<TextWord>> GroupLines(IEnumerable<TextWord> words)
+    {
+        var lines = new List<List<TextWord>>();
+        foreach (var word in words.OrderBy(w => w.Middle))
+        {
+            var line = lines.Count > 0 ? lines[^1] : null;
+            if (line is not null && Math.Abs(line.Average(w => w.Middle) - word.Middle) <= Math.Max(2, Math.Min(word.Height, line[0].Height) * 0.5))
+            {
+                line.Add(word);
+            }
+            else
+            {
+                lines.Add([word]);
+            }
+        }
+
+        return [.. lines.Select(l => (IReadOnlyList<TextWord>)[.. l.OrderBy(w => w.Left)])];
+    }
+}
+
+/// <summary>A document's text: its pages' words with their places (what the field reader needs), and the plain text.</summary>
+public sealed class DocumentText(IReadOnlyList<TextPage> pages)
+{
+    public IReadOnlyList<TextPage> Pages { get; } = pages;
+
+    /// <summary>How many words were read; a scan with no text layer has none.</summary>
+    public int WordCount => Pages.Sum(p => p.Lines.Sum(l => l.Count));
+
+    public string Plain
+    {
+        get
+        {
+            var text = new StringBuilder();
+            foreach (var page in Pages)
+            {
+                foreach (var line in page.Lines)
+                {
+                    text.AppendJoin(' ', line.Select(w => w.Text)).Append('\n');
+                }
+
+                text.Append('\f');
+            }
+
+            return text.ToString();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace TaxGenius.Core.Recognition;
+
+/// <summary>What a field's value looks like.</summary>
+public enum FieldValueKind
+{
+    Money,
+    Text,
+    Ein,
+    State,
+    Box12,
+    Code,
+}
+
+/// <summary>A box a preparer retypes: its key (stable, in the CSV), its label on screen, the printed labels that find it, its shape.</summary>
+public sealed record FieldSpec(string Key, string Label, string[] PrintedLabels, FieldValueKind Kind);
+
+/// <summary>A value read from a document (an amount as invariant "1234.56", text as printed).</summary>
+public sealed record ExtractedField(string Key, string Label, string Value);
+
+/// <summary>
+/// Reads the boxes a preparer retypes from a recognized form's words by place: it finds the box's printed label, then the nearest word
+/// of the value's shape below it in the label's column (the IRS layout: the value under the label in the box) or to its right on the
+/// same line (payroll providers' and substitute statements' "Label ....... value"). Works the same on a PDF's text layer and on OCR
+/// output, since both give words with boxes.
+/// </summary>
+public static partial class FieldReader
+{
+    /// <summary>Labels are small print; a taller match is a heading.</summary>
+    private const double MaxLabelHeight = 12;
+
+    private static readonly Dictionary<FormKind, FieldSpec[]> Specs = new()
+    {
+        [FormKind.W2] =
+        [
+            new("employer_name", "Employer name", ["employer's name, address, and zip code", "employer's name", "employer name"], FieldValueKind.Text),
+            new("employer_ein", "Employer EIN", ["employer identification number", "employer id number", "employer's fed id number", "ein"], FieldValueKind.Ein),
+            new("box1", "Box 1 Wages, tips, other compensation", ["wages, tips, other compensation", "wages, tips, other comp"], FieldValueKind.Money),
+            new("box2", "Box 2 Federal income tax withheld", ["federal income tax withheld", "federal income tax"], FieldValueKind.Money),
+            new("box3", "Box 3 Social security wages", ["social security wages"], FieldValueKind.Money),
+            new("box5", "Box 5 Medicare wages and tips", ["medicare wages and tips", "medicare wages"], FieldValueKind.Money),
+            new("box12", "Box 12 codes", ["see instructions for box 12", "box 12"], FieldValueKind.Box12),
+            new("state", "Box 15 State", ["state"], FieldValueKind.State),
+            new("box16", "Box 16 State wages", ["state wages, tips, etc.", "state wages"], FieldValueKind.Money),
+            new("box17", "Box 17 State income tax", ["state income tax"], FieldValueKind.Money),
+        ],
+        [FormKind.Form1099Int] =
+        [
+            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text),
+            new("box1", "Box 1 Interest income", ["interest income"], FieldValueKind.Money),
+            new("box3", "Box 3 Interest on U.S. Savings Bonds and Treasury obligations", ["interest on u.s. savings bonds and treasury obligations", "interest on u.s. savings bonds"], FieldValueKind.Money),
+            new("box4", "Box 4 Federal income tax withheld", ["federal income tax withheld"], FieldValueKind.Money),
+        ],
+        [FormKind.Form1099Div] =
+        [
+            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text),
+            new("box1a", "Box 1a Total ordinary dividends", ["total ordinary dividends"], FieldValueKind.Money),
+            new("box1b", "Box 1b Qualified dividends", ["qualified dividends"], FieldValueKind.Money),
+            new("box4", "Box 4 Federal income tax withheld", ["federal income tax withheld"], FieldValueKind.Money),
+        ],
+        [FormKind.Form1099Nec] =
+        [
+            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text),
+            new("box1", "Box 1 Nonemployee compensation", ["nonemployee compensation"], FieldValueKind.Money),
+            new("box4", "Box 4 Federal income tax withheld", ["federal income tax withheld"], FieldValueKind.Money),
+        ],
+        [FormKind.Form1099R] =
+        [
+            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text),
+            new("box1", "Box 1 Gross distribution", ["gross distribution"], FieldValueKind.Money),
+            new("box2a", "Box 2a Taxable amount", ["taxable amount"], FieldValueKind.Money),
+            new("box4", "Box 4 Federal income tax withheld", ["federal income tax withheld"], FieldValueKind.Money),
+            new("box7", "Box 7 Distribution code", ["distribution code(s)", "distribution code"], FieldValueKind.Code),
+        ],
+        [FormKind.Form1098] =
+        [
+            new("lender_name", "Lender name", ["recipient's/lender's name, address, and telephone number", "recipient's/lender's name", "lender's name"], FieldValueKind.Text),
+            new("box1", "Box 1 Mortgage interest", ["mortgage interest received from payer(s)/borrower(s)", "mortgage interest received"], FieldValueKind.Money),
+            new("box2", "Box 2 Outstanding mortgage principal", ["outstanding mortgage principal"], FieldValueKind.Money),
+        ],
+    };
+
+    /// <summary>The fields read for <paramref name="kind"/> (none for forms without a field list).</summary>
+    public static IReadOnlyList<FieldSpec> SpecsFor(FormKind kind) => Specs.GetValueOrDefault(kind) ?? [];
+
+    public static IReadOnlyList<ExtractedField> Read(DocumentText text, FormKind kind)
+    {
+        var fields = new List<ExtractedField>();
+        foreach (var spec in SpecsFor(kind))
+        {
+            if (Find(text, spec) is { } value)
+            {
+                fields.Add(new ExtractedField(spec.Key, spec.Label, value));
+            }
+        }
+
+        return fields;
+    }
+
+    private static string? Find(DocumentText text, FieldSpec spec)
+    {
+        foreach (var printed in spec.PrintedLabels)
+        {
+            var tokens = Tokens(printed);
+            foreach (var page in text.Pages)
+            {
+                var lines = page.Lines;
+                for (var l = 0; l < lines.Count; l++)
+                {
+                    foreach (var (start, end) in Matches(lines[l], tokens))
+                    {
+                        if (ValueNear(lines, l, start, end, spec.Kind) is { } value)
+                        {
+                            return value;
+                        }
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Where the label's words stand in the line, as runs of word indexes (the label must be whole words in a row).</summary>
+    private static IEnumerable<(int Start, int End)> Matches(IReadOnlyList<TextWord> line, string[] tokens)
+    {
+        for (var i = 0; i + tokens.Length <= line.Count; i++)
+        {
+            var matched = true;
+            for (var t = 0; t < tokens.Length && matched; t++)
+            {
+                matched = Token(line[i + t].Text) == tokens[t];
+            }
+
+            if (matched)
+            {
+                yield return (i, i + tokens.Length - 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The value of the label at words <paramref name="start"/>…<paramref name="end"/> of line <paramref name="l"/>: to its right on the
+    /// same line, up to the next label-like word, or in one of the next lines below it, starting within the label's column.
+    /// </summary>
+    private static string? ValueNear(IReadOnlyList<IReadOnlyList<TextWord>> lines, int l, int start, int end, FieldValueKind kind)
+    {
+        var line = lines[l];
+
+        // The box's number or letter before the label ("12a See instructions…", "c Employer's name…") is where its column starts.
+        if (start > 0 && line[start - 1] is { Text.Length: <= 3 } number && number.Text.All(char.IsAsciiLetterOrDigit)
+            && line[start].Left - number.Right < line[start].Height * 2)
+        {
+            start--;
+        }
+
+        var label = (Left: line[start].Left, Right: line[end].Right, line[end].Bottom, Height: line.Skip(start).Take(end - start + 1).Max(w => w.Height));
+
+        // Right of the label on its own line: "Box 1 Wages, tips, other compensation   $85,000.00".
+        var right = line.Skip(end + 1).TakeWhile(w => w.Left - label.Right < label.Height * 40).ToList();
+        if (Parse(right, kind, sameLine: true) is { } inline)
+        {
+            return inline;
+        }
+
+        // Below: the next lines within a few label heights, the words that start in the label's column. Only under small print: a
+        // form's big title ("1099-INT Interest Income") names a box's label too, but no value stands under it.
+        if (label.Height > MaxLabelHeight)
+        {
+            return null;
+        }
+
+        for (var next = l + 1; next < lines.Count && lines[next][0].Top - label.Bottom < Math.Max(label.Height, 6) * 8; next++)
+        {
+            var column = lines[next].Where(w => w.Left >= label.Left - (label.Height * 2) && w.Left < label.Right).ToList();
+            if (column.Count == 0)
+            {
+                continue;
+            }
+
+            // Only the words that follow each other closely from the first one (a neighbouring box's value is further away).
+            var run = new List<TextWord> { column[0] };
+            foreach (var word in lines[next].SkipWhile(w => w != column[0]).Skip(1))
+            {
+                if (word.Left - run[^1].Right > Math.Max(word.Height, 4) * 1.5)
+                {
+                    break;
+                }
+
+                run.Add(word);
+            }
+
+            if (Parse(run, kind, sameLine: false) is { } below)
+            {
+                return below;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Parse(IReadOnlyList<TextWord> words, FieldValueKind kind, bool sameLine)
+    {
+        if (words.Count == 0)
+        {
+            return null;
+        }
+
+        var text = string.Join(' ', words.Select(w => w.Text)).Trim().TrimStart(':', '.', ' ').Trim();
+        switch (kind)
+        {
+            case FieldValueKind.Money:
+                foreach (var word in words)
+                {
+                    if (MoneyValue(word.Text) is { } amount)
+                    {
+                        return amount;
+                    }
+                }
+
+                return null;
+            case FieldValueKind.Ein:
+                return Ein().Match(text) is { Success: true } ein ? ein.Value : null;
+            case FieldValueKind.State:
+                return words[0].Text.Trim(':') is { Length: 2 } state && state.All(char.IsAsciiLetterUpper) ? state : null;
+            case FieldValueKind.Code:
+                return words[0].Text.Trim(':') is { Length: >= 1 and <= 2 } code && code.All(char.IsAsciiLetterOrDigit) ? code.ToUpperInvariant() : null;
+            case FieldValueKind.Box12:
+                var codes = Box12().Matches(text).Select(m => $"{m.Groups["code"].Value.ToUpperInvariant()} {MoneyValue(m.Groups["amount"].Value)}").ToList();
+                return codes.Count == 0 ? null : string.Join("; ", codes);
+            default:
+                // A name: letters, and not a run of dots or a label's own words on the same line.
+                return !sameLine && text.Any(char.IsLetter) && MoneyValue(words[0].Text) is null ? text : null;
+        }
+    }
+
+    /// <summary>"$85,000.00", "85000.00", "1,234" → invariant "85000.00"; anything else null. Box numbers ("1", "12a") are not amounts.</summary>
+    public static string? MoneyValue(string word)
+    {
+        var match = Money().Match(word.Trim());
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var digits = match.Groups["n"].Value.Replace(",", "", StringComparison.Ordinal);
+        return decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+            ? amount.ToString("0.00", CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    private static string[] Tokens(string label) => [.. label.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Token)];
+
+    private static string Token(string word) => FormClassifier.Normalize(word).Trim();
+
+    [GeneratedRegex(@"^\$?(?<n>\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Money();
+
+    [GeneratedRegex(@"\b\d{2}-\d{7}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Ein();
+
+    [GeneratedRegex(@"\b(?<code>[A-HJ-NP-Za-hj-np-z]{1,2})\s*-?\s*(?<amount>\$?\d{1,3}(?:,\d{3})*\.\d{2})", RegexOptions.CultureInvariant)]
+    private static partial Regex Box12();
+}

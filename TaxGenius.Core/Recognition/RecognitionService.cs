@@ -1,0 +1,270 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using System.Text.Json;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Security;
+using TaxGenius.Core.Storage;
+
+namespace TaxGenius.Core.Recognition;
+
+/// <summary>Settings under <c>Recognition</c>.</summary>
+public sealed class RecognitionOptions
+{
+    public const string Section = "Recognition";
+
+    /// <summary>Whether uploads are read at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The Tesseract executable (Debian's tesseract-ocr puts it on the PATH).</summary>
+    [Required]
+    public string TesseractPath { get; set; } = "tesseract";
+
+    /// <summary>How long one document may take before it is stopped (and retried, up to <see cref="MaxAttempts"/>).</summary>
+    [Range(5, 600)]
+    public int TimeLimitSeconds { get; set; } = 60;
+
+    /// <summary>Documents read at once on one instance (OCR takes a core each).</summary>
+    [Range(1, 16)]
+    public int Concurrency { get; set; } = 1;
+
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>PDFs larger than this are not read (a 200 MB scan is not a tax form); images up to the upload limit are.</summary>
+    [Range(1, 1024)]
+    public int MaxPdfMegabytes { get; set; } = 40;
+
+    /// <summary>Where decrypted copies for OCR live while Tesseract reads them (a private folder per document, always removed).</summary>
+    public string? WorkPath { get; set; }
+}
+
+/// <summary>The Hangfire queue recognition runs on: served by its own workers (<see cref="RecognitionOptions.Concurrency"/>).</summary>
+public static class RecognitionQueue
+{
+    public const string Name = "recognition";
+}
+
+/// <summary>Asks for a document to be read now (the recurring sweep finds any whose signal was lost).</summary>
+public sealed class RecognitionSignal(IBackgroundJobClient jobs)
+{
+    public void Send(Guid documentId) =>
+        jobs.Enqueue<RecognitionService>(RecognitionQueue.Name, service => service.RecognizeAsync(documentId, CancellationToken.None));
+}
+
+/// <summary>
+/// Reads a stored document and records what it is (<see cref="DocumentRecognition"/>): the PDF's text layer in memory, or, for an
+/// image, Tesseract on a decrypted copy in a private folder (0700, the file 0600) that is removed whatever happens. Each document has
+/// a time limit; a failure or time-out is retried up to <see cref="RecognitionOptions.MaxAttempts"/> times and never touches the
+/// document. The text and the boxes are encrypted and their taxpayer numbers masked; nothing read is logged.
+/// </summary>
+public sealed class RecognitionService(
+    IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    EncryptedFileStore store,
+    SecretProtector protector,
+    IOptions<RecognitionOptions> options,
+    TaxGeniusPaths paths,
+    RecognitionSignal signal,
+    TimeProvider timeProvider,
+    ILogger<RecognitionService> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The folder under which each reading gets its private folder.</summary>
+    public string WorkFolder => options.Value.WorkPath is { Length: > 0 } path ? path : Path.Combine(paths.DataPath, "recognition-work");
+
+    public static string TextPurpose(Guid documentId) => $"document-text:{documentId:N}";
+
+    public static string FieldsPurpose(Guid documentId) => $"document-fields:{documentId:N}";
+
+    /// <summary>Reads the document if it is still queued; a no-op otherwise (a second signal, a deleted document).</summary>
+    [Queue(RecognitionQueue.Name)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RecognizeAsync(Guid documentId, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Set<DocumentRecognition>().Include(r => r.Document)
+            .SingleOrDefaultAsync(r => r.DocumentId == documentId && r.Status == RecognitionStatus.Queued, cancellationToken);
+        if (row?.Document is not { } document)
+        {
+            return;
+        }
+
+        row.Attempts++;
+        var clock = Stopwatch.StartNew();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(settings.TimeLimitSeconds));
+        try
+        {
+            var (text, source) = await ReadAsync(document, limit.Token);
+            if (text is null || text.WordCount == 0)
+            {
+                row.Status = RecognitionStatus.Unreadable;
+                row.Error = text is null ? "This kind of file is not read yet." : "No text could be read from this document.";
+            }
+            else
+            {
+                var outcome = Recognizer.Recognize(text, TaxYears.Current(timeProvider) + 1, source);
+                row.Status = RecognitionStatus.Done;
+                row.Error = null;
+                row.Kind = outcome.Kind;
+                row.Confidence = outcome.Confidence;
+                row.TaxYear = outcome.TaxYear;
+                row.Source = outcome.Source;
+                row.TextCipher = protector.Protect(TextPurpose(documentId), outcome.MaskedText);
+                row.FieldsCipher = protector.Protect(FieldsPurpose(documentId), JsonSerializer.Serialize(outcome.Fields, Json));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Retry(row, $"Reading took longer than {settings.TimeLimitSeconds} s.");
+        }
+        catch (OcrUnavailableException)
+        {
+            row.Status = RecognitionStatus.Unreadable;
+            row.Error = "OCR is not installed on this server (tesseract-ocr), so photos and scans are not read.";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The exception's type only: a parser's message may quote the document.
+            RecognitionLog.ReadFailed(logger, documentId, e.GetType().Name);
+            Retry(row, "The document could not be read.");
+        }
+
+        row.DurationMs = (int)clock.ElapsedMilliseconds;
+        await db.SaveChangesAsync(CancellationToken.None);
+        RecognitionLog.Recognized(logger, documentId, row.Status, row.Kind, row.Confidence, row.DurationMs.Value);
+
+        void Retry(DocumentRecognition failed, string error)
+        {
+            failed.Error = error;
+            failed.Status = failed.Attempts >= settings.MaxAttempts ? RecognitionStatus.Failed : RecognitionStatus.Queued;
+        }
+    }
+
+    /// <summary>Signals every document still queued (a signal lost with a restarted instance, a retry after a failure or time-out).</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        WipeLeftovers();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var queued = await db.Set<DocumentRecognition>().Where(r => r.Status == RecognitionStatus.Queued)
+            .OrderBy(r => r.CreatedAt).Select(r => r.DocumentId).Take(500).ToListAsync(cancellationToken);
+        queued.ForEach(signal.Send);
+        return queued.Count;
+    }
+
+    /// <summary>The boxes recognition read from a document, decrypted (none when it was not read).</summary>
+    public IReadOnlyList<ExtractedField> FieldsOf(DocumentRecognition row) => row.FieldsCipher is null
+        ? []
+        : JsonSerializer.Deserialize<List<ExtractedField>>(protector.Unprotect(FieldsPurpose(row.DocumentId), row.FieldsCipher), Json) ?? [];
+
+    private async Task<(DocumentText? Text, TextSource Source)> ReadAsync(Document document, CancellationToken cancellationToken)
+    {
+        switch (document.ContentType)
+        {
+            case "application/pdf":
+                if (document.FileSize > options.Value.MaxPdfMegabytes * 1024L * 1024)
+                {
+                    return (null, TextSource.PdfText);
+                }
+
+                await using (var content = await store.OpenReadAsync(document.StorageKey, cancellationToken))
+                {
+                    using var copy = new MemoryStream((int)document.FileSize);
+                    await content.CopyToAsync(copy, cancellationToken);
+                    copy.Position = 0;
+                    return (PdfTextReader.Read(copy), TextSource.PdfText);
+                }
+
+            case "image/jpeg" or "image/png" or "image/tiff":
+                return (await OcrAsync(document, cancellationToken), TextSource.Ocr);
+            default:
+                // HEIC photos need converting first (not done yet).
+                return (null, TextSource.Ocr);
+        }
+    }
+
+    private async Task<DocumentText> OcrAsync(Document document, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(WorkFolder);
+        var folder = Path.Combine(WorkFolder, $"r-{Guid.NewGuid():N}");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        try
+        {
+            var path = Path.Combine(folder, "page" + document.ContentType switch { "image/png" => ".png", "image/tiff" => ".tif", _ => ".jpg" });
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var content = await store.OpenReadAsync(document.StorageKey, cancellationToken))
+            await using (var file = new FileStream(path, create))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+            }
+
+            return await TesseractOcr.ReadAsync(path, options.Value.TesseractPath, cancellationToken);
+        }
+        finally
+        {
+            Wipe(folder);
+        }
+    }
+
+    /// <summary>Removes a reading's folder; also called at start for folders a crashed process left behind.</summary>
+    private void Wipe(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            RecognitionLog.WipeFailed(logger, e.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// Removes reading folders older than twice the time limit from <see cref="WorkFolder"/>: what a process killed in the middle of
+    /// OCR left behind (a reading in progress is younger).
+    /// </summary>
+    public int WipeLeftovers()
+    {
+        if (!Directory.Exists(WorkFolder))
+        {
+            return 0;
+        }
+
+        var before = timeProvider.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(2 * options.Value.TimeLimitSeconds);
+        var stale = Directory.EnumerateDirectories(WorkFolder, "r-*").Where(f => Directory.GetCreationTimeUtc(f) < before).ToList();
+        stale.ForEach(Wipe);
+        return stale.Count;
+    }
+}
+
+internal static partial class RecognitionLog
+{
+    [LoggerMessage(EventId = 1231, Level = LogLevel.Information,
+        Message = "Recognition of document {DocumentId}: {Status}, {Kind} at {Confidence:0.00} in {Milliseconds} ms")]
+    public static partial void Recognized(ILogger logger, Guid documentId, RecognitionStatus status, FormKind? kind, double confidence, int milliseconds);
+
+    [LoggerMessage(EventId = 1232, Level = LogLevel.Warning, Message = "Recognition of document {DocumentId} failed ({ExceptionType})")]
+    public static partial void ReadFailed(ILogger logger, Guid documentId, string exceptionType);
+
+    [LoggerMessage(EventId = 1233, Level = LogLevel.Warning, Message = "A recognition work folder could not be removed ({ExceptionType})")]
+    public static partial void WipeFailed(ILogger logger, string exceptionType);
+}

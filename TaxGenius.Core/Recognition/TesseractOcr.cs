@@ -1,0 +1,109 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace TaxGenius.Core.Recognition;
+
+/// <summary>Tesseract is not installed (or could not run): images cannot be read until it is.</summary>
+public sealed class OcrUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// OCR with Tesseract (Debian's <c>tesseract-ocr</c>), run as a process on a file the caller wrote to a private folder: its TSV output
+/// gives each word with its box, which the field reader needs. The process is killed when the caller's cancellation token fires
+/// (the job's time limit). Nothing it reads is logged.
+/// </summary>
+public static class TesseractOcr
+{
+    /// <summary>Words below this confidence (0–100) are noise: specks, lines of the form's boxes.</summary>
+    public const int MinWordConfidence = 30;
+
+    public static async Task<DocumentText> ReadAsync(string imagePath, string executable, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (var argument in new[] { imagePath, "stdout", "--psm", "3", "-l", "eng", "tsv" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // One thread per process: the job's own concurrency bounds the CPU used, not Tesseract's OpenMP.
+        start.Environment["OMP_THREAD_LIMIT"] = "1";
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new OcrUnavailableException($"'{executable}' did not start.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new OcrUnavailableException($"'{executable}' could not be started ({e.Message}); install tesseract-ocr.", e);
+        }
+
+        using (process)
+        {
+            try
+            {
+                var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+                var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+                await process.WaitForExitAsync(cancellationToken);
+                var tsv = await output;
+                await errors;
+                if (process.ExitCode != 0)
+                {
+                    // Tesseract's message names the file and the failure, never the text: still, only the exit code is passed on.
+                    throw new InvalidOperationException($"Tesseract exited with code {process.ExitCode}.");
+                }
+
+                return Parse(tsv);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Points across a US Letter page: OCR'd pages are scaled to it, so the field reader's distances mean the same as on a PDF.</summary>
+    private const double PageWidthPoints = 612;
+
+    /// <summary>
+    /// Tesseract's TSV (level, page, block, paragraph, line, word, left, top, width, height, conf, text): the words of level 5, scaled
+    /// from pixels by their page's width (level 1) to a 612-point-wide page.
+    /// </summary>
+    public static DocumentText Parse(string tsv)
+    {
+        var pages = new SortedDictionary<int, (double Scale, List<TextWord> Words)>();
+        foreach (var line in tsv.Split('\n').Skip(1))
+        {
+            var columns = line.TrimEnd('\r').Split('\t');
+            if (columns.Length < 12 || !int.TryParse(columns[0], CultureInfo.InvariantCulture, out var level))
+            {
+                continue;
+            }
+
+            var n = columns[1..10].Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+            var (page, left, top, width, height) = (n[0], n[5], n[6], n[7], n[8]);
+            if (level == 1)
+            {
+                pages[page] = (PageWidthPoints / Math.Max(1, width), []);
+                continue;
+            }
+
+            if (level != 5 || string.IsNullOrWhiteSpace(columns[11]) || !pages.TryGetValue(page, out var found)
+                || !double.TryParse(columns[10], NumberStyles.Float, CultureInfo.InvariantCulture, out var confidence) || confidence < MinWordConfidence)
+            {
+                continue;
+            }
+
+            var scale = found.Scale;
+            found.Words.Add(new TextWord(columns[11], left * scale, top * scale, (left + width) * scale, (top + height) * scale));
+        }
+
+        return new DocumentText([.. pages.Values.Select(p => new TextPage(p.Words))]);
+    }
+}

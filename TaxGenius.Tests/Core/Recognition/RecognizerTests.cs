@@ -1,0 +1,112 @@
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Recognition;
+
+namespace TaxGenius.Tests.Core.Recognition;
+
+/// <summary>Recognition of fixed samples: each form with its year, and the boxes exactly as printed, on text PDFs.</summary>
+public sealed class RecognizerTests
+{
+    private const int LatestYear = 2026;
+
+    private static RecognitionOutcome Read(byte[] pdf)
+    {
+        using var stream = new MemoryStream(pdf);
+        return Recognizer.Recognize(PdfTextReader.Read(stream), LatestYear, TextSource.PdfText);
+    }
+
+    /// <summary>One "key=value" line per field, sorted: a failure shows every field.</summary>
+    private static string Lines(Dictionary<string, string> fields) => string.Join('\n', fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+
+    private static Dictionary<string, string> Fields(RecognitionOutcome outcome) => outcome.Fields.ToDictionary(f => f.Key, f => f.Value);
+
+    [Fact]
+    public void A_W2_is_recognized_with_its_year_and_every_box()
+    {
+        var outcome = Read(SampleTaxForms.W2(2024, "Olivia Garcia", "12 Oak St, Austin, TX 78701", "XXX-XX-1234", "Acme Corp",
+            "1 Main St, Columbus, OH 43215", "31-1234567", 52_340.17m, 5_757.42m, "TX", 1_204.50m, "D  3,140.41"));
+
+        Assert.Equal((FormKind.W2, 2024), (outcome.Kind, outcome.TaxYear));
+        Assert.True(outcome.Confidence >= 0.9, $"confidence {outcome.Confidence}");
+        Assert.Equal(Lines(new Dictionary<string, string>
+        {
+            ["employer_name"] = "Acme Corp",
+            ["employer_ein"] = "31-1234567",
+            ["box1"] = "52340.17",
+            ["box2"] = "5757.42",
+            ["box3"] = "52340.17",
+            ["box5"] = "52340.17",
+            ["box12"] = "D 3140.41",
+            ["state"] = "TX",
+            ["box16"] = "52340.17",
+            ["box17"] = "1204.50",
+            [Recognizer.TaxpayerNumberField] = "***-**-1234",
+        }), Lines(Fields(outcome)));
+    }
+
+    [Theory]
+    [InlineData("INT", FormKind.Form1099Int, "box1", "box3", "box4")]
+    [InlineData("DIV", FormKind.Form1099Div, "box1a", "box1b", "box4")]
+    [InlineData("NEC", FormKind.Form1099Nec, "box1", null, "box4")]
+    public void A_1099_is_recognized_with_its_year_and_boxes(string kind, FormKind expected, string amountBox, string? secondBox, string withheldBox)
+    {
+        var outcome = Read(SampleTaxForms.Form1099(kind, 2025, "First Harbor Bank", "200 Bay St, Tampa, FL 33602", "59-7654321", "Noah Kim",
+            "4 Elm Rd, Reno, NV 89501", "XXX-XX-9876", 1_234.56m, 78.90m, 120.00m));
+
+        Assert.Equal((expected, 2025), (outcome.Kind, outcome.TaxYear));
+        var fields = Fields(outcome);
+        Assert.Equal("First Harbor Bank", fields["payer_name"]);
+        Assert.Equal("1234.56", fields[amountBox]);
+        if (secondBox is not null)
+        {
+            Assert.Equal("78.90", fields[secondBox]);
+        }
+
+        Assert.Equal("120.00", fields[withheldBox]);
+        Assert.Equal("***-**-9876", fields[Recognizer.TaxpayerNumberField]);
+    }
+
+    [Fact]
+    public void A_1098_and_a_prior_year_1040_are_recognized_with_their_years()
+    {
+        var mortgage = Read(SampleTaxForms.Form1098(2025, "Harbor Savings Home Loans", "Ava Chen", 8_412.33m, 251_000m));
+        Assert.Equal((FormKind.Form1098, 2025), (mortgage.Kind, mortgage.TaxYear));
+        Assert.Equal(("Harbor Savings Home Loans", "8412.33", "251000.00"),
+            (Fields(mortgage)["lender_name"], Fields(mortgage)["box1"], Fields(mortgage)["box2"]));
+
+        var ret = Read(SampleTaxForms.Form1040(2024, "Ava Chen", "9 Pine Ct, Boise, ID 83702", "Single", 61_000m, 120m, 6_900m, 7_300m));
+        Assert.Equal((FormKind.Form1040, 2024), (ret.Kind, ret.TaxYear));
+    }
+
+    [Fact]
+    public void A_full_SSN_on_a_form_is_kept_masked_only()
+    {
+        var outcome = Read(SampleTaxForms.W2(2025, "Olivia Garcia", "12 Oak St, Austin, TX 78701", "123-45-6789", "Acme Corp",
+            "1 Main St, Columbus, OH 43215", "31-1234567", 50_000m, 5_000m, "TX", 0m));
+
+        Assert.Equal("***-**-6789", Fields(outcome)[Recognizer.TaxpayerNumberField]);
+        Assert.DoesNotContain("123-45-6789", outcome.MaskedText, StringComparison.Ordinal);
+        Assert.DoesNotContain(outcome.Fields, f => f.Value.Contains("6789", StringComparison.Ordinal) && !f.Value.StartsWith("***", StringComparison.Ordinal));
+        Assert.Contains("31-1234567", outcome.MaskedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_that_is_no_known_form_is_other_with_no_confidence()
+    {
+        var outcome = Read(new FormPdf().Text(36, 750, 12, "Dear client, here are the receipts for the new roof, paid 2025-06-02.").ToBytes());
+        Assert.Equal((FormKind.Other, 0d, (int?)null), (outcome.Kind, outcome.Confidence, outcome.TaxYear));
+    }
+
+    [Fact]
+    public void Tesseract_tsv_becomes_words_scaled_to_a_page_width_of_612_points()
+    {
+        const string tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+            + "1\t1\t0\t0\t0\t0\t0\t0\t1224\t1584\t-1\t\n"
+            + "5\t1\t1\t1\t1\t1\t100\t200\t80\t20\t96.5\tWage\n"
+            + "5\t1\t1\t1\t1\t2\t190\t202\t40\t20\t91\tand\n"
+            + "5\t1\t1\t1\t1\t3\t240\t201\t40\t20\t12\t~\n";
+        var text = TesseractOcr.Parse(tsv);
+        var line = Assert.Single(Assert.Single(text.Pages).Lines);
+        Assert.Equal(["Wage", "and"], line.Select(w => w.Text));
+        Assert.Equal((50d, 100d, 90d, 110d), (line[0].Left, line[0].Top, line[0].Right, line[0].Bottom));
+    }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.Core.Recognition;
+using TaxGenius.Tests.Infrastructure;
+
+namespace TaxGenius.Tests.Web.Recognition;
+
+/// <summary>
+/// Recognition as the app runs it (PostgreSQL, Redis, Hangfire's recognition queue): an upload is read by itself, the boxes are stored
+/// encrypted, and the decrypted copy Tesseract reads never outlives the job, whether it succeeds, fails or runs out of time. Tesseract is
+/// played by a script here, so each outcome can be forced; it answers with the TSV of a real form's words.
+/// </summary>
+public sealed class RecognitionJobTests : IAsyncLifetime
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("tg-ocr-test-").FullName;
+
+    private string WorkFolder => Path.Combine(folder, "work");
+
+    private string Seen => Path.Combine(folder, "seen.txt");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A stand-in for tesseract: notes the file it was given and its permissions, then does <paramref name="body"/>.</summary>
+    private string FakeTesseract(string body)
+    {
+        var path = Path.Combine(folder, $"tesseract-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(path, $"#!/bin/sh\necho \"$1 $(stat -c %a \"$1\") $(stat -c %a \"$(dirname \"$1\")\")\" >> '{Seen}'\n{body}\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    /// <summary>The TSV Tesseract would print for a scan of <paramref name="pdf"/> at 2 pixels per point.</summary>
+    private string TsvOf(byte[] pdf)
+    {
+        using var stream = new MemoryStream(pdf);
+        var text = PdfTextReader.Read(stream);
+        var tsv = new StringBuilder("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n");
+        tsv.Append("1\t1\t0\t0\t0\t0\t0\t0\t1224\t1584\t-1\t\n");
+        var n = 0;
+        foreach (var word in text.Pages[0].Lines.SelectMany(l => l))
+        {
+            tsv.Append(CultureInfo.InvariantCulture,
+                $"5\t1\t1\t1\t1\t{++n}\t{(int)(word.Left * 2)}\t{(int)(word.Top * 2)}\t{(int)((word.Right - word.Left) * 2)}\t{(int)((word.Bottom - word.Top) * 2)}\t95\t{word.Text}\n");
+        }
+
+        var path = Path.Combine(folder, $"ocr-{Guid.NewGuid():N}.tsv");
+        File.WriteAllText(path, tsv.ToString());
+        return path;
+    }
+
+    private async Task<TaxGeniusAppFactory> AppAsync(string tesseract, int timeLimit = 60, int attempts = 1) =>
+        await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>
+        {
+            ["Recognition:TesseractPath"] = tesseract,
+            ["Recognition:WorkPath"] = WorkFolder,
+            ["Recognition:TimeLimitSeconds"] = timeLimit.ToString(CultureInfo.InvariantCulture),
+            ["Recognition:MaxAttempts"] = attempts.ToString(CultureInfo.InvariantCulture),
+        });
+
+    private static async Task<(Guid UserId, Guid DocumentId)> UploadAsync(TaxGeniusAppFactory app, string email, string name, byte[] content,
+        DocumentType type, int year)
+    {
+        var userId = await app.CreateUserAsync(email, Roles.Client);
+        var result = await app.Services.GetRequiredService<ClientDocumentService>()
+            .UploadAsync(userId, new UploadRequest(name, type, year), new MemoryStream(content), content.Length);
+        Assert.True(result.Succeeded, result.Error);
+        return (userId, result.Document!.Id);
+    }
+
+    /// <summary>The document's recognition once it is no longer queued (the Hangfire recognition worker has run).</summary>
+    private static async Task<DocumentRecognition> SettledAsync(TaxGeniusAppFactory app, Guid documentId)
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200))
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            var row = await db.DocumentRecognitions.AsNoTracking().SingleAsync(r => r.DocumentId == documentId);
+            if (row.Status != RecognitionStatus.Queued || DateTime.UtcNow > deadline)
+            {
+                return row;
+            }
+        }
+    }
+
+    private int Year => TaxYears.Current(TimeProvider.System);
+
+    [Fact]
+    public async Task A_text_PDF_is_read_by_itself_after_upload_and_its_boxes_are_stored_encrypted()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        var pdf = SampleTaxForms.W2(Year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "Brightline Logistics LLC",
+            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var (_, documentId) = await UploadAsync(app, "pdf.reader@example.test", "w2.pdf", pdf, DocumentType.W2, Year);
+
+        var row = await SettledAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Done, FormKind.W2, Year, TextSource.PdfText), (row.Status, row.Kind, row.TaxYear, row.Source));
+        var fields = app.Services.GetRequiredService<RecognitionService>().FieldsOf(row).ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal(("Brightline Logistics LLC", "34-5678901", "61250.00", "***-**-4321"),
+            (fields["employer_name"], fields["employer_ein"], fields["box1"], fields[Recognizer.TaxpayerNumberField]));
+
+        // At rest: ciphertext only (the employer's name is in neither column), and the PDF was read in memory (no work folder used).
+        Assert.DoesNotContain("Brightline", row.TextCipher!, StringComparison.Ordinal);
+        Assert.DoesNotContain("Brightline", row.FieldsCipher!, StringComparison.Ordinal);
+        Assert.False(File.Exists(Seen));
+    }
+
+    [Fact]
+    public async Task A_photo_is_read_by_OCR_from_a_private_copy_that_is_gone_when_the_job_ends()
+    {
+        var tsv = TsvOf(SampleTaxForms.Form1099("INT", Year - 1, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m));
+        await using var app = await AppAsync(FakeTesseract($"cat '{tsv}'"));
+        var (_, documentId) = await UploadAsync(app, "photo.reader@example.test", "statement.png", SampleFiles.Png(), DocumentType.W2, Year);
+
+        var row = await SettledAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Done, FormKind.Form1099Int, Year - 1, TextSource.Ocr), (row.Status, row.Kind, row.TaxYear, row.Source));
+        var fields = app.Services.GetRequiredService<RecognitionService>().FieldsOf(row).ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal(("Lakeside Credit Union", "412.07"), (fields["payer_name"], fields["box1"]));
+
+        // Tesseract read a file only its owner can open, in a folder only its owner can enter, and both are gone.
+        var seen = File.ReadAllLines(Seen).Single().Split(' ');
+        Assert.Equal(("600", "700"), (seen[1], seen[2]));
+        Assert.StartsWith(WorkFolder, seen[0], StringComparison.Ordinal);
+        Assert.False(File.Exists(seen[0]));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
+    public async Task A_failing_OCR_leaves_no_copy_and_marks_the_recognition_failed_not_the_document()
+    {
+        await using var app = await AppAsync(FakeTesseract("echo 'read error' >&2; exit 3"));
+        var (userId, documentId) = await UploadAsync(app, "ocr.fails@example.test", "id.jpg", SampleFiles.Jpeg(), DocumentType.Id, Year);
+
+        var row = await SettledAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Failed, "The document could not be read.", 1), (row.Status, row.Error, row.Attempts));
+        Assert.Single(File.ReadAllLines(Seen));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+        var document = await app.Services.GetRequiredService<ClientDocumentService>().FindAsync(userId, documentId);
+        Assert.Equal(DocumentStatus.Pending, document!.Status);
+    }
+
+    [Fact]
+    public async Task An_OCR_that_runs_out_of_time_is_stopped_its_copy_removed_and_retried_until_it_gives_up()
+    {
+        await using var app = await AppAsync(FakeTesseract("sleep 60"), timeLimit: 5, attempts: 2);
+        var (_, documentId) = await UploadAsync(app, "ocr.slow@example.test", "scan.png", SampleFiles.Png(), DocumentType.Other, Year);
+
+        // The first attempt times out and queues the document again; the sweep (run here instead of waiting a minute) retries it.
+        var first = await RowAsync(app, documentId);
+        for (var deadline = DateTime.UtcNow.AddSeconds(40); first.Attempts < 1 && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            first = await RowAsync(app, documentId);
+        }
+
+        Assert.Equal((RecognitionStatus.Queued, 1), (first.Status, first.Attempts));
+        Assert.Equal("Reading took longer than 5 s.", first.Error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+        await app.Services.GetRequiredService<RecognitionService>().SweepAsync(CancellationToken.None);
+        var last = await SettledAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Failed, 2), (last.Status, last.Attempts));
+        Assert.Equal(2, File.ReadAllLines(Seen).Length);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
+    public async Task Without_tesseract_a_photo_is_marked_unreadable_with_the_reason()
+    {
+        await using var app = await AppAsync(Path.Combine(folder, "no-such-tesseract"));
+        var (_, documentId) = await UploadAsync(app, "no.ocr@example.test", "w2.jpg", SampleFiles.Jpeg(), DocumentType.W2, Year);
+
+        var row = await SettledAsync(app, documentId);
+        Assert.Equal(RecognitionStatus.Unreadable, row.Status);
+        Assert.Contains("tesseract-ocr", row.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    private static async Task<DocumentRecognition> RowAsync(TaxGeniusAppFactory app, Guid documentId)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        return await db.DocumentRecognitions.AsNoTracking().SingleAsync(r => r.DocumentId == documentId);
+    }
+}
