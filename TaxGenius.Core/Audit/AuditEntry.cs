@@ -37,6 +37,9 @@ public static class AuditActions
     public const string DocumentClaimed = "document.claimed";
     public const string DocumentReassigned = "document.reassigned";
     public const string DocumentNoteAdded = "document.note_added";
+    public const string DocumentRecategorized = "document.recategorized";
+    public const string DocumentFieldCorrected = "document.field_corrected";
+    public const string RequestItemRecognized = "request_item.fulfilled_by_recognition";
     public const string SsnRevealed = "ssn.revealed";
     public const string SsnRevealRefused = "ssn.reveal_refused";
     public const string UserRoleChanged = "user.role_changed";
@@ -105,6 +108,7 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         DocumentViewed, DocumentDownloaded, DocumentStatusChanged, DocumentClaimed, DocumentReassigned, DocumentNoteAdded,
+        DocumentRecategorized, DocumentFieldCorrected, RequestItemRecognized,
         SsnRevealed, SsnRevealRefused,
         UserRoleChanged, UserLocked, UserUnlocked, UserDeactivated, UserReactivated, UserDeleted, UserPasswordResetForced,
         UserConfirmationResent, UserInvited, UserInvitationAccepted, UserSessionsEnded, UserCreated, UserRenamed,

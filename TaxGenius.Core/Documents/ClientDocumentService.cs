@@ -24,6 +24,12 @@ public sealed record DocumentView(
     Guid? ReplacedById,
     string Sha256)
 {
+    /// <summary>What recognition suggests changing (the owner's list fills it in), or null.</summary>
+    public Recognition.RecognitionSuggestion? Suggestion { get; init; }
+
+    /// <summary>Whether the document is still waiting to be read (the owner's list fills it in).</summary>
+    public bool BeingRead { get; init; }
+
     public bool CanDelete => Status == DocumentStatus.Pending;
     public bool CanReplace => Status == DocumentStatus.Rejected && ReplacedById is null;
 
@@ -99,6 +105,7 @@ public sealed class ClientDocumentService(
     ReturnStageEmails stageEmails,
     Recognition.RecognitionSignal recognition,
     IOptions<Recognition.RecognitionOptions> recognitionOptions,
+    Recognition.RequestFulfilment fulfilment,
     TimeProvider timeProvider,
     ILogger<ClientDocumentService> logger)
 {
@@ -115,9 +122,80 @@ public sealed class ClientDocumentService(
             {
                 Document = d,
                 ReplacedBy = db.Documents.Where(r => r.ReplacesDocumentId == d.Id).Select(r => (Guid?)r.Id).FirstOrDefault(),
+                Recognition = db.DocumentRecognitions.Where(r => r.DocumentId == d.Id)
+                    .Select(r => new Recognition.DocumentRecognition
+                    {
+                        DocumentId = r.DocumentId, Status = r.Status, Kind = r.Kind, Confidence = r.Confidence, TaxYear = r.TaxYear,
+                        SuggestionDismissedAt = r.SuggestionDismissedAt,
+                    })
+                    .FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => DocumentView.From(r.Document, r.ReplacedBy)).ToList();
+        var years = TaxYears.Selectable(timeProvider);
+        return rows.Select(r => DocumentView.From(r.Document, r.ReplacedBy) with
+        {
+            // Only while nobody has started on it: once the firm works on a document, the firm decides what it is.
+            Suggestion = r.Document.Status == DocumentStatus.Pending
+                ? Recognition.RecognitionSuggestion.For(r.Document.Type, r.Document.TaxYear, r.Recognition, years)
+                : null,
+            BeingRead = r.Recognition?.Status == Recognition.RecognitionStatus.Queued,
+        }).ToList();
+    }
+
+    /// <summary>
+    /// The owner accepts recognition's suggestion: the document's type and year become the suggested ones (the engagement for the new
+    /// year is opened when there is none), while it is still PENDING. Then, as after any recognition, it may fulfil a requested item.
+    /// </summary>
+    public async Task<string?> AcceptSuggestionAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && d.UserId == userId, cancellationToken);
+        var recognition = await db.DocumentRecognitions.SingleOrDefaultAsync(r => r.DocumentId == documentId, cancellationToken);
+        if (document is null)
+        {
+            return "That document no longer exists.";
+        }
+
+        if (document.Status != DocumentStatus.Pending)
+        {
+            return "The firm has already started on this document; tell them in a message if its type or year is wrong.";
+        }
+
+        if (Recognition.RecognitionSuggestion.For(document.Type, document.TaxYear, recognition, TaxYears.Selectable(timeProvider)) is not { } suggestion)
+        {
+            return "There is nothing to change any more.";
+        }
+
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        document.Type = suggestion.SuggestedType;
+        document.TaxYear = suggestion.SuggestedYear;
+        if (!await db.Engagements.AnyAsync(e => e.ClientId == userId && e.TaxYear == document.TaxYear, cancellationToken))
+        {
+            db.Engagements.Add(Engagement.Open(userId, document.TaxYear, now));
+        }
+
+        // A requested item this document answered under its old type or year no longer fits: it is open again.
+        foreach (var item in await db.RequestItems.Where(i => i.DocumentId == documentId && i.Status == RequestItemStatus.Fulfilled).ToListAsync(cancellationToken))
+        {
+            item.Status = RequestItemStatus.Open;
+            item.DocumentId = null;
+            item.ResolvedAt = null;
+            recognition!.FulfilledRequestItemId = null;
+        }
+
+        audit.Add(db, new Audit.AuditActor(userId, null, null), Audit.AuditActions.DocumentRecategorized, nameof(Document), document.Id, userId,
+            $"{suggestion.ChosenType.DisplayName()} {suggestion.ChosenYear} → {suggestion.SuggestedType.DisplayName()} {suggestion.SuggestedYear} (recognized)");
+        await db.SaveChangesAsync(cancellationToken);
+        await fulfilment.TryFulfilAsync(documentId, cancellationToken);
+        return null;
+    }
+
+    /// <summary>The owner keeps the type and year they chose: the suggestion is not shown again.</summary>
+    public async Task DismissSuggestionAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.DocumentRecognitions.Where(r => r.DocumentId == documentId && r.Document!.UserId == userId && r.SuggestionDismissedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.SuggestionDismissedAt, timeProvider.GetUtcNow().UtcDateTime), cancellationToken);
     }
 
     /// <summary>
@@ -130,7 +208,8 @@ public sealed class ClientDocumentService(
         var mine = db.Documents.Where(d => d.UserId == userId);
         var count = await mine.CountAsync(cancellationToken);
         var latest = count == 0 ? default : await mine.MaxAsync(d => d.UpdatedAt, cancellationToken);
-        return $"{count}:{latest.Ticks}";
+        var read = await db.DocumentRecognitions.Where(r => r.Document!.UserId == userId).MaxAsync(r => (DateTime?)r.UpdatedAt, cancellationToken);
+        return $"{count}:{latest.Ticks}:{read?.Ticks}";
     }
 
     public async Task<DocumentView?> FindAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)

@@ -20,6 +20,8 @@ public static class DocumentsServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddTransient<Recognition.RecognitionService>();
         services.AddSingleton<Recognition.RecognitionSignal>();
+        services.AddSingleton<Recognition.RecognitionFields>();
+        services.AddSingleton<Recognition.RequestFulfilment>();
         return builder;
     }
 }

@@ -8,6 +8,7 @@ public static class LiveEventNames
 {
     public const string Document = "document";
     public const string Engagement = "engagement";
+    public const string Recognition = "recognition";
 
     /// <summary>Sent by the server (not an event about data): what this page shows may be stale, reload it.</summary>
     public const string Resync = "resync";

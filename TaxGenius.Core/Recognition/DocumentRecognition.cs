@@ -20,7 +20,7 @@ public enum RecognitionStatus
 
 /// <summary>
 /// What recognition made of a document: one row per document, written by <see cref="RecognitionService"/>. The text and the boxes are
-/// encrypted (<see cref="Security.SecretProtector"/>, bound to the document's id) and every taxpayer number in them is masked; kind,
+/// encrypted (<see cref="RecognitionFields"/>, bound to the document's id) and every taxpayer number in them is masked; kind,
 /// confidence and year are plain so queues can sort and filter by them.
 /// </summary>
 public class DocumentRecognition : IHasTimestamps
@@ -45,7 +45,16 @@ public class DocumentRecognition : IHasTimestamps
     /// <summary>The boxes read (JSON of <see cref="ExtractedField"/>), encrypted.</summary>
     public string? FieldsCipher { get; set; }
 
+    /// <summary>The preparers' corrections (JSON of <see cref="FieldCorrection"/>), encrypted.</summary>
+    public string? CorrectionsCipher { get; set; }
+
     public int Attempts { get; set; }
+
+    /// <summary>When the owner chose to keep the type and year they gave despite the suggestion (it is not shown again).</summary>
+    public DateTime? SuggestionDismissedAt { get; set; }
+
+    /// <summary>When recognition fulfilled a requested item with this document by itself.</summary>
+    public Guid? FulfilledRequestItemId { get; set; }
 
     /// <summary>Milliseconds the last reading took.</summary>
     public int? DurationMs { get; set; }

@@ -1,13 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
-using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
-using TaxGenius.Core.Security;
 using TaxGenius.Core.Storage;
 
 namespace TaxGenius.Core.Recognition;
@@ -49,6 +47,9 @@ public static class RecognitionQueue
     public const string Name = "recognition";
 }
 
+/// <summary>A document was read: the owner's open pages reload it (a suggestion may now show, a requested item may be fulfilled).</summary>
+public sealed record DocumentRecognized(Guid DocumentId, Guid OwnerId, RecognitionStatus Status, Guid? FulfilledRequestItemId);
+
 /// <summary>Asks for a document to be read now (the recurring sweep finds any whose signal was lost).</summary>
 public sealed class RecognitionSignal(IBackgroundJobClient jobs)
 {
@@ -65,21 +66,17 @@ public sealed class RecognitionSignal(IBackgroundJobClient jobs)
 public sealed class RecognitionService(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,
     EncryptedFileStore store,
-    SecretProtector protector,
+    RecognitionFields fields,
+    RequestFulfilment fulfilment,
+    Live.LiveChannel live,
     IOptions<RecognitionOptions> options,
     TaxGeniusPaths paths,
     RecognitionSignal signal,
     TimeProvider timeProvider,
     ILogger<RecognitionService> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The folder under which each reading gets its private folder.</summary>
     public string WorkFolder => options.Value.WorkPath is { Length: > 0 } path ? path : Path.Combine(paths.DataPath, "recognition-work");
-
-    public static string TextPurpose(Guid documentId) => $"document-text:{documentId:N}";
-
-    public static string FieldsPurpose(Guid documentId) => $"document-fields:{documentId:N}";
 
     /// <summary>Reads the document if it is still queued; a no-op otherwise (a second signal, a deleted document).</summary>
     [Queue(RecognitionQueue.Name)]
@@ -116,8 +113,8 @@ public sealed class RecognitionService(
                 row.Confidence = outcome.Confidence;
                 row.TaxYear = outcome.TaxYear;
                 row.Source = outcome.Source;
-                row.TextCipher = protector.Protect(TextPurpose(documentId), outcome.MaskedText);
-                row.FieldsCipher = protector.Protect(FieldsPurpose(documentId), JsonSerializer.Serialize(outcome.Fields, Json));
+                row.TextCipher = fields.ProtectText(documentId, outcome.MaskedText);
+                row.FieldsCipher = fields.ProtectFields(documentId, outcome.Fields);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -139,6 +136,14 @@ public sealed class RecognitionService(
         row.DurationMs = (int)clock.ElapsedMilliseconds;
         await db.SaveChangesAsync(CancellationToken.None);
         RecognitionLog.Recognized(logger, documentId, row.Status, row.Kind, row.Confidence, row.DurationMs.Value);
+        if (row.Status == RecognitionStatus.Queued)
+        {
+            return;
+        }
+
+        var fulfilled = row.Status == RecognitionStatus.Done ? await fulfilment.TryFulfilAsync(documentId, CancellationToken.None) : null;
+        await live.SendToUserAsync(document.UserId, Live.LiveEventNames.Recognition,
+            new DocumentRecognized(documentId, document.UserId, row.Status, fulfilled), CancellationToken.None);
 
         void Retry(DocumentRecognition failed, string error)
         {
@@ -157,11 +162,6 @@ public sealed class RecognitionService(
         queued.ForEach(signal.Send);
         return queued.Count;
     }
-
-    /// <summary>The boxes recognition read from a document, decrypted (none when it was not read).</summary>
-    public IReadOnlyList<ExtractedField> FieldsOf(DocumentRecognition row) => row.FieldsCipher is null
-        ? []
-        : JsonSerializer.Deserialize<List<ExtractedField>>(protector.Unprotect(FieldsPurpose(row.DocumentId), row.FieldsCipher), Json) ?? [];
 
     private async Task<(DocumentText? Text, TextSource Source)> ReadAsync(Document document, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Recognition;
+using TaxGenius.Core.Security;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Storage;
 using TaxGenius.Tests.Infrastructure;
@@ -160,7 +161,9 @@ public sealed class ClientDocumentServiceTests : IAsyncDisposable
         // Recognition off: these tests are about the upload itself (RecognitionJobTests read what uploads store).
         var recognition = new RecognitionSignal(new Hangfire.BackgroundJobClient(new Hangfire.InMemory.InMemoryStorage()));
         return (new ClientDocumentService(database.Factory, store, options, engagement.Audit, engagement.StageEmails, recognition,
-            Options.Create(new RecognitionOptions { Enabled = false }), clock, NullLogger<ClientDocumentService>.Instance), store, files);
+            Options.Create(new RecognitionOptions { Enabled = false }), new RequestFulfilment(database.Factory,
+                new RecognitionFields(new SecretProtector(Options.Create(new DataProtectionKeyOptions { Keys = { ["k1"] = MasterKeys.NewKey() }, ActiveKeyId = "k1" }))),
+                engagement.Audit, clock), clock, NullLogger<ClientDocumentService>.Instance), store, files);
     }
 
     private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content, int taxYear = 2025)

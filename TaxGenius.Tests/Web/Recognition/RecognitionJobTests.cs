@@ -110,7 +110,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
 
         var row = await SettledAsync(app, documentId);
         Assert.Equal((RecognitionStatus.Done, FormKind.W2, Year, TextSource.PdfText), (row.Status, row.Kind, row.TaxYear, row.Source));
-        var fields = app.Services.GetRequiredService<RecognitionService>().FieldsOf(row).ToDictionary(f => f.Key, f => f.Value);
+        var fields = app.Services.GetRequiredService<RecognitionFields>().Read(row).ToDictionary(f => f.Key, f => f.Value);
         Assert.Equal(("Brightline Logistics LLC", "34-5678901", "61250.00", "***-**-4321"),
             (fields["employer_name"], fields["employer_ein"], fields["box1"], fields[Recognizer.TaxpayerNumberField]));
 
@@ -130,7 +130,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
 
         var row = await SettledAsync(app, documentId);
         Assert.Equal((RecognitionStatus.Done, FormKind.Form1099Int, Year - 1, TextSource.Ocr), (row.Status, row.Kind, row.TaxYear, row.Source));
-        var fields = app.Services.GetRequiredService<RecognitionService>().FieldsOf(row).ToDictionary(f => f.Key, f => f.Value);
+        var fields = app.Services.GetRequiredService<RecognitionFields>().Read(row).ToDictionary(f => f.Key, f => f.Value);
         Assert.Equal(("Lakeside Credit Union", "412.07"), (fields["payer_name"], fields["box1"]));
 
         // Tesseract read a file only its owner can open, in a folder only its owner can enter, and both are gone.
@@ -188,6 +188,75 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         Assert.Equal(RecognitionStatus.Unreadable, row.Status);
         Assert.Contains("tesseract-ocr", row.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
+    public async Task A_1099_INT_uploaded_as_a_W2_for_the_wrong_year_gets_a_suggestion_that_changes_both_when_accepted()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        var pdf = SampleTaxForms.Form1099("INT", Year - 1, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223", "Sam Ortiz",
+            "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m);
+        var (userId, documentId) = await UploadAsync(app, "wrong.type@example.test", "statement.pdf", pdf, DocumentType.W2, Year);
+        Assert.Equal(RecognitionStatus.Done, (await SettledAsync(app, documentId)).Status);
+
+        var documents = app.Services.GetRequiredService<ClientDocumentService>();
+        var suggestion = (await documents.ListAsync(userId)).Single().Suggestion;
+        Assert.NotNull(suggestion);
+        Assert.Equal($"This looks like a 1099-INT for {Year - 1} — you chose W-2 for {Year}.", suggestion.Message);
+        Assert.Equal((DocumentType.Form1099, Year - 1), (suggestion.SuggestedType, suggestion.SuggestedYear));
+
+        Assert.Null(await documents.AcceptSuggestionAsync(userId, documentId));
+        var changed = (await documents.ListAsync(userId)).Single();
+        Assert.Equal((DocumentType.Form1099, Year - 1, (RecognitionSuggestion?)null), (changed.Type, changed.TaxYear, changed.Suggestion));
+        Assert.NotNull(await app.Services.GetRequiredService<TaxGenius.Core.Engagements.EngagementService>().FindForClientAsync(userId, Year - 1));
+
+        // Another client cannot accept it, and a second accept has nothing left to change.
+        var intruder = await app.CreateUserAsync("intruder@example.test", Roles.Client);
+        Assert.Equal("That document no longer exists.", await documents.AcceptSuggestionAsync(intruder, documentId));
+        Assert.Equal("There is nothing to change any more.", await documents.AcceptSuggestionAsync(userId, documentId));
+    }
+
+    [Fact]
+    public async Task A_dismissed_suggestion_stays_dismissed_and_the_document_keeps_what_the_client_chose()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        var pdf = SampleTaxForms.W2(Year - 1, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "Brightline Logistics LLC",
+            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var (userId, documentId) = await UploadAsync(app, "keeps.it@example.test", "w2.pdf", pdf, DocumentType.W2, Year);
+        await SettledAsync(app, documentId);
+        var documents = app.Services.GetRequiredService<ClientDocumentService>();
+        Assert.Equal($"This looks like a W-2 for {Year - 1} — you chose W-2 for {Year}.", (await documents.ListAsync(userId)).Single().Suggestion?.Message);
+
+        await documents.DismissSuggestionAsync(userId, documentId);
+        var kept = (await documents.ListAsync(userId)).Single();
+        Assert.Equal((DocumentType.W2, Year, (RecognitionSuggestion?)null), (kept.Type, kept.TaxYear, kept.Suggestion));
+    }
+
+    [Fact]
+    public async Task A_recognized_W2_fulfils_the_requested_item_that_names_its_employer_by_itself()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        var userId = await app.CreateUserAsync("checklist@example.test", Roles.Client);
+        var engagement = await app.Services.GetRequiredService<TaxGenius.Core.Engagements.EngagementService>().EnsureAsync(userId, Year);
+        var requests = app.Services.GetRequiredService<TaxGenius.Core.Engagements.DocumentRequestService>();
+        var admin = new TaxGenius.Core.Audit.AuditActor(await app.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null);
+        Assert.True((await requests.RequestAsync(admin, engagement.Id,
+        [
+            new(TaxGenius.Core.Engagements.RequestKind.W2, "W-2 from Harbor Freight Lines"),
+            new(TaxGenius.Core.Engagements.RequestKind.W2, "W-2 from Brightline Logistics"),
+            new(TaxGenius.Core.Engagements.RequestKind.Form1099Int, "1099-INT from your bank"),
+        ])).Succeeded);
+
+        var pdf = SampleTaxForms.W2(Year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "BRIGHTLINE LOGISTICS, LLC",
+            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var result = await app.Services.GetRequiredService<ClientDocumentService>()
+            .UploadAsync(userId, new UploadRequest("scan0001.pdf", DocumentType.W2, Year), new MemoryStream(pdf), pdf.Length);
+        var row = await SettledAsync(app, result.Document!.Id);
+
+        var items = await requests.ListAsync(engagement.Id);
+        var fulfilled = Assert.Single(items, i => i.Status == TaxGenius.Core.Engagements.RequestItemStatus.Fulfilled);
+        Assert.Equal(("W-2 from Brightline Logistics", result.Document.Id), (fulfilled.Description, fulfilled.DocumentId));
+        Assert.Equal(fulfilled.Id, row.FulfilledRequestItemId);
     }
 
     private static async Task<DocumentRecognition> RowAsync(TaxGeniusAppFactory app, Guid documentId)

@@ -88,9 +88,9 @@ public sealed class LeakTests
         // once decrypted, and the SSN is kept masked even there.
         var recognition = await RecognizedAsync(app, documentId);
         Assert.Equal(RecognitionStatus.Done, recognition.Status);
-        var fields = app.Services.GetRequiredService<RecognitionService>().FieldsOf(recognition).ToDictionary(f => f.Key, f => f.Value);
+        var fields = app.Services.GetRequiredService<RecognitionFields>().Read(recognition).ToDictionary(f => f.Key, f => f.Value);
         Assert.Equal((marker, "***-**-4918"), (fields["employer_name"], fields[Recognizer.TaxpayerNumberField]));
-        Assert.DoesNotContain(Ssn, app.Services.GetRequiredService<SecretProtector>().Unprotect(RecognitionService.TextPurpose(documentId), recognition.TextCipher!),
+        Assert.DoesNotContain(Ssn, app.Services.GetRequiredService<SecretProtector>().Unprotect(RecognitionFields.TextPurpose(documentId), recognition.TextCipher!),
             StringComparison.Ordinal);
 
         // The client writes the SSN and the marker in a message; the preparer sees it masked on the page, reveals it, adds a note.

@@ -1326,6 +1326,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<double>("Confidence")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("CorrectionsCipher")
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1339,6 +1342,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<string>("FieldsCipher")
                         .HasColumnType("text");
 
+                    b.Property<Guid?>("FulfilledRequestItemId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -1351,6 +1357,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("SuggestionDismissedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("TaxYear")
                         .HasColumnType("integer");

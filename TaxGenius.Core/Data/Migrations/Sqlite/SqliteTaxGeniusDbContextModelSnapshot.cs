@@ -1311,6 +1311,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<double>("Confidence")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("CorrectionsCipher")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1324,6 +1327,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<string>("FieldsCipher")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FulfilledRequestItemId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -1335,6 +1341,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SuggestionDismissedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("TaxYear")

@@ -1,0 +1,48 @@
+using TaxGenius.Core.Documents;
+
+namespace TaxGenius.Core.Recognition;
+
+/// <summary>
+/// What recognition suggests about a document its owner filed as something else: "This looks like a 1099-INT for 2024 — you chose
+/// W-2 for 2025." The suggested type and year are what accepting it sets (the year only when it is one the client may choose).
+/// </summary>
+public sealed record RecognitionSuggestion(FormKind Kind, int? FoundYear, DocumentType ChosenType, int ChosenYear, DocumentType SuggestedType,
+    int SuggestedYear)
+{
+    /// <summary>Below this confidence recognition keeps quiet: a wrong suggestion costs more trust than a missed one.</summary>
+    public const double MinConfidence = 0.6;
+
+    public string Message
+    {
+        get
+        {
+            var found = FoundYear is { } year ? $"a {Kind.DisplayName()} for {year}" : $"a {Kind.DisplayName()}";
+            return $"This looks like {found} — you chose {ChosenType.DisplayName()} for {ChosenYear}.";
+        }
+    }
+
+    /// <summary>The change accepting it makes, in words ("Change it to 1099, 2024").</summary>
+    public string Change => SuggestedYear == ChosenYear
+        ? $"Change it to {SuggestedType.DisplayName()}"
+        : SuggestedType == ChosenType ? $"Change the year to {SuggestedYear}" : $"Change it to {SuggestedType.DisplayName()}, {SuggestedYear}";
+
+    /// <summary>
+    /// The suggestion for a document filed as <paramref name="type"/> for <paramref name="year"/>, or null when recognition agrees,
+    /// is unsure, found nothing it knows, or the owner already dismissed it.
+    /// </summary>
+    public static RecognitionSuggestion? For(DocumentType type, int year, DocumentRecognition? recognition, IReadOnlyCollection<int> selectableYears)
+    {
+        if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind, SuggestionDismissedAt: null } || kind == FormKind.Other
+            || recognition.Confidence < MinConfidence)
+        {
+            return null;
+        }
+
+        var suggestedType = kind.DocumentType();
+        var foundYear = kind.HasTaxYear() ? recognition.TaxYear : null;
+        var suggestedYear = foundYear is { } found && selectableYears.Contains(found) ? found : year;
+        var typeDiffers = suggestedType != type;
+        var yearDiffers = foundYear is { } y && y != year;
+        return typeDiffers || yearDiffers ? new RecognitionSuggestion(kind, foundYear, type, year, suggestedType, suggestedYear) : null;
+    }
+}
