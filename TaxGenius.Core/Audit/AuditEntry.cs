@@ -39,6 +39,8 @@ public static class AuditActions
     public const string DocumentNoteAdded = "document.note_added";
     public const string DocumentRecategorized = "document.recategorized";
     public const string DocumentFieldCorrected = "document.field_corrected";
+    public const string DocumentFieldsViewed = "document.fields_viewed";
+    public const string EngagementFieldsExported = "engagement.fields_exported";
     public const string RequestItemRecognized = "request_item.fulfilled_by_recognition";
     public const string SsnRevealed = "ssn.revealed";
     public const string SsnRevealRefused = "ssn.reveal_refused";
@@ -108,7 +110,7 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         DocumentViewed, DocumentDownloaded, DocumentStatusChanged, DocumentClaimed, DocumentReassigned, DocumentNoteAdded,
-        DocumentRecategorized, DocumentFieldCorrected, RequestItemRecognized,
+        DocumentRecategorized, DocumentFieldCorrected, DocumentFieldsViewed, EngagementFieldsExported, RequestItemRecognized,
         SsnRevealed, SsnRevealRefused,
         UserRoleChanged, UserLocked, UserUnlocked, UserDeactivated, UserReactivated, UserDeleted, UserPasswordResetForced,
         UserConfirmationResent, UserInvited, UserInvitationAccepted, UserSessionsEnded, UserCreated, UserRenamed,

@@ -183,6 +183,7 @@ public sealed class ClientDocumentService(
             recognition!.FulfilledRequestItemId = null;
         }
 
+        recognition!.NeedsCheck = Recognition.RecognitionSuggestion.NeedsCheck(document.Type, document.TaxYear, recognition);
         audit.Add(db, new Audit.AuditActor(userId, null, null), Audit.AuditActions.DocumentRecategorized, nameof(Document), document.Id, userId,
             $"{suggestion.ChosenType.DisplayName()} {suggestion.ChosenYear} → {suggestion.SuggestedType.DisplayName()} {suggestion.SuggestedYear} (recognized)");
         await db.SaveChangesAsync(cancellationToken);

@@ -22,6 +22,7 @@ public static class DocumentsServiceCollectionExtensions
         services.AddSingleton<Recognition.RecognitionSignal>();
         services.AddSingleton<Recognition.RecognitionFields>();
         services.AddSingleton<Recognition.RequestFulfilment>();
+        services.AddSingleton<Recognition.RecognitionReviewService>();
         return builder;
     }
 }

@@ -30,6 +30,9 @@ public sealed record QueueFilter
 
     public QueueAssignee Assignee { get; init; } = QueueAssignee.Anyone;
 
+    /// <summary>Only documents recognition flagged (<see cref="Recognition.DocumentRecognition.NeedsCheck"/>): another form or year than the client chose, or unsure.</summary>
+    public bool NeedsCheck { get; init; }
+
     /// <summary>Part of the client's e-mail, first or last name; case-insensitive, trimmed, cut to <see cref="MaxSearchLength"/>.</summary>
     public string? Search { get; init; }
 
@@ -50,7 +53,8 @@ public sealed record QueueRow(
     Guid? AssignedToId,
     string? AssignedToEmail,
     DateTime CreatedAt,
-    uint Version)
+    uint Version,
+    bool NeedsCheck = false)
 {
     public PageCursor Cursor => new(CreatedAt, Id);
 }
@@ -76,11 +80,11 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Order.PageAsync(Filter(db.Documents.AsNoTracking(), me, filter), new PageRequest(after, before, pageSize), Project, r => r.Cursor,
+        return await Order.PageAsync(Filter(db, db.Documents.AsNoTracking(), me, filter), new PageRequest(after, before, pageSize), q => Project(db, q), r => r.Cursor,
             cancellationToken);
     }
 
-    private static IQueryable<Document> Filter(IQueryable<Document> documents, Guid me, QueueFilter filter)
+    private static IQueryable<Document> Filter(TaxGeniusDbContext db, IQueryable<Document> documents, Guid me, QueueFilter filter)
     {
         var statuses = filter.Statuses.Count == 0 ? QueueFilter.OpenStatuses : filter.Statuses;
         if (statuses.Count < Enum.GetValues<DocumentStatus>().Length)
@@ -105,6 +109,11 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
             _ => documents,
         };
 
+        if (filter.NeedsCheck)
+        {
+            documents = documents.Where(d => db.DocumentRecognitions.Any(r => r.DocumentId == d.Id && r.NeedsCheck));
+        }
+
         if (filter.NormalizedSearch is { } search)
         {
             documents = documents.Where(Expressions.Through<Document, ApplicationUser>(d => d.User!, UserSearch.Matches(search)));
@@ -127,7 +136,7 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
         return Expression.Lambda<Func<Document, bool>>(body, d);
     }
 
-    private static IQueryable<QueueRow> Project(IQueryable<Document> documents) => documents.Select(d => new QueueRow(
+    private static IQueryable<QueueRow> Project(TaxGeniusDbContext db, IQueryable<Document> documents) => documents.Select(d => new QueueRow(
         d.Id,
         d.User!.Profile != null ? d.User.Profile.FirstName + " " + d.User.Profile.LastName : d.User.Email ?? "",
         d.User.Email ?? "",
@@ -139,5 +148,6 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
         d.AssignedToId,
         d.AssignedTo != null ? d.AssignedTo.Email : null,
         d.CreatedAt,
-        d.Version));
+        d.Version,
+        db.DocumentRecognitions.Any(r => r.DocumentId == d.Id && r.NeedsCheck)));
 }

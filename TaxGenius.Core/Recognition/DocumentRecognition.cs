@@ -39,6 +39,12 @@ public class DocumentRecognition : IHasTimestamps
 
     public TextSource? Source { get; set; }
 
+    /// <summary>
+    /// A preparer should look twice: recognition disagrees with the type or year the client chose, or is unsure. The queue's
+    /// "Needs a check" filter; kept up to date by every reading and by the client accepting a suggestion.
+    /// </summary>
+    public bool NeedsCheck { get; set; }
+
     /// <summary>The masked text, encrypted.</summary>
     public string? TextCipher { get; set; }
 

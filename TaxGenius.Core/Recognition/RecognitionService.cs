@@ -115,6 +115,7 @@ public sealed class RecognitionService(
                 row.Source = outcome.Source;
                 row.TextCipher = fields.ProtectText(documentId, outcome.MaskedText);
                 row.FieldsCipher = fields.ProtectFields(documentId, outcome.Fields);
+                row.NeedsCheck = RecognitionSuggestion.NeedsCheck(document.Type, document.TaxYear, row);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -26,14 +26,20 @@ public sealed record RecognitionSuggestion(FormKind Kind, int? FoundYear, Docume
         ? $"Change it to {SuggestedType.DisplayName()}"
         : SuggestedType == ChosenType ? $"Change the year to {SuggestedYear}" : $"Change it to {SuggestedType.DisplayName()}, {SuggestedYear}";
 
+    /// <summary>Whether a preparer should look twice at a document filed as <paramref name="type"/> for <paramref name="year"/>.</summary>
+    public static bool NeedsCheck(DocumentType type, int year, DocumentRecognition recognition) =>
+        recognition is { Status: RecognitionStatus.Done, Kind: { } kind } && kind != FormKind.Other
+        && (recognition.Confidence < MinConfidence || kind.DocumentType() != type || (kind.HasTaxYear() && recognition.TaxYear is { } found && found != year));
+
     /// <summary>
     /// The suggestion for a document filed as <paramref name="type"/> for <paramref name="year"/>, or null when recognition agrees,
     /// is unsure, found nothing it knows, or the owner already dismissed it.
     /// </summary>
-    public static RecognitionSuggestion? For(DocumentType type, int year, DocumentRecognition? recognition, IReadOnlyCollection<int> selectableYears)
+    public static RecognitionSuggestion? For(DocumentType type, int year, DocumentRecognition? recognition, IReadOnlyCollection<int> selectableYears,
+        bool evenIfDismissed = false)
     {
-        if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind, SuggestionDismissedAt: null } || kind == FormKind.Other
-            || recognition.Confidence < MinConfidence)
+        if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind } || kind == FormKind.Other
+            || recognition.Confidence < MinConfidence || (recognition.SuggestionDismissedAt is not null && !evenIfDismissed))
         {
             return null;
         }

@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Recognition;
 using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Endpoints;
 
 /// <summary>
 /// /api/staff/documents/{id}/content: any client's document for PREPARER and ADMIN only, inline (the viewer) or as an
-/// attachment (?download=true). Every response is an audited access. Clients and referrers get 403.
+/// attachment (?download=true); what recognition read from it, and corrections to it; an engagement's recognized boxes as CSV. Every
+/// response is an audited access. Clients and referrers get 403.
 /// </summary>
 internal static class StaffDocumentEndpoints
 {
@@ -17,7 +19,50 @@ internal static class StaffDocumentEndpoints
     {
         var staff = api.MapGroup("/staff/documents").RequireAuthorization(Policies.Staff).WithTags("Staff documents");
         staff.MapGet("/{id:guid}/content", ContentAsync).WithName("StaffDocumentContent");
+        staff.MapGet("/{id:guid}/recognition", RecognitionAsync).WithName("StaffDocumentRecognition");
+        staff.MapPut("/{id:guid}/recognition/fields/{key}", CorrectAsync).WithName("StaffDocumentFieldCorrection");
+        api.MapGroup("/staff/engagements").RequireAuthorization(Policies.Staff).WithTags("Staff documents")
+            .MapGet("/{id:guid}/boxes.csv", ExportAsync).WithName("EngagementBoxesCsv");
         return api;
+    }
+
+    public static string ExportPath(Guid engagementId) => $"/api/staff/engagements/{engagementId}/boxes.csv";
+
+    /// <summary>A correction's body: the box's value as the preparer reads it on the document.</summary>
+    public sealed record FieldCorrectionRequest(string? Value);
+
+    /// <summary>
+    /// What recognition read, as the API shows it: <c>status</c> QUEUED/DONE/UNREADABLE/FAILED, <c>kind</c> the form's name in code
+    /// ("W2", "Form1099Int") and <c>form</c> as printed ("1099-INT"), the boxes with what was read and what is in force.
+    /// </summary>
+    public sealed record RecognitionResponse(string Status, string? Kind, string? Form, double Confidence, int? TaxYear, string? Error, string? Mismatch,
+        IReadOnlyList<FieldValue> Fields);
+
+    /// <summary>What recognition read from the document (form, year, confidence, boxes with corrections); the view is audited.</summary>
+    private static async Task<Results<Ok<RecognitionResponse>, ProblemHttpResult>> RecognitionAsync(Guid id, HttpContext context, ClaimsPrincipal user,
+        RecognitionReviewService review, CancellationToken cancellationToken) =>
+        await review.GetAsync(AuditActors.From(user, context), id, cancellationToken) is { } found
+            ? TypedResults.Ok(new RecognitionResponse(found.Status.ToString().ToUpperInvariant(), found.Kind?.ToString(), found.Kind?.DisplayName(),
+                found.Confidence, found.TaxYear, found.Error, found.Mismatch, found.Fields))
+            : TypedResults.Problem(statusCode: 404, title: "Not recognized", detail: "There is no such document, or it has not been read.");
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> CorrectAsync(Guid id, string key, FieldCorrectionRequest? body, HttpContext context,
+        ClaimsPrincipal user, RecognitionReviewService review, CancellationToken cancellationToken)
+    {
+        var error = await review.CorrectAsync(AuditActors.From(user, context), id, key, body?.Value, cancellationToken);
+        return error is null ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 400, title: "Correction refused", detail: error);
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(Guid id, HttpContext context, ClaimsPrincipal user,
+        RecognitionReviewService review, CancellationToken cancellationToken)
+    {
+        if (await review.ExportAsync(AuditActors.From(user, context), id, cancellationToken) is not { } export)
+        {
+            return TypedResults.Problem(statusCode: 404, title: "No such engagement", detail: "There is no engagement with that id.");
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.File(export.Content, "text/csv; charset=utf-8", export.FileName);
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ContentAsync(Guid id, bool? download, HttpContext context,

@@ -15,7 +15,9 @@ internal sealed class DocumentRecognitionConfiguration : IEntityTypeConfiguratio
         builder.Property(r => r.Kind).HasConversion(new SeedEnumConverter<FormKind>()).HasMaxLength(20);
         builder.Property(r => r.Source).HasConversion(new SeedEnumConverter<TextSource>()).HasMaxLength(20);
         builder.Property(r => r.Error).HasMaxLength(300);
-        // The queue's "mismatches and low confidence first" and the jobs' sweep of what is still queued.
-        builder.HasIndex(r => new { r.Status, r.Confidence });
+        // The jobs' sweep of what is still queued.
+        builder.HasIndex(r => new { r.Status, r.CreatedAt });
+        // The queue's "Needs a check" filter: few rows, so a partial index.
+        builder.HasIndex(r => r.DocumentId, "IX_DocumentRecognitions_NeedsCheck").HasFilter("\"NeedsCheck\"");
     }
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Data;
@@ -257,6 +260,72 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var fulfilled = Assert.Single(items, i => i.Status == TaxGenius.Core.Engagements.RequestItemStatus.Fulfilled);
         Assert.Equal(("W-2 from Brightline Logistics", result.Document.Id), (fulfilled.Description, fulfilled.DocumentId));
         Assert.Equal(fulfilled.Id, row.FulfilledRequestItemId);
+    }
+
+    [Fact]
+    public async Task Staff_read_and_correct_the_boxes_and_export_them_while_clients_get_403_and_bad_values_a_problem()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        var pdf = SampleTaxForms.W2(Year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "Brightline Logistics LLC",
+            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var (userId, documentId) = await UploadAsync(app, "boxes.owner@example.test", "w2.pdf", pdf, DocumentType.Form1099, Year);
+        await SettledAsync(app, documentId);
+
+        using var preparer = await app.SignInForApiAsync(DemoAccounts.Preparer);
+        var review = await preparer.GetFromJsonAsync<JsonElement>($"/api/staff/documents/{documentId}/recognition");
+        Assert.Equal("W2", review.GetProperty("kind").GetString());
+        Assert.Contains("recognized as W-2", review.GetProperty("mismatch").GetString(), StringComparison.Ordinal);
+        Assert.Contains(review.GetProperty("fields").EnumerateArray(), f => f.GetProperty("key").GetString() == "box1" && f.GetProperty("value").GetString() == "61250.00");
+
+        using (var bad = await preparer.PutAsJsonAsync($"/api/staff/documents/{documentId}/recognition/fields/box1", new { value = "sixty thousand" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("enter an amount", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var unknown = await preparer.PutAsJsonAsync($"/api/staff/documents/{documentId}/recognition/fields/box99", new { value = "1.00" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        }
+
+        using (var good = await preparer.PutAsJsonAsync($"/api/staff/documents/{documentId}/recognition/fields/box1", new { value = "$61,205.00" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, good.StatusCode);
+        }
+
+        var corrected = (await preparer.GetFromJsonAsync<JsonElement>($"/api/staff/documents/{documentId}/recognition")).GetProperty("fields")
+            .EnumerateArray().Single(f => f.GetProperty("key").GetString() == "box1");
+        Assert.Equal(("61205.00", "61250.00", true),
+            (corrected.GetProperty("value").GetString(), corrected.GetProperty("extracted").GetString(), corrected.GetProperty("corrected").GetBoolean()));
+
+        var engagement = await app.Services.GetRequiredService<TaxGenius.Core.Engagements.EngagementService>().FindForClientAsync(userId, Year);
+        var csv = await preparer.GetStringAsync($"/api/staff/engagements/{engagement!.Id}/boxes.csv");
+        Assert.Contains($"w2.pdf,W-2,{Year},box1,\"Box 1 Wages, tips, other compensation\",61205.00,yes", csv, StringComparison.Ordinal);
+        Assert.Contains("employer_ein", csv, StringComparison.Ordinal);
+
+        // Every staff look and change is in the audit log; a client (even the owner) reaches none of it.
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            var actions = await db.AuditEntries.Where(a => a.SubjectUserId == userId).Select(a => a.Action).ToListAsync();
+            Assert.Contains(TaxGenius.Core.Audit.AuditActions.DocumentFieldsViewed, actions);
+            Assert.Contains(TaxGenius.Core.Audit.AuditActions.DocumentFieldCorrected, actions);
+            Assert.Contains(TaxGenius.Core.Audit.AuditActions.EngagementFieldsExported, actions);
+        }
+
+        using var owner = await app.SignInForApiAsync("boxes.owner@example.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync($"/api/staff/documents/{documentId}/recognition")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync($"/api/staff/engagements/{engagement.Id}/boxes.csv")).StatusCode);
+        using var put = await owner.PutAsJsonAsync($"/api/staff/documents/{documentId}/recognition/fields/box1", new { value = "1.00" });
+        Assert.Equal(HttpStatusCode.Forbidden, put.StatusCode);
+
+        // The queue's "Needs a check" shows it (filed as a 1099, recognized as a W-2) and not a document recognition agrees with.
+        var (_, agreed) = await UploadAsync(app, "agrees@example.test", "w2b.pdf", pdf, DocumentType.W2, Year);
+        await SettledAsync(app, agreed);
+        var flagged = await app.Services.GetRequiredService<ReviewQueueService>()
+            .GetPageAsync(Guid.Empty, new QueueFilter { NeedsCheck = true, Statuses = new HashSet<DocumentStatus> { DocumentStatus.Pending } });
+        Assert.Equal([documentId], flagged.Rows.Select(r => r.Id));
+        Assert.True(flagged.Rows[0].NeedsCheck);
     }
 
     private static async Task<DocumentRecognition> RowAsync(TaxGeniusAppFactory app, Guid documentId)

@@ -1349,6 +1349,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<bool>("NeedsCheck")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Source")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -1372,7 +1375,10 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
                     b.HasKey("DocumentId");
 
-                    b.HasIndex("Status", "Confidence");
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex(new[] { "DocumentId" }, "IX_DocumentRecognitions_NeedsCheck")
+                        .HasFilter("\"NeedsCheck\"");
 
                     b.ToTable("DocumentRecognitions", (string)null);
                 });

@@ -1334,6 +1334,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("NeedsCheck")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Source")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -1357,7 +1360,10 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
                     b.HasKey("DocumentId");
 
-                    b.HasIndex("Status", "Confidence");
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex(new[] { "DocumentId" }, "IX_DocumentRecognitions_NeedsCheck")
+                        .HasFilter("\"NeedsCheck\"");
 
                     b.ToTable("DocumentRecognitions", (string)null);
                 });

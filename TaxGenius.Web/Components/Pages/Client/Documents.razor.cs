@@ -4,6 +4,7 @@ using MudBlazor;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Live;
+using TaxGenius.Core.Recognition;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
 
@@ -30,6 +31,8 @@ public partial class Documents
     private IReadOnlyList<int> years = [];
     private DocumentView? replacing;
     private IDisposable? subscription;
+    private IDisposable? recognized;
+    private bool busy;
     private IDisposable? resync;
     private string? version;
     private bool loadFailed;
@@ -67,6 +70,29 @@ public partial class Documents
 
                 var name = documents?.FirstOrDefault(d => d.Id == change.DocumentId)?.FileName ?? "A document";
                 Snackbar.Add($"{name} is now {DocumentStateMachine.Name(change.Status)}.", change.Status == DocumentStatus.Rejected ? Severity.Warning : Severity.Info);
+                StateHasChanged();
+            }));
+
+            // A document was read: a suggestion may show, or a requested item may now be fulfilled by it.
+            recognized = Live.On<DocumentRecognized>(LiveEventNames.Recognition, change => InvokeAsync(async () =>
+            {
+                if (!await DatabaseErrors.RunAsync(LoadAsync))
+                {
+                    return;
+                }
+
+                if (documents?.FirstOrDefault(d => d.Id == change.DocumentId) is { } document)
+                {
+                    if (document.Suggestion is { } suggestion)
+                    {
+                        Snackbar.Add($"{document.FileName}: {suggestion.Message} See above.", Severity.Warning);
+                    }
+                    else if (change.FulfilledRequestItemId is not null)
+                    {
+                        Snackbar.Add($"{document.FileName} was matched to an item on your checklist.", Severity.Success);
+                    }
+                }
+
                 StateHasChanged();
             }));
 
@@ -127,9 +153,46 @@ public partial class Documents
         }
     }
 
+    private async Task AcceptSuggestionAsync(DocumentView document)
+    {
+        busy = true;
+        string? error = null;
+        try
+        {
+            if (!await DatabaseErrors.RunAsync(async () =>
+                {
+                    error = await DocumentService.AcceptSuggestionAsync(userId, document.Id);
+                    await LoadAsync();
+                }))
+            {
+                return;
+            }
+        }
+        finally
+        {
+            busy = false;
+        }
+
+        var now = documents?.FirstOrDefault(d => d.Id == document.Id);
+        Snackbar.Add(error ?? $"{document.FileName} is now filed as {now?.Type.DisplayName()} for {now?.TaxYear}.", error is null ? Severity.Success : Severity.Warning);
+    }
+
+    private async Task DismissSuggestionAsync(DocumentView document)
+    {
+        if (await DatabaseErrors.RunAsync(async () =>
+            {
+                await DocumentService.DismissSuggestionAsync(userId, document.Id);
+                await LoadAsync();
+            }))
+        {
+            Snackbar.Add($"{document.FileName} stays {document.Type.DisplayName()} for {document.TaxYear}.", Severity.Info);
+        }
+    }
+
     public void Dispose()
     {
         subscription?.Dispose();
+        recognized?.Dispose();
         resync?.Dispose();
     }
 }

@@ -26,6 +26,7 @@ public partial class Queue
     private int? taxYear;
     private QueueAssignee assignee = QueueAssignee.Anyone;
     private string? search;
+    private bool needsCheck;
 
     // Where the list is (reloaded as it is after an action) and the page on screen (its cursors lead on).
     private readonly PageNavigation navigation = new();
@@ -51,7 +52,15 @@ public partial class Queue
         TaxYear = taxYear,
         Assignee = assignee,
         Search = search,
+        NeedsCheck = needsCheck,
     };
+
+    /// <summary>Only what recognition flagged (another form or year than the client chose, or unsure), or everything again.</summary>
+    private Task ToggleNeedsCheckAsync()
+    {
+        needsCheck = !needsCheck;
+        return ReloadFromStartAsync();
+    }
 
     private async Task<GridData<QueueRow>> LoadAsync(GridState<QueueRow> state, CancellationToken cancellationToken)
     {

@@ -21,9 +21,13 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     Confidence = table.Column<double>(type: "double precision", nullable: false),
                     TaxYear = table.Column<int>(type: "integer", nullable: true),
                     Source = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    NeedsCheck = table.Column<bool>(type: "boolean", nullable: false),
                     TextCipher = table.Column<string>(type: "text", nullable: true),
                     FieldsCipher = table.Column<string>(type: "text", nullable: true),
+                    CorrectionsCipher = table.Column<string>(type: "text", nullable: true),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
+                    SuggestionDismissedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FulfilledRequestItemId = table.Column<Guid>(type: "uuid", nullable: true),
                     DurationMs = table.Column<int>(type: "integer", nullable: true),
                     Error = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -41,9 +45,15 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_DocumentRecognitions_Status_Confidence",
+                name: "IX_DocumentRecognitions_NeedsCheck",
                 table: "DocumentRecognitions",
-                columns: new[] { "Status", "Confidence" });
+                column: "DocumentId",
+                filter: "\"NeedsCheck\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DocumentRecognitions_Status_CreatedAt",
+                table: "DocumentRecognitions",
+                columns: new[] { "Status", "CreatedAt" });
         }
 
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using TaxGenius.Core.Data;
 namespace TaxGenius.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTaxGeniusDbContext))]
-    [Migration("20261203070404_DocumentRecognition")]
+    [Migration("20261203072718_DocumentRecognition")]
     partial class DocumentRecognition
     {
         /// <inheritdoc />
@@ -1314,6 +1314,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<double>("Confidence")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("CorrectionsCipher")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1327,9 +1330,15 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<string>("FieldsCipher")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FulfilledRequestItemId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("NeedsCheck")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Source")
                         .HasMaxLength(20)
@@ -1338,6 +1347,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SuggestionDismissedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("TaxYear")
@@ -1351,7 +1363,10 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
 
                     b.HasKey("DocumentId");
 
-                    b.HasIndex("Status", "Confidence");
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex(new[] { "DocumentId" }, "IX_DocumentRecognitions_NeedsCheck")
+                        .HasFilter("\"NeedsCheck\"");
 
                     b.ToTable("DocumentRecognitions", (string)null);
                 });

@@ -21,9 +21,13 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     Confidence = table.Column<double>(type: "REAL", nullable: false),
                     TaxYear = table.Column<int>(type: "INTEGER", nullable: true),
                     Source = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    NeedsCheck = table.Column<bool>(type: "INTEGER", nullable: false),
                     TextCipher = table.Column<string>(type: "TEXT", nullable: true),
                     FieldsCipher = table.Column<string>(type: "TEXT", nullable: true),
+                    CorrectionsCipher = table.Column<string>(type: "TEXT", nullable: true),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    SuggestionDismissedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FulfilledRequestItemId = table.Column<Guid>(type: "TEXT", nullable: true),
                     DurationMs = table.Column<int>(type: "INTEGER", nullable: true),
                     Error = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
@@ -41,9 +45,15 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_DocumentRecognitions_Status_Confidence",
+                name: "IX_DocumentRecognitions_NeedsCheck",
                 table: "DocumentRecognitions",
-                columns: new[] { "Status", "Confidence" });
+                column: "DocumentId",
+                filter: "\"NeedsCheck\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DocumentRecognitions_Status_CreatedAt",
+                table: "DocumentRecognitions",
+                columns: new[] { "Status", "CreatedAt" });
         }
 
         /// <inheritdoc />

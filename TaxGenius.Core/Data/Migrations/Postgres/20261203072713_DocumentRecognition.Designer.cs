@@ -12,7 +12,7 @@ using TaxGenius.Core.Data;
 namespace TaxGenius.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTaxGeniusDbContext))]
-    [Migration("20261203070400_DocumentRecognition")]
+    [Migration("20261203072713_DocumentRecognition")]
     partial class DocumentRecognition
     {
         /// <inheritdoc />
@@ -1329,6 +1329,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<double>("Confidence")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("CorrectionsCipher")
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1342,9 +1345,15 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<string>("FieldsCipher")
                         .HasColumnType("text");
 
+                    b.Property<Guid?>("FulfilledRequestItemId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("NeedsCheck")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Source")
                         .HasMaxLength(20)
@@ -1354,6 +1363,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("SuggestionDismissedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("TaxYear")
                         .HasColumnType("integer");
@@ -1366,7 +1378,10 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
 
                     b.HasKey("DocumentId");
 
-                    b.HasIndex("Status", "Confidence");
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex(new[] { "DocumentId" }, "IX_DocumentRecognitions_NeedsCheck")
+                        .HasFilter("\"NeedsCheck\"");
 
                     b.ToTable("DocumentRecognitions", (string)null);
                 });

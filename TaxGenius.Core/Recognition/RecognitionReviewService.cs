@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using TaxGenius.Core.Audit;
+using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
+
+namespace TaxGenius.Core.Recognition;
+
+/// <summary>What recognition made of a document, for the preparer beside the viewer.</summary>
+public sealed record RecognitionReview(RecognitionStatus Status, FormKind? Kind, double Confidence, int? TaxYear, string? Error,
+    IReadOnlyList<FieldValue> Fields, string? Mismatch, int? DurationMs)
+{
+    public bool LowConfidence => Status == RecognitionStatus.Done && Confidence < RecognitionSuggestion.MinConfidence;
+}
+
+/// <summary>
+/// The preparer's side of recognition: the boxes beside the viewer (each view audited, as opening the file is), corrections (recorded
+/// with who and when, and counted to measure accuracy), and an engagement's boxes as CSV for the tax software.
+/// </summary>
+public sealed partial class RecognitionReviewService(
+    IDbContextFactory<TaxGeniusDbContext> dbFactory,
+    RecognitionFields fields,
+    AuditLog audit,
+    TimeProvider timeProvider)
+{
+    public const int MaxValueLength = 120;
+
+    /// <summary>The document's recognition, or null when it has none (uploaded before recognition existed, or recognition is off).</summary>
+    public async Task<RecognitionReview?> GetAsync(AuditActor actor, Guid documentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.DocumentRecognitions.AsNoTracking().Include(r => r.Document).SingleOrDefaultAsync(r => r.DocumentId == documentId, cancellationToken);
+        if (row?.Document is not { } document)
+        {
+            return null;
+        }
+
+        var values = fields.Values(row);
+        if (values.Any(v => v.Value is not null))
+        {
+            audit.Add(db, actor, AuditActions.DocumentFieldsViewed, nameof(Document), documentId, document.UserId, row.Kind?.DisplayName());
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var mismatch = RecognitionSuggestion.For(document.Type, document.TaxYear, row, [document.TaxYear, row.TaxYear ?? document.TaxYear], evenIfDismissed: true);
+        return new RecognitionReview(row.Status, row.Kind, row.Confidence, row.TaxYear, row.Error, values,
+            mismatch is null ? null : $"Filed as {document.Type.DisplayName()} for {document.TaxYear}; recognized as {row.Kind!.Value.DisplayName()}{(row.TaxYear is { } y ? $" for {y}" : "")}.",
+            row.DurationMs);
+    }
+
+    /// <summary>
+    /// Sets a box to <paramref name="value"/> (checked against the box's shape: an amount, an EIN, a state code…); null when done,
+    /// else the message to show. The correction is kept beside what was read, so accuracy can be measured from real work.
+    /// </summary>
+    public async Task<string?> CorrectAsync(AuditActor actor, Guid documentId, string key, string? value, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.DocumentRecognitions.Include(r => r.Document).SingleOrDefaultAsync(r => r.DocumentId == documentId, cancellationToken);
+        if (row?.Document is null || row.Kind is not { } kind)
+        {
+            return "This document was not recognized, so it has no boxes to correct.";
+        }
+
+        if (FieldReader.SpecsFor(kind).FirstOrDefault(s => s.Key == key) is not { } spec)
+        {
+            return "That box is not one of this form's.";
+        }
+
+        if (Normalize(spec.Kind, value) is not { } normalized)
+        {
+            return Expectation(spec);
+        }
+
+        var read = fields.Read(row).FirstOrDefault(f => f.Key == key)?.Value;
+        var corrections = fields.Corrections(row).ToList();
+        var current = corrections.LastOrDefault(c => c.Key == key)?.Corrected ?? read;
+        if (current == normalized)
+        {
+            return null;
+        }
+
+        corrections.Add(new FieldCorrection(key, read, normalized, actor.UserId, timeProvider.GetUtcNow().UtcDateTime));
+        fields.SetCorrections(row, corrections);
+        // The box's name only: the value is the client's data.
+        audit.Add(db, actor, AuditActions.DocumentFieldCorrected, nameof(Document), documentId, row.Document.UserId, spec.Label);
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>
+    /// Every recognized box of the client's documents for the engagement's tax year, as CSV (one row per box: document, form, box,
+    /// value, whether a preparer corrected it); null when there is no such engagement. The export is audited.
+    /// </summary>
+    public async Task<(string FileName, byte[] Content)?> ExportAsync(AuditActor actor, Guid engagementId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var engagement = await db.Engagements.AsNoTracking().SingleOrDefaultAsync(e => e.Id == engagementId, cancellationToken);
+        if (engagement is null)
+        {
+            return null;
+        }
+
+        var rows = await db.DocumentRecognitions.AsNoTracking().Include(r => r.Document)
+            .Where(r => r.Document!.UserId == engagement.ClientId && r.Document.TaxYear == engagement.TaxYear && r.Status == RecognitionStatus.Done)
+            .OrderBy(r => r.Document!.CreatedAt).ToListAsync(cancellationToken);
+        var csv = new StringBuilder("document,form,tax_year,box,label,value,corrected\r\n");
+        foreach (var row in rows)
+        {
+            foreach (var value in fields.Values(row).Where(v => v.Value is not null))
+            {
+                csv.AppendJoin(',', new[]
+                {
+                    row.Document!.FileName, row.Kind!.Value.DisplayName(), row.TaxYear?.ToString(CultureInfo.InvariantCulture) ?? "",
+                    value.Key, value.Label, value.Value, value.Corrected ? "yes" : "no",
+                }.Select(CsvWriter.Escape)).Append("\r\n");
+            }
+        }
+
+        audit.Add(db, actor, AuditActions.EngagementFieldsExported, "Engagement", engagementId, engagement.ClientId, $"{rows.Count} documents");
+        await db.SaveChangesAsync(cancellationToken);
+        return ($"boxes-{engagement.TaxYear}-{engagementId.ToString("N")[..8]}.csv", Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray());
+    }
+
+    /// <summary>The value in the box's shape ("$1,234.5" → "1234.50", " oh " → "OH"), or null when it does not fit.</summary>
+    public static string? Normalize(FieldValueKind kind, string? value)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Length > MaxValueLength)
+        {
+            return null;
+        }
+
+        return kind switch
+        {
+            FieldValueKind.Money => decimal.TryParse(text.Replace("$", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal),
+                NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+                ? amount.ToString("0.00", CultureInfo.InvariantCulture) : null,
+            FieldValueKind.Ein => EinShape().IsMatch(text) ? $"{text.Replace("-", "", StringComparison.Ordinal)[..2]}-{text.Replace("-", "", StringComparison.Ordinal)[2..]}" : null,
+            FieldValueKind.State => text.Length == 2 && text.All(char.IsAsciiLetter) ? text.ToUpperInvariant() : null,
+            FieldValueKind.Code => text.Length <= 2 && text.All(char.IsAsciiLetterOrDigit) ? text.ToUpperInvariant() : null,
+            _ => text,
+        };
+    }
+
+    private static string Expectation(FieldSpec spec) => spec.Kind switch
+    {
+        FieldValueKind.Money => $"{spec.Label}: enter an amount such as 1234.56.",
+        FieldValueKind.Ein => $"{spec.Label}: enter the 9-digit EIN as 12-3456789.",
+        FieldValueKind.State => $"{spec.Label}: enter the two-letter state code, such as OH.",
+        FieldValueKind.Code => $"{spec.Label}: enter the one- or two-character code.",
+        _ => $"{spec.Label}: enter 1 to {MaxValueLength} characters.",
+    };
+
+    [GeneratedRegex(@"^\d{2}-?\d{7}$", RegexOptions.CultureInvariant)]
+    private static partial Regex EinShape();
+}
