@@ -21,10 +21,10 @@ public sealed record RecognitionSuggestion(FormKind Kind, int? FoundYear, Docume
         }
     }
 
-    /// <summary>The change accepting it makes, in words ("Change it to 1099, 2024").</summary>
+    /// <summary>The change accepting it makes, in words ("Change to 1099 for 2024").</summary>
     public string Change => SuggestedYear == ChosenYear
-        ? $"Change it to {SuggestedType.DisplayName()}"
-        : SuggestedType == ChosenType ? $"Change the year to {SuggestedYear}" : $"Change it to {SuggestedType.DisplayName()}, {SuggestedYear}";
+        ? $"Change to {SuggestedType.DisplayName()}"
+        : SuggestedType == ChosenType ? $"Change the year to {SuggestedYear}" : $"Change to {SuggestedType.DisplayName()} for {SuggestedYear}";
 
     /// <summary>Whether a preparer should look twice at a document filed as <paramref name="type"/> for <paramref name="year"/>.</summary>
     public static bool NeedsCheck(DocumentType type, int year, DocumentRecognition recognition) =>

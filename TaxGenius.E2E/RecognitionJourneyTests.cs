@@ -1,0 +1,69 @@
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
+using TaxGenius.E2E.Infrastructure;
+using TaxGenius.E2E.Pages;
+
+namespace TaxGenius.E2E;
+
+/// <summary>
+/// Documents that explain themselves, in a real browser: a client uploads a 1099-INT of last year as "W-2" (the file's name says
+/// W-2), recognition reads it within seconds and the page says so; the client accepts the change. The preparer sees the form, the
+/// year and the boxes beside the document.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney(browser)
+{
+    [Fact]
+    public async Task A_1099_INT_uploaded_as_a_W2_is_caught_at_upload_and_the_preparer_sees_its_boxes()
+    {
+        const string clientEmail = "riley.recognized@example.test";
+        await App.CreateUserAsync(clientEmail, Roles.Client);
+        var year = TaxYears.Current(TimeProvider.System);
+
+        var clientPage = await SignedInPageAsync(clientEmail, "**/client");
+        var documents = new DocumentsPage(clientPage);
+        await documents.GotoAsync();
+        var file = await FileAsync("w2-from-bank.pdf", SampleTaxForms.Form1099("INT", year - 1, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501",
+            "25-1112223", "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 0m));
+        await documents.ChooseFilesAsync(file);
+        await documents.StartUploadAsync();
+        await Assertions.Expect(documents.Row("w2-from-bank.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
+        var documentId = Guid.Parse((await documents.Row("w2-from-bank.pdf").GetAttributeAsync("data-document-id"))!);
+
+        // Within seconds, without reloading: the suggestion names what the file is and what the client chose.
+        var suggestion = clientPage.GetByTestId("suggestion");
+        await Assertions.Expect(suggestion.GetByTestId("suggestion-message"))
+            .ToHaveTextAsync($"This looks like a 1099-INT for {year - 1} — you chose W-2 for {year}.", new() { Timeout = 15_000 });
+        await clientPage.ScreenshotAsync("recognition-client-suggestion");
+        await suggestion.GetByTestId("suggestion-accept").ClickAsync();
+        await Assertions.Expect(suggestion).ToHaveCountAsync(0);
+        var row = clientPage.Locator("tr", new() { Has = documents.Row("w2-from-bank.pdf") });
+        await Assertions.Expect(row.Locator("td[data-label='Type']")).ToHaveTextAsync("1099");
+        await Assertions.Expect(row.Locator("td[data-label='Tax year']")).ToHaveTextAsync((year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await clientPage.ScreenshotAsync("recognition-client-accepted");
+
+        // The preparer opens it: the form, its year and the boxes are beside the viewer.
+        var preparerPage = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
+        var review = new ReviewPage(preparerPage);
+        await review.GotoAsync(documentId);
+        var recognized = preparerPage.GetByTestId("recognized");
+        await Assertions.Expect(recognized.GetByTestId("recognized-kind")).ToHaveTextAsync($"1099-INT · {year - 1}");
+        await Assertions.Expect(recognized.Locator("[data-testid='recognized-field'][data-key='payer_name'] [data-testid='recognized-value']"))
+            .ToHaveTextAsync("Lakeside Credit Union");
+        await Assertions.Expect(recognized.Locator("[data-testid='recognized-field'][data-key='box1'] [data-testid='recognized-value']")).ToHaveTextAsync("412.07");
+        await Assertions.Expect(recognized.Locator("[data-testid='recognized-field'][data-key='box3'] [data-testid='recognized-value']")).ToHaveTextAsync("18.40");
+
+        // A box read wrong is corrected in place; a value that is no amount is refused with the reason.
+        var box4 = recognized.Locator("[data-testid='recognized-field'][data-key='box4']");
+        await box4.GetByTestId("recognized-edit").ClickAsync();
+        await box4.GetByTestId("recognized-input").FillAsync("twelve");
+        await box4.GetByTestId("recognized-save").ClickAsync();
+        await Assertions.Expect(box4).ToContainTextAsync("enter an amount such as 1234.56");
+        await box4.GetByTestId("recognized-input").FillAsync("12.00");
+        await box4.GetByTestId("recognized-save").ClickAsync();
+        await Assertions.Expect(box4.GetByTestId("recognized-value")).ToHaveTextAsync("12.00");
+        await Assertions.Expect(box4.GetByTestId("recognized-corrected")).ToBeVisibleAsync();
+        await preparerPage.ScreenshotAsync("recognition-preparer-boxes");
+    }
+}
