@@ -77,7 +77,7 @@ public sealed class DemoFirmSeeder(
 
         try
         {
-            AddRows(db, plan, i => stored[i], Id, accounts);
+            AddRows(db, plan, i => stored[i], Id, accounts, recognize: true);
 
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
@@ -209,7 +209,8 @@ public sealed class DemoFirmSeeder(
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             AddPeople(db, plan, roles, unusableHash, userIds);
             // Each row needs its own storage key (unique): the rows carry the sample's size and hash, the file is not written.
-            AddRows(db, plan, i => samples[plan.Documents[i].Type] with { StorageKey = EncryptedFileStore.NewStorageKey() }, email => userIds[email], accounts);
+            AddRows(db, plan, i => samples[plan.Documents[i].Type] with { StorageKey = EncryptedFileStore.NewStorageKey() }, email => userIds[email], accounts,
+                recognize: false);
             await db.SaveChangesAsync(cancellationToken);
             foreach (var person in plan.People.Where(p => p.Role == Roles.Client))
             {
@@ -269,9 +270,13 @@ public sealed class DemoFirmSeeder(
         }
     }
 
-    /// <summary>Adds the plan's rows to <paramref name="db"/> (not saved); <paramref name="file"/> gives the stored file of the plan's n-th document.</summary>
+    /// <summary>
+    /// Adds the plan's rows to <paramref name="db"/> (not saved); <paramref name="file"/> gives the stored file of the plan's n-th
+    /// document. With <paramref name="recognize"/>, each document is queued for recognition, which reads it once the app runs (the
+    /// firm's review pages then show the boxes, and "Needs a check" the W-2 of the wrong year).
+    /// </summary>
     private void AddRows(TaxGeniusDbContext db, DemoFirmPlan plan, Func<int, StoredFile> file, Func<string, Guid> idOf,
-        IReadOnlyDictionary<string, Guid> accounts)
+        IReadOnlyDictionary<string, Guid> accounts, bool recognize)
     {
         foreach (var engagement in plan.Engagements)
         {
@@ -309,6 +314,11 @@ public sealed class DemoFirmSeeder(
                 AssignedToId = document.AssignedToEmail is null ? null : idOf(document.AssignedToEmail),
                 AssignedAt = document.AssignedToEmail is null ? null : document.UploadedAt.AddHours(20),
             });
+            if (recognize)
+            {
+                db.DocumentRecognitions.Add(new Recognition.DocumentRecognition { DocumentId = document.Id });
+            }
+
             db.DocumentStatusChanges.Add(new DocumentStatusChange { DocumentId = document.Id, ToStatus = DocumentStatus.Pending, ActorId = idOf(document.ClientEmail), At = document.UploadedAt });
             if (document.Status != DocumentStatus.Pending)
             {

@@ -56,6 +56,9 @@ public class DocumentRecognition : IHasTimestamps
 
     public int Attempts { get; set; }
 
+    /// <summary>Until when a reader holds the document (set when a job starts on it, cleared when it ends).</summary>
+    public DateTime? ClaimedUntil { get; set; }
+
     /// <summary>When the owner chose to keep the type and year they gave despite the suggestion (it is not shown again).</summary>
     public DateTime? SuggestionDismissedAt { get; set; }
 

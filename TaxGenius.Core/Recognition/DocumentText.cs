@@ -15,7 +15,43 @@ public sealed class TextPage
 {
     public TextPage(IEnumerable<TextWord> words)
     {
-        Lines = GroupLines(words.Where(w => !string.IsNullOrWhiteSpace(w.Text)));
+        Lines = GroupLines(Deskew([.. words.Where(w => !string.IsNullOrWhiteSpace(w.Text))]));
+    }
+
+    /// <summary>
+    /// A photo's lines run at a slant: the median slope between each word and its right-hand neighbour on the same line (similar
+    /// height, close, about level) is taken out of every word's vertical place, so lines group as on a flat scan. A PDF's slope is 0.
+    /// </summary>
+    private static List<TextWord> Deskew(List<TextWord> words)
+    {
+        var slopes = new List<double>();
+        var byLeft = words.OrderBy(w => w.Left).ToList();
+        for (var i = 0; i < byLeft.Count; i++)
+        {
+            var word = byLeft[i];
+            for (var j = i + 1; j < byLeft.Count && byLeft[j].Left - word.Right < word.Height * 3; j++)
+            {
+                var next = byLeft[j];
+                var ratio = next.Height / Math.Max(0.1, word.Height);
+                var dx = ((next.Left + next.Right) / 2) - ((word.Left + word.Right) / 2);
+                if (next.Left > word.Right - 1 && ratio is > 0.7 and < 1.4 && Math.Abs(next.Middle - word.Middle) < word.Height && dx > 0)
+                {
+                    slopes.Add((next.Middle - word.Middle) / dx);
+                    break;
+                }
+            }
+        }
+
+        if (slopes.Count < 5)
+        {
+            return words;
+        }
+
+        slopes.Sort();
+        var slope = slopes[slopes.Count / 2];
+        return Math.Abs(slope) < 0.002
+            ? words
+            : [.. words.Select(w => w with { Top = w.Top - (slope * (w.Left + w.Right) / 2), Bottom = w.Bottom - (slope * (w.Left + w.Right) / 2) })];
     }
 
     /// <summary>Lines top to bottom, each line's words left to right.</summary>

@@ -131,7 +131,7 @@ public static partial class FieldReader
             var matched = true;
             for (var t = 0; t < tokens.Length && matched; t++)
             {
-                matched = Token(line[i + t].Text) == tokens[t];
+                matched = Words.Similar(Token(line[i + t].Text), tokens[t]);
             }
 
             if (matched)
@@ -158,9 +158,14 @@ public static partial class FieldReader
 
         var label = (Left: line[start].Left, Right: line[end].Right, line[end].Bottom, Height: line.Skip(start).Take(end - start + 1).Max(w => w.Height));
 
-        // Right of the label on its own line: "Box 1 Wages, tips, other compensation   $85,000.00".
-        var right = line.Skip(end + 1).TakeWhile(w => w.Left - label.Right < label.Height * 40).ToList();
-        if (Parse(right, kind, sameLine: true) is { } inline)
+        // Right of the label on its own line: "Box 1 Wages, tips, other compensation   $85,000.00", "Employer's name:  Acme Corp".
+        var right = new List<TextWord>();
+        for (var i = end + 1; i < line.Count && !StartsLabel(line, i); i++)
+        {
+            right.Add(line[i]);
+        }
+
+        if (Parse(right, kind, labelled: line[end].Text.EndsWith(':')) is { } inline)
         {
             return inline;
         }
@@ -192,7 +197,7 @@ public static partial class FieldReader
                 run.Add(word);
             }
 
-            if (Parse(run, kind, sameLine: false) is { } below)
+            if (Parse(run, kind, labelled: true) is { } below)
             {
                 return below;
             }
@@ -201,7 +206,13 @@ public static partial class FieldReader
         return null;
     }
 
-    private static string? Parse(IReadOnlyList<TextWord> words, FieldValueKind kind, bool sameLine)
+    /// <param name="words">The candidate words, in reading order.</param>
+    /// <param name="kind">The value's shape.</param>
+    /// <param name="labelled">
+    /// Whether the words surely are this label's value (under it, or after a "Label:"): only then is free text (a name) taken; beside a
+    /// label without a colon stands the next box's label.
+    /// </param>
+    private static string? Parse(IReadOnlyList<TextWord> words, FieldValueKind kind, bool labelled)
     {
         if (words.Count == 0)
         {
@@ -232,8 +243,19 @@ public static partial class FieldReader
                 return codes.Count == 0 ? null : string.Join("; ", codes);
             default:
                 // A name: letters, and not a run of dots or a label's own words on the same line.
-                return !sameLine && text.Any(char.IsLetter) && MoneyValue(words[0].Text) is null ? text : null;
+                return labelled && text.Any(char.IsLetter) && MoneyValue(words[0].Text) is null ? text : null;
         }
+    }
+
+    /// <summary>
+    /// Whether the word at <paramref name="i"/> begins the next box's label: a box number ("2", "12a", "1b") followed by a word
+    /// ("2 Early withdrawal penalty"), or "Box". What stands beyond it is that box's, not the current one's.
+    /// </summary>
+    private static bool StartsLabel(IReadOnlyList<TextWord> line, int i)
+    {
+        var word = line[i].Text;
+        var next = i + 1 < line.Count ? line[i + 1].Text : "";
+        return (BoxNumber().IsMatch(word) && next.Length > 1 && char.IsLetter(next[0])) || word.Equals("Box", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>"$85,000.00", "85000.00", "1,234" → invariant "85000.00"; anything else null. Box numbers ("1", "12a") are not amounts.</summary>
@@ -253,10 +275,14 @@ public static partial class FieldReader
 
     private static string[] Tokens(string label) => [.. label.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Token)];
 
-    private static string Token(string word) => FormClassifier.Normalize(word).Trim();
+    /// <summary>A word as labels are compared: lower case, without a trailing colon ("Name:" is "name").</summary>
+    private static string Token(string word) => FormClassifier.Normalize(word).Trim().TrimEnd(':');
 
     [GeneratedRegex(@"^\$?(?<n>\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Money();
+
+    [GeneratedRegex(@"^\d{1,2}[a-h]?$", RegexOptions.CultureInvariant)]
+    private static partial Regex BoxNumber();
 
     [GeneratedRegex(@"\b\d{2}-\d{7}\b", RegexOptions.CultureInvariant)]
     private static partial Regex Ein();

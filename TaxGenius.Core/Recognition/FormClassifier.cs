@@ -69,9 +69,10 @@ public static partial class FormClassifier
 
     private static double Score(Rule rule, string plain)
     {
-        var score = rule.Titles.Any(t => plain.Contains(t, StringComparison.Ordinal)) ? TitleWeight : 0;
+        var words = Words.Of(plain);
+        var score = rule.Titles.Any(t => plain.Contains(t, StringComparison.Ordinal) || Words.ContainsPhrase(words, t)) ? TitleWeight : 0;
         score += rule.Number.IsMatch(plain) ? NumberWeight : 0;
-        score += rule.Labels.Count(l => plain.Contains(l, StringComparison.Ordinal)) * LabelWeight;
+        score += rule.Labels.Count(l => plain.Contains(l, StringComparison.Ordinal) || Words.ContainsPhrase(words, l)) * LabelWeight;
         return score;
     }
 
@@ -85,7 +86,8 @@ public static partial class FormClassifier
         foreach (var line in text.Pages.SelectMany(p => p.Lines))
         {
             var lineText = Normalize(string.Join(' ', line.Select(w => w.Text)));
-            var onTitle = rule.Titles.Any(t => lineText.Contains(t, StringComparison.Ordinal)) || rule.Number.IsMatch(lineText);
+            var onTitle = rule.Titles.Any(t => lineText.Contains(t, StringComparison.Ordinal) || Words.ContainsPhrase(Words.Of(lineText), t))
+                || rule.Number.IsMatch(lineText);
             foreach (Match match in YearToken().Matches(lineText))
             {
                 var year = int.Parse(match.Groups["year"].Value, CultureInfo.InvariantCulture);

@@ -85,8 +85,20 @@ public sealed class RecognitionService(
     {
         var settings = options.Value;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // One reader at a time per document, whichever instance or worker got the signal: the claim lasts the time limit and a
+        // margin, so a reader that died leaves the document to the sweep soon after.
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var claimedUntil = now.AddSeconds((settings.TimeLimitSeconds * 2) + 30);
+        if (await db.DocumentRecognitions
+                .Where(r => r.DocumentId == documentId && r.Status == RecognitionStatus.Queued && (r.ClaimedUntil == null || r.ClaimedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimedUntil, claimedUntil), cancellationToken) == 0)
+        {
+            return;
+        }
+
         var row = await db.Set<DocumentRecognition>().Include(r => r.Document)
-            .SingleOrDefaultAsync(r => r.DocumentId == documentId && r.Status == RecognitionStatus.Queued, cancellationToken);
+            .SingleOrDefaultAsync(r => r.DocumentId == documentId, cancellationToken);
         if (row?.Document is not { } document)
         {
             return;
@@ -135,7 +147,17 @@ public sealed class RecognitionService(
         }
 
         row.DurationMs = (int)clock.ElapsedMilliseconds;
-        await db.SaveChangesAsync(CancellationToken.None);
+        row.ClaimedUntil = null;
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The client deleted the document while it was read: nothing to record.
+            return;
+        }
+
         RecognitionLog.Recognized(logger, documentId, row.Status, row.Kind, row.Confidence, row.DurationMs.Value);
         if (row.Status == RecognitionStatus.Queued)
         {
@@ -153,12 +175,17 @@ public sealed class RecognitionService(
         }
     }
 
-    /// <summary>Signals every document still queued (a signal lost with a restarted instance, a retry after a failure or time-out).</summary>
+    /// <summary>
+    /// Signals every document still queued and not being read (a signal lost with a restarted instance, a retry after a failure or
+    /// time-out, the demo firm's documents); a signal for a document already taken is a no-op.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         WipeLeftovers();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var queued = await db.Set<DocumentRecognition>().Where(r => r.Status == RecognitionStatus.Queued)
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var queued = await db.Set<DocumentRecognition>()
+            .Where(r => r.Status == RecognitionStatus.Queued && (r.ClaimedUntil == null || r.ClaimedUntil < now))
             .OrderBy(r => r.CreatedAt).Select(r => r.DocumentId).Take(500).ToListAsync(cancellationToken);
         queued.ForEach(signal.Send);
         return queued.Count;

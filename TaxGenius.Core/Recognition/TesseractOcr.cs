@@ -26,7 +26,7 @@ public static class TesseractOcr
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        foreach (var argument in new[] { imagePath, "stdout", "--psm", "3", "-l", "eng", "tsv" })
+        foreach (var argument in new[] { imagePath, "stdout", "--psm", "11", "-l", "eng", "tsv" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -22,7 +22,10 @@ internal static class DocumentEndpoints
     public const string RequestItemHeader = "X-Request-Item";
 
     public sealed record DocumentResponse(Guid Id, string Type, string FileName, long FileSize, string ContentType, string Status, int TaxYear,
-        string? RejectionReason, DateTime CreatedAt, DateTime UpdatedAt, Guid? ReplacesDocumentId, string Sha256);
+        string? RejectionReason, DateTime CreatedAt, DateTime UpdatedAt, Guid? ReplacesDocumentId, string Sha256, SuggestionResponse? Suggestion = null);
+
+    /// <summary>What recognition suggests for a PENDING document filed as another form or year (in the list only; the page offers the change).</summary>
+    public sealed record SuggestionResponse(string Message, string SuggestedType, int SuggestedYear);
 
     public sealed record AntiforgeryResponse(string HeaderName, string Token);
 
@@ -205,5 +208,6 @@ internal static class DocumentEndpoints
 
     private static DocumentResponse ToResponse(DocumentView d) => new(d.Id, SeedEnumNames<DocumentType>.ToName(d.Type), d.FileName,
         d.FileSize, d.ContentType, SeedEnumNames<DocumentStatus>.ToName(d.Status), d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt,
-        d.ReplacesDocumentId, d.Sha256);
+        d.ReplacesDocumentId, d.Sha256,
+        d.Suggestion is { } suggestion ? new SuggestionResponse(suggestion.Message, SeedEnumNames<DocumentType>.ToName(suggestion.SuggestedType), suggestion.SuggestedYear) : null);
 }

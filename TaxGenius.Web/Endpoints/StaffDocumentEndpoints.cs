@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Recognition;
@@ -33,7 +34,7 @@ internal static class StaffDocumentEndpoints
 
     /// <summary>
     /// What recognition read, as the API shows it: <c>status</c> QUEUED/DONE/UNREADABLE/FAILED, <c>kind</c> the form's name in code
-    /// ("W2", "Form1099Int") and <c>form</c> as printed ("1099-INT"), the boxes with what was read and what is in force.
+    /// ("W2", "FORM_1099_INT") and <c>form</c> as printed ("1099-INT"), the boxes with what was read and what is in force.
     /// </summary>
     public sealed record RecognitionResponse(string Status, string? Kind, string? Form, double Confidence, int? TaxYear, string? Error, string? Mismatch,
         IReadOnlyList<FieldValue> Fields);
@@ -42,7 +43,8 @@ internal static class StaffDocumentEndpoints
     private static async Task<Results<Ok<RecognitionResponse>, ProblemHttpResult>> RecognitionAsync(Guid id, HttpContext context, ClaimsPrincipal user,
         RecognitionReviewService review, CancellationToken cancellationToken) =>
         await review.GetAsync(AuditActors.From(user, context), id, cancellationToken) is { } found
-            ? TypedResults.Ok(new RecognitionResponse(found.Status.ToString().ToUpperInvariant(), found.Kind?.ToString(), found.Kind?.DisplayName(),
+            ? TypedResults.Ok(new RecognitionResponse(SeedEnumNames<RecognitionStatus>.ToName(found.Status),
+                found.Kind is { } kind ? SeedEnumNames<FormKind>.ToName(kind) : null, found.Kind?.DisplayName(),
                 found.Confidence, found.TaxYear, found.Error, found.Mismatch, found.Fields))
             : TypedResults.Problem(statusCode: 404, title: "Not recognized", detail: "There is no such document, or it has not been read.");
 

@@ -89,6 +89,35 @@ public sealed class RecognizerTests
         Assert.Contains("31-1234567", outcome.MaskedText, StringComparison.Ordinal);
     }
 
+    public static TheoryData<FormKind, FormLayout> EveryFormAndLayout()
+    {
+        var data = new TheoryData<FormKind, FormLayout>();
+        foreach (var kind in SyntheticForms.Kinds)
+        {
+            foreach (var layout in Enum.GetValues<FormLayout>())
+            {
+                data.Add(kind, layout);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>The generator's fixed samples (seeded): each form in each layout as a text PDF gives its type, its year and every box exactly.</summary>
+    [Theory]
+    [MemberData(nameof(EveryFormAndLayout))]
+    public void Every_form_in_every_layout_is_recognized_with_its_year_and_exact_boxes_from_a_text_PDF(FormKind kind, FormLayout layout)
+    {
+        var form = new SyntheticForms(seed: 100 + ((int)kind * 3) + (int)layout).Create(kind, layout, 2023);
+        var outcome = Read(form.Sheet.ToPdf());
+
+        Assert.Equal((kind, form.TaxYear), (outcome.Kind, outcome.TaxYear));
+        Assert.True(outcome.Confidence >= RecognitionSuggestion.MinConfidence, $"confidence {outcome.Confidence}");
+        var read = Fields(outcome);
+        Assert.Equal(Lines(new Dictionary<string, string>(form.Expected)),
+            Lines(form.Expected.Keys.Where(read.ContainsKey).ToDictionary(k => k, k => read[k])));
+    }
+
     [Fact]
     public void Text_that_is_no_known_form_is_other_with_no_confidence()
     {

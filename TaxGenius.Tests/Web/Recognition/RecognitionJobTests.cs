@@ -207,6 +207,13 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         Assert.NotNull(suggestion);
         Assert.Equal($"This looks like a 1099-INT for {Year - 1} — you chose W-2 for {Year}.", suggestion.Message);
         Assert.Equal((DocumentType.Form1099, Year - 1), (suggestion.SuggestedType, suggestion.SuggestedYear));
+        using (var owner = await app.SignInForApiAsync("wrong.type@example.test"))
+        {
+            var listed = (await owner.GetFromJsonAsync<JsonElement>("/api/documents")).EnumerateArray().Single().GetProperty("suggestion");
+            Assert.Equal((suggestion.Message, "FORM_1099", Year - 1),
+                (listed.GetProperty("message").GetString(), listed.GetProperty("suggestedType").GetString(), listed.GetProperty("suggestedYear").GetInt32()));
+        }
+
 
         Assert.Null(await documents.AcceptSuggestionAsync(userId, documentId));
         var changed = (await documents.ListAsync(userId)).Single();

@@ -4,7 +4,7 @@ namespace TaxGenius.Bench;
 
 /// <summary>
 /// Benchmarks run by scripts/bench/*.sh against throwaway servers. Usage:
-/// email &lt;count&gt; &lt;workers&gt; &lt;smtp-folder&gt; | circuits &lt;n&gt; [idle-seconds] | upload &lt;mb&gt; | api-hotpath &lt;seconds&gt; &lt;rounds&gt;.
+/// email &lt;count&gt; &lt;workers&gt; &lt;smtp-folder&gt; | circuits &lt;n&gt; [idle-seconds] | upload &lt;mb&gt; | api-hotpath &lt;seconds&gt; &lt;rounds&gt; | recognition &lt;per-layout&gt; &lt;folder&gt;.
 /// circuits and upload run the published TaxGenius.Web named by TG_BENCH_APP_DIR in a process of its own.
 /// </summary>
 internal static class BenchProgram
@@ -20,6 +20,8 @@ internal static class BenchProgram
         ["queue", var connectionString, var documents, var clients, var runs] => await QueueKeyset.RunAsync(connectionString, Int(documents), Int(clients), Int(runs)),
         ["board", var connectionString, var engagements, var items, var runs] => await BoardLoad.RunAsync(connectionString, Int(engagements), Int(items), Int(runs)),
         ["api-hotpath", var seconds, var rounds] => await ApiHotPath.RunAsync(Int(seconds), Int(rounds)),
+        ["recognition", var perLayout, var folder] => await RecognitionAccuracy.RunAsync(Int(perLayout), folder),
+        ["recognition", var perLayout, var folder, "text"] => await RecognitionAccuracy.RunAsync(Int(perLayout), folder, textOnly: true),
         _ => Usage(),
     };
 
@@ -27,7 +29,7 @@ internal static class BenchProgram
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: TaxGenius.Bench email <count> <workers> <smtp-folder> | circuits <n> [idle-seconds] | circuit-pages <n> | upload <mb> | api-hotpath <seconds> <rounds>");
+        Console.Error.WriteLine("usage: TaxGenius.Bench email <count> <workers> <smtp-folder> | circuits <n> [idle-seconds] | circuit-pages <n> | upload <mb> | api-hotpath <seconds> <rounds> | recognition <per-layout> <folder>");
         return 2;
     }
 }

@@ -1323,6 +1323,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<double>("Confidence")
                         .HasColumnType("double precision");
 

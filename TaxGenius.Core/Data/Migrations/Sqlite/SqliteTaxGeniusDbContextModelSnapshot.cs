@@ -1308,6 +1308,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("Confidence")
                         .HasColumnType("REAL");
 

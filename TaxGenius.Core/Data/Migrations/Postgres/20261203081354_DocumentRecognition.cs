@@ -26,6 +26,7 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     FieldsCipher = table.Column<string>(type: "text", nullable: true),
                     CorrectionsCipher = table.Column<string>(type: "text", nullable: true),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
+                    ClaimedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     SuggestionDismissedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     FulfilledRequestItemId = table.Column<Guid>(type: "uuid", nullable: true),
                     DurationMs = table.Column<int>(type: "integer", nullable: true),

@@ -26,6 +26,7 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     FieldsCipher = table.Column<string>(type: "TEXT", nullable: true),
                     CorrectionsCipher = table.Column<string>(type: "TEXT", nullable: true),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClaimedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
                     SuggestionDismissedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     FulfilledRequestItemId = table.Column<Guid>(type: "TEXT", nullable: true),
                     DurationMs = table.Column<int>(type: "INTEGER", nullable: true),

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Playwright;
+using TaxGenius.Core.Demo;
+using TaxGenius.Core.Recognition;
+
+namespace TaxGenius.Bench;
+
+/// <summary>
+/// Recognition accuracy (issue 23): a labelled corpus from <see cref="SyntheticForms"/> (every form kind, three layouts, random valid
+/// values), each document as a text PDF, as a rendered image (Chromium draws the same page at 144 dpi, PNG) and as a phone-like photo
+/// (the page rotated, tilted in perspective, blurred, with sensor noise, a shadow and a desk around it, JPEG). Each goes through the
+/// app's own pipeline (PdfTextReader or TesseractOcr, then Recognizer) and is scored against its labels: type, year, each box. Prints
+/// a Markdown table per input kind and the time per document. Writes a few samples of each kind to the work folder to look at.
+/// </summary>
+internal static class RecognitionAccuracy
+{
+    private sealed record Score(string Input, SyntheticForm Form, RecognitionOutcome Outcome, TimeSpan Elapsed);
+
+    public static async Task<int> RunAsync(int perLayout, string workFolder, bool textOnly = false)
+    {
+        Directory.CreateDirectory(workFolder);
+        var tesseract = Environment.GetEnvironmentVariable("TAXGENIUS_TESSERACT") is { Length: > 0 } path ? path : "tesseract";
+        var generator = new SyntheticForms(seed: 2026);
+        const int latestYear = 2026;
+        var years = new[] { 2022, 2023, 2024, 2025 };
+        var forms = new List<SyntheticForm>();
+        var pick = new Random(7);
+        foreach (var kind in SyntheticForms.Kinds)
+        {
+            foreach (var layout in Enum.GetValues<FormLayout>())
+            {
+                for (var i = 0; i < perLayout; i++)
+                {
+                    forms.Add(generator.Create(kind, layout, years[pick.Next(years.Length)]));
+                }
+            }
+        }
+
+        Console.WriteLine($"Corpus: {forms.Count} documents ({SyntheticForms.Kinds.Count} kinds × 3 layouts × {perLayout}), each as text PDF, image and photo");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("TAXGENIUS_CHROMIUM") is { Length: > 0 } chromium ? chromium : "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--font-render-hinting=none"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new() { Width = 760, Height = 960 }, DeviceScaleFactor = 2 });
+
+        var scores = new List<Score>();
+        var noise = new Random(11);
+        for (var n = 0; n < forms.Count; n++)
+        {
+            var form = forms[n];
+            var name = $"{n:000}-{form.Kind}-{form.Layout}".ToLowerInvariant();
+
+            var pdf = form.Sheet.ToPdf();
+            var clock = Stopwatch.StartNew();
+            using (var stream = new MemoryStream(pdf))
+            {
+                var text = PdfTextReader.Read(stream);
+                var outcome = Recognizer.Recognize(text, latestYear, TextSource.PdfText);
+                scores.Add(new Score("text PDF", form, outcome, clock.Elapsed));
+                if (Environment.GetEnvironmentVariable("TG_RECOGNITION_DUMP") is { Length: > 0 } dump
+                    && form.Expected.Any(e => outcome.Fields.FirstOrDefault(f => f.Key == e.Key)?.Value != e.Value) && n < int.Parse(dump, CultureInfo.InvariantCulture))
+                {
+                    // The words as read, line by line with their x, to see why a box was missed (synthetic data only).
+                    Console.WriteLine($"--- {name}");
+                    foreach (var line in text.Pages[0].Lines)
+                    {
+                        Console.WriteLine("  " + string.Join(" ", line.Select(w => FormattableString.Invariant($"{w.Text}@{w.Left:0}"))));
+                    }
+                }
+            }
+
+            if (textOnly)
+            {
+                continue;
+            }
+
+            await page.SetContentAsync(form.Sheet.ToHtml());
+            var imagePath = Path.Combine(workFolder, name + ".png");
+            await page.Locator("#page").ScreenshotAsync(new() { Path = imagePath, Type = ScreenshotType.Png });
+            scores.Add(await OcrAsync("image", form, imagePath, tesseract, latestYear));
+
+            var (css, overlay) = PhotoEffects(noise);
+            await page.SetContentAsync(form.Sheet.ToHtml(css, overlay));
+            var photoPath = Path.Combine(workFolder, name + ".jpg");
+            await page.ScreenshotAsync(new() { Path = photoPath, Type = ScreenshotType.Jpeg, Quality = 72 });
+            scores.Add(await OcrAsync("photo", form, photoPath, tesseract, latestYear));
+
+            // Keep the first sample of each kind and layout to look at; the rest would only fill the disk.
+            if (n % perLayout != 0)
+            {
+                File.Delete(imagePath);
+                File.Delete(photoPath);
+            }
+
+            if ((n + 1) % 10 == 0)
+            {
+                Console.WriteLine($"  {n + 1}/{forms.Count} documents");
+            }
+        }
+
+        Report(scores);
+        return 0;
+    }
+
+    private static async Task<Score> OcrAsync(string input, SyntheticForm form, string path, string tesseract, int latestYear)
+    {
+        var clock = Stopwatch.StartNew();
+        var text = await TesseractOcr.ReadAsync(path, tesseract, CancellationToken.None);
+        return new Score(input, form, Recognizer.Recognize(text, latestYear, TextSource.Ocr), clock.Elapsed);
+    }
+
+    /// <summary>A phone photo of a sheet on a desk: tilted and rotated a little, slightly out of focus, grainy, shaded on one side.</summary>
+    private static (string Css, string Overlay) PhotoEffects(Random random)
+    {
+        var rotate = (random.NextDouble() * 7) - 3.5;
+        var tilt = random.NextDouble() * 12;
+        var blur = 0.3 + (random.NextDouble() * 0.6);
+        var shadow = 0.12 + (random.NextDouble() * 0.25);
+        var angle = random.Next(0, 360);
+        var css = "body{background:#7d705f;width:760px;height:960px;display:flex;align-items:center;justify-content:center;perspective:900px}"
+            + FormattableString.Invariant($".page{{transform:rotateX({tilt:0.0}deg) rotate({rotate:0.00}deg);filter:blur({blur:0.00}px) contrast(.92) brightness(.97);box-shadow:0 6px 18px rgba(0,0,0,.45)}}")
+            + FormattableString.Invariant($".shade{{position:fixed;inset:0;pointer-events:none;background:linear-gradient({angle}deg,rgba(0,0,0,{shadow:0.00}),rgba(0,0,0,0) 60%)}}")
+            + ".grain{position:fixed;inset:0;pointer-events:none;opacity:.16;mix-blend-mode:multiply}";
+        var overlay = "<div class=\"shade\"></div><svg class=\"grain\" width=\"760\" height=\"960\"><filter id=\"n\"><feTurbulence type=\"fractalNoise\" baseFrequency=\"1.6\" numOctaves=\"2\" seed=\""
+            + random.Next(1, 1000).ToString(CultureInfo.InvariantCulture) + "\"/></filter><rect width=\"100%\" height=\"100%\" filter=\"url(#n)\"/></svg>";
+        return (css, overlay);
+    }
+
+    private static void Report(IReadOnlyList<Score> scores)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| input | documents | type | year | boxes | median s/doc | p95 s/doc |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var input in scores.GroupBy(s => s.Input))
+        {
+            var list = input.ToList();
+            var type = Ratio(list.Count(s => s.Outcome.Kind == s.Form.Kind), list.Count);
+            var withYear = list.Where(s => s.Form.TaxYear is not null).ToList();
+            var year = Ratio(withYear.Count(s => s.Outcome.TaxYear == s.Form.TaxYear), withYear.Count);
+            var (right, total) = Boxes(list);
+            var times = list.Select(s => s.Elapsed.TotalSeconds).Order().ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {input.Key} | {list.Count} | {type} | {year} | {Ratio(right, total)} | {times[times.Count / 2]:0.00} | {times[(int)(times.Count * 0.95)]:0.00} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Per box (right / expected), by input:");
+        Console.WriteLine("| box | text PDF | image | photo |");
+        Console.WriteLine("|---|---|---|---|");
+        var keys = scores.SelectMany(s => s.Form.Expected.Keys.Select(k => (s.Form.Kind, Key: k))).Distinct().OrderBy(k => k.Kind).ThenBy(k => k.Key, StringComparer.Ordinal);
+        foreach (var (kind, key) in keys)
+        {
+            var cells = new[] { "text PDF", "image", "photo" }.Select(input =>
+            {
+                var list = scores.Where(s => s.Input == input && s.Form.Kind == kind).ToList();
+                return Ratio(list.Count(s => Value(s, key) == s.Form.Expected[key]), list.Count);
+            });
+            Console.WriteLine($"| {kind.DisplayName()} {key} | {string.Join(" | ", cells)} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Misread types (input: expected → got, count):");
+        foreach (var miss in scores.Where(s => s.Outcome.Kind != s.Form.Kind).GroupBy(s => (s.Input, s.Form.Kind, s.Outcome.Kind)).OrderByDescending(g => g.Count()))
+        {
+            Console.WriteLine($"  {miss.Key.Input}: {miss.Key.Item2.DisplayName()} → {miss.Key.Item3.DisplayName()} ×{miss.Count()}");
+        }
+
+        Console.WriteLine("Misread years (input: form layout expected → got):");
+        foreach (var s in scores.Where(s => s.Form.TaxYear is not null && s.Outcome.TaxYear != s.Form.TaxYear))
+        {
+            Console.WriteLine($"  {s.Input}: {s.Form.Kind.DisplayName()} {s.Form.Layout} {s.Form.TaxYear} → {s.Outcome.TaxYear?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+        }
+
+        Console.WriteLine("Misread boxes on text PDFs (expected → got):");
+        foreach (var s in scores.Where(s => s.Input == "text PDF"))
+        {
+            foreach (var (key, expected) in s.Form.Expected.Where(e => Value(s, e.Key) != e.Value))
+            {
+                Console.WriteLine($"  {s.Form.Kind.DisplayName()} {s.Form.Layout} {key}: '{expected}' → '{Value(s, key)}'");
+            }
+        }
+    }
+
+    private static (int Right, int Total) Boxes(IReadOnlyList<Score> list) =>
+        (list.Sum(s => s.Form.Expected.Count(e => Value(s, e.Key) == e.Value)), list.Sum(s => s.Form.Expected.Count));
+
+    private static string? Value(Score score, string key) => score.Outcome.Fields.FirstOrDefault(f => f.Key == key)?.Value;
+
+    private static string Ratio(int right, int total) =>
+        total == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * right / total:0.0} % ({right}/{total})");
+}
