@@ -87,8 +87,20 @@ tg_start_smtp() {
 
 # A throwaway Ceph cluster on loopback: one monitor, one OSD keeping objects in memory (1 GiB), and the RADOS Gateway
 # (radosgw, Ceph's S3 server) on a free port; then an S3 user and the bucket. Ready in about 15 s.
+# Ceph's one-node start now and then fails with the OSD refused by its monitor ("wrong fsid"); a fresh cluster (new folder, ports,
+# fsid) then starts. Up to three attempts, each cleaned away before the next.
 tg_start_s3() {
-  local dir="$TG_WORK/ceph" mon_port fsid osd_uuid conf
+  local attempt
+  for attempt in 1 2 3; do
+    tg_start_s3_once "$attempt" && return 0
+    tg_log "The S3 server did not start (attempt $attempt of 3)"
+    tg_stop_s3
+  done
+  return 1
+}
+
+tg_start_s3_once() {
+  local dir="$TG_WORK/ceph-$1" mon_port fsid osd_uuid conf
   TG_S3_PORT="$(tg_free_port)"; mon_port="$(tg_free_port)"
   TG_S3_ENDPOINT="http://127.0.0.1:$TG_S3_PORT"
   TG_S3_BUCKET="taxgenius-test"

@@ -86,32 +86,20 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         return (userId, result.Document!.Id);
     }
 
-    /// <summary>The document's recognition once it is no longer queued (the Hangfire recognition worker has run).</summary>
-    private static async Task<DocumentRecognition> SettledAsync(TaxGeniusAppFactory app, Guid documentId)
-    {
-        var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200))
-        {
-            await using var db = await factory.CreateDbContextAsync();
-            var row = await db.DocumentRecognitions.AsNoTracking().SingleAsync(r => r.DocumentId == documentId);
-            if (row.Status != RecognitionStatus.Queued || DateTime.UtcNow > deadline)
-            {
-                return row;
-            }
-        }
-    }
-
     private int Year => TaxYears.Current(TimeProvider.System);
+
+    /// <summary>A W-2 of Brightline Logistics LLC (EIN 34-5678901, box 1 61,250.00) for <paramref name="year"/>.</summary>
+    private static byte[] BrightlineW2(int year) => SampleTaxForms.W2(year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321",
+        "Brightline Logistics LLC", "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
 
     [Fact]
     public async Task A_text_PDF_is_read_by_itself_after_upload_and_its_boxes_are_stored_encrypted()
     {
         await using var app = await AppAsync(FakeTesseract("exit 9"));
-        var pdf = SampleTaxForms.W2(Year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "Brightline Logistics LLC",
-            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var pdf = BrightlineW2(Year);
         var (_, documentId) = await UploadAsync(app, "pdf.reader@example.test", "w2.pdf", pdf, DocumentType.W2, Year);
 
-        var row = await SettledAsync(app, documentId);
+        var row = await Recognitions.SettledAsync(app, documentId);
         Assert.Equal((RecognitionStatus.Done, FormKind.W2, Year, TextSource.PdfText), (row.Status, row.Kind, row.TaxYear, row.Source));
         var fields = app.Services.GetRequiredService<RecognitionFields>().Read(row).ToDictionary(f => f.Key, f => f.Value);
         Assert.Equal(("Brightline Logistics LLC", "34-5678901", "61250.00", "***-**-4321"),
@@ -131,7 +119,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         await using var app = await AppAsync(FakeTesseract($"cat '{tsv}'"));
         var (_, documentId) = await UploadAsync(app, "photo.reader@example.test", "statement.png", SampleFiles.Png(), DocumentType.W2, Year);
 
-        var row = await SettledAsync(app, documentId);
+        var row = await Recognitions.SettledAsync(app, documentId);
         Assert.Equal((RecognitionStatus.Done, FormKind.Form1099Int, Year - 1, TextSource.Ocr), (row.Status, row.Kind, row.TaxYear, row.Source));
         var fields = app.Services.GetRequiredService<RecognitionFields>().Read(row).ToDictionary(f => f.Key, f => f.Value);
         Assert.Equal(("Lakeside Credit Union", "412.07"), (fields["payer_name"], fields["box1"]));
@@ -150,7 +138,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         await using var app = await AppAsync(FakeTesseract("echo 'read error' >&2; exit 3"));
         var (userId, documentId) = await UploadAsync(app, "ocr.fails@example.test", "id.jpg", SampleFiles.Jpeg(), DocumentType.Id, Year);
 
-        var row = await SettledAsync(app, documentId);
+        var row = await Recognitions.SettledAsync(app, documentId);
         Assert.Equal((RecognitionStatus.Failed, "The document could not be read.", 1), (row.Status, row.Error, row.Attempts));
         Assert.Single(File.ReadAllLines(Seen));
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
@@ -165,17 +153,17 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var (_, documentId) = await UploadAsync(app, "ocr.slow@example.test", "scan.png", SampleFiles.Png(), DocumentType.Other, Year);
 
         // The first attempt times out and queues the document again; the sweep (run here instead of waiting a minute) retries it.
-        var first = await RowAsync(app, documentId);
+        var first = await Recognitions.RowAsync(app, documentId);
         for (var deadline = DateTime.UtcNow.AddSeconds(40); first.Attempts < 1 && DateTime.UtcNow < deadline; await Task.Delay(200))
         {
-            first = await RowAsync(app, documentId);
+            first = await Recognitions.RowAsync(app, documentId);
         }
 
         Assert.Equal((RecognitionStatus.Queued, 1), (first.Status, first.Attempts));
         Assert.Equal("Reading took longer than 5 s.", first.Error);
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
         await app.Services.GetRequiredService<RecognitionService>().SweepAsync(CancellationToken.None);
-        var last = await SettledAsync(app, documentId);
+        var last = await Recognitions.SettledAsync(app, documentId);
         Assert.Equal((RecognitionStatus.Failed, 2), (last.Status, last.Attempts));
         Assert.Equal(2, File.ReadAllLines(Seen).Length);
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
@@ -187,7 +175,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         await using var app = await AppAsync(Path.Combine(folder, "no-such-tesseract"));
         var (_, documentId) = await UploadAsync(app, "no.ocr@example.test", "w2.jpg", SampleFiles.Jpeg(), DocumentType.W2, Year);
 
-        var row = await SettledAsync(app, documentId);
+        var row = await Recognitions.SettledAsync(app, documentId);
         Assert.Equal(RecognitionStatus.Unreadable, row.Status);
         Assert.Contains("tesseract-ocr", row.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
@@ -200,7 +188,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var pdf = SampleTaxForms.Form1099("INT", Year - 1, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223", "Sam Ortiz",
             "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m);
         var (userId, documentId) = await UploadAsync(app, "wrong.type@example.test", "statement.pdf", pdf, DocumentType.W2, Year);
-        Assert.Equal(RecognitionStatus.Done, (await SettledAsync(app, documentId)).Status);
+        Assert.Equal(RecognitionStatus.Done, (await Recognitions.SettledAsync(app, documentId)).Status);
 
         var documents = app.Services.GetRequiredService<ClientDocumentService>();
         var suggestion = (await documents.ListAsync(userId)).Single().Suggestion;
@@ -230,10 +218,9 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     public async Task A_dismissed_suggestion_stays_dismissed_and_the_document_keeps_what_the_client_chose()
     {
         await using var app = await AppAsync(FakeTesseract("exit 9"));
-        var pdf = SampleTaxForms.W2(Year - 1, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "Brightline Logistics LLC",
-            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var pdf = BrightlineW2(Year - 1);
         var (userId, documentId) = await UploadAsync(app, "keeps.it@example.test", "w2.pdf", pdf, DocumentType.W2, Year);
-        await SettledAsync(app, documentId);
+        await Recognitions.SettledAsync(app, documentId);
         var documents = app.Services.GetRequiredService<ClientDocumentService>();
         Assert.Equal($"This looks like a W-2 for {Year - 1} — you chose W-2 for {Year}.", (await documents.ListAsync(userId)).Single().Suggestion?.Message);
 
@@ -261,7 +248,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
             "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
         var result = await app.Services.GetRequiredService<ClientDocumentService>()
             .UploadAsync(userId, new UploadRequest("scan0001.pdf", DocumentType.W2, Year), new MemoryStream(pdf), pdf.Length);
-        var row = await SettledAsync(app, result.Document!.Id);
+        var row = await Recognitions.SettledAsync(app, result.Document!.Id);
 
         var items = await requests.ListAsync(engagement.Id);
         var fulfilled = Assert.Single(items, i => i.Status == TaxGenius.Core.Engagements.RequestItemStatus.Fulfilled);
@@ -273,10 +260,9 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     public async Task Staff_read_and_correct_the_boxes_and_export_them_while_clients_get_403_and_bad_values_a_problem()
     {
         await using var app = await AppAsync(FakeTesseract("exit 9"));
-        var pdf = SampleTaxForms.W2(Year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "Brightline Logistics LLC",
-            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var pdf = BrightlineW2(Year);
         var (userId, documentId) = await UploadAsync(app, "boxes.owner@example.test", "w2.pdf", pdf, DocumentType.Form1099, Year);
-        await SettledAsync(app, documentId);
+        await Recognitions.SettledAsync(app, documentId);
 
         using var preparer = await app.SignInForApiAsync(DemoAccounts.Preparer);
         var review = await preparer.GetFromJsonAsync<JsonElement>($"/api/staff/documents/{documentId}/recognition");
@@ -328,16 +314,10 @@ public sealed class RecognitionJobTests : IAsyncLifetime
 
         // The queue's "Needs a check" shows it (filed as a 1099, recognized as a W-2) and not a document recognition agrees with.
         var (_, agreed) = await UploadAsync(app, "agrees@example.test", "w2b.pdf", pdf, DocumentType.W2, Year);
-        await SettledAsync(app, agreed);
+        await Recognitions.SettledAsync(app, agreed);
         var flagged = await app.Services.GetRequiredService<ReviewQueueService>()
             .GetPageAsync(Guid.Empty, new QueueFilter { NeedsCheck = true, Statuses = new HashSet<DocumentStatus> { DocumentStatus.Pending } });
         Assert.Equal([documentId], flagged.Rows.Select(r => r.Id));
         Assert.True(flagged.Rows[0].NeedsCheck);
-    }
-
-    private static async Task<DocumentRecognition> RowAsync(TaxGeniusAppFactory app, Guid documentId)
-    {
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
-        return await db.DocumentRecognitions.AsNoTracking().SingleAsync(r => r.DocumentId == documentId);
     }
 }

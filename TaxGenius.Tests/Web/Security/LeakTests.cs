@@ -2,12 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using TaxGenius.Core.Audit;
-using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
@@ -86,7 +84,7 @@ public sealed class LeakTests
 
         // Recognition read the W-2 (the text and boxes exist, so their absence below means something): the marker is the employer
         // once decrypted, and the SSN is kept masked even there.
-        var recognition = await RecognizedAsync(app, documentId);
+        var recognition = await Recognitions.SettledAsync(app, documentId);
         Assert.Equal(RecognitionStatus.Done, recognition.Status);
         var fields = app.Services.GetRequiredService<RecognitionFields>().Read(recognition).ToDictionary(f => f.Key, f => f.Value);
         Assert.Equal((marker, "***-**-4918"), (fields["employer_name"], fields[Recognizer.TaxpayerNumberField]));
@@ -136,20 +134,6 @@ public sealed class LeakTests
 
         var hits = places.SelectMany(p => needles.Where(n => p.Value.Contains(n, StringComparison.OrdinalIgnoreCase)).Select(n => $"{n} in {p.Key}")).ToList();
         Assert.True(hits.Count == 0, "Leaked: " + string.Join("; ", hits));
-    }
-
-    private static async Task<DocumentRecognition> RecognizedAsync(TaxGeniusAppFactory app, Guid documentId)
-    {
-        var factory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200))
-        {
-            await using var db = await factory.CreateDbContextAsync();
-            var row = await db.DocumentRecognitions.AsNoTracking().SingleAsync(r => r.DocumentId == documentId);
-            if (row.Status != RecognitionStatus.Queued || DateTime.UtcNow > deadline)
-            {
-                return row;
-            }
-        }
     }
 
     /// <summary>Every key in the Redis server, with its value whatever its type, as text.</summary>
