@@ -94,7 +94,7 @@ tg_start_s3() {
   for attempt in 1 2 3; do
     tg_start_s3_once "$attempt" && return 0
     tg_log "The S3 server did not start (attempt $attempt of 3)"
-    tg_stop_s3
+    tg_stop_s3 || true
   done
   return 1
 }
@@ -177,11 +177,11 @@ tg_s3_create_bucket() {
 tg_stop_s3() {
   [ -n "${TG_CEPH_DIR:-}" ] || return 0
   local n f p
-  for n in client.rgw osd.0 mon.a; do f="$TG_CEPH_DIR/run/$n.pid"; [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  for n in client.rgw osd.0 mon.a; do f="$TG_CEPH_DIR/run/$n.pid"; [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
   for n in client.rgw osd.0 mon.a; do
     f="$TG_CEPH_DIR/run/$n.pid"; [ -f "$f" ] || continue; p="$(cat "$f")"
     for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null
+    kill -9 "$p" 2>/dev/null || true
   done
   TG_CEPH_DIR=""
 }
