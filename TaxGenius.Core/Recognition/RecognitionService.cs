@@ -148,8 +148,11 @@ public sealed class RecognitionService(
 
         row.DurationMs = (int)clock.ElapsedMilliseconds;
         row.ClaimedUntil = null;
+        Guid? fulfilled = null;
         try
         {
+            // The checklist line it answers is fulfilled in the same transaction as the reading.
+            fulfilled = row.Status == RecognitionStatus.Done ? await fulfilment.AddAsync(db, row, CancellationToken.None) : null;
             await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (DbUpdateConcurrencyException)
@@ -164,7 +167,6 @@ public sealed class RecognitionService(
             return;
         }
 
-        var fulfilled = row.Status == RecognitionStatus.Done ? await fulfilment.TryFulfilAsync(documentId, CancellationToken.None) : null;
         await live.SendToUserAsync(document.UserId, Live.LiveEventNames.Recognition,
             new DocumentRecognized(documentId, document.UserId, row.Status, fulfilled), CancellationToken.None);
 

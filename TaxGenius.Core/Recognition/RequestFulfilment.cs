@@ -11,14 +11,31 @@ namespace TaxGenius.Core.Recognition;
 /// Acme Corp" ← a W-2 whose box c says "ACME CORP."). Only when recognition agrees with the type and year the client chose, and is
 /// sure enough; never an item the client or a preparer already settled.
 /// </summary>
-public sealed class RequestFulfilment(IDbContextFactory<TaxGeniusDbContext> dbFactory, RecognitionFields fields, AuditLog audit, TimeProvider timeProvider)
+public sealed class RequestFulfilment(IDbContextFactory<TaxGeniusDbContext> dbFactory, RecognitionFields fields, AuditLog audit,
+    ReturnStageEmails stageEmails, TimeProvider timeProvider)
 {
-    /// <summary>The item fulfilled, or null.</summary>
+    /// <summary>The item fulfilled, or null (its own transaction: after the client accepted a suggestion).</summary>
     public async Task<Guid?> TryFulfilAsync(Guid documentId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var recognition = await db.DocumentRecognitions.Include(r => r.Document)
             .SingleOrDefaultAsync(r => r.DocumentId == documentId, cancellationToken);
+        if (recognition is null || await AddAsync(db, recognition, cancellationToken) is not { } item)
+        {
+            return null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return item;
+    }
+
+    /// <summary>
+    /// Adds, in <paramref name="db"/> (not saved), the fulfilment of the item <paramref name="recognition"/> answers, if any: the
+    /// recognition job calls it before its save, so the reading and the fulfilled item commit together.
+    /// </summary>
+    public async Task<Guid?> AddAsync(TaxGeniusDbContext db, DocumentRecognition recognition, CancellationToken cancellationToken = default)
+    {
+        var documentId = recognition.DocumentId;
         if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind, Document: { } document }
             || recognition.Confidence < RecognitionSuggestion.MinConfidence || RequestKindOf(kind) is not { } requestKind
             || kind.DocumentType() != document.Type || (kind.HasTaxYear() && recognition.TaxYear is { } year && year != document.TaxYear)
@@ -44,7 +61,8 @@ public sealed class RequestFulfilment(IDbContextFactory<TaxGeniusDbContext> dbFa
         recognition.FulfilledRequestItemId = item.Id;
         audit.Add(db, DocumentRequestService.System, AuditActions.RequestItemRecognized, nameof(RequestItem), item.Id, document.UserId,
             $"{item.Description} ← {document.FileName}");
-        await db.SaveChangesAsync(cancellationToken);
+        // The last line fulfilled moves the return on: its milestone e-mail goes with the same save, as after an upload into the line.
+        await stageEmails.AddAsync(db, cancellationToken);
         return item.Id;
     }
 

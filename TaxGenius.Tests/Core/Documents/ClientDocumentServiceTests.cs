@@ -163,7 +163,7 @@ public sealed class ClientDocumentServiceTests : IAsyncDisposable
         return (new ClientDocumentService(database.Factory, store, options, engagement.Audit, engagement.StageEmails, recognition,
             Options.Create(new RecognitionOptions { Enabled = false }), new RequestFulfilment(database.Factory,
                 new RecognitionFields(new SecretProtector(Options.Create(new DataProtectionKeyOptions { Keys = { ["k1"] = MasterKeys.NewKey() }, ActiveKeyId = "k1" }))),
-                engagement.Audit, clock), clock, NullLogger<ClientDocumentService>.Instance), store, files);
+                engagement.Audit, engagement.StageEmails, clock), clock, NullLogger<ClientDocumentService>.Instance), store, files);
     }
 
     private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content, int taxYear = 2025)
