@@ -169,10 +169,7 @@ public sealed class ClientDocumentService(
         var now = timeProvider.GetUtcNow().UtcDateTime;
         document.Type = suggestion.SuggestedType;
         document.TaxYear = suggestion.SuggestedYear;
-        if (!await db.Engagements.AnyAsync(e => e.ClientId == userId && e.TaxYear == document.TaxYear, cancellationToken))
-        {
-            db.Engagements.Add(Engagement.Open(userId, document.TaxYear, now));
-        }
+        await OpenEngagementIfMissingAsync(db, userId, document.TaxYear, now, cancellationToken);
 
         // A requested item this document answered under its old type or year no longer fits: it is open again.
         foreach (var item in await db.RequestItems.Where(i => i.DocumentId == documentId && i.Status == RequestItemStatus.Fulfilled).ToListAsync(cancellationToken))
@@ -367,10 +364,7 @@ public sealed class ClientDocumentService(
         {
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             var now = timeProvider.GetUtcNow().UtcDateTime;
-            if (!await db.Engagements.AnyAsync(e => e.ClientId == userId && e.TaxYear == document.TaxYear))
-            {
-                db.Engagements.Add(Engagement.Open(userId, document.TaxYear, now));
-            }
+            await OpenEngagementIfMissingAsync(db, userId, document.TaxYear, now, CancellationToken.None);
 
             db.Documents.Add(document);
             if (recognitionOptions.Value.Enabled)
@@ -395,6 +389,15 @@ public sealed class ClientDocumentService(
             catch (DbUpdateException) when (attempt < SaveAttempts)
             {
             }
+        }
+    }
+
+    /// <summary>Adds (not saved) the client's engagement for <paramref name="taxYear"/>, Not started, when there is none yet.</summary>
+    private static async Task OpenEngagementIfMissingAsync(TaxGeniusDbContext db, Guid userId, int taxYear, DateTime now, CancellationToken cancellationToken)
+    {
+        if (!await db.Engagements.AnyAsync(e => e.ClientId == userId && e.TaxYear == taxYear, cancellationToken))
+        {
+            db.Engagements.Add(Engagement.Open(userId, taxYear, now));
         }
     }
 

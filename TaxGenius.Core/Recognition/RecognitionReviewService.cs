@@ -44,9 +44,11 @@ public sealed partial class RecognitionReviewService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var mismatch = RecognitionSuggestion.For(document.Type, document.TaxYear, row, [document.TaxYear, row.TaxYear ?? document.TaxYear], evenIfDismissed: true);
+        // What the client was told (or would have been, had they not dismissed it): a sure recognition that disagrees.
+        var mismatch = row is { Status: RecognitionStatus.Done, Kind: { } kind } && kind != FormKind.Other
+            && row.Confidence >= RecognitionSuggestion.MinConfidence && RecognitionSuggestion.Disagrees(document.Type, document.TaxYear, kind, row.TaxYear);
         return new RecognitionReview(row.Status, row.Kind, row.Confidence, row.TaxYear, row.Error, values,
-            mismatch is null ? null : $"Filed as {document.Type.DisplayName()} for {document.TaxYear}; recognized as {row.Kind!.Value.DisplayName()}{(row.TaxYear is { } y ? $" for {y}" : "")}.",
+            !mismatch ? null : $"Filed as {document.Type.DisplayName()} for {document.TaxYear}; recognized as {row.Kind!.Value.DisplayName()}{(row.TaxYear is { } y ? $" for {y}" : "")}.",
             row.DurationMs);
     }
 

@@ -29,26 +29,34 @@ public sealed record RecognitionSuggestion(FormKind Kind, int? FoundYear, Docume
     /// <summary>Whether a preparer should look twice at a document filed as <paramref name="type"/> for <paramref name="year"/>.</summary>
     public static bool NeedsCheck(DocumentType type, int year, DocumentRecognition recognition) =>
         recognition is { Status: RecognitionStatus.Done, Kind: { } kind } && kind != FormKind.Other
-        && (recognition.Confidence < MinConfidence || kind.DocumentType() != type || (kind.HasTaxYear() && recognition.TaxYear is { } found && found != year));
+        && (recognition.Confidence < MinConfidence || Disagrees(type, year, kind, recognition.TaxYear));
+
+    /// <summary>
+    /// Whether a document recognized as <paramref name="kind"/> for <paramref name="foundYear"/> belongs in another category than
+    /// <paramref name="type"/>, or another year than <paramref name="year"/> (only forms that carry a year, and only when one was found).
+    /// </summary>
+    public static bool Disagrees(DocumentType type, int year, FormKind kind, int? foundYear) =>
+        kind.DocumentType() != type || (kind.HasTaxYear() && foundYear is { } found && found != year);
 
     /// <summary>
     /// The suggestion for a document filed as <paramref name="type"/> for <paramref name="year"/>, or null when recognition agrees,
     /// is unsure, found nothing it knows, or the owner already dismissed it.
     /// </summary>
-    public static RecognitionSuggestion? For(DocumentType type, int year, DocumentRecognition? recognition, IReadOnlyCollection<int> selectableYears,
-        bool evenIfDismissed = false)
+    public static RecognitionSuggestion? For(DocumentType type, int year, DocumentRecognition? recognition, IReadOnlyCollection<int> selectableYears)
     {
-        if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind } || kind == FormKind.Other
-            || recognition.Confidence < MinConfidence || (recognition.SuggestionDismissedAt is not null && !evenIfDismissed))
+        if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind, SuggestionDismissedAt: null } || kind == FormKind.Other
+            || recognition.Confidence < MinConfidence)
         {
             return null;
         }
 
-        var suggestedType = kind.DocumentType();
+        if (!Disagrees(type, year, kind, recognition.TaxYear))
+        {
+            return null;
+        }
+
         var foundYear = kind.HasTaxYear() ? recognition.TaxYear : null;
         var suggestedYear = foundYear is { } found && selectableYears.Contains(found) ? found : year;
-        var typeDiffers = suggestedType != type;
-        var yearDiffers = foundYear is { } y && y != year;
-        return typeDiffers || yearDiffers ? new RecognitionSuggestion(kind, foundYear, type, year, suggestedType, suggestedYear) : null;
+        return new RecognitionSuggestion(kind, foundYear, type, year, kind.DocumentType(), suggestedYear);
     }
 }

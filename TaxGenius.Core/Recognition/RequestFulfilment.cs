@@ -38,7 +38,7 @@ public sealed class RequestFulfilment(IDbContextFactory<TaxGeniusDbContext> dbFa
         var documentId = recognition.DocumentId;
         if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind, Document: { } document }
             || recognition.Confidence < RecognitionSuggestion.MinConfidence || RequestKindOf(kind) is not { } requestKind
-            || kind.DocumentType() != document.Type || (kind.HasTaxYear() && recognition.TaxYear is { } year && year != document.TaxYear)
+            || RecognitionSuggestion.Disagrees(document.Type, document.TaxYear, kind, recognition.TaxYear)
             || await db.RequestItems.AnyAsync(i => i.DocumentId == documentId, cancellationToken))
         {
             return null;
