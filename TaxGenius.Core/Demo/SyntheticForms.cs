@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ImageMagick;
+using ImageMagick.Drawing;
 using TaxGenius.Core.Recognition;
 
 namespace TaxGenius.Core.Demo;
@@ -88,6 +90,48 @@ public sealed class Sheet
         boxes.ForEach(b => pdf.Box(b.X, b.Y, b.W, b.H));
         texts.ForEach(t => pdf.Text(t.X, t.Y, t.Size, t.Text, t.Bold));
         return pdf.ToBytes();
+    }
+
+    /// <summary>
+    /// The page as a flat scan: drawn by ImageMagick at <paramref name="pixelsPerPoint"/> (2 = 144 dpi) in DejaVu Sans, written as
+    /// <paramref name="format"/> (PNG, JPEG, TIFF). For tests that put a real picture of a form through OCR.
+    /// </summary>
+    public byte[] ToImage(double pixelsPerPoint = 2, MagickFormat format = MagickFormat.Png)
+    {
+        using var image = new MagickImage(MagickColors.White, (uint)(612 * pixelsPerPoint), (uint)(792 * pixelsPerPoint));
+        var drawing = new Drawables().StrokeColor(MagickColors.Black).StrokeWidth(pixelsPerPoint * 0.6).FillColor(MagickColors.Transparent);
+        foreach (var (x, y, w, h) in boxes)
+        {
+            drawing.Rectangle(x * pixelsPerPoint, (792 - y - h) * pixelsPerPoint, (x + w) * pixelsPerPoint, (792 - y) * pixelsPerPoint);
+        }
+
+        drawing.StrokeColor(MagickColors.Transparent).FillColor(MagickColors.Black).Font(SheetFont.Path);
+        foreach (var (x, y, size, text, bold) in texts)
+        {
+            // One font file: bold is the same glyphs with a thin outline.
+            drawing.FontPointSize(size * pixelsPerPoint).StrokeColor(bold ? MagickColors.Black : MagickColors.Transparent).StrokeWidth(pixelsPerPoint * 0.4)
+                .Text(x * pixelsPerPoint, (792 - y) * pixelsPerPoint, text);
+        }
+
+        drawing.Draw(image);
+        image.Format = format;
+        return image.ToByteArray();
+    }
+
+    /// <summary>DejaVu Sans (the app's embedded font) as a file ImageMagick can load, written once per process.</summary>
+    private static class SheetFont
+    {
+        public static readonly string Path = Write();
+
+        private static string Write()
+        {
+            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"taxgenius-dejavusans-{Environment.ProcessId}.ttf");
+            using var font = typeof(Sheet).Assembly.GetManifestResourceStream("TaxGenius.Fonts.DejaVuSans.ttf")
+                ?? throw new InvalidOperationException("The embedded font is missing.");
+            using var file = File.Create(path);
+            font.CopyTo(file);
+            return path;
+        }
     }
 
     /// <summary>The page as HTML, 612 × 792 CSS pixels, Helvetica-like sans, each run at its baseline.</summary>

@@ -134,6 +134,12 @@ public sealed class RecognitionService(
         {
             Retry(row, $"Reading took longer than {settings.TimeLimitSeconds} s.");
         }
+        catch (UnreadableImageException)
+        {
+            // Damaged, or not the picture its header says: another attempt would read the same bytes.
+            row.Status = RecognitionStatus.Unreadable;
+            row.Error = "This image could not be opened; it may be damaged.";
+        }
         catch (OcrUnavailableException)
         {
             row.Status = RecognitionStatus.Unreadable;
@@ -195,6 +201,7 @@ public sealed class RecognitionService(
 
     private async Task<(DocumentText? Text, TextSource Source)> ReadAsync(Document document, CancellationToken cancellationToken)
     {
+        var tesseract = options.Value.TesseractPath;
         switch (document.ContentType)
         {
             case "application/pdf":
@@ -208,18 +215,59 @@ public sealed class RecognitionService(
                     using var copy = new MemoryStream((int)document.FileSize);
                     await content.CopyToAsync(copy, cancellationToken);
                     copy.Position = 0;
-                    return (PdfTextReader.Read(copy), TextSource.PdfText);
+                    var text = PdfTextReader.Read(copy);
+                    if (text.WordCount > 0)
+                    {
+                        return (text, TextSource.PdfText);
+                    }
+
+                    // No text layer: a scan saved as PDF. Its page images are read like a photo.
+                    copy.Position = 0;
+                    var scans = PdfTextReader.ScannedPages(copy);
+                    return scans.Count == 0
+                        ? (text, TextSource.PdfText)
+                        : (await InPrivateFolderAsync(folder =>
+                            TesseractOcr.ReadPagesAsync(OcrImages.PreparePages(scans, folder, cancellationToken), tesseract, cancellationToken)), TextSource.Ocr);
                 }
 
-            case "image/jpeg" or "image/png" or "image/tiff":
-                return (await OcrAsync(document, cancellationToken), TextSource.Ocr);
+            case "image/jpeg" or "image/png" or "image/tiff" or "image/heic":
+                return (await InPrivateFolderAsync(async folder =>
+                {
+                    // The decrypted upload, then its prepared pages (OcrImages), all in the private folder.
+                    var path = Path.Combine(folder, "upload" + document.ContentType switch
+                    {
+                        "image/png" => ".png",
+                        "image/tiff" => ".tif",
+                        "image/heic" => ".heic",
+                        _ => ".jpg",
+                    });
+                    await using (var content = await store.OpenReadAsync(document.StorageKey, cancellationToken))
+                    await using (var file = new FileStream(path, PrivateFile()))
+                    {
+                        await content.CopyToAsync(file, cancellationToken);
+                    }
+
+                    return await TesseractOcr.ReadImageAsync(path, folder, tesseract, cancellationToken);
+                }), TextSource.Ocr);
             default:
-                // HEIC photos need converting first (not done yet).
                 return (null, TextSource.Ocr);
         }
     }
 
-    private async Task<DocumentText> OcrAsync(Document document, CancellationToken cancellationToken)
+    /// <summary>Options for a new file only its owner can read or write.</summary>
+    private static FileStreamOptions PrivateFile()
+    {
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return create;
+    }
+
+    /// <summary>Runs <paramref name="read"/> with a new folder only this process's user can enter, removed whatever happens.</summary>
+    private async Task<DocumentText> InPrivateFolderAsync(Func<string, Task<DocumentText>> read)
     {
         Directory.CreateDirectory(WorkFolder);
         var folder = Path.Combine(WorkFolder, $"r-{Guid.NewGuid():N}");
@@ -234,20 +282,7 @@ public sealed class RecognitionService(
 
         try
         {
-            var path = Path.Combine(folder, "page" + document.ContentType switch { "image/png" => ".png", "image/tiff" => ".tif", _ => ".jpg" });
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            await using (var content = await store.OpenReadAsync(document.StorageKey, cancellationToken))
-            await using (var file = new FileStream(path, create))
-            {
-                await content.CopyToAsync(file, cancellationToken);
-            }
-
-            return await TesseractOcr.ReadAsync(path, options.Value.TesseractPath, cancellationToken);
+            return await read(folder);
         }
         finally
         {

@@ -17,6 +17,26 @@ public static class TesseractOcr
     /// <summary>Words below this confidence (0–100) are noise: specks, lines of the form's boxes.</summary>
     public const int MinWordConfidence = 30;
 
+    /// <summary>
+    /// Reads an uploaded image file (every page of it): <see cref="OcrImages"/> prepares each page into <paramref name="folder"/> (the
+    /// caller's private folder, which it removes), then Tesseract reads them one by one.
+    /// </summary>
+    public static async Task<DocumentText> ReadImageAsync(string imagePath, string folder, string executable, CancellationToken cancellationToken) =>
+        await ReadPagesAsync(OcrImages.PreparePages(imagePath, folder, cancellationToken), executable, cancellationToken);
+
+    /// <summary>Reads prepared pages in order into one document.</summary>
+    public static async Task<DocumentText> ReadPagesAsync(IEnumerable<string> pagePaths, string executable, CancellationToken cancellationToken)
+    {
+        var pages = new List<TextPage>();
+        foreach (var path in pagePaths)
+        {
+            pages.AddRange((await ReadAsync(path, executable, cancellationToken)).Pages);
+        }
+
+        return new DocumentText(pages);
+    }
+
+    /// <summary>Tesseract on one image file as it is.</summary>
     public static async Task<DocumentText> ReadAsync(string imagePath, string executable, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(executable)

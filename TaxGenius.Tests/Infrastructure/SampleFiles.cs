@@ -2,6 +2,9 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using TaxGenius.Core.Demo;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Writer;
 
 namespace TaxGenius.Tests.Infrastructure;
 
@@ -24,11 +27,23 @@ public static class SampleFiles
     }
 
     /// <summary>A valid 2×2 RGB PNG (signature, IHDR, IDAT, IEND with real CRCs).</summary>
-    public static byte[] Png()
+    public static byte[] Png() => Png(2);
+
+    /// <summary>
+    /// A PNG whose header (with a correct CRC) says <paramref name="size"/> × <paramref name="size"/> pixels, with the 2×2 picture's data:
+    /// a decompression bomb's shape when the size is huge.
+    /// </summary>
+    public static byte[] Png(int size)
     {
         using var output = new MemoryStream();
         output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(output, "IHDR", [0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0, 0, 0]);
+        var side = BitConverter.GetBytes(size);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(side);
+        }
+
+        WriteChunk(output, "IHDR", [.. side, .. side, 8, 2, 0, 0, 0]);
         using var raw = new MemoryStream();
         using (var z = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -43,6 +58,31 @@ public static class SampleFiles
     /// <summary>The start of an iPhone photo: an ISO-BMFF ftyp box with the heic brand, then opaque data.</summary>
     public static byte[] Heic() =>
         [0x00, 0x00, 0x00, 0x18, .. "ftypheic"u8, 0x00, 0x00, 0x00, 0x00, .. "mif1heic"u8, .. RandomNumberGenerator.GetBytes(4096)];
+
+    /// <summary>
+    /// A real HEIC photo of a 1099-INT for 2024 (payer Keystone Federal Credit Union, box 1 16,480.43, box 4 522.42; see the fixture's
+    /// note in the project file).
+    /// </summary>
+    public static byte[] HeicForm()
+    {
+        using var resource = typeof(SampleFiles).Assembly.GetManifestResourceStream("TaxGenius.Tests.Fixtures.form-1099int-2024.heic")
+            ?? throw new InvalidOperationException("The HEIC fixture is not embedded.");
+        using var copy = new MemoryStream();
+        resource.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>A scan saved as PDF: each image fills a Letter page, and there is no text layer.</summary>
+    public static byte[] ScannedPdf(params byte[][] pngPages)
+    {
+        var builder = new PdfDocumentBuilder();
+        foreach (var png in pngPages)
+        {
+            builder.AddPage(PageSize.Letter).AddPng(png, new PdfRectangle(0, 0, 612, 792));
+        }
+
+        return builder.Build();
+    }
 
     public static byte[] Tiff(bool bigEndian = false) =>
         [.. bigEndian ? "MM\0*"u8 : "II*\0"u8, 0x08, 0x00, 0x00, 0x00, .. RandomNumberGenerator.GetBytes(2048)];

@@ -136,7 +136,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     public async Task A_failing_OCR_leaves_no_copy_and_marks_the_recognition_failed_not_the_document()
     {
         await using var app = await AppAsync(FakeTesseract("echo 'read error' >&2; exit 3"));
-        var (userId, documentId) = await UploadAsync(app, "ocr.fails@example.test", "id.jpg", SampleFiles.Jpeg(), DocumentType.Id, Year);
+        var (userId, documentId) = await UploadAsync(app, "ocr.fails@example.test", "id.png", SampleFiles.Png(), DocumentType.Id, Year);
 
         var row = await Recognitions.SettledAsync(app, documentId);
         Assert.Equal((RecognitionStatus.Failed, "The document could not be read.", 1), (row.Status, row.Error, row.Attempts));
@@ -170,10 +170,42 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_damaged_photo_is_marked_unreadable_at_once_without_retries_or_OCR()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"), attempts: 3);
+        var (_, documentId) = await UploadAsync(app, "damaged.photo@example.test", "w2.jpg", SampleFiles.Jpeg(), DocumentType.W2, Year);
+
+        var row = await Recognitions.SettledAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Unreadable, "This image could not be opened; it may be damaged.", 1), (row.Status, row.Error, row.Attempts));
+        Assert.False(File.Exists(Seen));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
+    public async Task A_scanned_PDF_and_an_iPhone_HEIC_photo_are_read_by_real_OCR_after_upload()
+    {
+        // Debian's Tesseract itself (scripts/test.sh installs it), on ImageMagick's prepared pages.
+        await using var app = await AppAsync("tesseract");
+        var w2 = new SyntheticForms(seed: 5).Create(FormKind.W2, FormLayout.Official, Year);
+        var (_, scanId) = await UploadAsync(app, "scan.reader@example.test", "scan.pdf", SampleFiles.ScannedPdf(w2.Sheet.ToImage()), DocumentType.W2, Year);
+        var (_, photoId) = await UploadAsync(app, "heic.reader@example.test", "IMG_0042.heic", SampleFiles.HeicForm(), DocumentType.Form1099, 2024);
+
+        var scan = await Recognitions.SettledAsync(app, scanId);
+        Assert.Equal((RecognitionStatus.Done, FormKind.W2, Year, TextSource.Ocr), (scan.Status, scan.Kind, scan.TaxYear, scan.Source));
+        var scanFields = app.Services.GetRequiredService<RecognitionFields>().Read(scan).ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal((w2.Expected["employer_name"], w2.Expected["box1"]), (scanFields.GetValueOrDefault("employer_name"), scanFields.GetValueOrDefault("box1")));
+
+        var photo = await Recognitions.SettledAsync(app, photoId);
+        Assert.Equal((RecognitionStatus.Done, FormKind.Form1099Int, 2024, TextSource.Ocr), (photo.Status, photo.Kind, photo.TaxYear, photo.Source));
+        Assert.False(photo.NeedsCheck);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
     public async Task Without_tesseract_a_photo_is_marked_unreadable_with_the_reason()
     {
         await using var app = await AppAsync(Path.Combine(folder, "no-such-tesseract"));
-        var (_, documentId) = await UploadAsync(app, "no.ocr@example.test", "w2.jpg", SampleFiles.Jpeg(), DocumentType.W2, Year);
+        var (_, documentId) = await UploadAsync(app, "no.ocr@example.test", "w2.png", SampleFiles.Png(), DocumentType.W2, Year);
 
         var row = await Recognitions.SettledAsync(app, documentId);
         Assert.Equal(RecognitionStatus.Unreadable, row.Status);

@@ -1,0 +1,111 @@
+using ImageMagick;
+
+namespace TaxGenius.Core.Recognition;
+
+/// <summary>
+/// Turns what a client uploads into pages Tesseract reads well, with ImageMagick (Magick.NET): any image it decodes (JPEG, PNG, each
+/// page of a TIFF, an iPhone's HEIC) and the page images of a scanned PDF. Each page is turned upright by its EXIF orientation, made
+/// grey and, when small, enlarged towards 300 dpi across a Letter page; it is written as a PNG only its owner can read, into the
+/// caller's private folder.
+/// </summary>
+public static class OcrImages
+{
+    /// <summary>Pages read from one file, as with a PDF's text layer.</summary>
+    public const int MaxPages = PdfTextReader.MaxPages;
+
+    /// <summary>Pixels across the page Tesseract reads best: about 300 dpi over 8.5 inches.</summary>
+    private const double TargetWidth = 2550;
+
+    static OcrImages()
+    {
+        // A small file may claim an enormous picture (a decompression bomb): ImageMagick refuses a side longer than a 200 MP phone
+        // photo's (16,320 pixels) before decoding rather than fill the memory or the disk.
+        ResourceLimits.Width = 17_000;
+        ResourceLimits.Height = 17_000;
+    }
+
+    /// <summary>Whether this build of ImageMagick decodes HEIC (the native library ships libheif on every platform it supports).</summary>
+    public static bool ReadsHeic => MagickFormatInfo.Create(MagickFormat.Heic)?.SupportsReading == true;
+
+    /// <summary>Prepares each page of the image file at <paramref name="source"/>; returns the prepared pages' paths in order.</summary>
+    /// <exception cref="UnreadableImageException">ImageMagick cannot decode the file (it is damaged or not what its header says).</exception>
+    public static IReadOnlyList<string> PreparePages(string source, string folder, CancellationToken cancellationToken)
+    {
+        using var pages = new MagickImageCollection();
+        try
+        {
+            pages.Read(source, new MagickReadSettings { FrameIndex = 0, FrameCount = MaxPages });
+        }
+        catch (MagickException e)
+        {
+            // Damaged, not the picture its header says, or larger than the limits above: another attempt would read the same bytes.
+            throw new UnreadableImageException(e);
+        }
+
+        return Write(pages, folder, cancellationToken);
+    }
+
+    /// <summary>Prepares page images held in memory (a scanned PDF's, one per page).</summary>
+    /// <exception cref="UnreadableImageException">None of the images could be decoded.</exception>
+    public static IReadOnlyList<string> PreparePages(IEnumerable<byte[]> images, string folder, CancellationToken cancellationToken)
+    {
+        using var pages = new MagickImageCollection();
+        foreach (var image in images.Take(MaxPages))
+        {
+            try
+            {
+                pages.Add(new MagickImage(image));
+            }
+            catch (MagickException)
+            {
+                // An image PdfPig could not hand over whole (an unusual filter): the other pages are still read.
+            }
+        }
+
+        return pages.Count == 0 ? throw new UnreadableImageException(null) : Write(pages, folder, cancellationToken);
+    }
+
+    private static List<string> Write(MagickImageCollection pages, string folder, CancellationToken cancellationToken)
+    {
+        var paths = new List<string>();
+        foreach (var page in pages.Take(MaxPages))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Prepare(page);
+            var path = Path.Combine(folder, $"page-{paths.Count + 1}.png");
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var file = new FileStream(path, create))
+            {
+                page.Write(file, MagickFormat.Png);
+            }
+
+            paths.Add(path);
+        }
+
+        return paths;
+    }
+
+    /// <summary>
+    /// Upright (by the EXIF orientation a phone writes), grey, and a small image enlarged towards 300 dpi. Flattening the paper,
+    /// deskewing and removing the forms' ruled lines were measured on the benchmark's photos too and did not help (docs/performance.md).
+    /// </summary>
+    internal static void Prepare(IMagickImage<byte> image)
+    {
+        image.AutoOrient();
+        image.Grayscale();
+        var factor = TargetWidth / Math.Max(1, image.Width);
+        if (factor > 1.2)
+        {
+            factor = Math.Min(factor, 3);
+            image.Resize((uint)(image.Width * factor), (uint)(image.Height * factor));
+        }
+    }
+}
+
+/// <summary>An image ImageMagick could not decode: it is damaged, or not what its header says. Reading it again would not help.</summary>
+public sealed class UnreadableImageException(Exception? inner) : Exception("The image could not be decoded.", inner);
