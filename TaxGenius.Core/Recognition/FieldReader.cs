@@ -123,18 +123,25 @@ public static partial class FieldReader
         return null;
     }
 
-    /// <summary>Where the label's words stand in the line, as runs of word indexes (the label must be whole words in a row).</summary>
+    /// <summary>
+    /// Where the label's words stand in the line, as runs of word indexes (the label must be whole words in a row). A label of four
+    /// words or more may have one word after its first that OCR garbled beyond one letter ("Wages, tips, ccher compensation").
+    /// </summary>
     private static IEnumerable<(int Start, int End)> Matches(IReadOnlyList<TextWord> line, string[] tokens)
     {
+        var forgiven = tokens.Length >= 4 ? 1 : 0;
         for (var i = 0; i + tokens.Length <= line.Count; i++)
         {
-            var matched = true;
-            for (var t = 0; t < tokens.Length && matched; t++)
+            var misses = 0;
+            for (var t = 0; t < tokens.Length && misses <= forgiven; t++)
             {
-                matched = Words.Similar(Token(line[i + t].Text), tokens[t]);
+                if (!Words.Similar(Token(line[i + t].Text), tokens[t]))
+                {
+                    misses += t == 0 ? forgiven + 1 : 1;
+                }
             }
 
-            if (matched)
+            if (misses <= forgiven)
             {
                 yield return (i, i + tokens.Length - 1);
             }
@@ -275,8 +282,13 @@ public static partial class FieldReader
 
     private static string[] Tokens(string label) => [.. label.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Token)];
 
-    /// <summary>A word as labels are compared: lower case, without a trailing colon ("Name:" is "name").</summary>
-    private static string Token(string word) => FormClassifier.Normalize(word).Trim().TrimEnd(':');
+    /// <summary>
+    /// A word as labels are compared: lower case, without the punctuation around it ("Name:" is "name", "(EIN)" and OCR's "{EIN)" are
+    /// "ein", "wages," is "wages").
+    /// </summary>
+    private static string Token(string word) => FormClassifier.Normalize(word).Trim().Trim(LabelPunctuation);
+
+    private static readonly char[] LabelPunctuation = [':', ',', '.', ';', '(', ')', '{', '}', '[', ']', '|', '"', '\u2018', '\u2019'];
 
     [GeneratedRegex(@"^\$?(?<n>\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Money();
