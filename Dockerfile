@@ -16,7 +16,9 @@ RUN dotnet restore TaxGenius.Web/TaxGenius.Web.csproj
 
 COPY TaxGenius.Core/ TaxGenius.Core/
 COPY TaxGenius.Web/ TaxGenius.Web/
-RUN dotnet publish TaxGenius.Web/TaxGenius.Web.csproj -c Release -o /app --no-restore
+# Native libraries for Windows and Apple systems (ImageMagick's alone are ~150 MB) have no use in a Linux image.
+RUN dotnet publish TaxGenius.Web/TaxGenius.Web.csproj -c Release -o /app --no-restore \
+    && rm -rf /app/runtimes/win-* /app/runtimes/osx-* /app/runtimes/maccatalyst-*
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Runtime: ASP.NET Core only, as the image's non-root `app` user.
