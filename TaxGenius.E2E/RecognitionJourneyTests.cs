@@ -65,5 +65,18 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         await Assertions.Expect(box4.GetByTestId("recognized-value")).ToHaveTextAsync("12.00");
         await Assertions.Expect(box4.GetByTestId("recognized-corrected")).ToBeVisibleAsync();
         await preparerPage.ScreenshotAsync("recognition-preparer-boxes");
+
+        // Completing the document counts its boxes: the admin's dashboard shows the corrected box as the one read wrong.
+        await review.ClaimAsync();
+        await Assertions.Expect(review.Status).ToHaveTextAsync("PROCESSING");
+        await review.CompleteAsync();
+        await Assertions.Expect(review.Status).ToHaveTextAsync("COMPLETED");
+        var admin = await SignedInPageAsync(DemoAccounts.Admin, "**/admin");
+        var card = admin.GetByTestId("dashboard-recognition");
+        await Assertions.Expect(card.GetByTestId("recognition-box")).ToHaveCountAsync(1);
+        await Assertions.Expect(card.GetByTestId("recognition-box")).ToContainTextAsync("Box 4 Federal income tax withheld");
+        await Assertions.Expect(card.GetByTestId("recognition-box")).ToContainTextAsync("0 of 1");
+        await card.ScrollIntoViewIfNeededAsync();
+        await admin.ScreenshotAsync("recognition-admin-accuracy");
     }
 }

@@ -15,6 +15,20 @@ public sealed record RecognitionReview(RecognitionStatus Status, FormKind? Kind,
     public bool LowConfidence => Status == RecognitionStatus.Done && Confidence < RecognitionSuggestion.MinConfidence;
 }
 
+/// <summary>One box of one form, read from one kind of input: how often the preparers left what recognition read.</summary>
+public sealed record BoxAccuracy(FormKind Kind, string Key, string Label, TextSource Source, int Checked, int Right)
+{
+    public double Rate => Checked == 0 ? 0 : Right / (double)Checked;
+}
+
+/// <summary>Recognition's accuracy measured from the preparers' corrections (<see cref="RecognitionReviewService.AccuracyAsync"/>), worst box first.</summary>
+public sealed record RecognitionAccuracy(int Documents, int OcrDocuments, IReadOnlyList<BoxAccuracy> Boxes)
+{
+    /// <summary>Boxes checked and right over one kind of input (the PDF's text layer, or OCR of photos and scans).</summary>
+    public (int Checked, int Right) Total(TextSource source) =>
+        Boxes.Where(b => b.Source == source).Aggregate((Checked: 0, Right: 0), (sum, b) => (sum.Checked + b.Checked, sum.Right + b.Right));
+}
+
 /// <summary>
 /// The preparer's side of recognition: the boxes beside the viewer (each view audited, as opening the file is), corrections (recorded
 /// with who and when, and counted to measure accuracy), and an engagement's boxes as CSV for the tax software.
@@ -123,6 +137,34 @@ public sealed partial class RecognitionReviewService(
         audit.Add(db, actor, AuditActions.EngagementFieldsExported, "Engagement", engagementId, engagement.ClientId, $"{rows.Count} documents");
         await db.SaveChangesAsync(cancellationToken);
         return ($"boxes-{engagement.TaxYear}-{engagementId.ToString("N")[..8]}.csv", Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray());
+    }
+
+    /// <summary>
+    /// How well recognition reads boxes in this firm's real work, from the preparers' corrections: over the latest
+    /// <paramref name="latest"/> recognized documents a preparer has completed, a box read and left as read (or corrected back to
+    /// it) counts as right; a box corrected to another value, or read empty and typed in, as wrong. A box read empty and left empty
+    /// is not counted (the form may have it blank). Counts only: no value leaves the method.
+    /// </summary>
+    public async Task<RecognitionAccuracy> AccuracyAsync(int latest = 2_000, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.DocumentRecognitions.AsNoTracking()
+            .Where(r => r.Status == RecognitionStatus.Done && r.Kind != null && r.Source != null && r.Document!.Status == DocumentStatus.Completed)
+            .OrderByDescending(r => r.UpdatedAt).Take(latest).ToListAsync(cancellationToken);
+        var boxes = new Dictionary<(FormKind Kind, string Key, string Label, TextSource Source), (int Checked, int Right)>();
+        foreach (var row in rows)
+        {
+            foreach (var value in fields.Values(row).Where(v => v.Key != Recognizer.TaxpayerNumberField && (v.Extracted is not null || v.Corrected)))
+            {
+                var key = (row.Kind!.Value, value.Key, value.Label, row.Source!.Value);
+                var (seen, right) = boxes.GetValueOrDefault(key);
+                boxes[key] = (seen + 1, right + (value.Extracted is not null && value.Value == value.Extracted ? 1 : 0));
+            }
+        }
+
+        return new RecognitionAccuracy(rows.Count, rows.Count(r => r.Source == TextSource.Ocr),
+            [.. boxes.Select(b => new BoxAccuracy(b.Key.Kind, b.Key.Key, b.Key.Label, b.Key.Source, b.Value.Checked, b.Value.Right))
+                .OrderBy(b => b.Rate).ThenByDescending(b => b.Checked)]);
     }
 
     /// <summary>The value in the box's shape ("$1,234.5" → "1234.50", " oh " → "OH"), or null when it does not fit.</summary>

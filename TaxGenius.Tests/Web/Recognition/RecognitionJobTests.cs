@@ -352,4 +352,59 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         Assert.Equal([documentId], flagged.Rows.Select(r => r.Id));
         Assert.True(flagged.Rows[0].NeedsCheck);
     }
+
+    [Fact]
+    public async Task Accuracy_is_measured_from_what_preparers_corrected_on_the_documents_they_completed()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        var pdf = BrightlineW2(Year);
+        var (_, corrected) = await UploadAsync(app, "accuracy.one@example.test", "w2.pdf", pdf, DocumentType.W2, Year);
+        var (_, typedIn) = await UploadAsync(app, "accuracy.two@example.test", "w2.pdf", pdf, DocumentType.W2, Year);
+        var (_, stillOpen) = await UploadAsync(app, "accuracy.three@example.test", "w2.pdf", pdf, DocumentType.W2, Year);
+        var read = 0;
+        foreach (var id in new[] { corrected, typedIn, stillOpen })
+        {
+            var row = await Recognitions.SettledAsync(app, id);
+            read = app.Services.GetRequiredService<RecognitionFields>().Read(row).Count(f => f.Key != Recognizer.TaxpayerNumberField);
+        }
+
+        var preparer = new TaxGenius.Core.Audit.AuditActor(await app.CreateUserAsync("accuracy.preparer@example.test", Roles.Preparer), "accuracy.preparer@example.test", null);
+        var review = app.Services.GetRequiredService<RecognitionReviewService>();
+        // On the second W-2 recognition "missed" box 2 (it is taken out of what was read), and the preparer types it in.
+        const string missed = "box2";
+        var protector = app.Services.GetRequiredService<RecognitionFields>();
+        var withoutBox2 = protector.Read(await Recognitions.SettledAsync(app, typedIn)).Where(f => f.Key != missed).ToList();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            await db.DocumentRecognitions.Where(r => r.DocumentId == typedIn)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.FieldsCipher, protector.ProtectFields(typedIn, withoutBox2)));
+        }
+
+        Assert.Null(await review.CorrectAsync(preparer, corrected, "box1", "61205.00"));
+        Assert.Null(await review.CorrectAsync(preparer, typedIn, missed, "7010.55"));
+        // Corrected and set back to what was read: right after all.
+        Assert.Null(await review.CorrectAsync(preparer, typedIn, "box1", "1.00"));
+        Assert.Null(await review.CorrectAsync(preparer, typedIn, "box1", "61250.00"));
+        Assert.Null(await review.CorrectAsync(preparer, stillOpen, "box2", "1.00"));
+
+        // Before any is completed nothing is measured (the demo firm's completed documents have no boxes to count).
+        var before = await review.AccuracyAsync();
+        Assert.Empty(before.Boxes);
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            await db.Documents.Where(d => d.Id == corrected || d.Id == typedIn)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Completed));
+        }
+
+        // Two completed documents: every box read on them counts (box 2 once read, once typed in), one box 1 was corrected; the open
+        // document (corrected too) is not counted yet.
+        var accuracy = await review.AccuracyAsync();
+        Assert.Equal((before.Documents + 2, before.OcrDocuments), (accuracy.Documents, accuracy.OcrDocuments));
+        Assert.Equal((2 * read, 2 * read - 2), accuracy.Total(TextSource.PdfText));
+        Assert.Equal((0, 0), accuracy.Total(TextSource.Ocr));
+        var worst = accuracy.Boxes.Take(2).OrderBy(b => b.Key, StringComparer.Ordinal).ToList();
+        Assert.Equal([("box1", 2, 1), ("box2", 2, 1)], worst.Select(b => (b.Key, b.Checked, b.Right)));
+        Assert.All(worst, b => Assert.Equal((FormKind.W2, TextSource.PdfText), (b.Kind, b.Source)));
+        Assert.All(accuracy.Boxes.Skip(2), b => Assert.Equal(b.Checked, b.Right));
+    }
 }
