@@ -16,14 +16,6 @@ public static class OcrImages
     /// <summary>Pixels across the page Tesseract reads best: about 300 dpi over 8.5 inches.</summary>
     private const double TargetWidth = 2550;
 
-    static OcrImages()
-    {
-        // A small file may claim an enormous picture (a decompression bomb): ImageMagick refuses a side longer than a 200 MP phone
-        // photo's (16,320 pixels) before decoding rather than fill the memory or the disk.
-        ResourceLimits.Width = 17_000;
-        ResourceLimits.Height = 17_000;
-    }
-
     /// <summary>Whether this build of ImageMagick decodes HEIC (the native library ships libheif on every platform it supports).</summary>
     public static bool ReadsHeic => MagickFormatInfo.Create(MagickFormat.Heic)?.SupportsReading == true;
 
@@ -31,6 +23,7 @@ public static class OcrImages
     /// <exception cref="UnreadableImageException">ImageMagick cannot decode the file (it is damaged or not what its header says).</exception>
     public static IReadOnlyList<string> PreparePages(string source, string folder, CancellationToken cancellationToken)
     {
+        MagickLimits.Apply();
         using var pages = new MagickImageCollection();
         try
         {
@@ -49,6 +42,7 @@ public static class OcrImages
     /// <exception cref="UnreadableImageException">None of the images could be decoded.</exception>
     public static IReadOnlyList<string> PreparePages(IEnumerable<byte[]> images, string folder, CancellationToken cancellationToken)
     {
+        MagickLimits.Apply();
         using var pages = new MagickImageCollection();
         foreach (var image in images.Take(MaxPages))
         {
@@ -73,13 +67,7 @@ public static class OcrImages
             cancellationToken.ThrowIfCancellationRequested();
             Prepare(page);
             var path = Path.Combine(folder, $"page-{paths.Count + 1}.png");
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var file = new FileStream(path, create))
+            using (var file = new FileStream(path, PrivateFile()))
             {
                 page.Write(file, MagickFormat.Png);
             }
@@ -88,6 +76,18 @@ public static class OcrImages
         }
 
         return paths;
+    }
+
+    /// <summary>Options for a new file only its owner can read or write (a decrypted upload, a prepared page).</summary>
+    internal static FileStreamOptions PrivateFile()
+    {
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return create;
     }
 
     /// <summary>
@@ -109,3 +109,24 @@ public static class OcrImages
 
 /// <summary>An image ImageMagick could not decode: it is damaged, or not what its header says. Reading it again would not help.</summary>
 public sealed class UnreadableImageException(Exception? inner) : Exception("The image could not be decoded.", inner);
+
+/// <summary>The limits every use of ImageMagick in the app decodes under, set once: no giant pictures, no pixels on disk.</summary>
+internal static class MagickLimits
+{
+    static MagickLimits()
+    {
+        // A small file may claim an enormous picture (a decompression bomb): ImageMagick refuses a side longer than a 200 MP phone
+        // photo's (16,320 pixels) before decoding rather than fill the memory or the disk.
+        ResourceLimits.Width = 17_000;
+        ResourceLimits.Height = 17_000;
+
+        // Pixels are decrypted document content: ImageMagick never spills them to a disk cache in its temporary folder. A picture that
+        // does not fit in memory is refused (MagickCacheErrorException, an unreadable image) instead.
+        ResourceLimits.Disk = 0;
+    }
+
+    /// <summary>Runs the static constructor (once) before the first image is decoded.</summary>
+    public static void Apply()
+    {
+    }
+}

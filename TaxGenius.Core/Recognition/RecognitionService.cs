@@ -242,7 +242,7 @@ public sealed class RecognitionService(
                         _ => ".jpg",
                     });
                     await using (var content = await store.OpenReadAsync(document.StorageKey, cancellationToken))
-                    await using (var file = new FileStream(path, PrivateFile()))
+                    await using (var file = new FileStream(path, OcrImages.PrivateFile()))
                     {
                         await content.CopyToAsync(file, cancellationToken);
                     }
@@ -252,18 +252,6 @@ public sealed class RecognitionService(
             default:
                 return (null, TextSource.Ocr);
         }
-    }
-
-    /// <summary>Options for a new file only its owner can read or write.</summary>
-    private static FileStreamOptions PrivateFile()
-    {
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return create;
     }
 
     /// <summary>Runs <paramref name="read"/> with a new folder only this process's user can enter, removed whatever happens.</summary>
