@@ -25,8 +25,8 @@ public sealed record DocumentDetail(
 {
     public DocumentFileKind Kind => Document.Kind;
 
-    /// <summary>Browsers show PDFs, JPEGs and PNGs themselves; HEIC and TIFF are offered as downloads.</summary>
-    public bool CanPreview => Kind is DocumentFileKind.Pdf or DocumentFileKind.Jpeg or DocumentFileKind.Png;
+    /// <summary>Browsers show PDFs, JPEGs and PNGs themselves; HEIC and TIFF are converted for the viewer (<see cref="ImagePreview"/>) up to 40 MB.</summary>
+    public bool CanPreview => ImagePreview.CanShow(Kind, Document.FileSize);
 }
 
 /// <summary>

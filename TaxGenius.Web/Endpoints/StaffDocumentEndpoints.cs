@@ -67,8 +67,12 @@ internal static class StaffDocumentEndpoints
         return TypedResults.File(export.Content, "text/csv; charset=utf-8", export.FileName);
     }
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ContentAsync(Guid id, bool? download, HttpContext context,
-        ClaimsPrincipal user, StaffDocumentService documents, CancellationToken cancellationToken)
+    /// <summary>
+    /// The document as stored, inline for the viewer or as an attachment. Inline, a HEIC or TIFF (which browsers cannot show) is
+    /// converted to a JPEG in memory (<see cref="ImagePreview"/>); a download is always the original.
+    /// </summary>
+    private static async Task<Results<FileStreamHttpResult, FileContentHttpResult, ProblemHttpResult>> ContentAsync(Guid id, bool? download,
+        HttpContext context, ClaimsPrincipal user, StaffDocumentService documents, CancellationToken cancellationToken)
     {
         var asAttachment = download == true;
         var content = await documents.OpenAsync(AuditActors.From(user, context), id, asAttachment, cancellationToken);
@@ -89,6 +93,27 @@ internal static class StaffDocumentEndpoints
         var disposition = new ContentDispositionHeaderValue("inline");
         disposition.SetHttpFileName(content.DownloadName);
         headers.ContentDisposition = disposition.ToString();
-        return TypedResults.Stream(content.Content, content.Document.ContentType);
+        var kind = DocumentFileKinds.FromContentType(content.Document.ContentType);
+        if (kind is not { } convert || !ImagePreview.Converts(convert) || content.Document.FileSize > ImagePreview.MaxBytes)
+        {
+            return TypedResults.Stream(content.Content, content.Document.ContentType);
+        }
+
+        byte[]? jpeg;
+        await using (content.Content)
+        {
+            jpeg = await ImagePreview.ToJpegAsync(content.Content, cancellationToken);
+        }
+
+        if (jpeg is null)
+        {
+            headers.ContentDisposition = default;
+            context.Response.ContentLength = null;
+            return TypedResults.Problem(statusCode: 422, title: "Cannot be shown",
+                detail: "This image could not be opened for viewing; it may be damaged. Download it to look at the original.");
+        }
+
+        context.Response.ContentLength = jpeg.Length;
+        return TypedResults.File(jpeg, "image/jpeg");
     }
 }

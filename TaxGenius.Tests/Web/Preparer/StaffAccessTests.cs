@@ -5,6 +5,7 @@ using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Identity;
 using TaxGenius.Core.Security;
 using TaxGenius.Tests.Infrastructure;
 
@@ -71,6 +72,36 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(await app.Factory.UserIdAsync(DemoAccounts.Client), downloaded.SubjectUserId);
 
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/staff/documents/{Guid.CreateVersion7()}/content")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_iPhone_HEIC_is_shown_to_staff_as_a_JPEG_without_its_metadata_while_the_download_is_the_original()
+    {
+        var heic = SampleFiles.HeicForm();
+        var owner = await app.Factory.CreateUserAsync("heic.owner@example.test", Roles.Client);
+        var uploaded = await app.Factory.Services.GetRequiredService<ClientDocumentService>()
+            .UploadAsync(owner, new UploadRequest("IMG_0412.HEIC", DocumentType.Form1099, TaxYears.Current(TimeProvider.System)), new MemoryStream(heic), heic.Length);
+        Assert.True(uploaded.Succeeded, uploaded.Error);
+        var id = uploaded.Document!.Id;
+        Assert.True((await app.Factory.Services.GetRequiredService<StaffDocumentService>().GetDetailAsync(id))!.CanPreview);
+        using var staff = await app.Factory.SignInAsync(DemoAccounts.Preparer);
+        var before = await AuditCountAsync(id);
+
+        using var inline = await staff.GetAsync($"/api/staff/documents/{id}/content");
+        Assert.Equal(HttpStatusCode.OK, inline.StatusCode);
+        Assert.Equal("image/jpeg", inline.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("inline", inline.Content.Headers.ContentDisposition?.DispositionType);
+        using (var jpeg = new ImageMagick.MagickImage(await inline.Content.ReadAsByteArrayAsync()))
+        {
+            Assert.Equal(ImageMagick.MagickFormat.Jpeg, jpeg.Format);
+            Assert.True(jpeg.Width is > 500 and <= ImagePreview.MaxSide && jpeg.Height > jpeg.Width, $"{jpeg.Width}x{jpeg.Height}");
+            Assert.Null(jpeg.GetExifProfile());
+        }
+
+        using var download = await staff.GetAsync($"/api/staff/documents/{id}/content?download=true");
+        Assert.Equal("image/heic", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(heic, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal(before + 2, await AuditCountAsync(id));
     }
 
     [Fact]
