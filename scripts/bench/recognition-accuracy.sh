@@ -3,8 +3,10 @@
 # layouts: official, payroll provider/broker, substitute statement; random valid values) is read the way the app reads uploads:
 #   text PDF  → PdfPig's text layer
 #   image     → the same page rendered by Chromium at 144 dpi (PNG) → Tesseract
-#   photo     → the page rotated, tilted, blurred, grainy and shaded on a desk (JPEG) → Tesseract
-# and scored for type, year and each box, with the time per document. Sample images stay in the work folder to look at.
+#   photo     → the page rotated, tilted, blurred, grainy and shaded on a desk, 12 MP as a phone takes it (JPEG) → Tesseract
+#   photo 3 MP → the same scene at 2.9 MP (the page at ~144 dpi): a harder, low-resolution photo
+# Images go through the app's own preparation (OcrImages: upright, grey, small images enlarged) before Tesseract,
+# and are scored for type, year and each box, with the time per document. Sample images stay in the work folder to look at.
 # Usage: scripts/bench/recognition-accuracy.sh [PER_LAYOUT=2] [KEEP_FOLDER]
 # Not run by scripts/test.sh or CI: benchmarks are never timed assertions.
 set -euo pipefail
@@ -17,5 +19,5 @@ FOLDER="${2:-$(mktemp -d /tmp/taxgenius-recognition.XXXXXX)}"
 tg_log "Building the benchmark (Release)"
 dotnet build "$ROOT/scripts/bench/TaxGenius.Bench/TaxGenius.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 
-tg_log "Recognizing $PER_LAYOUT document(s) per kind and layout, three ways each; samples in $FOLDER"
+tg_log "Recognizing $PER_LAYOUT document(s) per kind and layout, four ways each; samples in $FOLDER"
 TAXGENIUS_CHROMIUM="$TG_CHROMIUM" dotnet "$ROOT/scripts/bench/TaxGenius.Bench/bin/Release/net10.0/TaxGenius.Bench.dll" recognition "$PER_LAYOUT" "$FOLDER"
