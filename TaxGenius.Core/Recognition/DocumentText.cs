@@ -82,9 +82,16 @@ public sealed class TextPage
 }
 
 /// <summary>A document's text: its pages' words with their places (what the field reader needs), and the plain text.</summary>
-public sealed class DocumentText(IReadOnlyList<TextPage> pages)
+public sealed class DocumentText(IReadOnlyList<TextPage> pages, DocumentText? secondReading = null)
 {
     public IReadOnlyList<TextPage> Pages { get; } = pages;
+
+    /// <summary>
+    /// Another OCR reading of the same pages with a different page layout (<see cref="TesseractOcr"/>), taken when the first missed
+    /// something: recognition consults it only for what the first reading lacks. Not part of <see cref="Plain"/> or
+    /// <see cref="WordCount"/>.
+    /// </summary>
+    public DocumentText? SecondReading { get; } = secondReading;
 
     /// <summary>How many words were read; a scan with no text layer has none.</summary>
     public int WordCount => Pages.Sum(p => p.Lines.Sum(l => l.Count));

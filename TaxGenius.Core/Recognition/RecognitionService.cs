@@ -118,7 +118,7 @@ public sealed class RecognitionService(
             }
             else
             {
-                var outcome = Recognizer.Recognize(text, TaxYears.Current(timeProvider) + 1, source);
+                var outcome = Recognizer.Recognize(text, LatestYear, source);
                 row.Status = RecognitionStatus.Done;
                 row.Error = null;
                 row.Kind = outcome.Kind;
@@ -199,6 +199,12 @@ public sealed class RecognitionService(
         return queued.Count;
     }
 
+    /// <summary>The latest tax year a document can be for: forms for this year arrive from January of the next.</summary>
+    private int LatestYear => TaxYears.Current(timeProvider) + 1;
+
+    /// <summary>Whether OCR's first reading missed the form, its year or a box, so that a second reading is worth its time.</summary>
+    private bool ReadAgain(DocumentText text) => Recognizer.MissedSomething(text, LatestYear);
+
     private async Task<(DocumentText? Text, TextSource Source)> ReadAsync(Document document, CancellationToken cancellationToken)
     {
         var tesseract = options.Value.TesseractPath;
@@ -227,7 +233,8 @@ public sealed class RecognitionService(
                     return scans.Count == 0
                         ? (text, TextSource.PdfText)
                         : (await InPrivateFolderAsync(folder =>
-                            TesseractOcr.ReadPagesAsync(OcrImages.PreparePages(scans, folder, cancellationToken), tesseract, cancellationToken)), TextSource.Ocr);
+                            TesseractOcr.ReadPagesAsync(OcrImages.PreparePages(scans, folder, cancellationToken), tesseract, cancellationToken, ReadAgain)),
+                            TextSource.Ocr);
                 }
 
             case "image/jpeg" or "image/png" or "image/tiff" or "image/heic":
@@ -247,7 +254,7 @@ public sealed class RecognitionService(
                         await content.CopyToAsync(file, cancellationToken);
                     }
 
-                    return await TesseractOcr.ReadImageAsync(path, folder, tesseract, cancellationToken);
+                    return await TesseractOcr.ReadImageAsync(path, folder, tesseract, cancellationToken, ReadAgain);
                 }), TextSource.Ocr);
             default:
                 return (null, TextSource.Ocr);

@@ -27,13 +27,47 @@ public static class Recognizer
     {
         var plain = text.Plain;
         var classification = FormClassifier.Classify(text, latestYear);
-        var fields = FieldReader.Read(text, classification.Kind).Select(f => f with { Value = TaxpayerNumbers.Mask(f.Value) }).ToList();
-        if (classification.Kind is not (FormKind.Other or FormKind.PhotoId) && TaxpayerNumbers.FindMasked(plain) is { } masked)
+        var read = FieldReader.Read(text, classification.Kind).ToList();
+        if (text.SecondReading is { } second)
+        {
+            // The first reading wins; the second fills in the form, the year and the boxes it missed.
+            if (classification.Kind == FormKind.Other || classification.TaxYear is null)
+            {
+                var again = FormClassifier.Classify(new DocumentText([.. text.Pages, .. second.Pages]), latestYear);
+                if (again.Kind != FormKind.Other && (classification.Kind == FormKind.Other || again.Kind == classification.Kind))
+                {
+                    classification = again;
+                    read = FieldReader.Read(text, classification.Kind).ToList();
+                }
+            }
+
+            read.AddRange(FieldReader.Read(second, classification.Kind).Where(f => read.All(r => r.Key != f.Key)));
+        }
+
+        var fields = read.Select(f => f with { Value = TaxpayerNumbers.Mask(f.Value) }).ToList();
+        if (classification.Kind is not (FormKind.Other or FormKind.PhotoId)
+            && (TaxpayerNumbers.FindMasked(plain) ?? (text.SecondReading is { } other ? TaxpayerNumbers.FindMasked(other.Plain) : null)) is { } masked)
         {
             fields.Add(new ExtractedField(TaxpayerNumberField, "Taxpayer's SSN/TIN (masked)", masked));
         }
 
         return new RecognitionOutcome(classification.Kind, classification.Confidence, classification.TaxYear, fields, TaxpayerNumbers.Mask(plain),
             source, text.WordCount);
+    }
+
+    /// <summary>
+    /// Whether an OCR reading missed something a second reading may find: no form recognized, no year on a form that has one, or a
+    /// box of the form's list not read.
+    /// </summary>
+    public static bool MissedSomething(DocumentText text, int latestYear)
+    {
+        var classification = FormClassifier.Classify(text, latestYear);
+        if (classification.Kind == FormKind.Other || (classification.TaxYear is null && classification.Kind.HasTaxYear()))
+        {
+            return true;
+        }
+
+        var read = FieldReader.Read(text, classification.Kind);
+        return FieldReader.SpecsFor(classification.Kind).Any(spec => read.All(f => f.Key != spec.Key));
     }
 }

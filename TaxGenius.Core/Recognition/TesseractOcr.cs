@@ -19,25 +19,49 @@ public static class TesseractOcr
 
     /// <summary>
     /// Reads an uploaded image file (every page of it): <see cref="OcrImages"/> prepares each page into <paramref name="folder"/> (the
-    /// caller's private folder, which it removes), then Tesseract reads them one by one.
+    /// caller's private folder, which it removes), then Tesseract reads them one by one (see <see cref="ReadPagesAsync"/>).
     /// </summary>
-    public static async Task<DocumentText> ReadImageAsync(string imagePath, string folder, string executable, CancellationToken cancellationToken) =>
-        await ReadPagesAsync(OcrImages.PreparePages(imagePath, folder, cancellationToken), executable, cancellationToken);
+    public static async Task<DocumentText> ReadImageAsync(string imagePath, string folder, string executable, CancellationToken cancellationToken,
+        Func<DocumentText, bool>? readAgain = null) =>
+        await ReadPagesAsync(OcrImages.PreparePages(imagePath, folder, cancellationToken), executable, cancellationToken, readAgain);
 
-    /// <summary>Reads prepared pages in order into one document.</summary>
-    public static async Task<DocumentText> ReadPagesAsync(IEnumerable<string> pagePaths, string executable, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads prepared pages in order into one document, as sparse text (<c>--psm 11</c>: it keeps big titles and words scattered over a
+    /// form). When <paramref name="readAgain"/> says that reading missed something, the pages are read a second time as one block of
+    /// text (<c>--psm 6</c>), which keeps the words sparse reading drops beside a ruled box on a tilted photo; the second reading is
+    /// attached to the first (<see cref="DocumentText.SecondReading"/>) for recognition to fill the gaps from.
+    /// </summary>
+    public static async Task<DocumentText> ReadPagesAsync(IReadOnlyList<string> pagePaths, string executable, CancellationToken cancellationToken,
+        Func<DocumentText, bool>? readAgain = null)
+    {
+        var first = await ReadAllAsync(pagePaths, executable, SparseText, cancellationToken);
+        if (readAgain is null || first.WordCount == 0 || !readAgain(first))
+        {
+            return first;
+        }
+
+        return new DocumentText(first.Pages, await ReadAllAsync(pagePaths, executable, SecondLayout, cancellationToken));
+    }
+
+    /// <summary>Tesseract's page segmentation for the first reading: sparse text, in no particular order.</summary>
+    private const string SparseText = "11";
+
+    /// <summary>Tesseract's page segmentation for the second reading.</summary>
+    private const string SecondLayout = "6";
+
+    private static async Task<DocumentText> ReadAllAsync(IReadOnlyList<string> pagePaths, string executable, string layout, CancellationToken cancellationToken)
     {
         var pages = new List<TextPage>();
         foreach (var path in pagePaths)
         {
-            pages.AddRange((await ReadAsync(path, executable, cancellationToken)).Pages);
+            pages.AddRange((await ReadAsync(path, executable, cancellationToken, layout)).Pages);
         }
 
         return new DocumentText(pages);
     }
 
     /// <summary>Tesseract on one image file as it is.</summary>
-    public static async Task<DocumentText> ReadAsync(string imagePath, string executable, CancellationToken cancellationToken)
+    public static async Task<DocumentText> ReadAsync(string imagePath, string executable, CancellationToken cancellationToken, string layout = SparseText)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -46,7 +70,7 @@ public static class TesseractOcr
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        foreach (var argument in new[] { imagePath, "stdout", "--psm", "11", "-l", "eng", "tsv" })
+        foreach (var argument in new[] { imagePath, "stdout", "--psm", layout, "-l", "eng", "tsv" })
         {
             start.ArgumentList.Add(argument);
         }

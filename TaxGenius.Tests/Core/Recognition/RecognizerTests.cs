@@ -138,4 +138,29 @@ public sealed class RecognizerTests
         Assert.Equal(["Wage", "and"], line.Select(w => w.Text));
         Assert.Equal((50d, 100d, 90d, 110d), (line[0].Left, line[0].Top, line[0].Right, line[0].Bottom));
     }
+
+    [Fact]
+    public void A_second_reading_fills_only_what_the_first_missed_and_the_text_kept_is_the_first()
+    {
+        using var stream = new MemoryStream(SampleTaxForms.Form1099("INT", 2024, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 7.25m));
+        var full = PdfTextReader.Read(stream);
+
+        // What sparse OCR does beside a ruled box on a tilted photo: box 1's amount is not in the first reading at all.
+        var words = full.Pages[0].Lines.SelectMany(l => l).ToList();
+        var first = new DocumentText([new TextPage(words.Where(w => !w.Text.Contains("412.07", StringComparison.Ordinal)))]);
+        Assert.DoesNotContain(Recognizer.Recognize(first, LatestYear, TextSource.Ocr).Fields, f => f.Key == "box1");
+        Assert.True(Recognizer.MissedSomething(first, LatestYear));
+        Assert.False(Recognizer.MissedSomething(full, LatestYear));
+
+        // The second reading has it, and a different box 4 (misread): the first reading's box 4 stands.
+        var second = new DocumentText([new TextPage(words.Select(w => w.Text.Contains("7.25", StringComparison.Ordinal) ? w with { Text = "1.25" } : w))]);
+        var outcome = Recognizer.Recognize(new DocumentText(first.Pages, second), LatestYear, TextSource.Ocr);
+
+        Assert.Equal((FormKind.Form1099Int, (int?)2024), (outcome.Kind, outcome.TaxYear));
+        Assert.Equal(("412.07", "18.40", "7.25"),
+            (Fields(outcome).GetValueOrDefault("box1"), Fields(outcome).GetValueOrDefault("box3"), Fields(outcome).GetValueOrDefault("box4")));
+        Assert.Equal(Recognizer.Recognize(first, LatestYear, TextSource.Ocr).MaskedText, outcome.MaskedText);
+        Assert.Equal(first.WordCount, outcome.Words);
+    }
 }
