@@ -3,6 +3,7 @@ using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
 using TaxGenius.E2E.Infrastructure;
 using TaxGenius.E2E.Pages;
+using TaxGenius.Tests.Infrastructure;
 
 namespace TaxGenius.E2E;
 
@@ -78,5 +79,33 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         await Assertions.Expect(card.GetByTestId("recognition-box")).ToContainTextAsync("0 of 1");
         await card.ScrollIntoViewIfNeededAsync();
         await admin.ScreenshotAsync("recognition-admin-accuracy");
+    }
+
+    [Fact]
+    public async Task An_iPhone_photo_uploaded_as_HEIC_is_read_and_the_preparer_sees_it_in_the_viewer()
+    {
+        const string clientEmail = "harper.heic@example.test";
+        await App.CreateUserAsync(clientEmail, Roles.Client);
+
+        var clientPage = await SignedInPageAsync(clientEmail, "**/client");
+        var documents = new DocumentsPage(clientPage);
+        await documents.GotoAsync();
+        await documents.ChooseFilesAsync(await FileAsync("1099-IMG_0412.HEIC", SampleFiles.HeicForm()));
+        await documents.StartUploadAsync();
+        await Assertions.Expect(documents.Row("1099-IMG_0412.HEIC")).ToHaveAttributeAsync("data-status", "PENDING");
+        var documentId = Guid.Parse((await documents.Row("1099-IMG_0412.HEIC").GetAttributeAsync("data-document-id"))!);
+
+        // OCR reads the photo within seconds: it is a 1099-INT for 2024, not this year's, and the client is told so.
+        await Assertions.Expect(clientPage.GetByTestId("suggestion").GetByTestId("suggestion-message"))
+            .ToContainTextAsync("This looks like a 1099-INT for 2024", new() { Timeout = 30_000 });
+
+        // Browsers cannot show HEIC: the viewer gets a JPEG made from it, and OCR has read the photo's form, year and boxes.
+        var preparerPage = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
+        var review = new ReviewPage(preparerPage);
+        await review.GotoAsync(documentId);
+        await Assertions.Expect(preparerPage.GetByTestId("recognized").GetByTestId("recognized-kind")).ToHaveTextAsync("1099-INT · 2024");
+        await Assertions.Expect(review.Viewer).ToBeVisibleAsync();
+        await preparerPage.WaitForFunctionAsync("() => { const img = document.querySelector(\"img[data-testid='review-viewer']\"); return img && img.complete && img.naturalWidth > 500; }");
+        await preparerPage.ScreenshotAsync("recognition-preparer-heic");
     }
 }
