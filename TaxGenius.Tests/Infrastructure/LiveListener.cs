@@ -59,6 +59,10 @@ public sealed class LiveListener : IAsyncDisposable
             .Build();
         var listener = new LiveListener(connection);
         await connection.StartAsync();
+        // StartAsync returns at the handshake, before the hub's OnConnectedAsync has joined the user and staff groups; the hub runs
+        // invocations only after it, so one harmless call makes sure the groups (and their Redis channels) are in place before a
+        // test sends anything (CI once lost a staff event sent right after connecting).
+        await connection.InvokeAsync(nameof(LiveHub.Unfollow), "");
         return listener;
     }
 
