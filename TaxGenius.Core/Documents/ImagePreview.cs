@@ -19,9 +19,12 @@ public static class ImagePreview
     /// <summary>Whether the viewer needs this file converted (HEIC, TIFF) rather than shown as it is.</summary>
     public static bool Converts(DocumentFileKind kind) => kind is DocumentFileKind.Heic or DocumentFileKind.Tiff;
 
+    /// <summary>Whether the viewer gets this file converted: a HEIC or TIFF no larger than <see cref="MaxBytes"/>.</summary>
+    public static bool ShowsConverted(DocumentFileKind kind, long size) => Converts(kind) && size <= MaxBytes;
+
     /// <summary>Whether the viewer can show a file of this kind and size (PDF, JPEG and PNG as they are; HEIC and TIFF converted).</summary>
     public static bool CanShow(DocumentFileKind kind, long size) =>
-        kind is DocumentFileKind.Pdf or DocumentFileKind.Jpeg or DocumentFileKind.Png || (Converts(kind) && size <= MaxBytes);
+        kind is DocumentFileKind.Pdf or DocumentFileKind.Jpeg or DocumentFileKind.Png || ShowsConverted(kind, size);
 
     /// <summary>The JPEG of <paramref name="source"/>'s pages, or null when ImageMagick cannot decode it (damaged, or too large).</summary>
     public static async Task<byte[]?> ToJpegAsync(Stream source, CancellationToken cancellationToken)

@@ -94,7 +94,7 @@ internal static class StaffDocumentEndpoints
         disposition.SetHttpFileName(content.DownloadName);
         headers.ContentDisposition = disposition.ToString();
         var kind = DocumentFileKinds.FromContentType(content.Document.ContentType);
-        if (kind is not { } convert || !ImagePreview.Converts(convert) || content.Document.FileSize > ImagePreview.MaxBytes)
+        if (kind is not { } convert || !ImagePreview.ShowsConverted(convert, content.Document.FileSize))
         {
             return TypedResults.Stream(content.Content, content.Document.ContentType);
         }
