@@ -101,19 +101,24 @@ public static partial class FieldReader
 
     private static string? Find(DocumentText text, FieldSpec spec)
     {
-        foreach (var printed in spec.PrintedLabels)
+        // The labels as printed first; then, for a numbered box, its label after its own number with one word garbled or lost.
+        var number = BoxKey().Match(spec.Key) is { Success: true } box ? box.Groups["n"].Value : null;
+        foreach (var anchored in number is null ? [false] : new[] { false, true })
         {
-            var tokens = Tokens(printed);
-            foreach (var page in text.Pages)
+            foreach (var printed in spec.PrintedLabels)
             {
-                var lines = page.Lines;
-                for (var l = 0; l < lines.Count; l++)
+                var tokens = Tokens(printed);
+                foreach (var page in text.Pages)
                 {
-                    foreach (var (start, end) in Matches(lines[l], tokens))
+                    var lines = page.Lines;
+                    for (var l = 0; l < lines.Count; l++)
                     {
-                        if (ValueNear(lines, l, start, end, spec.Kind) is { } value)
+                        foreach (var (start, end) in anchored ? AfterBoxNumber(lines[l], tokens, number!) : Matches(lines[l], tokens))
                         {
-                            return value;
+                            if (ValueNear(lines, l, start, end, spec.Kind) is { } value)
+                            {
+                                return value;
+                            }
                         }
                     }
                 }
@@ -121,6 +126,55 @@ public static partial class FieldReader
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The label right after the box's own number ("1 Interest income", "1a Total ordinary dividends"), as OCR of a photo leaves it:
+    /// one word garbled beyond <see cref="Words.Similar"/> ("1 merest income"), or, in a label of three words or more, one word lost
+    /// ("3 Social wages", "la ordinary dividends" with the "1" read as an "l"). The number in front is what makes the looser match safe:
+    /// another box's label stands after another number. The match starts at the number: the box's column starts there even when a lost
+    /// word leaves a gap after it.
+    /// </summary>
+    private static IEnumerable<(int Start, int End)> AfterBoxNumber(IReadOnlyList<TextWord> line, string[] tokens, string number)
+    {
+        if (tokens.Length < 2)
+        {
+            yield break;
+        }
+
+        for (var i = 0; i < line.Count - 1; i++)
+        {
+            if (!ReadsAsBoxNumber(line[i].Text, number))
+            {
+                continue;
+            }
+
+            var first = i + 1;
+            if (first + tokens.Length <= line.Count
+                && Enumerable.Range(0, tokens.Length).Count(t => !Words.Similar(Token(line[first + t].Text), tokens[t])) <= 1)
+            {
+                yield return (i, first + tokens.Length - 1);
+                continue;
+            }
+
+            for (var lost = 0; tokens.Length >= 3 && lost < tokens.Length; lost++)
+            {
+                var kept = tokens.Where((_, t) => t != lost).ToArray();
+                if (first + kept.Length <= line.Count && kept.Select((token, t) => Words.Similar(Token(line[first + t].Text), token)).All(same => same))
+                {
+                    yield return (i, first + kept.Length - 1);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether OCR's <paramref name="word"/> is box <paramref name="number"/>: "l", "I" or "|" for a 1, "Z" for a 2 ("la" is 1a).</summary>
+    private static bool ReadsAsBoxNumber(string word, string number)
+    {
+        var read = FormClassifier.Normalize(word).Trim().Trim(':', '.', ',');
+        return read.Length == number.Length && read.Zip(number).All(p => p.First == p.Second
+            || (p.Second == '1' && p.First is 'l' or 'i' or '|' or '!') || (p.Second == '2' && p.First == 'z'));
     }
 
     /// <summary>
@@ -165,14 +219,15 @@ public static partial class FieldReader
 
         var label = (Left: line[start].Left, Right: line[end].Right, line[end].Bottom, Height: line.Skip(start).Take(end - start + 1).Max(w => w.Height));
 
-        // Right of the label on its own line: "Box 1 Wages, tips, other compensation   $85,000.00", "Employer's name:  Acme Corp".
+        // Right of the label on its own line: "Box 1 Wages, tips, other compensation   $85,000.00", "Employer's name:  Acme Corp" (OCR may
+        // read the colon as ";" or "-").
         var right = new List<TextWord>();
         for (var i = end + 1; i < line.Count && !StartsLabel(line, i); i++)
         {
             right.Add(line[i]);
         }
 
-        if (Parse(right, kind, labelled: line[end].Text.EndsWith(':')) is { } inline)
+        if (Parse(right, kind, labelled: line[end].Text.Length > 1 && line[end].Text[^1] is ':' or ';' or '-') is { } inline)
         {
             return inline;
         }
@@ -249,8 +304,8 @@ public static partial class FieldReader
                 var codes = Box12().Matches(text).Select(m => $"{m.Groups["code"].Value.ToUpperInvariant()} {MoneyValue(m.Groups["amount"].Value)}").ToList();
                 return codes.Count == 0 ? null : string.Join("; ", codes);
             default:
-                // A name: letters, and not a run of dots or a label's own words on the same line.
-                return labelled && text.Any(char.IsLetter) && MoneyValue(words[0].Text) is null ? text : null;
+                // A name: letters, and not a run of dots, a label's own words on the same line, or the next label ("Payer's TIN:").
+                return labelled && text.Any(char.IsLetter) && MoneyValue(words[0].Text) is null && !text.EndsWith(':') ? text : null;
         }
     }
 
@@ -295,6 +350,10 @@ public static partial class FieldReader
 
     [GeneratedRegex(@"^\d{1,2}[a-h]?$", RegexOptions.CultureInvariant)]
     private static partial Regex BoxNumber();
+
+    /// <summary>A field key naming its box ("box1", "box2a"): the number printed before the box's label.</summary>
+    [GeneratedRegex(@"^box(?<n>\d{1,2}[a-h]?)$", RegexOptions.CultureInvariant)]
+    private static partial Regex BoxKey();
 
     [GeneratedRegex(@"\b\d{2}-\d{7}\b", RegexOptions.CultureInvariant)]
     private static partial Regex Ein();

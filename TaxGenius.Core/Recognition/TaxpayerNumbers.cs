@@ -5,20 +5,34 @@ namespace TaxGenius.Core.Recognition;
 /// <summary>
 /// SSNs and ITINs printed on forms ("123-45-6789", or masked by the payer as "XXX-XX-6789" / "***-**-6789"): found so a preparer sees
 /// that the form carries one (its last four digits only), and masked in everything recognition keeps. An EIN ("12-3456789") is a
-/// business's number and is left as printed.
+/// business's number and is left as printed. OCR of a photo mistakes a few digits for letters ("XXX-XX-B278", "123-45-67S9"): such a
+/// number, with at least three true digits in each group, is a taxpayer number too, masked, and its last four read as digits.
 /// </summary>
 public static partial class TaxpayerNumbers
 {
     /// <summary>The last four digits of the first taxpayer number in <paramref name="text"/>, as "***-**-1234", or null.</summary>
     public static string? FindMasked(string text) =>
-        Number().Match(text) is { Success: true } match ? Masked(match.Groups["last"].Value) : null;
+        Number().Matches(text).FirstOrDefault(IsNumber) is { } match ? Masked(match.Groups["last"].Value) : null;
 
     /// <summary><paramref name="text"/> with every taxpayer number replaced by its masked form.</summary>
-    public static string Mask(string text) => Number().Replace(text, m => Masked(m.Groups["last"].Value));
+    public static string Mask(string text) => Number().Replace(text, m => IsNumber(m) ? Masked(m.Groups["last"].Value) : m.Value);
 
-    private static string Masked(string lastFour) => $"***-**-{lastFour}";
+    /// <summary>Whether a match is a number OCR may have garbled rather than a word: most of each group's characters are digits.</summary>
+    private static bool IsNumber(Match match) =>
+        match.Groups["last"].Value.Count(char.IsAsciiDigit) >= 3
+        && (!match.Groups["first"].Success || match.Groups["first"].Value.Count(char.IsAsciiDigit) >= 4);
 
-    [GeneratedRegex(@"(?<![\w-])(?:\d{3}|[Xx*]{3})[- ](?:\d{2}|[Xx*]{2})[- ](?<last>\d{4})(?![\w-])|(?<=(?:ssn|social security number|tin)[^\d\n]{0,12})(?<![\d])\d{5}(?<last>\d{4})(?!\d)",
+    private static string Masked(string lastFour) => "***-**-" + string.Concat(lastFour.Select(c => c switch
+    {
+        'B' or 'b' => '8',
+        'O' or 'o' => '0',
+        'I' or 'i' or 'L' or 'l' => '1',
+        'S' or 's' => '5',
+        _ => c,
+    }));
+
+    // "first" holds an unmasked number's first five characters; the lookbehind form is an SSN printed without dashes after its label.
+    [GeneratedRegex(@"(?<![\w-])(?:(?<first>[\dBOIlS]{3}[- ][\dBOIlS]{2})|[Xx*]{3}[- ][Xx*]{2})[- ](?<last>[\dBOIlS]{4})(?![\w-])|(?<=(?:ssn|social security number|tin)[^\d\n]{0,12})(?<![\d])\d{5}(?<last>\d{4})(?!\d)",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Number();
 }

@@ -163,4 +163,80 @@ public sealed class RecognizerTests
         Assert.Equal(Recognizer.Recognize(first, LatestYear, TextSource.Ocr).MaskedText, outcome.MaskedText);
         Assert.Equal(first.WordCount, outcome.Words);
     }
+
+    [Fact]
+    public void A_numbered_box_is_read_when_OCR_garbled_or_lost_a_word_of_its_label_but_only_after_its_own_number()
+    {
+        // As OCR read photos in the benchmark: "1 merest income", "la ordinary dividends" (1a, "Total" lost).
+        var interest = Garbled(SampleTaxForms.Form1099("INT", 2024, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 7.25m), ("Interest", "income", "merest"));
+        var dividends = Garbled(SampleTaxForms.Form1099("DIV", 2024, "Atlas Brokerage Services", "9 Pine Ct, Dayton, OH 45402", "39-2865962",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 8_632.98m, 6_043.09m, 379.74m), ("1a", "Total", "la"), ("Total", "ordinary", null));
+        Assert.Equal("412.07", Fields(Recognizer.Recognize(interest, LatestYear, TextSource.Ocr)).GetValueOrDefault("box1"));
+        Assert.Equal(("8632.98", "6043.09"), (Fields(Recognizer.Recognize(dividends, LatestYear, TextSource.Ocr)).GetValueOrDefault("box1a"),
+            Fields(Recognizer.Recognize(dividends, LatestYear, TextSource.Ocr)).GetValueOrDefault("box1b")));
+
+        // The same garbled label after another box's number is not box 1.
+        var renumbered = Garbled(SampleTaxForms.Form1099("INT", 2024, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 7.25m), ("Interest", "income", "merest"), ("1", "merest", "7"));
+        var fields = Fields(Recognizer.Recognize(renumbered, LatestYear, TextSource.Ocr));
+        Assert.False(fields.ContainsKey("box1"));
+        Assert.Equal("7.25", fields.GetValueOrDefault("box4"));
+    }
+
+    [Fact]
+    public void A_name_after_a_colon_OCR_read_as_a_dash_is_read()
+    {
+        var form = new SyntheticForms(seed: 38).Create(FormKind.Form1099R, FormLayout.Provider, 2024);
+        using var stream = new MemoryStream(form.Sheet.ToPdf());
+        var words = PdfTextReader.Read(stream).Pages[0].Lines.SelectMany(l => l).ToList();
+        Assert.Contains(words, w => w.Text == "name:");
+
+        // "Payer's name- Evergreen Trust Company", as OCR read a photo: the name beside it is the value (it took "Payer's TIN:", the
+        // label under it, before).
+        var dashed = new DocumentText([new TextPage(words.Select(w => w.Text == "name:" ? w with { Text = "name-" } : w))]);
+        Assert.Equal(form.Expected["payer_name"], Fields(Recognizer.Recognize(dashed, LatestYear, TextSource.Ocr)).GetValueOrDefault("payer_name"));
+    }
+
+    [Theory]
+    [InlineData("RECIPIENT'S TIN XXX-XX-B278", "***-**-8278", "RECIPIENT'S TIN ***-**-8278")]
+    [InlineData("SSN 123-45-67S9 on file", "***-**-6759", "SSN ***-**-6759 on file")]
+    [InlineData("SSN l23-45-6789", "***-**-6789", "SSN ***-**-6789")]
+    [InlineData("Payer's TIN 12-3456789", null, "Payer's TIN 12-3456789")]
+    [InlineData("Ref XXX-XX-BOSS, code SOB-IS-BOSS", null, "Ref XXX-XX-BOSS, code SOB-IS-BOSS")]
+    public void A_taxpayer_number_OCR_garbled_a_digit_of_is_found_and_masked_and_words_are_not(string text, string? found, string masked)
+    {
+        Assert.Equal(found, TaxpayerNumbers.FindMasked(text));
+        Assert.Equal(masked, TaxpayerNumbers.Mask(text));
+    }
+
+    /// <summary>
+    /// The PDF's words with OCR's mistakes: each edit replaces <c>Word</c> where <c>Next</c> follows it on its line by <c>ReadAs</c>, or
+    /// drops it when <c>ReadAs</c> is null; the edits apply in order.
+    /// </summary>
+    private static DocumentText Garbled(byte[] pdf, params (string Word, string Next, string? ReadAs)[] edits)
+    {
+        using var stream = new MemoryStream(pdf);
+        var lines = PdfTextReader.Read(stream).Pages[0].Lines.Select(l => l.ToList()).ToList();
+        foreach (var (word, next, readAs) in edits)
+        {
+            foreach (var line in lines)
+            {
+                var i = line.FindIndex(w => w.Text == word);
+                if (i >= 0 && i + 1 < line.Count && line[i + 1].Text == next)
+                {
+                    if (readAs is null)
+                    {
+                        line.RemoveAt(i);
+                    }
+                    else
+                    {
+                        line[i] = line[i] with { Text = readAs };
+                    }
+                }
+            }
+        }
+
+        return new DocumentText([new TextPage(lines.SelectMany(l => l))]);
+    }
 }
