@@ -8,6 +8,7 @@
 # Images go through the app's own preparation (OcrImages: upright, grey, small images enlarged) before Tesseract,
 # and are scored for type, year and each box, with the time per document. Sample images stay in the work folder to look at.
 # Usage: scripts/bench/recognition-accuracy.sh [PER_LAYOUT=2] [KEEP_FOLDER]
+# TG_RECOGNITION_SEED=N draws another corpus (a held-out check); TG_OCR_ONE_READING=1 reads without the second OCR reading.
 # Not run by scripts/test.sh or CI: benchmarks are never timed assertions.
 set -euo pipefail
 PER_LAYOUT="${1:-2}"

@@ -21,11 +21,13 @@ internal static class RecognitionAccuracy
     {
         Directory.CreateDirectory(workFolder);
         var tesseract = Environment.GetEnvironmentVariable("TAXGENIUS_TESSERACT") is { Length: > 0 } path ? path : "tesseract";
-        var generator = new SyntheticForms(seed: 2026);
+        // TG_RECOGNITION_SEED draws another corpus (other values, years and photo distortions): a held-out check of rules tuned on the default.
+        var seed = Environment.GetEnvironmentVariable("TG_RECOGNITION_SEED") is { Length: > 0 } given ? int.Parse(given, CultureInfo.InvariantCulture) : 2026;
+        var generator = new SyntheticForms(seed);
         const int latestYear = 2026;
         var years = new[] { 2022, 2023, 2024, 2025 };
         var forms = new List<SyntheticForm>();
-        var pick = new Random(7);
+        var pick = new Random(seed == 2026 ? 7 : seed + 7);
         foreach (var kind in SyntheticForms.Kinds)
         {
             foreach (var layout in Enum.GetValues<FormLayout>())
@@ -37,7 +39,7 @@ internal static class RecognitionAccuracy
             }
         }
 
-        Console.WriteLine($"Corpus: {forms.Count} documents ({SyntheticForms.Kinds.Count} kinds × 3 layouts × {perLayout}), each as text PDF, image and photo");
+        Console.WriteLine($"Corpus (seed {seed}): {forms.Count} documents ({SyntheticForms.Kinds.Count} kinds × 3 layouts × {perLayout}), each as text PDF, image and photo");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -52,7 +54,7 @@ internal static class RecognitionAccuracy
         var phone = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new() { Width = 760, Height = 960 }, DeviceScaleFactor = 4 });
 
         var scores = new List<Score>();
-        var noise = new Random(11);
+        var noise = new Random(seed == 2026 ? 11 : seed + 11);
         for (var n = 0; n < forms.Count; n++)
         {
             var form = forms[n];
