@@ -82,6 +82,59 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
     }
 
     [Fact]
+    public async Task A_blurred_photo_is_caught_at_upload_and_replaced_by_a_sharper_one_in_two_clicks()
+    {
+        const string clientEmail = "blake.blurry@example.test";
+        await App.CreateUserAsync(clientEmail, Roles.Client);
+        var year = TaxYears.Current(TimeProvider.System);
+        var form = new SyntheticForms(seed: 41).Create(Core.Recognition.FormKind.Form1099Int, FormLayout.Official, year);
+
+        var clientPage = await SignedInPageAsync(clientEmail, "**/client");
+        var documents = new DocumentsPage(clientPage);
+        await documents.GotoAsync();
+        await documents.ChooseFilesAsync(await FileAsync("1099-int-shaky.jpg", SampleFiles.FormPhoto(form, blurred: true)));
+        await documents.StartUploadAsync();
+        await Assertions.Expect(documents.Row("1099-int-shaky.jpg")).ToHaveAttributeAsync("data-status", "PENDING");
+        var blurredId = Guid.Parse((await documents.Row("1099-int-shaky.jpg").GetAttributeAsync("data-document-id"))!);
+
+        // Within seconds OCR finds it could read little of it: the client is told, before any preparer opens it.
+        var retake = clientPage.GetByTestId("retake");
+        await Assertions.Expect(retake.GetByTestId("retake-message")).ToContainTextAsync("this photo looks blurred or too dark", new() { Timeout = 30_000 });
+        await clientPage.ScreenshotAsync("recognition-client-blurred");
+        await clientPage.AssertAxeCleanAsync("a blurred photo's advice (light)");
+
+        // The same advice on the client's phone, in the dark theme.
+        var phone = await SignedInPageAsync(clientEmail, "**/client", colorScheme: ColorScheme.Dark, viewport: new() { Width = 390, Height = 844 });
+        await new DocumentsPage(phone).GotoAsync();
+        await Assertions.Expect(phone.GetByTestId("retake").GetByTestId("retake-start")).ToBeVisibleAsync();
+        await phone.GetByTestId("retake").ScrollIntoViewIfNeededAsync();
+        await phone.ScreenshotAsync("recognition-client-blurred-phone-dark");
+        await phone.AssertAxeCleanAsync("a blurred photo's advice (dark, phone)");
+
+        // A preparer who opens it meanwhile is told why its boxes are empty, and that the client was asked.
+        var preparerPage = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
+        await new ReviewPage(preparerPage).GotoAsync(blurredId);
+        await Assertions.Expect(preparerPage.GetByTestId("recognized-illegible")).ToContainTextAsync("The client was asked for a sharper one.");
+        await preparerPage.ScreenshotAsync("recognition-preparer-blurred");
+
+        // "Upload a sharper photo": the next file takes the blurred one's type and year, and the blurred one goes once it is stored.
+        await retake.GetByTestId("retake-start").ClickAsync();
+        await Assertions.Expect(clientPage.GetByTestId("retaking")).ToContainTextAsync("1099-int-shaky.jpg");
+        await documents.ChooseFilesAsync(await FileAsync("1099-int-steady.jpg", SampleFiles.FormPhoto(form, blurred: false)));
+        await Assertions.Expect(clientPage.GetByTestId("retaking")).ToHaveCountAsync(0);
+        await documents.StartUploadAsync();
+        await Assertions.Expect(documents.Row("1099-int-steady.jpg")).ToHaveAttributeAsync("data-status", "PENDING");
+        await Assertions.Expect(documents.Row("1099-int-shaky.jpg")).ToHaveCountAsync(0);
+        var steady = clientPage.Locator("tr", new() { Has = documents.Row("1099-int-steady.jpg") });
+        await Assertions.Expect(steady.Locator("td[data-label='Type']")).ToHaveTextAsync("1099");
+
+        // The sharp photo is read: the same form and year as chosen, nothing to ask.
+        await Assertions.Expect(documents.Row("1099-int-steady.jpg").GetByTestId("document-reading")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Assertions.Expect(clientPage.GetByTestId("suggestions")).ToHaveCountAsync(0);
+        await clientPage.ScreenshotAsync("recognition-client-retaken");
+    }
+
+    [Fact]
     public async Task An_iPhone_photo_uploaded_as_HEIC_is_read_and_the_preparer_sees_it_in_the_viewer()
     {
         const string clientEmail = "harper.heic@example.test";

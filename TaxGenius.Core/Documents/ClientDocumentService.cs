@@ -30,6 +30,15 @@ public sealed record DocumentView(
     /// <summary>Whether the document is still waiting to be read (the owner's list fills it in).</summary>
     public bool BeingRead { get; init; }
 
+    /// <summary>
+    /// OCR could read little of this photo or scan (blurred, dark) and missed what it is or its boxes: the owner is asked for a
+    /// sharper one, while nobody has started on it and unless they chose to keep it (the owner's list fills it in).
+    /// </summary>
+    public bool RetakeSuggested { get; init; }
+
+    /// <summary>"photo" for an image, "scan" for a PDF: how the owner is told which one to take again.</summary>
+    public string PictureWord => Kind == DocumentFileKind.Pdf ? "scan" : "photo";
+
     public bool CanDelete => Status == DocumentStatus.Pending;
     public bool CanReplace => Status == DocumentStatus.Rejected && ReplacedById is null;
 
@@ -126,19 +135,24 @@ public sealed class ClientDocumentService(
                     .Select(r => new Recognition.DocumentRecognition
                     {
                         DocumentId = r.DocumentId, Status = r.Status, Kind = r.Kind, Confidence = r.Confidence, TaxYear = r.TaxYear,
-                        SuggestionDismissedAt = r.SuggestionDismissedAt,
+                        SuggestionDismissedAt = r.SuggestionDismissedAt, Illegible = r.Illegible,
                     })
                     .FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
         var years = TaxYears.Selectable(timeProvider);
-        return rows.Select(r => DocumentView.From(r.Document, r.ReplacedBy) with
+        return rows.Select(r =>
         {
             // Only while nobody has started on it: once the firm works on a document, the firm decides what it is.
-            Suggestion = r.Document.Status == DocumentStatus.Pending
-                ? Recognition.RecognitionSuggestion.For(r.Document.Type, r.Document.TaxYear, r.Recognition, years)
-                : null,
-            BeingRead = r.Recognition?.Status == Recognition.RecognitionStatus.Queued,
+            var pending = r.Document.Status == DocumentStatus.Pending;
+            var suggestion = pending ? Recognition.RecognitionSuggestion.For(r.Document.Type, r.Document.TaxYear, r.Recognition, years) : null;
+            return DocumentView.From(r.Document, r.ReplacedBy) with
+            {
+                Suggestion = suggestion,
+                BeingRead = r.Recognition?.Status == Recognition.RecognitionStatus.Queued,
+                RetakeSuggested = pending && suggestion is null
+                    && r.Recognition is { Illegible: true, SuggestionDismissedAt: null, Status: Recognition.RecognitionStatus.Done or Recognition.RecognitionStatus.Unreadable },
+            };
         }).ToList();
     }
 
@@ -188,7 +202,7 @@ public sealed class ClientDocumentService(
         return null;
     }
 
-    /// <summary>The owner keeps the type and year they chose: the suggestion is not shown again.</summary>
+    /// <summary>The owner keeps the type and year they chose, or the photo they took: the suggestion or the advice is not shown again.</summary>
     public async Task DismissSuggestionAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

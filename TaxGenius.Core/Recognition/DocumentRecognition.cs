@@ -40,10 +40,17 @@ public class DocumentRecognition : IHasTimestamps
     public TextSource? Source { get; set; }
 
     /// <summary>
-    /// A preparer should look twice: recognition disagrees with the type or year the client chose, or is unsure. The queue's
-    /// "Needs a check" filter; kept up to date by every reading and by the client accepting a suggestion.
+    /// A preparer should look twice: recognition disagrees with the type or year the client chose, is unsure, or could barely read
+    /// the photo (<see cref="Illegible"/>). The queue's "Needs a check" filter; kept up to date by every reading and by the client
+    /// accepting a suggestion.
     /// </summary>
     public bool NeedsCheck { get; set; }
+
+    /// <summary>
+    /// OCR could read little of the photo or scan (blurred, dark, no text found) and missed the form or its boxes because of it: the
+    /// client is asked for a sharper one (<see cref="SuggestionDismissedAt"/> once they keep it).
+    /// </summary>
+    public bool Illegible { get; set; }
 
     /// <summary>The masked text, encrypted.</summary>
     public string? TextCipher { get; set; }
@@ -59,7 +66,10 @@ public class DocumentRecognition : IHasTimestamps
     /// <summary>Until when a reader holds the document (set when a job starts on it, cleared when it ends).</summary>
     public DateTime? ClaimedUntil { get; set; }
 
-    /// <summary>When the owner chose to keep the type and year they gave despite the suggestion (it is not shown again).</summary>
+    /// <summary>
+    /// When the owner chose to keep the type and year they gave despite the suggestion, or a photo despite the advice to take it
+    /// again (neither is shown again).
+    /// </summary>
     public DateTime? SuggestionDismissedAt { get; set; }
 
     /// <summary>When recognition fulfilled a requested item with this document by itself.</summary>

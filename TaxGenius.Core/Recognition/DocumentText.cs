@@ -10,13 +10,37 @@ public sealed record TextWord(string Text, double Left, double Top, double Right
     public double Middle => (Top + Bottom) / 2;
 }
 
+/// <summary>
+/// How sure OCR was of what it read on a page: every word it reported (also those too unsure to keep) and their mean confidence,
+/// 0–100. A sharp photo of a form reads at 80–95; a blurred or dark one at 30–40, most of its "words" guesses.
+/// </summary>
+public sealed record OcrLegibility(int Words, double MeanConfidence)
+{
+    /// <summary>Below this mean confidence a reading is mostly guesses: the photo is blurred, dark or not of text.</summary>
+    public const double LegibleFrom = 60;
+
+    public bool Legible => Words > 0 && MeanConfidence >= LegibleFrom;
+
+    /// <summary>Several pages' legibility as one, each page weighted by its words; null when none has one (a PDF's text layer).</summary>
+    public static OcrLegibility? Combine(IEnumerable<OcrLegibility?> pages)
+    {
+        var read = pages.OfType<OcrLegibility>().ToList();
+        var words = read.Sum(p => p.Words);
+        return read.Count == 0 ? null : new OcrLegibility(words, words == 0 ? 0 : read.Sum(p => p.Words * p.MeanConfidence) / words);
+    }
+}
+
 /// <summary>One page's words, in reading order, grouped into lines.</summary>
 public sealed class TextPage
 {
-    public TextPage(IEnumerable<TextWord> words)
+    public TextPage(IEnumerable<TextWord> words, OcrLegibility? legibility = null)
     {
         Lines = GroupLines(Deskew([.. words.Where(w => !string.IsNullOrWhiteSpace(w.Text))]));
+        Legibility = legibility;
     }
+
+    /// <summary>How sure OCR was of this page; null for a PDF's text layer.</summary>
+    public OcrLegibility? Legibility { get; }
 
     /// <summary>
     /// A photo's lines run at a slant: the median slope between each word and its right-hand neighbour on the same line (similar
@@ -95,6 +119,9 @@ public sealed class DocumentText(IReadOnlyList<TextPage> pages, DocumentText? se
 
     /// <summary>How many words were read; a scan with no text layer has none.</summary>
     public int WordCount => Pages.Sum(p => p.Lines.Sum(l => l.Count));
+
+    /// <summary>How sure OCR was of the pages' words (the first reading's); null for a PDF's text layer.</summary>
+    public OcrLegibility? Legibility => OcrLegibility.Combine(Pages.Select(p => p.Legibility));
 
     public string Plain
     {

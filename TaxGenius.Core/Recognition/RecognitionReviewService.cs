@@ -10,8 +10,11 @@ namespace TaxGenius.Core.Recognition;
 
 /// <summary>What recognition made of a document, for the preparer beside the viewer.</summary>
 public sealed record RecognitionReview(RecognitionStatus Status, FormKind? Kind, double Confidence, int? TaxYear, string? Error,
-    IReadOnlyList<FieldValue> Fields, string? Mismatch, int? DurationMs)
+    IReadOnlyList<FieldValue> Fields, string? Mismatch, int? DurationMs, bool Illegible = false)
 {
+    /// <summary>Whether the client was asked for a sharper photo and kept this one instead.</summary>
+    public bool ClientKeptIt { get; init; }
+
     public bool LowConfidence => Status == RecognitionStatus.Done && Confidence < RecognitionSuggestion.MinConfidence;
 }
 
@@ -63,7 +66,10 @@ public sealed partial class RecognitionReviewService(
             && row.Confidence >= RecognitionSuggestion.MinConfidence && RecognitionSuggestion.Disagrees(document.Type, document.TaxYear, kind, row.TaxYear);
         return new RecognitionReview(row.Status, row.Kind, row.Confidence, row.TaxYear, row.Error, values,
             !mismatch ? null : $"Filed as {document.Type.DisplayName()} for {document.TaxYear}; recognized as {row.Kind!.Value.DisplayName()}{(row.TaxYear is { } y ? $" for {y}" : "")}.",
-            row.DurationMs);
+            row.DurationMs, row.Illegible)
+        {
+            ClientKeptIt = row.SuggestionDismissedAt is not null,
+        };
     }
 
     /// <summary>

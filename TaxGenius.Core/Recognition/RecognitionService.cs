@@ -115,6 +115,10 @@ public sealed class RecognitionService(
             {
                 row.Status = RecognitionStatus.Unreadable;
                 row.Error = text is null ? "This kind of file is not read yet." : "No text could be read from this document.";
+
+                // A photo or scan OCR found no word in: dark, blurred, or a picture of something else.
+                row.Illegible = text is not null && source == TextSource.Ocr;
+                row.NeedsCheck = row.Illegible;
             }
             else
             {
@@ -127,6 +131,7 @@ public sealed class RecognitionService(
                 row.Source = outcome.Source;
                 row.TextCipher = fields.ProtectText(documentId, outcome.MaskedText);
                 row.FieldsCipher = fields.ProtectFields(documentId, outcome.Fields);
+                row.Illegible = outcome.Illegible;
                 row.NeedsCheck = RecognitionSuggestion.NeedsCheck(document.Type, document.TaxYear, row);
             }
         }

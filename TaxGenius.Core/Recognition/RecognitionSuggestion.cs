@@ -26,10 +26,14 @@ public sealed record RecognitionSuggestion(FormKind Kind, int? FoundYear, Docume
         ? $"Change to {SuggestedType.DisplayName()}"
         : SuggestedType == ChosenType ? $"Change the year to {SuggestedYear}" : $"Change to {SuggestedType.DisplayName()} for {SuggestedYear}";
 
-    /// <summary>Whether a preparer should look twice at a document filed as <paramref name="type"/> for <paramref name="year"/>.</summary>
+    /// <summary>
+    /// Whether a preparer should look twice at a document filed as <paramref name="type"/> for <paramref name="year"/>: recognition
+    /// disagrees, is unsure, or could barely read the photo.
+    /// </summary>
     public static bool NeedsCheck(DocumentType type, int year, DocumentRecognition recognition) =>
-        recognition is { Status: RecognitionStatus.Done, Kind: { } kind } && kind != FormKind.Other
-        && (recognition.Confidence < MinConfidence || Disagrees(type, year, kind, recognition.TaxYear));
+        recognition.Illegible
+        || (recognition is { Status: RecognitionStatus.Done, Kind: { } kind } && kind != FormKind.Other
+            && (recognition.Confidence < MinConfidence || Disagrees(type, year, kind, recognition.TaxYear)));
 
     /// <summary>
     /// Whether a document recognized as <paramref name="kind"/> for <paramref name="foundYear"/> belongs in another category than

@@ -12,10 +12,11 @@ public enum TextSource
 
 /// <summary>
 /// What recognition found: the form, the rules' confidence, its tax year, the boxes read, and the text (every taxpayer number in it
-/// masked) for the preparer's search and for re-reading with better rules later.
+/// masked) for the preparer's search and for re-reading with better rules later. <see cref="Illegible"/>: OCR could read little of a
+/// photo or scan (blurred, dark) and recognition missed something because of it: the client is asked for a sharper one.
 /// </summary>
 public sealed record RecognitionOutcome(FormKind Kind, double Confidence, int? TaxYear, IReadOnlyList<ExtractedField> Fields, string MaskedText,
-    TextSource Source, int Words);
+    TextSource Source, int Words, bool Illegible = false);
 
 /// <summary>Classification, year and fields over a document's text; pure, so the tests and the accuracy benchmark call it directly.</summary>
 public static class Recognizer
@@ -51,8 +52,12 @@ public static class Recognizer
             fields.Add(new ExtractedField(TaxpayerNumberField, "Taxpayer's SSN/TIN (masked)", masked));
         }
 
+        // A reading that is mostly guesses only matters when it cost something: a blurred photo whose form and boxes were all read
+        // anyway is left alone.
+        var missed = classification.Kind == FormKind.Other || (classification.TaxYear is null && classification.Kind.HasTaxYear())
+            || FieldReader.SpecsFor(classification.Kind).Any(spec => fields.All(f => f.Key != spec.Key));
         return new RecognitionOutcome(classification.Kind, classification.Confidence, classification.TaxYear, fields, TaxpayerNumbers.Mask(plain),
-            source, text.WordCount);
+            source, text.WordCount, Illegible: missed && text.Legibility is { Legible: false });
     }
 
     /// <summary>

@@ -116,12 +116,14 @@ public static class TesseractOcr
     private const double PageWidthPoints = 612;
 
     /// <summary>
-    /// Tesseract's TSV (level, page, block, paragraph, line, word, left, top, width, height, conf, text): the words of level 5, scaled
-    /// from pixels by their page's width (level 1) to a 612-point-wide page.
+    /// Tesseract's TSV (level, page, block, paragraph, line, word, left, top, width, height, conf, text): the words of level 5 it is
+    /// sure enough of, scaled from pixels by their page's width (level 1) to a 612-point-wide page, and each page's
+    /// <see cref="OcrLegibility"/> over every word it reported.
     /// </summary>
     public static DocumentText Parse(string tsv)
     {
         var pages = new SortedDictionary<int, (double Scale, List<TextWord> Words)>();
+        var confidences = new Dictionary<int, (int Words, double Sum)>();
         foreach (var line in tsv.Split('\n').Skip(1))
         {
             var columns = line.TrimEnd('\r').Split('\t');
@@ -139,7 +141,14 @@ public static class TesseractOcr
             }
 
             if (level != 5 || string.IsNullOrWhiteSpace(columns[11]) || !pages.TryGetValue(page, out var found)
-                || !double.TryParse(columns[10], NumberStyles.Float, CultureInfo.InvariantCulture, out var confidence) || confidence < MinWordConfidence)
+                || !double.TryParse(columns[10], NumberStyles.Float, CultureInfo.InvariantCulture, out var confidence) || confidence < 0)
+            {
+                continue;
+            }
+
+            var (counted, sum) = confidences.GetValueOrDefault(page);
+            confidences[page] = (counted + 1, sum + confidence);
+            if (confidence < MinWordConfidence)
             {
                 continue;
             }
@@ -148,6 +157,7 @@ public static class TesseractOcr
             found.Words.Add(new TextWord(columns[11], left * scale, top * scale, (left + width) * scale, (top + height) * scale));
         }
 
-        return new DocumentText([.. pages.Values.Select(p => new TextPage(p.Words))]);
+        return new DocumentText([.. pages.Select(p => new TextPage(p.Value.Words,
+            confidences.TryGetValue(p.Key, out var c) ? new OcrLegibility(c.Words, c.Sum / c.Words) : new OcrLegibility(0, 0)))]);
     }
 }

@@ -23,6 +23,9 @@ public static class PageExtensions
     /// <summary>Runs axe-core on the page as it is now and fails, naming <paramref name="what"/>, on any serious or critical violation.</summary>
     public static async Task AssertAxeCleanAsync(this IPage page, string what)
     {
+        // A snackbar fading in or out is measured at its half-transparent colours: wait until each is fully shown or gone.
+        await page.WaitForFunctionAsync(
+            "() => [...document.querySelectorAll('.mud-snackbar')].every(s => getComputedStyle(s).opacity === '1')", null, new() { Timeout = 15_000 });
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{v.Id}: " + string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(' ', n.Target) + ": " + (n.Any?.FirstOrDefault()?.Message ?? n.Html))))

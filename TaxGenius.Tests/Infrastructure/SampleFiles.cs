@@ -72,6 +72,25 @@ public static class SampleFiles
         return copy.ToArray();
     }
 
+    /// <summary>
+    /// A phone photo of <paramref name="form"/> (about 290 dpi, JPEG), out of focus when <paramref name="blurred"/>: a Gaussian blur of
+    /// 5 pixels over greyed paper, the way a shaking hand in dim light takes it. Tesseract reads the sharp one at a mean confidence
+    /// above 90 and the blurred one below 50.
+    /// </summary>
+    public static byte[] FormPhoto(SyntheticForm form, bool blurred)
+    {
+        using var image = new ImageMagick.MagickImage(form.Sheet.ToImage(pixelsPerPoint: 4));
+        if (blurred)
+        {
+            image.GaussianBlur(0, 5);
+        }
+
+        image.Evaluate(ImageMagick.Channels.All, ImageMagick.EvaluateOperator.Multiply, 0.6);
+        image.Evaluate(ImageMagick.Channels.All, ImageMagick.EvaluateOperator.Add, 80);
+        image.Quality = 72;
+        return image.ToByteArray(ImageMagick.MagickFormat.Jpeg);
+    }
+
     /// <summary>A scan saved as PDF: each image fills a Letter page, and there is no text layer.</summary>
     public static byte[] ScannedPdf(params byte[][] pngPages)
     {

@@ -36,8 +36,12 @@ internal static class StaffDocumentEndpoints
     /// What recognition read, as the API shows it: <c>status</c> QUEUED/DONE/UNREADABLE/FAILED, <c>kind</c> the form's name in code
     /// ("W2", "FORM_1099_INT") and <c>form</c> as printed ("1099-INT"), the boxes with what was read and what is in force.
     /// </summary>
+    /// <summary>
+    /// <paramref name="Illegible"/>: OCR could barely read the photo and the client was asked for a sharper one;
+    /// <paramref name="ClientKeptIt"/>: they chose to keep it.
+    /// </summary>
     public sealed record RecognitionResponse(string Status, string? Kind, string? Form, double Confidence, int? TaxYear, string? Error, string? Mismatch,
-        IReadOnlyList<FieldValue> Fields);
+        IReadOnlyList<FieldValue> Fields, bool Illegible, bool ClientKeptIt);
 
     /// <summary>What recognition read from the document (form, year, confidence, boxes with corrections); the view is audited.</summary>
     private static async Task<Results<Ok<RecognitionResponse>, ProblemHttpResult>> RecognitionAsync(Guid id, HttpContext context, ClaimsPrincipal user,
@@ -45,7 +49,7 @@ internal static class StaffDocumentEndpoints
         await review.GetAsync(AuditActors.From(user, context), id, cancellationToken) is { } found
             ? TypedResults.Ok(new RecognitionResponse(SeedEnumNames<RecognitionStatus>.ToName(found.Status),
                 found.Kind is { } kind ? SeedEnumNames<FormKind>.ToName(kind) : null, found.Kind?.DisplayName(),
-                found.Confidence, found.TaxYear, found.Error, found.Mismatch, found.Fields))
+                found.Confidence, found.TaxYear, found.Error, found.Mismatch, found.Fields, found.Illegible, found.ClientKeptIt))
             : TypedResults.Problem(statusCode: 404, title: "Not recognized", detail: "There is no such document, or it has not been read.");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CorrectAsync(Guid id, string key, FieldCorrectionRequest? body, HttpContext context,

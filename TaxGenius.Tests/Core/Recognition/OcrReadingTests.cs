@@ -57,6 +57,27 @@ public sealed class OcrReadingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_blurred_photo_is_found_illegible_so_the_client_is_asked_for_another_but_the_same_page_in_focus_is_not()
+    {
+        var (_, interest) = Forms();
+        var sharp = await TesseractOcr.ReadImageAsync(Write("sharp.jpg", SampleFiles.FormPhoto(interest, blurred: false)), folder, "tesseract",
+            CancellationToken.None, t => Recognizer.MissedSomething(t, LatestYear));
+        var blurred = await TesseractOcr.ReadImageAsync(Write("blurred.jpg", SampleFiles.FormPhoto(interest, blurred: true)),
+            Directory.CreateDirectory(Path.Combine(folder, "blurred")).FullName, "tesseract", CancellationToken.None, t => Recognizer.MissedSomething(t, LatestYear));
+
+        var read = Recognizer.Recognize(sharp, LatestYear, TextSource.Ocr);
+        Assert.Equal((FormKind.Form1099Int, interest.Expected["box1"], false), (read.Kind, Fields(read).GetValueOrDefault("box1"), read.Illegible));
+        Assert.True(sharp.Legibility!.MeanConfidence > 80, $"sharp: {sharp.Legibility}");
+
+        // Out of focus, Tesseract still reports words, mostly guesses: what it is and its boxes are lost, and recognition says why.
+        var guessed = Recognizer.Recognize(blurred, LatestYear, TextSource.Ocr);
+        Assert.True(blurred.Legibility!.MeanConfidence < OcrLegibility.LegibleFrom, $"blurred: {blurred.Legibility}");
+        Assert.True(blurred.Legibility.Words > 0);
+        Assert.True(guessed.Illegible);
+        Assert.NotEqual(interest.Expected["box1"], Fields(guessed).GetValueOrDefault("box1"));
+    }
+
+    [Fact]
     public async Task Each_page_of_a_TIFF_is_read_in_order()
     {
         var (w2, interest) = Forms();

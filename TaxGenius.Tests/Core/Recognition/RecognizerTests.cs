@@ -137,6 +137,37 @@ public sealed class RecognizerTests
         var line = Assert.Single(Assert.Single(text.Pages).Lines);
         Assert.Equal(["Wage", "and"], line.Select(w => w.Text));
         Assert.Equal((50d, 100d, 90d, 110d), (line[0].Left, line[0].Top, line[0].Right, line[0].Bottom));
+
+        // Legibility counts every word Tesseract reported, also the one too unsure to keep; lines and pages (conf -1) are not words.
+        Assert.Equal(new OcrLegibility(3, (96.5 + 91 + 12) / 3), text.Legibility);
+    }
+
+    [Fact]
+    public void Legibility_of_several_pages_weighs_each_by_its_words_and_a_PDF_text_layer_has_none()
+    {
+        Assert.Equal(new OcrLegibility(4, 50), OcrLegibility.Combine([new OcrLegibility(1, 80), new OcrLegibility(3, 40), null]));
+        Assert.Null(OcrLegibility.Combine([null]));
+        Assert.Equal((true, false, false), (new OcrLegibility(10, 60).Legible, new OcrLegibility(10, 59.9).Legible, new OcrLegibility(0, 0).Legible));
+        using var stream = new MemoryStream(SampleTaxForms.Form1099("INT", 2024, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 7.25m));
+        Assert.Null(PdfTextReader.Read(stream).Legibility);
+    }
+
+    [Theory]
+    [InlineData(40, true, true)] // mostly guesses, and box 1 lost: ask for another photo
+    [InlineData(40, false, false)] // mostly guesses, yet everything was read: nothing to ask
+    [InlineData(85, true, false)] // a sharp photo that misses a box: the rules' fault, not the photo's
+    public void A_photo_is_illegible_only_when_OCR_was_mostly_guessing_and_recognition_missed_something(double meanConfidence, bool boxLost, bool illegible)
+    {
+        using var stream = new MemoryStream(SampleTaxForms.Form1099("INT", 2024, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 7.25m));
+        var words = PdfTextReader.Read(stream).Pages[0].Lines.SelectMany(l => l).Where(w => !boxLost || !w.Text.Contains("412.07", StringComparison.Ordinal));
+        var text = new DocumentText([new TextPage(words, new OcrLegibility(120, meanConfidence))]);
+
+        Assert.Equal(illegible, Recognizer.Recognize(text, LatestYear, TextSource.Ocr).Illegible);
+
+        // The same words from a PDF's text layer are never "illegible": there was no OCR to doubt.
+        Assert.False(Recognizer.Recognize(new DocumentText([new TextPage(words)]), LatestYear, TextSource.PdfText).Illegible);
     }
 
     [Fact]

@@ -48,8 +48,11 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         return path;
     }
 
-    /// <summary>The TSV Tesseract would print for a scan of <paramref name="pdf"/> at 2 pixels per point.</summary>
-    private string TsvOf(byte[] pdf)
+    /// <summary>
+    /// The TSV Tesseract would print for a scan of <paramref name="pdf"/> at 2 pixels per point, each word at
+    /// <paramref name="confidence"/>; the words <paramref name="lost"/> picks are reported as unreadable guesses (confidence 10).
+    /// </summary>
+    private string TsvOf(byte[] pdf, int confidence = 95, Func<TextWord, bool>? lost = null)
     {
         using var stream = new MemoryStream(pdf);
         var text = PdfTextReader.Read(stream);
@@ -59,7 +62,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         foreach (var word in text.Pages[0].Lines.SelectMany(l => l))
         {
             tsv.Append(CultureInfo.InvariantCulture,
-                $"5\t1\t1\t1\t1\t{++n}\t{(int)(word.Left * 2)}\t{(int)(word.Top * 2)}\t{(int)((word.Right - word.Left) * 2)}\t{(int)((word.Bottom - word.Top) * 2)}\t95\t{word.Text}\n");
+                $"5\t1\t1\t1\t1\t{++n}\t{(int)(word.Left * 2)}\t{(int)(word.Top * 2)}\t{(int)((word.Right - word.Left) * 2)}\t{(int)((word.Bottom - word.Top) * 2)}\t{(lost?.Invoke(word) == true ? 10 : confidence)}\t{word.Text}\n");
         }
 
         var path = Path.Combine(folder, $"ocr-{Guid.NewGuid():N}.tsv");
@@ -120,7 +123,8 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var (_, documentId) = await UploadAsync(app, "photo.reader@example.test", "statement.png", SampleFiles.Png(), DocumentType.W2, Year);
 
         var row = await Recognitions.SettledAsync(app, documentId);
-        Assert.Equal((RecognitionStatus.Done, FormKind.Form1099Int, Year - 1, TextSource.Ocr), (row.Status, row.Kind, row.TaxYear, row.Source));
+        Assert.Equal((RecognitionStatus.Done, FormKind.Form1099Int, Year - 1, TextSource.Ocr, false),
+            (row.Status, row.Kind, row.TaxYear, row.Source, row.Illegible));
         var fields = app.Services.GetRequiredService<RecognitionFields>().Read(row).ToDictionary(f => f.Key, f => f.Value);
         Assert.Equal(("Lakeside Credit Union", "412.07"), (fields["payer_name"], fields["box1"]));
 
@@ -130,6 +134,46 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         Assert.StartsWith(WorkFolder, seen[0], StringComparison.Ordinal);
         Assert.False(File.Exists(seen[0]));
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
+    public async Task A_photo_OCR_could_barely_read_asks_its_owner_for_a_sharper_one_until_they_keep_it_and_the_preparer_is_told()
+    {
+        // Tesseract was mostly guessing (confidence 40) and box 1's amount was lost in the blur.
+        var tsv = TsvOf(SampleTaxForms.Form1099("INT", Year, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m), confidence: 40, lost: w => w.Text.Contains("412.07", StringComparison.Ordinal));
+        await using var app = await AppAsync(FakeTesseract($"cat '{tsv}'"));
+        var (userId, documentId) = await UploadAsync(app, "blurry.photo@example.test", "IMG_2231.png", SampleFiles.Png(), DocumentType.Form1099, Year);
+
+        var row = await Recognitions.SettledAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Done, FormKind.Form1099Int, true, true), (row.Status, row.Kind, row.Illegible, row.NeedsCheck));
+        var documents = app.Services.GetRequiredService<ClientDocumentService>();
+        var view = (await documents.ListAsync(userId)).Single();
+        Assert.Equal((true, (RecognitionSuggestion?)null, "photo"), (view.RetakeSuggested, view.Suggestion, view.PictureWord));
+
+        using var preparer = await app.SignInForApiAsync(DemoAccounts.Preparer);
+        var review = await preparer.GetFromJsonAsync<JsonElement>($"/api/staff/documents/{documentId}/recognition");
+        Assert.Equal((true, false), (review.GetProperty("illegible").GetBoolean(), review.GetProperty("clientKeptIt").GetBoolean()));
+
+        // Another client cannot dismiss the advice; its owner keeps the photo and is not asked again; the preparer sees that.
+        var intruder = await app.CreateUserAsync("not.the.owner@example.test", Roles.Client);
+        await documents.DismissSuggestionAsync(intruder, documentId);
+        Assert.True((await documents.ListAsync(userId)).Single().RetakeSuggested);
+        await documents.DismissSuggestionAsync(userId, documentId);
+        Assert.False((await documents.ListAsync(userId)).Single().RetakeSuggested);
+        review = await preparer.GetFromJsonAsync<JsonElement>($"/api/staff/documents/{documentId}/recognition");
+        Assert.Equal((true, true), (review.GetProperty("illegible").GetBoolean(), review.GetProperty("clientKeptIt").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task A_photo_OCR_found_no_word_in_is_unreadable_and_its_owner_is_asked_for_another()
+    {
+        await using var app = await AppAsync(FakeTesseract("printf 'level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n'"));
+        var (userId, documentId) = await UploadAsync(app, "dark.photo@example.test", "IMG_0007.png", SampleFiles.Png(), DocumentType.W2, Year);
+
+        var row = await Recognitions.SettledAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Unreadable, true), (row.Status, row.Illegible));
+        Assert.True((await app.Services.GetRequiredService<ClientDocumentService>().ListAsync(userId)).Single().RetakeSuggested);
     }
 
     [Fact]

@@ -1348,6 +1348,9 @@ namespace TaxGenius.Core.Data.Migrations.Postgres
                     b.Property<Guid?>("FulfilledRequestItemId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("Illegible")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");

@@ -1333,6 +1333,9 @@ namespace TaxGenius.Core.Data.Migrations.Sqlite
                     b.Property<Guid?>("FulfilledRequestItemId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Illegible")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");

@@ -30,6 +30,7 @@ public partial class Documents
     private IReadOnlyList<DocumentView>? documents;
     private IReadOnlyList<int> years = [];
     private DocumentView? replacing;
+    private DocumentView? retaking;
     private IDisposable? subscription;
     private IDisposable? recognized;
     private bool busy;
@@ -87,6 +88,10 @@ public partial class Documents
                     {
                         Snackbar.Add($"{document.FileName}: {suggestion.Message} See above.", Severity.Warning);
                     }
+                    else if (document.RetakeSuggested)
+                    {
+                        Snackbar.Add($"{document.FileName} looks blurred: see above.", Severity.Warning);
+                    }
                     else if (change.FulfilledRequestItemId is not null)
                     {
                         Snackbar.Add($"{document.FileName} was matched to an item on your checklist.", Severity.Success);
@@ -119,6 +124,39 @@ public partial class Documents
     {
         replacing = document;
         Snackbar.Add($"Choose the new file for {document.FileName}.", Severity.Info);
+    }
+
+    private void StartRetake(DocumentView document)
+    {
+        (retaking, replacing, forItem) = (document, null, null);
+        Snackbar.Add($"Choose the new {document.PictureWord} for {document.FileName}.", Severity.Info);
+    }
+
+    /// <summary>The new photo for a blurred one is stored: the blurred one goes, unless the firm has started on it meanwhile.</summary>
+    private async Task RemoveRetakenAsync(Guid blurredId)
+    {
+        var name = documents?.FirstOrDefault(d => d.Id == blurredId)?.FileName ?? "The blurred photo";
+        DeleteOutcome outcome = default;
+        if (!await DatabaseErrors.RunAsync(async () => outcome = await DocumentService.DeleteAsync(userId, blurredId)))
+        {
+            return;
+        }
+
+        Snackbar.Add(outcome == DeleteOutcome.NotPending
+            ? $"The firm had already started on {name}, so it stays beside the new one."
+            : $"{name} was removed; the new one is being read.", outcome == DeleteOutcome.NotPending ? Severity.Info : Severity.Success);
+    }
+
+    private async Task KeepPictureAsync(DocumentView document)
+    {
+        if (await DatabaseErrors.RunAsync(async () =>
+            {
+                await DocumentService.DismissSuggestionAsync(userId, document.Id);
+                await LoadAsync();
+            }))
+        {
+            Snackbar.Add($"{document.FileName} stays as it is; your preparer will ask if they cannot read it.", Severity.Info);
+        }
     }
 
     private async Task DeleteAsync(DocumentView document)

@@ -27,6 +27,7 @@ public partial class UploadQueue : IAsyncDisposable
         public DocumentType? Type { get; set; }
         public int TaxYear { get; set; }
         public Guid? Replaces { get; init; }
+        public Guid? Retakes { get; init; }
         public Guid? RequestItemId { get; init; }
         public string? ForDescription { get; init; }
         public UploadState State { get; set; }
@@ -41,6 +42,14 @@ public partial class UploadQueue : IAsyncDisposable
     [Parameter] public DocumentView? Replacing { get; set; }
 
     [Parameter] public EventCallback<DocumentView?> ReplacingChanged { get; set; }
+
+    /// <summary>The blurred photo the next file is taken again for (its type and year carry over; cleared once a file is chosen).</summary>
+    [Parameter] public DocumentView? Retaking { get; set; }
+
+    [Parameter] public EventCallback<DocumentView?> RetakingChanged { get; set; }
+
+    /// <summary>After the new photo for a blurred one was uploaded, with the blurred one's id (the page then removes it).</summary>
+    [Parameter] public EventCallback<Guid> OnRetaken { get; set; }
 
     [Parameter, EditorRequired] public IReadOnlyList<int> Years { get; set; } = [];
 
@@ -81,9 +90,11 @@ public partial class UploadQueue : IAsyncDisposable
                 FileKey = $"{file.Name}|{file.Size}|{file.LastModified.ToUnixTimeMilliseconds()}",
                 Name = file.Name,
                 Size = file.Size,
-                Type = Replacing?.Type ?? (ForItem is { } target ? RequestKinds.DocumentType(target.Item.Kind) : DocumentTypeExtensions.GuessFromFileName(file.Name)),
-                TaxYear = Replacing?.TaxYear ?? ForItem?.TaxYear ?? TaxYears.Current(Clock),
+                Type = (Replacing ?? Retaking)?.Type
+                    ?? (ForItem is { } target ? RequestKinds.DocumentType(target.Item.Kind) : DocumentTypeExtensions.GuessFromFileName(file.Name)),
+                TaxYear = (Replacing ?? Retaking)?.TaxYear ?? ForItem?.TaxYear ?? TaxYears.Current(Clock),
                 Replaces = Replacing?.Id,
+                Retakes = Replacing is null ? Retaking?.Id : null,
                 RequestItemId = ForItem?.Item.Id,
                 ForDescription = ForItem?.Item.Description,
             };
@@ -109,6 +120,11 @@ public partial class UploadQueue : IAsyncDisposable
         if (ForItem is not null)
         {
             await ForItemChanged.InvokeAsync(null);
+        }
+
+        if (Retaking is not null)
+        {
+            await RetakingChanged.InvokeAsync(null);
         }
     }
 
@@ -140,6 +156,12 @@ public partial class UploadQueue : IAsyncDisposable
                 gate.Release();
             }
         }));
+
+        // The blurred photo goes only once its new one is stored: nothing is lost if the upload fails.
+        foreach (var retaken in pending.Where(i => i.State == UploadState.Done && i.Retakes is not null).Select(i => i.Retakes!.Value).Distinct().ToList())
+        {
+            await OnRetaken.InvokeAsync(retaken);
+        }
 
         if (succeeded > 0)
         {
