@@ -12,7 +12,7 @@ public sealed record TextWord(string Text, double Left, double Top, double Right
 
 /// <summary>
 /// How sure OCR was of what it read on a page: every word it reported (also those too unsure to keep) and their mean confidence,
-/// 0–100. A sharp photo of a form reads at 80–95; a blurred or dark one at 30–40, most of its "words" guesses.
+/// 0–100. A sharp photo of a form reads at 80–95; a blurred or dark one at 30–50, most of its "words" guesses.
 /// </summary>
 public sealed record OcrLegibility(int Words, double MeanConfidence)
 {
