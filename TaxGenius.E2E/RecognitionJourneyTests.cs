@@ -111,6 +111,14 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         await phone.ScreenshotAsync("recognition-client-blurred-phone-dark");
         await phone.AssertAxeCleanAsync("a blurred photo's advice (dark, phone)");
 
+        // On a small phone the upload card is out of sight above the advice: "Upload a sharper photo" brings it into view, ready to choose.
+        await phone.SetViewportSizeAsync(390, 480);
+        await phone.EvaluateAsync("() => window.scrollTo(0, document.body.scrollHeight)");
+        await Assertions.Expect(phone.GetByTestId("choose-files")).Not.ToBeInViewportAsync();
+        await phone.GetByTestId("retake").GetByTestId("retake-start").ClickAsync();
+        await Assertions.Expect(phone.GetByTestId("retaking")).ToBeInViewportAsync();
+        await Assertions.Expect(phone.GetByTestId("choose-files")).ToBeFocusedAsync();
+
         // A preparer who opens it meanwhile is told why its boxes are empty, and that the client was asked.
         var preparerPage = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
         await new ReviewPage(preparerPage).GotoAsync(blurredId);

@@ -22,6 +22,18 @@ export function watch(container) {
     container.addEventListener("drop", e => remember(e.dataTransfer?.files), true);
 }
 
+// Brings the upload card (with the note on what the next file is for) below the app bar and focuses "Choose files", without
+// scrolling again for the focus.
+export function reveal(zone) {
+    const card = zone?.closest(".mud-card") ?? zone;
+    if (!card) {
+        return;
+    }
+    const bar = document.querySelector(".mud-appbar")?.getBoundingClientRect().height ?? 0;
+    window.scrollTo({ top: card.getBoundingClientRect().top + window.scrollY - bar - 8, behavior: "smooth" });
+    zone.querySelector("[data-testid='choose-files']")?.focus({ preventScroll: true });
+}
+
 export function start(id, fileKey, url, headers, dotnet) {
     const file = files.get(fileKey);
     if (!file) {

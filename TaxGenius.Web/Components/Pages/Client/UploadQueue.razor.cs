@@ -69,6 +69,18 @@ public partial class UploadQueue : IAsyncDisposable
     private bool interactive;
     private bool dragging;
 
+    /// <summary>What the next files are for (a replacement, a retake, a checklist line), to bring the queue into view when it changes.</summary>
+    private Guid? target;
+    private bool reveal;
+
+    protected override void OnParametersSet()
+    {
+        // "Replace" and "Upload a sharper photo" are pressed further down the page (far down on a phone): show where the file goes.
+        var now = Replacing?.Id ?? Retaking?.Id ?? ForItem?.Item.Id;
+        reveal |= now is not null && now != target;
+        target = now;
+    }
+
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender && RendererInfo.IsInteractive)
@@ -78,6 +90,12 @@ public partial class UploadQueue : IAsyncDisposable
             self = DotNetObjectReference.Create(this);
             interactive = true;
             StateHasChanged();
+        }
+
+        if (reveal && module is not null)
+        {
+            reveal = false;
+            await module.InvokeVoidAsync("reveal", zone);
         }
     }
 
