@@ -54,10 +54,8 @@ public static class Recognizer
 
         // A reading that is mostly guesses only matters when it cost something: a blurred photo whose form and boxes were all read
         // anyway is left alone.
-        var missed = classification.Kind == FormKind.Other || (classification.TaxYear is null && classification.Kind.HasTaxYear())
-            || FieldReader.SpecsFor(classification.Kind).Any(spec => fields.All(f => f.Key != spec.Key));
         return new RecognitionOutcome(classification.Kind, classification.Confidence, classification.TaxYear, fields, TaxpayerNumbers.Mask(plain),
-            source, text.WordCount, Illegible: missed && text.Legibility is { Legible: false });
+            source, text.WordCount, Illegible: Missed(classification, fields) && text.Legibility is { Legible: false });
     }
 
     /// <summary>
@@ -67,12 +65,11 @@ public static class Recognizer
     public static bool MissedSomething(DocumentText text, int latestYear)
     {
         var classification = FormClassifier.Classify(text, latestYear);
-        if (classification.Kind == FormKind.Other || (classification.TaxYear is null && classification.Kind.HasTaxYear()))
-        {
-            return true;
-        }
-
-        var read = FieldReader.Read(text, classification.Kind);
-        return FieldReader.SpecsFor(classification.Kind).Any(spec => read.All(f => f.Key != spec.Key));
+        return Missed(classification, classification.Kind == FormKind.Other ? [] : FieldReader.Read(text, classification.Kind).ToList());
     }
+
+    /// <summary>No form recognized, no year on a form that has one, or a box of the form's list not among the fields.</summary>
+    private static bool Missed(Classification classification, IReadOnlyList<ExtractedField> fields) =>
+        classification.Kind == FormKind.Other || (classification.TaxYear is null && classification.Kind.HasTaxYear())
+        || FieldReader.SpecsFor(classification.Kind).Any(spec => fields.All(f => f.Key != spec.Key));
 }
