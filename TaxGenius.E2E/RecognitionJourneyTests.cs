@@ -133,6 +133,9 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         await documents.StartUploadAsync();
         await Assertions.Expect(documents.Row("1099-int-steady.jpg")).ToHaveAttributeAsync("data-status", "PENDING");
         await Assertions.Expect(documents.Row("1099-int-shaky.jpg")).ToHaveCountAsync(0);
+        var queue = clientPage.GetByTestId("upload-queue");
+        await Assertions.Expect(queue.Locator("[data-file-name='1099-int-shaky.jpg']")).ToHaveCountAsync(0);
+        await Assertions.Expect(queue.Locator("[data-file-name='1099-int-steady.jpg']")).ToHaveAttributeAsync("data-state", "done");
         var steady = clientPage.Locator("tr", new() { Has = documents.Row("1099-int-steady.jpg") });
         await Assertions.Expect(steady.Locator("td[data-label='Type']")).ToHaveTextAsync("1099");
 

@@ -17,7 +17,7 @@ public static class ImagePreview
     public const int MaxSide = 2400;
 
     /// <summary>Whether the viewer needs this file converted (HEIC, TIFF) rather than shown as it is.</summary>
-    public static bool Converts(DocumentFileKind kind) => kind is DocumentFileKind.Heic or DocumentFileKind.Tiff;
+    private static bool Converts(DocumentFileKind kind) => kind is DocumentFileKind.Heic or DocumentFileKind.Tiff;
 
     /// <summary>Whether the viewer gets this file converted: a HEIC or TIFF no larger than <see cref="MaxBytes"/>.</summary>
     public static bool ShowsConverted(DocumentFileKind kind, long size) => Converts(kind) && size <= MaxBytes;

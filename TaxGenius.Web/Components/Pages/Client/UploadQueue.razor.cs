@@ -28,6 +28,9 @@ public partial class UploadQueue : IAsyncDisposable
         public int TaxYear { get; set; }
         public Guid? Replaces { get; init; }
         public Guid? Retakes { get; init; }
+
+        /// <summary>The document the upload created, once stored.</summary>
+        public Guid? DocumentId { get; set; }
         public Guid? RequestItemId { get; init; }
         public string? ForDescription { get; init; }
         public UploadState State { get; set; }
@@ -179,6 +182,9 @@ public partial class UploadQueue : IAsyncDisposable
         foreach (var retaken in pending.Where(i => i.State == UploadState.Done && i.Retakes is not null).Select(i => i.Retakes!.Value).Distinct().ToList())
         {
             await OnRetaken.InvokeAsync(retaken);
+
+            // The blurred photo's own finished line would only repeat a file the list no longer shows.
+            queue.RemoveAll(i => i.State == UploadState.Done && i.DocumentId == retaken);
         }
 
         if (succeeded > 0)
@@ -262,6 +268,7 @@ public partial class UploadQueue : IAsyncDisposable
         if (item.State == UploadState.Done)
         {
             item.Sent = item.Size;
+            item.DocumentId = CreatedId(body);
         }
 
         item.Finished?.TrySetResult();
@@ -286,6 +293,19 @@ public partial class UploadQueue : IAsyncDisposable
     }
 
     private void ClearFinished() => queue.RemoveAll(i => i.State is UploadState.Done or UploadState.Cancelled);
+
+    private static Guid? CreatedId(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("id", out var id) && id.TryGetGuid(out var value) ? value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static string? ProblemDetail(string body)
     {
