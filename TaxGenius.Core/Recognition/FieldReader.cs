@@ -14,8 +14,11 @@ public enum FieldValueKind
     Code,
 }
 
-/// <summary>A box a preparer retypes: its key (stable, in the CSV), its label on screen, the printed labels that find it, its shape.</summary>
-public sealed record FieldSpec(string Key, string Label, string[] PrintedLabels, FieldValueKind Kind);
+/// <summary>
+/// A box a preparer retypes: its key (stable, in the CSV), its label on screen, the printed labels that find it, its shape, and for the
+/// filer's name on an IRS form, the rest of its name-and-address block's label, read when OCR lost the label's first word (whose it is).
+/// </summary>
+public sealed record FieldSpec(string Key, string Label, string[] PrintedLabels, FieldValueKind Kind, string[]? BlockLabels = null);
 
 /// <summary>A value read from a document (an amount as invariant "1234.56", text as printed).</summary>
 public sealed record ExtractedField(string Key, string Label, string Value);
@@ -30,6 +33,9 @@ public static partial class FieldReader
 {
     /// <summary>Labels are small print; a taller match is a heading.</summary>
     private const double MaxLabelHeight = 12;
+
+    /// <summary>The payer's block label on a 1099 without "PAYER'S", from its start or, when its first words are garbled, its end.</summary>
+    private static readonly string[] PayerBlock = ["name, street address, city or town", "address, city or town, state, and zip code"];
 
     private static readonly Dictionary<FormKind, FieldSpec[]> Specs = new()
     {
@@ -48,27 +54,27 @@ public static partial class FieldReader
         ],
         [FormKind.Form1099Int] =
         [
-            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text),
+            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text, PayerBlock),
             new("box1", "Box 1 Interest income", ["interest income"], FieldValueKind.Money),
             new("box3", "Box 3 Interest on U.S. Savings Bonds and Treasury obligations", ["interest on u.s. savings bonds and treasury obligations", "interest on u.s. savings bonds"], FieldValueKind.Money),
             new("box4", "Box 4 Federal income tax withheld", ["federal income tax withheld"], FieldValueKind.Money),
         ],
         [FormKind.Form1099Div] =
         [
-            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text),
+            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text, PayerBlock),
             new("box1a", "Box 1a Total ordinary dividends", ["total ordinary dividends"], FieldValueKind.Money),
             new("box1b", "Box 1b Qualified dividends", ["qualified dividends"], FieldValueKind.Money),
             new("box4", "Box 4 Federal income tax withheld", ["federal income tax withheld"], FieldValueKind.Money),
         ],
         [FormKind.Form1099Nec] =
         [
-            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text),
+            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text, PayerBlock),
             new("box1", "Box 1 Nonemployee compensation", ["nonemployee compensation"], FieldValueKind.Money),
             new("box4", "Box 4 Federal income tax withheld", ["federal income tax withheld"], FieldValueKind.Money),
         ],
         [FormKind.Form1099R] =
         [
-            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text),
+            new("payer_name", "Payer name", ["payer's name, street address, city or town, state, and zip code", "payer's name"], FieldValueKind.Text, PayerBlock),
             new("box1", "Box 1 Gross distribution", ["gross distribution"], FieldValueKind.Money),
             new("box2a", "Box 2a Taxable amount", ["taxable amount"], FieldValueKind.Money),
             new("box4", "Box 4 Federal income tax withheld", ["federal income tax withheld"], FieldValueKind.Money),
@@ -76,7 +82,8 @@ public static partial class FieldReader
         ],
         [FormKind.Form1098] =
         [
-            new("lender_name", "Lender name", ["recipient's/lender's name, address, and telephone number", "recipient's/lender's name", "lender's name"], FieldValueKind.Text),
+            new("lender_name", "Lender name", ["recipient's/lender's name, address, and telephone number", "recipient's/lender's name", "lender's name"], FieldValueKind.Text,
+                ["name, address, and telephone number", "name, address, and"]),
             new("box1", "Box 1 Mortgage interest", ["mortgage interest received from payer(s)/borrower(s)", "mortgage interest received"], FieldValueKind.Money),
             new("box2", "Box 2 Outstanding mortgage principal", ["outstanding mortgage principal"], FieldValueKind.Money),
         ],
@@ -121,6 +128,32 @@ public static partial class FieldReader
                             }
                         }
                     }
+                }
+            }
+        }
+
+        return spec.BlockLabels is { } block ? FromBlock(text, block) : null;
+    }
+
+    /// <summary>
+    /// The filer's name when OCR of a photo lost or garbled the first word of its block's label ("PAYER'S", "RECIPIENT'S/LENDER'S"), as
+    /// on a tilted or shaded photo: the block label without it. On the IRS forms the filer's block is the topmost name-and-address block,
+    /// above the TINs; the recipient's, with the same words, comes below them. So only the topmost match above the first line naming a
+    /// TIN counts, and if its value cannot be read, nothing is: a lower block would be the recipient's, the client's own name.
+    /// </summary>
+    private static string? FromBlock(DocumentText text, string[] blockLabels)
+    {
+        foreach (var page in text.Pages)
+        {
+            var lines = page.Lines;
+            var tins = Enumerable.Range(0, lines.Count).FirstOrDefault(l => lines[l].Any(w => Token(w.Text) == "tin"), lines.Count);
+            for (var l = 0; l < tins; l++)
+            {
+                foreach (var (start, end) in blockLabels.SelectMany(label => Matches(lines[l], Tokens(label))).OrderBy(m => m.Start).Take(1))
+                {
+                    // The block's column starts where the lost words stood, at the page's left edge as the filer's block does on the IRS
+                    // forms; the next box's label stands to the right.
+                    return start <= 2 ? ValueNear(lines, l, 0, end, FieldValueKind.Text, columnLeft: double.NegativeInfinity) : null;
                 }
             }
         }
@@ -205,8 +238,9 @@ public static partial class FieldReader
     /// <summary>
     /// The value of the label at words <paramref name="start"/>…<paramref name="end"/> of line <paramref name="l"/>: to its right on the
     /// same line, up to the next label-like word, or in one of the next lines below it, starting within the label's column.
+    /// The column starts at <paramref name="columnLeft"/> when given, rather than at the label's first word.
     /// </summary>
-    private static string? ValueNear(IReadOnlyList<IReadOnlyList<TextWord>> lines, int l, int start, int end, FieldValueKind kind)
+    private static string? ValueNear(IReadOnlyList<IReadOnlyList<TextWord>> lines, int l, int start, int end, FieldValueKind kind, double? columnLeft = null)
     {
         var line = lines[l];
 
@@ -241,7 +275,15 @@ public static partial class FieldReader
 
         for (var next = l + 1; next < lines.Count && lines[next][0].Top - label.Bottom < Math.Max(label.Height, 6) * 8; next++)
         {
-            var column = lines[next].Where(w => w.Left >= label.Left - (label.Height * 2) && w.Left < label.Right).ToList();
+            // An EIN's shape is the W-2's only one: the one nearest the label's start, also left of it, since OCR of a photo may keep
+            // only the end of "b Employer identification number (EIN)", far right of the box's start.
+            if (kind == FieldValueKind.Ein && lines[next].Where(w => w.Left < label.Right && Ein().IsMatch(w.Text))
+                    .MinBy(w => Math.Abs(w.Left - label.Left)) is { } ein)
+            {
+                return Ein().Match(ein.Text).Value;
+            }
+
+            var column = lines[next].Where(w => w.Left >= (columnLeft ?? label.Left - (label.Height * 2)) && w.Left < label.Right).ToList();
             if (column.Count == 0)
             {
                 continue;
@@ -299,15 +341,48 @@ public static partial class FieldReader
             case FieldValueKind.State:
                 return words[0].Text.Trim(':') is { Length: 2 } state && state.All(char.IsAsciiLetterUpper) ? state : null;
             case FieldValueKind.Code:
-                return words[0].Text.Trim(':') is { Length: >= 1 and <= 2 } code && code.All(char.IsAsciiLetterOrDigit) ? code.ToUpperInvariant() : null;
+                return words[0].Text.Trim(':') is { Length: >= 1 and <= 2 } code && code.All(char.IsAsciiLetterOrDigit)
+                    ? string.Concat(code.ToUpperInvariant().Select(DistributionCodeCharacter))
+                    : null;
             case FieldValueKind.Box12:
                 var codes = Box12().Matches(text).Select(m => $"{m.Groups["code"].Value.ToUpperInvariant()} {MoneyValue(m.Groups["amount"].Value)}").ToList();
                 return codes.Count == 0 ? null : string.Join("; ", codes);
             default:
                 // A name: letters, and not a run of dots, a label's own words on the same line, or the next label ("Payer's TIN:").
-                return labelled && text.Any(char.IsLetter) && MoneyValue(words[0].Text) is null && !text.EndsWith(':') ? text : null;
+                return labelled && text.Any(char.IsLetter) && MoneyValue(words[0].Text) is null && !text.EndsWith(':') ? Name(words) : null;
         }
     }
+
+    /// <summary>
+    /// A name's words as printed: OCR of a photo sometimes splits a word in two ("Brokerage Service s", "Mut ual") with almost no gap,
+    /// where the space between words is about half a letter's height; such pieces are one word again.
+    /// </summary>
+    private static string Name(IReadOnlyList<TextWord> words)
+    {
+        var name = new System.Text.StringBuilder(words[0].Text);
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (words[i].Left - words[i - 1].Right >= Math.Min(words[i].Height, words[i - 1].Height) * 0.2)
+            {
+                name.Append(' ');
+            }
+
+            name.Append(words[i].Text);
+        }
+
+        return name.ToString().Trim().TrimStart(':', '.', ' ').Trim();
+    }
+
+    /// <summary>
+    /// A 1099-R distribution code's character as OCR may misread it: no code uses I or Z, which on a photo are a 1 and a 2 (the codes are
+    /// 1–9, A–H, J–N, P–U, W and Y).
+    /// </summary>
+    private static char DistributionCodeCharacter(char read) => read switch
+    {
+        'I' => '1',
+        'Z' => '2',
+        _ => read,
+    };
 
     /// <summary>
     /// Whether the word at <paramref name="i"/> begins the next box's label: a box number ("2", "12a", "1b") followed by a word

@@ -5,8 +5,9 @@ namespace TaxGenius.Core.Recognition;
 /// <summary>
 /// SSNs and ITINs printed on forms ("123-45-6789", or masked by the payer as "XXX-XX-6789" / "***-**-6789"): found so a preparer sees
 /// that the form carries one (its last four digits only), and masked in everything recognition keeps. An EIN ("12-3456789") is a
-/// business's number and is left as printed. OCR of a photo mistakes a few digits for letters ("XXX-XX-B278", "123-45-67S9"): such a
-/// number, with at least three true digits in each group, is a taxpayer number too, masked, and its last four read as digits.
+/// business's number and is left as printed. OCR of a photo mistakes a few digits for letters ("XXX-XX-B278", "123-45-67S9",
+/// "XXX-XX-9O9B"): such a number is a taxpayer number too, masked, and its last four read as digits, when at least two of its last four
+/// are true digits and the rest is the payer's mask or has four true digits in its first five (words do not: "BOSS", "SOB-IS").
 /// </summary>
 public static partial class TaxpayerNumbers
 {
@@ -17,9 +18,9 @@ public static partial class TaxpayerNumbers
     /// <summary><paramref name="text"/> with every taxpayer number replaced by its masked form.</summary>
     public static string Mask(string text) => Number().Replace(text, m => IsNumber(m) ? Masked(m.Groups["last"].Value) : m.Value);
 
-    /// <summary>Whether a match is a number OCR may have garbled rather than a word: most of each group's characters are digits.</summary>
+    /// <summary>Whether a match is a number OCR may have garbled rather than a word (see the class's summary).</summary>
     private static bool IsNumber(Match match) =>
-        match.Groups["last"].Value.Count(char.IsAsciiDigit) >= 3
+        match.Groups["last"].Value.Count(char.IsAsciiDigit) >= 2
         && (!match.Groups["first"].Success || match.Groups["first"].Value.Count(char.IsAsciiDigit) >= 4);
 
     private static string Masked(string lastFour) => "***-**-" + string.Concat(lastFour.Select(c => c switch

@@ -229,8 +229,75 @@ public sealed class RecognizerTests
         Assert.Equal(form.Expected["payer_name"], Fields(Recognizer.Recognize(dashed, LatestYear, TextSource.Ocr)).GetValueOrDefault("payer_name"));
     }
 
+    [Fact]
+    public void A_payers_name_is_read_when_OCR_lost_or_garbled_the_start_of_its_label_but_never_the_recipients_instead()
+    {
+        static byte[] Interest() => SampleTaxForms.Form1099("INT", 2024, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 7.25m);
+        string? Payer(DocumentText text) => Fields(Recognizer.Recognize(text, LatestYear, TextSource.Ocr)).GetValueOrDefault("payer_name");
+
+        // As OCR read photos in the benchmark: "PAYER'S" lost, and the recipient's label has lost "RECIPIENT'S" too.
+        Assert.Equal("Lakeside Credit Union", Payer(Garbled(Interest(), ("PAYER'S", "name,", null), ("RECIPIENT'S", "name,", null))));
+
+        // "PAYERS S name, feet address City or COMM, Stace, and Zip code": the label's start garbled, its end still reads.
+        Assert.Equal("Lakeside Credit Union", Payer(Garbled(Interest(), ("PAYER'S", "name,", "PAYERS"), ("street", "address,", "feet"), ("town,", "state,", "COMM,"))));
+
+        // The payer's label unreadable and the recipient's without "RECIPIENT'S": the block below the TINs is the client's own, so no payer.
+        var lines = Garbled(Interest(), ("RECIPIENT'S", "name,", null)).Pages[0].Lines;
+        var payerLine = lines.Single(l => l.Any(w => w.Text == "PAYER'S") && l.Any(w => w.Text == "street"));
+        var unreadable = new DocumentText([new TextPage(lines.SelectMany(l => l == payerLine ? l.Select(w => w.Left < 300 ? w with { Text = "~~" } : w) : l))]);
+        Assert.Null(Payer(unreadable));
+        Assert.Equal("412.07", Fields(Recognizer.Recognize(unreadable, LatestYear, TextSource.Ocr)).GetValueOrDefault("box1"));
+    }
+
+    [Fact]
+    public void A_W2s_EIN_is_read_when_OCR_kept_only_the_end_of_its_label()
+    {
+        // "b Employer (EIN)", as OCR read a photo: what is left of the label starts far right of the number under it.
+        var text = Garbled(SampleTaxForms.W2(2024, "Olivia Garcia", "12 Oak St, Austin, TX 78701", "XXX-XX-1234", "Acme Corp",
+            "1 Main St, Columbus, OH 43215", "31-1234567", 52_340.17m, 5_757.42m, "TX", 1_204.50m), ("identification", "number", null), ("number", "(EIN)", null));
+        Assert.DoesNotContain(text.Pages[0].Lines.SelectMany(l => l), w => w.Text == "identification");
+        Assert.Equal("31-1234567", Fields(Recognizer.Recognize(text, LatestYear, TextSource.Ocr)).GetValueOrDefault("employer_ein"));
+    }
+
+    [Fact]
+    public void A_name_OCR_split_inside_a_word_is_read_whole_and_its_words_stay_apart()
+    {
+        var form = new SyntheticForms(seed: 38).Create(FormKind.Form1099R, FormLayout.Official, 2024);
+        using var stream = new MemoryStream(form.Sheet.ToPdf());
+        var words = PdfTextReader.Read(stream).Pages[0].Lines.SelectMany(l => l).ToList();
+        var name = form.Expected["payer_name"];
+        var last = words.Last(w => name.EndsWith(w.Text, StringComparison.Ordinal) && w.Text.Length > 3);
+
+        // "Evergreen Trust Compan y", as OCR read a photo: the last letter a word of its own, almost touching.
+        var cut = last.Left + ((last.Right - last.Left) * (last.Text.Length - 1) / last.Text.Length);
+        var split = words.SelectMany(w => w != last ? [w] : new[] { w with { Text = w.Text[..^1], Right = cut - 0.3 }, w with { Text = w.Text[^1..], Left = cut } });
+        Assert.Equal(name, Fields(Recognizer.Recognize(new DocumentText([new TextPage(split)]), LatestYear, TextSource.Ocr)).GetValueOrDefault("payer_name"));
+        Assert.Contains(' ', name);
+    }
+
+    [Theory]
+    [InlineData("Z", "2")]
+    [InlineData("I", "1")]
+    [InlineData("7", "7")]
+    [InlineData("G", "G")]
+    public void A_distribution_code_misread_as_a_letter_no_code_uses_is_read_as_its_digit(string read, string code)
+    {
+        var form = new SyntheticForms(seed: 38).Create(FormKind.Form1099R, FormLayout.Official, 2024);
+        using var stream = new MemoryStream(form.Sheet.ToPdf());
+        var words = PdfTextReader.Read(stream).Pages[0].Lines.SelectMany(l => l).ToList();
+        var label = words.Single(w => w.Text == "Distribution");
+        var value = words.Where(w => w.Text == form.Expected["box7"] && w.Top > label.Bottom && Math.Abs(w.Left - label.Left) < 40).MinBy(w => w.Top);
+        Assert.NotNull(value);
+        var misread = new DocumentText([new TextPage(words.Select(w => w == value ? w with { Text = read } : w))]);
+        Assert.Equal(code, Fields(Recognizer.Recognize(misread, LatestYear, TextSource.Ocr)).GetValueOrDefault("box7"));
+    }
+
     [Theory]
     [InlineData("RECIPIENT'S TIN XXX-XX-B278", "***-**-8278", "RECIPIENT'S TIN ***-**-8278")]
+    [InlineData("RECIPIENT'S TIN XXX-XX-9O9B", "***-**-9098", "RECIPIENT'S TIN ***-**-9098")]
+    [InlineData("SSN 123-45-9O9B", "***-**-9098", "SSN ***-**-9098")]
+    [InlineData("Ref XXX-XX-BOSS or XXX-XX-SOB1", null, "Ref XXX-XX-BOSS or XXX-XX-SOB1")]
     [InlineData("SSN 123-45-67S9 on file", "***-**-6759", "SSN ***-**-6759 on file")]
     [InlineData("SSN l23-45-6789", "***-**-6789", "SSN ***-**-6789")]
     [InlineData("Payer's TIN 12-3456789", null, "Payer's TIN 12-3456789")]
