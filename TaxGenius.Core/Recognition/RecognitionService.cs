@@ -87,12 +87,14 @@ public sealed class RecognitionService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
         // One reader at a time per document, whichever instance or worker got the signal: the claim lasts the time limit and a
-        // margin, so a reader that died leaves the document to the sweep soon after.
+        // margin, so a reader that died leaves the document to the sweep soon after. The claim counts the attempt, so that a document
+        // whose reading takes the process down with it (a decoder's crash) is tried only so often, not at every restart.
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var claimedUntil = now.AddSeconds((settings.TimeLimitSeconds * 2) + 30);
         if (await db.DocumentRecognitions
                 .Where(r => r.DocumentId == documentId && r.Status == RecognitionStatus.Queued && (r.ClaimedUntil == null || r.ClaimedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimedUntil, claimedUntil), cancellationToken) == 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimedUntil, claimedUntil).SetProperty(r => r.Attempts, r => r.Attempts + 1),
+                    cancellationToken) == 0)
         {
             return;
         }
@@ -104,7 +106,17 @@ public sealed class RecognitionService(
             return;
         }
 
-        row.Attempts++;
+        if (row.Attempts > settings.MaxAttempts)
+        {
+            // Every attempt allowed was started and none ended: each reader stopped with its process.
+            row.Status = RecognitionStatus.Failed;
+            row.Error = "The document could not be read.";
+            row.ClaimedUntil = null;
+            await db.SaveChangesAsync(CancellationToken.None);
+            RecognitionLog.GaveUpAfterCrashes(logger, documentId, settings.MaxAttempts);
+            return;
+        }
+
         var clock = Stopwatch.StartNew();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(settings.TimeLimitSeconds));
@@ -332,4 +344,8 @@ internal static partial class RecognitionLog
 
     [LoggerMessage(EventId = 1233, Level = LogLevel.Warning, Message = "A recognition work folder could not be removed ({ExceptionType})")]
     public static partial void WipeFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 1234, Level = LogLevel.Warning,
+        Message = "Recognition of document {DocumentId} given up: its {Attempts} attempts all stopped with their process")]
+    public static partial void GaveUpAfterCrashes(ILogger logger, Guid documentId, int attempts);
 }

@@ -198,13 +198,16 @@ public sealed class RecognitionJobTests : IAsyncLifetime
 
         // The first attempt times out and queues the document again; the sweep (run here instead of waiting a minute) retries it.
         var first = await Recognitions.RowAsync(app, documentId);
-        for (var deadline = DateTime.UtcNow.AddSeconds(40); first.Attempts < 1 && DateTime.UtcNow < deadline; await Task.Delay(200))
+        for (var deadline = DateTime.UtcNow.AddSeconds(40); first.Error is null && DateTime.UtcNow < deadline; await Task.Delay(200))
         {
             first = await Recognitions.RowAsync(app, documentId);
         }
 
-        Assert.Equal((RecognitionStatus.Queued, 1), (first.Status, first.Attempts));
+        Assert.Equal(RecognitionStatus.Queued, first.Status);
         Assert.Equal("Reading took longer than 5 s.", first.Error);
+
+        // 2 if the minutely sweep has already claimed the second attempt: a claim counts its attempt.
+        Assert.InRange(first.Attempts, 1, 2);
         // The first attempt's folder is gone. (Only that folder: the document is queued again, so the minutely sweep may already
         // have started the second attempt in a folder of its own.)
         var firstFolder = Path.GetDirectoryName(File.ReadLines(Seen).First().Split(' ')[0])!;
@@ -215,6 +218,38 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         Assert.Equal((RecognitionStatus.Failed, 2), (last.Status, last.Attempts));
         Assert.Equal(2, File.ReadAllLines(Seen).Length);
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
+    public async Task A_document_whose_reader_died_with_its_process_at_every_attempt_is_given_up_without_reading_it_again()
+    {
+        await using var app = await AppAsync(FakeTesseract("sleep 60"), timeLimit: 60, attempts: 1);
+        var (userId, documentId) = await UploadAsync(app, "ocr.crash@example.test", "w2.png", SampleFiles.Png(), DocumentType.W2, Year);
+
+        // The attempt is counted when the reading starts, not when it ends.
+        for (var deadline = DateTime.UtcNow.AddSeconds(40); !File.Exists(Seen) && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+        }
+
+        var reading = await Recognitions.RowAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Queued, 1), (reading.Status, reading.Attempts));
+        Assert.NotNull(reading.ClaimedUntil);
+
+        // As after a crash that took the process down mid-read: nothing was saved, and the claim runs out. The restarted instance's
+        // sweep signals the document again, and with its only attempt spent, it is given up instead of read (and crashed on) again.
+        var dbFactory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            await db.DocumentRecognitions.Where(r => r.DocumentId == documentId)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimedUntil, DateTime.UtcNow.AddMinutes(-1)));
+        }
+
+        await app.Services.GetRequiredService<RecognitionService>().RecognizeAsync(documentId, CancellationToken.None);
+        var row = await Recognitions.RowAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Failed, "The document could not be read.", 2, (DateTime?)null), (row.Status, row.Error, row.Attempts, row.ClaimedUntil));
+        Assert.Single(File.ReadAllLines(Seen));
+        var document = await app.Services.GetRequiredService<ClientDocumentService>().FindAsync(userId, documentId);
+        Assert.Equal(DocumentStatus.Pending, document!.Status);
     }
 
     [Fact]
