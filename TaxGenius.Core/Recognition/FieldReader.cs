@@ -149,11 +149,13 @@ public static partial class FieldReader
             var tins = Enumerable.Range(0, lines.Count).FirstOrDefault(l => lines[l].Any(w => Token(w.Text) == "tin"), lines.Count);
             for (var l = 0; l < tins; l++)
             {
-                foreach (var (start, end) in blockLabels.SelectMany(label => Matches(lines[l], Tokens(label))).OrderBy(m => m.Start).Take(1))
+                var line = lines[l];
+                if (blockLabels.SelectMany(label => Matches(line, Tokens(label))).OrderBy(m => m.Start).Select(m => ((int Start, int End)?)m)
+                        .FirstOrDefault() is { } match)
                 {
                     // The block's column starts where the lost words stood, at the page's left edge as the filer's block does on the IRS
                     // forms; the next box's label stands to the right.
-                    return start <= 2 ? ValueNear(lines, l, 0, end, FieldValueKind.Text, columnLeft: double.NegativeInfinity) : null;
+                    return match.Start <= 2 ? ValueNear(lines, l, 0, match.End, FieldValueKind.Text, columnLeft: double.NegativeInfinity) : null;
                 }
             }
         }
