@@ -279,10 +279,10 @@ public static partial class FieldReader
         {
             // An EIN's shape is the W-2's only one: the one nearest the label's start, also left of it, since OCR of a photo may keep
             // only the end of "b Employer identification number (EIN)", far right of the box's start.
-            if (kind == FieldValueKind.Ein && lines[next].Where(w => w.Left < label.Right && Ein().IsMatch(w.Text))
-                    .MinBy(w => Math.Abs(w.Left - label.Left)) is { } ein)
+            if (kind == FieldValueKind.Ein && lines[next].Where(w => w.Left < label.Right).OrderBy(w => Math.Abs(w.Left - label.Left))
+                    .Select(w => Ein().Match(w.Text)).FirstOrDefault(m => m.Success) is { } ein)
             {
-                return Ein().Match(ein.Text).Value;
+                return ein.Value;
             }
 
             var column = lines[next].Where(w => w.Left >= (columnLeft ?? label.Left - (label.Height * 2)) && w.Left < label.Right).ToList();
@@ -325,7 +325,7 @@ public static partial class FieldReader
             return null;
         }
 
-        var text = string.Join(' ', words.Select(w => w.Text)).Trim().TrimStart(':', '.', ' ').Trim();
+        var text = Value(string.Join(' ', words.Select(w => w.Text)));
         switch (kind)
         {
             case FieldValueKind.Money:
@@ -372,8 +372,11 @@ public static partial class FieldReader
             name.Append(words[i].Text);
         }
 
-        return name.ToString().Trim().TrimStart(':', '.', ' ').Trim();
+        return Value(name.ToString());
     }
+
+    /// <summary>Words as a value: without the colon or dots a label left in front ("Payer's name: …", "Wages ....... 85,000.00").</summary>
+    private static string Value(string words) => words.Trim().TrimStart(':', '.', ' ').Trim();
 
     /// <summary>
     /// A 1099-R distribution code's character as OCR may misread it: no code uses I or Z, which on a photo are a 1 and a 2 (the codes are

@@ -65,7 +65,7 @@ public static class Recognizer
     public static bool MissedSomething(DocumentText text, int latestYear)
     {
         var classification = FormClassifier.Classify(text, latestYear);
-        return Missed(classification, classification.Kind == FormKind.Other ? [] : FieldReader.Read(text, classification.Kind).ToList());
+        return Missed(classification, FieldReader.Read(text, classification.Kind));
     }
 
     /// <summary>No form recognized, no year on a form that has one, or a box of the form's list not among the fields.</summary>

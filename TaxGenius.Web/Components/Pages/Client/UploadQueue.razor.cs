@@ -294,29 +294,23 @@ public partial class UploadQueue : IAsyncDisposable
 
     private void ClearFinished() => queue.RemoveAll(i => i.State is UploadState.Done or UploadState.Cancelled);
 
-    private static Guid? CreatedId(string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("id", out var id) && id.TryGetGuid(out var value) ? value : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The new document's id from the API's 201 answer.</summary>
+    private static Guid? CreatedId(string body) => FromBody<Guid?>(body, "id", id => id.TryGetGuid(out var value) ? value : null);
 
-    private static string? ProblemDetail(string body)
+    /// <summary>The message of the API's problem details.</summary>
+    private static string? ProblemDetail(string body) => FromBody(body, "detail", detail => detail.GetString());
+
+    /// <summary>One property of the API's JSON answer, read by <paramref name="read"/>; the default when the body is not JSON or lacks it.</summary>
+    private static T? FromBody<T>(string body, string property, Func<JsonElement, T?> read)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
+            return json.RootElement.TryGetProperty(property, out var value) ? read(value) : default;
         }
         catch (JsonException)
         {
-            return null;
+            return default;
         }
     }
 
