@@ -166,7 +166,8 @@ public static partial class FieldReader
     /// <summary>
     /// The label right after the box's own number ("1 Interest income", "1a Total ordinary dividends"), as OCR of a photo leaves it:
     /// one word garbled beyond <see cref="Words.Similar"/> ("1 merest income"), or, in a label of three words or more, one word lost
-    /// ("3 Social wages", "la ordinary dividends" with the "1" read as an "l"). The number in front is what makes the looser match safe:
+    /// ("3 Social wages", "la ordinary dividends" with the "1" read as an "l"), or only its last word left ("1 income"). The number in
+    /// front is what makes the looser match safe:
     /// another box's label stands after another number. The match starts at the number: the box's column starts there even when a lost
     /// word leaves a gap after it.
     /// </summary>
@@ -192,14 +193,22 @@ public static partial class FieldReader
                 continue;
             }
 
-            for (var lost = 0; tokens.Length >= 3 && lost < tokens.Length; lost++)
+            var found = false;
+            for (var lost = 0; tokens.Length >= 3 && lost < tokens.Length && !found; lost++)
             {
                 var kept = tokens.Where((_, t) => t != lost).ToArray();
                 if (first + kept.Length <= line.Count && kept.Select((token, t) => Words.Similar(Token(line[first + t].Text), token)).All(same => same))
                 {
+                    found = true;
                     yield return (i, first + kept.Length - 1);
-                    break;
                 }
+            }
+
+            // Only the label's last word kept after the number, the words before it lost ("1 income", "la dividends", "i compensation"):
+            // a word of four letters or more, so not a number or a short word many labels end with.
+            if (!found && tokens[^1].Length >= 4 && Words.Similar(Token(line[first].Text), tokens[^1]))
+            {
+                yield return (i, first);
             }
         }
     }
@@ -341,7 +350,8 @@ public static partial class FieldReader
             case FieldValueKind.Ein:
                 return Ein().Match(text) is { Success: true } ein ? ein.Value : null;
             case FieldValueKind.State:
-                return words[0].Text.Trim(':') is { Length: 2 } state && state.All(char.IsAsciiLetterUpper) ? state : null;
+                // Beside "State" without a colon, a code only when it stands alone: "15 State  Employer's state ID number" is a label.
+                return labelled || words.Count == 1 ? StateCode(words[0].Text.Trim(':')) : null;
             case FieldValueKind.Code:
                 return words[0].Text.Trim(':') is { Length: >= 1 and <= 2 } code && code.All(char.IsAsciiLetterOrDigit)
                     ? string.Concat(code.ToUpperInvariant().Select(DistributionCodeCharacter))
@@ -357,7 +367,8 @@ public static partial class FieldReader
 
     /// <summary>
     /// A name's words as printed: OCR of a photo sometimes splits a word in two ("Brokerage Service s", "Mut ual") with almost no gap,
-    /// where the space between words is about half a letter's height; such pieces are one word again.
+    /// where the space between words is about half a letter's height; such pieces are one word again. Then each word's capital as OCR
+    /// misses it (<see cref="Capitalized"/>).
     /// </summary>
     private static string Name(IReadOnlyList<TextWord> words)
     {
@@ -372,8 +383,47 @@ public static partial class FieldReader
             name.Append(words[i].Text);
         }
 
-        return Value(name.ToString());
+        var parts = Value(name.ToString()).Split(' ');
+        return string.Join(' ', parts.Select((part, i) => Capitalized(part, parts.Where((_, j) => j != i).ToList())));
     }
+
+    /// <summary>
+    /// A word of a name whose capital OCR of a photo misread: read in lower case when its capital looks the same ("Union Square
+    /// investments"; only when every other word of the name is capitalized), or doubled ("Prairie Mutual Ssavings"; no English word
+    /// starts with a doubled letter but with Aa, Ee, Ll or Oo).
+    /// </summary>
+    private static string Capitalized(string word, IReadOnlyList<string> others)
+    {
+        if (word.Length >= 4 && SameInBothCases.Contains(word[0]) && word.All(char.IsAsciiLetterLower)
+            && others.Count > 0 && others.All(o => o.Length > 0 && char.IsUpper(o[0])))
+        {
+            return char.ToUpperInvariant(word[0]) + word[1..];
+        }
+
+        return word.Length >= 4 && char.IsAsciiLetterUpper(word[0]) && word[1] == char.ToLowerInvariant(word[0]) && !"AELO".Contains(word[0])
+            && word[1..].All(char.IsAsciiLetterLower)
+            ? char.ToUpperInvariant(word[1]) + word[2..]
+            : word;
+    }
+
+    /// <summary>
+    /// A US state's or territory's two-letter postal code. OCR of a photo reads in lower case a capital that looks the same in both
+    /// ("Tx", "wi" for WI; "i" for I), never one that does not ("id", "in", "or" are words, not codes).
+    /// </summary>
+    private static string? StateCode(string read) =>
+        read.Length == 2 && read.All(c => char.IsAsciiLetterUpper(c) || SameInBothCases.Contains(c)) && StateCodes.Contains(read.ToUpperInvariant())
+            ? read.ToUpperInvariant()
+            : null;
+
+    /// <summary>Lower-case letters shaped like their capitals, which OCR confuses.</summary>
+    private const string SameInBothCases = "cosuvwxzi";
+
+    private static readonly HashSet<string> StateCodes =
+    [
+        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI",
+        "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT",
+        "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI",
+    ];
 
     /// <summary>Words as a value: without the colon or dots a label left in front ("Payer's name: …", "Wages ....... 85,000.00").</summary>
     private static string Value(string words) => words.Trim().TrimStart(':', '.', ' ').Trim();

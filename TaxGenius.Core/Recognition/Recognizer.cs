@@ -46,7 +46,7 @@ public static class Recognizer
         }
 
         var fields = read.Select(f => f with { Value = TaxpayerNumbers.Mask(f.Value) }).ToList();
-        if (classification.Kind is not (FormKind.Other or FormKind.PhotoId)
+        if (CarriesTaxpayerNumber(classification.Kind)
             && (TaxpayerNumbers.FindMasked(plain) ?? (text.SecondReading is { } other ? TaxpayerNumbers.FindMasked(other.Plain) : null)) is { } masked)
         {
             fields.Add(new ExtractedField(TaxpayerNumberField, "Taxpayer's SSN/TIN (masked)", masked));
@@ -59,14 +59,19 @@ public static class Recognizer
     }
 
     /// <summary>
-    /// Whether an OCR reading missed something a second reading may find: no form recognized, no year on a form that has one, or a
-    /// box of the form's list not read.
+    /// Whether an OCR reading missed something a second reading may find: no form recognized, no year on a form that has one, a box
+    /// of the form's list not read, or no taxpayer number on a form that carries the taxpayer's (sparse OCR drops a number standing
+    /// alone under its label; the preparer checks its last four against the client's).
     /// </summary>
     public static bool MissedSomething(DocumentText text, int latestYear)
     {
         var classification = FormClassifier.Classify(text, latestYear);
-        return Missed(classification, FieldReader.Read(text, classification.Kind));
+        return Missed(classification, FieldReader.Read(text, classification.Kind))
+            || (CarriesTaxpayerNumber(classification.Kind) && TaxpayerNumbers.FindMasked(text.Plain) is null);
     }
+
+    /// <summary>A tax form, which prints the taxpayer's SSN or TIN (a photo ID and an unknown document are not read for one).</summary>
+    private static bool CarriesTaxpayerNumber(FormKind kind) => kind is not (FormKind.Other or FormKind.PhotoId);
 
     /// <summary>No form recognized, no year on a form that has one, or a box of the form's list not among the fields.</summary>
     private static bool Missed(Classification classification, IReadOnlyList<ExtractedField> fields) =>
