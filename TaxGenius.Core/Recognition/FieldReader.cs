@@ -41,7 +41,8 @@ public static partial class FieldReader
     {
         [FormKind.W2] =
         [
-            new("employer_name", "Employer name", ["employer's name, address, and zip code", "employer's name", "employer name"], FieldValueKind.Text),
+            new("employer_name", "Employer name", ["employer's name, address, and zip code", "employer's name", "employer name"], FieldValueKind.Text,
+                ["name, address, and zip code"]),
             new("employer_ein", "Employer EIN", ["employer identification number", "employer id number", "employer's fed id number", "ein"], FieldValueKind.Ein),
             new("box1", "Box 1 Wages, tips, other compensation", ["wages, tips, other compensation", "wages, tips, other comp"], FieldValueKind.Money),
             new("box2", "Box 2 Federal income tax withheld", ["federal income tax withheld", "federal income tax"], FieldValueKind.Money),

@@ -319,6 +319,16 @@ public sealed class RecognizerTests
     }
 
     [Fact]
+    public void A_W2s_employer_is_read_when_OCR_lost_the_first_word_of_its_block_label()
+    {
+        // "¢ name, address, and ZIP code", as OCR read a photo: "Employer's" lost; the employee's block below has other words.
+        var text = Garbled(SampleTaxForms.W2(2024, "Olivia Garcia", "12 Oak St, Austin, TX 78701", "XXX-XX-1234", "Acme Corp",
+            "1 Main St, Columbus, OH 43215", "31-1234567", 52_340.17m, 5_757.42m, "TX", 1_204.50m), ("c", "Employer's", "¢"), ("Employer's", "name,", null));
+        Assert.Contains(text.Pages[0].Lines, l => l.Count > 1 && l[0].Text == "¢" && l[1].Text == "name,");
+        Assert.Equal("Acme Corp", Fields(Recognizer.Recognize(text, LatestYear, TextSource.Ocr)).GetValueOrDefault("employer_name"));
+    }
+
+    [Fact]
     public void A_W2s_EIN_is_read_when_OCR_kept_only_the_end_of_its_label()
     {
         // "b Employer (EIN)", as OCR read a photo: what is left of the label starts far right of the number under it.
