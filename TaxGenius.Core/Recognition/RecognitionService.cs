@@ -114,6 +114,10 @@ public sealed class RecognitionService(
             row.ClaimedUntil = null;
             await db.SaveChangesAsync(CancellationToken.None);
             RecognitionLog.GaveUpAfterCrashes(logger, documentId, settings.MaxAttempts);
+
+            // The client's page stops showing "being read" at once, as after any other outcome.
+            await live.SendToUserAsync(document.UserId, Live.LiveEventNames.Recognition,
+                new DocumentRecognized(documentId, document.UserId, row.Status, null), CancellationToken.None);
             return;
         }
 

@@ -9,6 +9,7 @@ using TaxGenius.Core.Data;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Live;
 using TaxGenius.Core.Recognition;
 using TaxGenius.Tests.Infrastructure;
 
@@ -244,9 +245,14 @@ public sealed class RecognitionJobTests : IAsyncLifetime
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimedUntil, DateTime.UtcNow.AddMinutes(-1)));
         }
 
+        await using var owner = await LiveListener.ConnectAsync(app, "ocr.crash@example.test");
         await app.Services.GetRequiredService<RecognitionService>().RecognizeAsync(documentId, CancellationToken.None);
         var row = await Recognitions.RowAsync(app, documentId);
         Assert.Equal((RecognitionStatus.Failed, "The document could not be read.", 2, (DateTime?)null), (row.Status, row.Error, row.Attempts, row.ClaimedUntil));
+
+        // The owner's page hears of it live, as of any other outcome, instead of showing "being read" until the next load.
+        var told = await owner.WaitForAsync<DocumentRecognized>(LiveEventNames.Recognition, e => e.DocumentId == documentId, TimeSpan.FromSeconds(15));
+        Assert.Equal((userId, RecognitionStatus.Failed), (told.OwnerId, told.Status));
         Assert.Single(File.ReadAllLines(Seen));
         var document = await app.Services.GetRequiredService<ClientDocumentService>().FindAsync(userId, documentId);
         Assert.Equal(DocumentStatus.Pending, document!.Status);
