@@ -390,12 +390,13 @@ public static partial class FieldReader
 
     /// <summary>
     /// A word of a name whose capital OCR of a photo misread: read in lower case when its capital looks the same ("Union Square
-    /// investments"; only when every other word of the name is capitalized), or doubled ("Prairie Mutual Ssavings"; no English word
-    /// starts with a doubled letter but with Aa, Ee, Ll or Oo).
+    /// investments", "Maple Leaf Bakery co"; only when every other word of the name is capitalized, and not a word names leave in
+    /// lower case: "of", "with", "van"), or doubled ("Prairie Mutual Ssavings"; no English word starts with a doubled letter but with
+    /// Aa, Ee, Ll or Oo).
     /// </summary>
     private static string Capitalized(string word, IReadOnlyList<string> others)
     {
-        if (word.Length >= 4 && SameInBothCases.Contains(word[0]) && word.All(char.IsAsciiLetterLower)
+        if (word.Length >= 2 && SameInBothCases.Contains(word[0]) && word.All(char.IsAsciiLetterLower) && !LowerCaseInNames.Contains(word)
             && others.Count > 0 && others.All(o => o.Length > 0 && char.IsUpper(o[0])))
         {
             return char.ToUpperInvariant(word[0]) + word[1..];
@@ -415,6 +416,11 @@ public static partial class FieldReader
         read.Length == 2 && read.All(c => char.IsAsciiLetterUpper(c) || SameInBothCases.Contains(c)) && StateCodes.Contains(read.ToUpperInvariant())
             ? read.ToUpperInvariant()
             : null;
+
+    /// <summary>Words a name may print in lower case that start with one of <see cref="SameInBothCases"/>.</summary>
+    private static readonly HashSet<string> LowerCaseInNames =
+        ["of", "on", "or", "onto", "over", "out", "so", "such", "up", "upon", "us", "via", "vs", "von", "van", "with", "within", "without", "in", "into",
+         "is", "it", "its", "c/o", "zu"];
 
     /// <summary>Lower-case letters shaped like their capitals, which OCR confuses.</summary>
     private const string SameInBothCases = "cosuvwxzi";

@@ -256,6 +256,8 @@ public sealed class RecognizerTests
     [InlineData("Lloyds Trust", "Lloyds", "Lloyds", "Lloyds Trust")] // Ll starts English words
     [InlineData("union square investments", "investments", "investments", "union square investments")] // printed in lower case
     [InlineData("Acme Corp", "Corp", "Corp", "Acme Corp")]
+    [InlineData("Maple Leaf Bakery Co", "Co", "co", "Maple Leaf Bakery Co")]
+    [InlineData("Bank of Ozarks", "of", "of", "Bank of Ozarks")] // printed in lower case, and "of" names do
     public void A_names_capital_OCR_misread_is_restored_only_where_OCR_confuses_it(string printed, string word, string readAs, string name)
     {
         var text = Garbled(SampleTaxForms.Form1099("INT", 2024, printed, "1 Shore Dr, Erie, PA 16501", "25-1112223",
