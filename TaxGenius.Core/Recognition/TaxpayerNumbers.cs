@@ -8,8 +8,8 @@ namespace TaxGenius.Core.Recognition;
 /// business's number and is left as printed. OCR of a photo mistakes a few digits for letters ("XXX-XX-B278", "123-45-67S9",
 /// "XXX-XX-9O9B"): such a number is a taxpayer number too, masked, and its last four read as digits, when at least two of its last four
 /// are true digits and the rest is the payer's mask or has four true digits in its first five (words do not: "BOSS", "SOB-IS").
-/// After the payer's mask OCR may also add a character to the last four ("XXX-XX-B8458", "XXX-XX-54A57"): five characters, four
-/// of them digits, are those four digits.
+/// OCR may also add a character to the last four ("XXX-XX-B8458", "XXX-XX-54A57", "123-45-67B89"): five characters, four of them
+/// digits, are those four digits (so a full number OCR added to is still masked in the kept text).
 /// </summary>
 public static partial class TaxpayerNumbers
 {
@@ -22,10 +22,8 @@ public static partial class TaxpayerNumbers
 
     /// <summary>Whether a match is a number OCR may have garbled rather than a word (see the class's summary).</summary>
     private static bool IsNumber(Match match) =>
-        match.Groups["five"].Success
-            ? match.Groups["five"].Value.Count(char.IsAsciiDigit) == 4
-            : match.Groups["last"].Value.Count(char.IsAsciiDigit) >= 2
-                && (!match.Groups["first"].Success || match.Groups["first"].Value.Count(char.IsAsciiDigit) >= 4);
+        (match.Groups["five"].Success ? match.Groups["five"].Value.Count(char.IsAsciiDigit) == 4 : match.Groups["last"].Value.Count(char.IsAsciiDigit) >= 2)
+        && (!match.Groups["first"].Success || match.Groups["first"].Value.Count(char.IsAsciiDigit) >= 4);
 
     /// <summary>The last four as read, or the four digits of five characters OCR read after a mask.</summary>
     private static string LastFour(Match match) =>
@@ -40,9 +38,9 @@ public static partial class TaxpayerNumbers
         _ => c,
     }));
 
-    // "first" holds an unmasked number's first five characters; "five", the characters after a mask with one OCR added; the lookbehind
-    // form is an SSN printed without dashes after its label.
-    [GeneratedRegex(@"(?<![\w-])(?:(?<first>[\dBOIlS]{3}[- ][\dBOIlS]{2})|[Xx*]{3}[- ][Xx*]{2})[- ](?<last>[\dBOIlS]{4})(?![\w-])|(?<![\w-])[Xx*]{3}[- ][Xx*]{2}[- ](?<five>[\dA-Za-z]{5})(?![\w-])|(?<=(?:ssn|social security number|tin)[^\d\n]{0,12})(?<![\d])\d{5}(?<last>\d{4})(?!\d)",
+    // "first" holds an unmasked number's first five characters; "five", the last four with a character OCR added; the lookbehind form
+    // is an SSN printed without dashes after its label.
+    [GeneratedRegex(@"(?<![\w-])(?:(?<first>[\dBOIlS]{3}[- ][\dBOIlS]{2})|[Xx*]{3}[- ][Xx*]{2})[- ](?:(?<last>[\dBOIlS]{4})|(?<five>[\dA-Za-z]{5}))(?![\w-])|(?<=(?:ssn|social security number|tin)[^\d\n]{0,12})(?<![\d])\d{5}(?<last>\d{4})(?!\d)",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Number();
 }

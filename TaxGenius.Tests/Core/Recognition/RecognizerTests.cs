@@ -385,6 +385,8 @@ public sealed class RecognizerTests
     [InlineData("PAYER'S/BORROWER'S TIN XXX-XX-B8458", "***-**-8458", "PAYER'S/BORROWER'S TIN ***-**-8458")] // a character added
     [InlineData("RECIPIENT'S TIN XXX-XX-54A57", "***-**-5457", "RECIPIENT'S TIN ***-**-5457")]
     [InlineData("Ref XXX-XX-AB12C", null, "Ref XXX-XX-AB12C")]
+    [InlineData("SSN 123-45-67B89 on file", "***-**-6789", "SSN ***-**-6789 on file")] // a full number is masked all the same
+    [InlineData("Order 123-AB-67B89", null, "Order 123-AB-67B89")]
     public void A_taxpayer_number_OCR_garbled_a_digit_of_is_found_and_masked_and_words_are_not(string text, string? found, string masked)
     {
         Assert.Equal(found, TaxpayerNumbers.FindMasked(text));
