@@ -14,7 +14,7 @@ using TaxGenius.Tests.Infrastructure;
 namespace TaxGenius.Tests.Core.Documents;
 
 /// <summary>The client's document service on both providers: own rows only, a row never without its file, leftovers swept.</summary>
-public sealed class ClientDocumentServiceTests : IAsyncDisposable
+public sealed class ClientDocumentServiceTests : IAsyncLifetime
 {
     private readonly List<TestStore> stores = [];
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
@@ -173,7 +173,11 @@ public sealed class ClientDocumentServiceTests : IAsyncDisposable
         return result.Document!;
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 disposes a test class through IAsyncLifetime or IDisposable only, never IAsyncDisposable: each test's store folder
+    // (encrypted documents) was left in the temporary folder.
+    public async Task DisposeAsync()
     {
         foreach (var store in stores)
         {

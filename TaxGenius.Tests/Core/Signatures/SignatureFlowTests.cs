@@ -18,7 +18,7 @@ namespace TaxGenius.Tests.Core.Signatures;
 /// PDF carries the images at their fields and the certificate, and its hashes check out; the knowledge check locks after three
 /// wrong answers; nobody signs for anybody else; void, re-send, reminders and expiry.
 /// </summary>
-public sealed class SignatureFlowTests : IAsyncDisposable
+public sealed class SignatureFlowTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 2, 15, 0, 0, TimeSpan.Zero));
     private readonly List<TestStore> stores = [];
@@ -425,7 +425,11 @@ public sealed class SignatureFlowTests : IAsyncDisposable
         return copy.ToArray();
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 disposes a test class through IAsyncLifetime or IDisposable only, never IAsyncDisposable: each test's store folder
+    // (encrypted documents) was left in the temporary folder.
+    public async Task DisposeAsync()
     {
         foreach (var store in stores)
         {
