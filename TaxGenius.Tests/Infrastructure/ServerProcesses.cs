@@ -83,7 +83,13 @@ public abstract class ServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        Cleanup();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Removes what the server left on disk once it is stopped for good.</summary>
+    protected virtual void Cleanup()
+    {
     }
 }
 
@@ -103,6 +109,15 @@ public sealed class SmtpSink(int? port = null) : ServerProcess(port)
     public string Folder { get; } = Directory.CreateTempSubdirectory("tg_smtp_").FullName;
 
     public IReadOnlyList<string> Messages => Directory.GetFiles(Folder, "*.eml");
+
+    /// <summary>The messages are real e-mails (confirmation and reset links): none stays in the temporary folder.</summary>
+    protected override void Cleanup()
+    {
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
 
     protected override ProcessStartInfo StartInfo() => new(
         "/usr/bin/python3",
