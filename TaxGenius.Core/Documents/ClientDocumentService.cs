@@ -159,8 +159,33 @@ public sealed class ClientDocumentService(
     /// <summary>
     /// The owner accepts recognition's suggestion: the document's type and year become the suggested ones (the engagement for the new
     /// year is opened when there is none), while it is still PENDING. Then, as after any recognition, it may fulfil a requested item.
+    /// The same engagement opened a moment before by a parallel upload or acceptance (its client and year are unique), or the
+    /// document changed meanwhile, is retried on fresh rows, which answer anew.
     /// </summary>
     public async Task<string?> AcceptSuggestionAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (await TryAcceptSuggestionAsync(userId, documentId, cancellationToken) is { } refusal)
+                {
+                    return refusal;
+                }
+
+                break;
+            }
+            catch (DbUpdateException) when (attempt < SaveAttempts)
+            {
+            }
+        }
+
+        await fulfilment.TryFulfilAsync(documentId, cancellationToken);
+        return null;
+    }
+
+    /// <summary>One attempt on fresh rows: null when the suggestion was saved, else why it was not.</summary>
+    private async Task<string?> TryAcceptSuggestionAsync(Guid userId, Guid documentId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && d.UserId == userId, cancellationToken);
@@ -198,7 +223,6 @@ public sealed class ClientDocumentService(
         audit.Add(db, new Audit.AuditActor(userId, null, null), Audit.AuditActions.DocumentRecategorized, nameof(Document), document.Id, userId,
             $"{suggestion.ChosenType.DisplayName()} {suggestion.ChosenYear} → {suggestion.SuggestedType.DisplayName()} {suggestion.SuggestedYear} (recognized)");
         await db.SaveChangesAsync(cancellationToken);
-        await fulfilment.TryFulfilAsync(documentId, cancellationToken);
         return null;
     }
 

@@ -336,6 +336,46 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Suggestions_for_a_year_without_an_engagement_accepted_at_once_all_land_in_the_one_engagement_opened()
+    {
+        // Each client uploads two 1099-INTs for last year as this year's W-2s: both suggest last year, which has no engagement yet.
+        // Accepted at the same moment, both open it; its client and year are unique, so one save loses and is retried on fresh rows.
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        var documents = app.Services.GetRequiredService<ClientDocumentService>();
+        var clients = new List<(Guid UserId, Guid[] Documents)>();
+        for (var c = 0; c < 3; c++)
+        {
+            var userId = await app.CreateUserAsync($"both.at.once{c}@example.test", Roles.Client);
+            var ids = new Guid[2];
+            for (var d = 0; d < ids.Length; d++)
+            {
+                var pdf = SampleTaxForms.Form1099("INT", Year - 1, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223", "Sam Ortiz",
+                    "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 100m + (10 * c) + d, 0m, 0m);
+                var uploaded = await documents.UploadAsync(userId, new UploadRequest($"interest-{d}.pdf", DocumentType.W2, Year), new MemoryStream(pdf), pdf.Length);
+                Assert.True(uploaded.Succeeded, uploaded.Error);
+                ids[d] = uploaded.Document!.Id;
+            }
+
+            clients.Add((userId, ids));
+        }
+
+        foreach (var id in clients.SelectMany(c => c.Documents))
+        {
+            Assert.Equal(RecognitionStatus.Done, (await Recognitions.SettledAsync(app, id)).Status);
+        }
+
+        var answers = await Task.WhenAll(clients.SelectMany(c => c.Documents.Select(id => documents.AcceptSuggestionAsync(c.UserId, id))));
+
+        Assert.All(answers, Assert.Null);
+        var engagements = app.Services.GetRequiredService<TaxGenius.Core.Engagements.EngagementService>();
+        foreach (var (userId, _) in clients)
+        {
+            Assert.All(await documents.ListAsync(userId), d => Assert.Equal((DocumentType.Form1099, Year - 1), (d.Type, d.TaxYear)));
+            Assert.NotNull(await engagements.FindForClientAsync(userId, Year - 1));
+        }
+    }
+
+    [Fact]
     public async Task A_dismissed_suggestion_stays_dismissed_and_the_document_keeps_what_the_client_chose()
     {
         await using var app = await AppAsync(FakeTesseract("exit 9"));
