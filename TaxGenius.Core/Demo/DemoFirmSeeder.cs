@@ -271,6 +271,35 @@ public sealed class DemoFirmSeeder(
     }
 
     /// <summary>
+    /// When a preparer claimed the document and when they finished it: a photo ID is a glance, a prior-year return a read, so the
+    /// admin's turnaround by type differs as in a real season. Spread by the document's id (the plan's random sequence, and so the
+    /// rest of the firm, stays as it is) and never later than the plan's "now": a document uploaded this morning was done within it.
+    /// </summary>
+    internal static (DateTime Claimed, DateTime Reviewed) ReviewTimes(PlannedDocument document, DateTime now)
+    {
+        var spread = 0.5 + (document.Id.ToByteArray()[0] / 255.0);
+        var (claim, work) = document.Type switch
+        {
+            DocumentType.Id => (3.0, 1.0),
+            DocumentType.W2 => (9.0, 5.0),
+            DocumentType.Form1099 => (14.0, 8.0),
+            DocumentType.TaxReturn => (30.0, 20.0),
+            _ => (18.0, 12.0),
+        };
+        var claimed = TimeSpan.FromHours(claim * spread);
+        var reviewed = claimed + TimeSpan.FromHours(work * spread);
+        var since = now - document.UploadedAt;
+        if (reviewed > since)
+        {
+            // Squeezed into the time there was, in the same proportions.
+            var squeeze = Math.Max(0, since.Ticks) * 0.9 / reviewed.Ticks;
+            (claimed, reviewed) = (claimed * squeeze, reviewed * squeeze);
+        }
+
+        return (document.UploadedAt + claimed, document.UploadedAt + reviewed);
+    }
+
+    /// <summary>
     /// Adds the plan's rows to <paramref name="db"/> (not saved); <paramref name="file"/> gives the stored file of the plan's n-th
     /// document. With <paramref name="recognize"/>, each document is queued for recognition, which reads it once the app runs (the
     /// firm's review pages then show the boxes, and "Needs a check" the W-2 of the wrong year).
@@ -306,13 +335,14 @@ public sealed class DemoFirmSeeder(
         for (var i = 0; i < plan.Documents.Count; i++)
         {
             var document = plan.Documents[i];
+            var (claimedAt, reviewedAt) = ReviewTimes(document, plan.Now);
             db.Documents.Add(new Document
             {
                 Id = document.Id, UserId = idOf(document.ClientEmail), Type = document.Type, FileName = document.FileName,
                 ContentType = document.ContentType, FileSize = file(i).Size, Sha256 = file(i).Sha256, StorageKey = file(i).StorageKey,
                 Status = document.Status, TaxYear = document.TaxYear, RejectionReason = document.RejectionReason,
                 AssignedToId = document.AssignedToEmail is null ? null : idOf(document.AssignedToEmail),
-                AssignedAt = document.AssignedToEmail is null ? null : document.UploadedAt.AddHours(20),
+                AssignedAt = document.AssignedToEmail is null ? null : claimedAt,
             });
             if (recognize)
             {
@@ -326,14 +356,14 @@ public sealed class DemoFirmSeeder(
                 db.DocumentStatusChanges.Add(new DocumentStatusChange
                 {
                     DocumentId = document.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer,
-                    At = document.UploadedAt.AddHours(20),
+                    At = claimedAt,
                 });
                 if (document.Status != DocumentStatus.Processing)
                 {
                     db.DocumentStatusChanges.Add(new DocumentStatusChange
                     {
                         DocumentId = document.Id, FromStatus = DocumentStatus.Processing, ToStatus = document.Status, ActorId = reviewer,
-                        Reason = document.RejectionReason, At = document.UploadedAt.AddHours(30),
+                        Reason = document.RejectionReason, At = reviewedAt,
                     });
                 }
             }

@@ -54,6 +54,22 @@ public sealed class DemoFirmTests
     }
 
     [Fact]
+    public void Documents_are_claimed_and_finished_after_upload_never_after_now_and_sooner_for_a_photo_ID_than_a_prior_return()
+    {
+        var plan = DemoFirmPlan.Create(DemoFirmSeeder.DefaultSeed, DemoFirmSeeder.DefaultClients, 2025, Now);
+        var times = plan.Documents.Select(d => (d.Type, d.UploadedAt, Times: DemoFirmSeeder.ReviewTimes(d, Now))).ToList();
+
+        Assert.All(times, t => Assert.True(t.UploadedAt <= t.Times.Claimed && t.Times.Claimed <= t.Times.Reviewed && t.Times.Reviewed <= Now,
+            $"{t.Type} uploaded {t.UploadedAt:O}: claimed {t.Times.Claimed:O}, reviewed {t.Times.Reviewed:O}"));
+
+        // The admin's turnaround by type is a chart worth reading: the averages differ, a photo ID is quickest, a prior-year return slowest.
+        var hours = times.GroupBy(t => t.Type).ToDictionary(g => g.Key, g => g.Average(t => (t.Times.Reviewed - t.UploadedAt).TotalHours));
+        Assert.Equal(DocumentType.Id, hours.MinBy(h => h.Value).Key);
+        Assert.Equal(DocumentType.TaxReturn, hours.MaxBy(h => h.Value).Key);
+        Assert.Equal(hours.Count, hours.Values.Select(h => Math.Round(h)).Distinct().Count());
+    }
+
+    [Fact]
     public void Sample_W2s_are_real_PDFs_whose_text_reads_back_with_the_boxes()
     {
         var pdf = SampleTaxForms.W2(2025, "Olivia Garcia", "12 Oak St, Austin, TX 78701", "XXX-XX-1234", "Acme Corp", "1 Main St, Columbus, OH 43215",
