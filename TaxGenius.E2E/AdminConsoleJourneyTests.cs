@@ -86,6 +86,9 @@ public sealed partial class AdminConsoleJourneyTests(BrowserFixture browser) : A
         var admin = await SignedInPageAsync(DemoAccounts.Admin, "**/admin");
         await Assertions.Expect(admin.GetByTestId("dashboard-turnaround")).ToBeVisibleAsync();
         await Assertions.Expect(admin.GetByTestId("turnaround-average")).Not.ToHaveTextAsync("—");
+
+        // Completed within seconds: the bars are in seconds, not a row of zero hours.
+        await Assertions.Expect(admin.GetByTestId("dashboard-turnaround")).ToContainTextAsync("Average seconds by document type");
         await admin.ScreenshotAsync("admin-dashboard");
         var users = new AdminUsersPage(admin);
         await users.OpenAsync();
