@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
 using System.Diagnostics;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -155,6 +156,14 @@ public sealed class RecognitionService(
         {
             Retry(row, $"Reading took longer than {settings.TimeLimitSeconds} s.");
         }
+        catch (OperationCanceledException)
+        {
+            // The instance is stopping (a deploy, a scale-in): the reading was interrupted, it did not fail. The attempt is given back
+            // and the claim released, so the next instance reads the document at once and a rolling deploy never uses up its
+            // attempts. (A process that dies instead keeps the attempt: that is how a document that crashes its reader is given up.)
+            await ReleaseAsync(db, documentId, claimedUntil);
+            throw;
+        }
         catch (UnreadableImageException)
         {
             // Damaged, or not the picture its header says: another attempt would read the same bytes.
@@ -201,6 +210,22 @@ public sealed class RecognitionService(
         {
             failed.Error = error;
             failed.Status = failed.Attempts >= settings.MaxAttempts ? RecognitionStatus.Failed : RecognitionStatus.Queued;
+        }
+    }
+
+    /// <summary>Gives back the attempt this reader's claim counted, if the claim is still its own; best effort on the way out.</summary>
+    private async Task ReleaseAsync(TaxGeniusDbContext db, Guid documentId, DateTime claimedUntil)
+    {
+        try
+        {
+            await db.DocumentRecognitions.Where(r => r.DocumentId == documentId && r.Status == RecognitionStatus.Queued && r.ClaimedUntil == claimedUntil)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimedUntil, (DateTime?)null).SetProperty(r => r.Attempts, r => r.Attempts - 1),
+                    CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        {
+            // The database is out of reach too: the claim runs out by itself and the attempt stays counted.
+            RecognitionLog.ReleaseFailed(logger, documentId, e.GetType().Name);
         }
     }
 
@@ -352,4 +377,8 @@ internal static partial class RecognitionLog
     [LoggerMessage(EventId = 1234, Level = LogLevel.Warning,
         Message = "Recognition of document {DocumentId} given up: its {Attempts} attempts all stopped with their process")]
     public static partial void GaveUpAfterCrashes(ILogger logger, Guid documentId, int attempts);
+
+    [LoggerMessage(EventId = 1235, Level = LogLevel.Warning,
+        Message = "Recognition of document {DocumentId} was interrupted by shutdown and its attempt could not be given back ({ExceptionType})")]
+    public static partial void ReleaseFailed(ILogger logger, Guid documentId, string exceptionType);
 }

@@ -259,6 +259,42 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reading_interrupted_by_shutdown_gives_its_attempt_back_and_releases_the_document_at_once()
+    {
+        await using var app = await AppAsync(FakeTesseract("sleep 60"), timeLimit: 60, attempts: 2);
+        var (_, documentId) = await UploadAsync(app, "ocr.deploy@example.test", "w2.png", SampleFiles.Png(), DocumentType.W2, Year);
+        for (var deadline = DateTime.UtcNow.AddSeconds(40); !File.Exists(Seen) && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+        }
+
+        // The app's own reader holds the claim; as if it had died, the claim runs out, and a reader of this test's takes the document
+        // with its second attempt. Then that reader's instance stops (its job's token fires) while Tesseract is still at work.
+        var dbFactory = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            await db.DocumentRecognitions.Where(r => r.DocumentId == documentId)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimedUntil, DateTime.UtcNow.AddMinutes(-1)));
+        }
+
+        using var shutdown = new CancellationTokenSource();
+        var reading = app.Services.GetRequiredService<RecognitionService>().RecognizeAsync(documentId, shutdown.Token);
+        for (var deadline = DateTime.UtcNow.AddSeconds(40); File.ReadAllLines(Seen).Length < 2 && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+        }
+
+        Assert.Equal(2, (await Recognitions.RowAsync(app, documentId)).Attempts);
+        var folder = Path.GetDirectoryName(File.ReadAllLines(Seen)[1].Split(' ')[0])!;
+        await shutdown.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+
+        // Not a failure: the attempt is given back (two allowed, the "dead" reader's spent: two counted would mean giving up at the
+        // next claim), the claim is released for the next instance's sweep, and the decrypted copy is gone.
+        var row = await Recognitions.RowAsync(app, documentId);
+        Assert.Equal((RecognitionStatus.Queued, 1, (DateTime?)null, (string?)null), (row.Status, row.Attempts, row.ClaimedUntil, row.Error));
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
     public async Task A_damaged_photo_is_marked_unreadable_at_once_without_retries_or_OCR()
     {
         await using var app = await AppAsync(FakeTesseract("exit 9"), attempts: 3);
