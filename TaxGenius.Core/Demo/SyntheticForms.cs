@@ -118,18 +118,30 @@ public sealed class Sheet
         return image.ToByteArray();
     }
 
-    /// <summary>DejaVu Sans (the app's embedded font) as a file ImageMagick can load, written once per process.</summary>
+    /// <summary>
+    /// DejaVu Sans (the app's embedded font) as a file ImageMagick can load. Named by its content, so every process (each test run, the
+    /// benchmark) shares one file instead of leaving one per process in the temporary folder; written aside and moved into place, so a
+    /// process never loads another's half-written copy.
+    /// </summary>
     private static class SheetFont
     {
         public static readonly string Path = Write();
 
         private static string Write()
         {
-            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"taxgenius-dejavusans-{Environment.ProcessId}.ttf");
             using var font = typeof(Sheet).Assembly.GetManifestResourceStream("TaxGenius.Fonts.DejaVuSans.ttf")
                 ?? throw new InvalidOperationException("The embedded font is missing.");
-            using var file = File.Create(path);
-            font.CopyTo(file);
+            using var bytes = new MemoryStream();
+            font.CopyTo(bytes);
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.ToArray()))[..16];
+            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"taxgenius-dejavusans-{hash}.ttf");
+            if (!File.Exists(path))
+            {
+                var aside = $"{path}.{Environment.ProcessId}.tmp";
+                File.WriteAllBytes(aside, bytes.ToArray());
+                File.Move(aside, path, overwrite: true);
+            }
+
             return path;
         }
     }

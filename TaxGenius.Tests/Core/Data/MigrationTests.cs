@@ -84,7 +84,12 @@ public sealed class MigrationTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            File.Delete(backup);
+
+            // The copy is in WAL mode like its source, and a read-only connection leaves its -wal and -shm behind.
+            foreach (var path in new[] { backup, $"{backup}-wal", $"{backup}-shm" })
+            {
+                File.Delete(path);
+            }
         }
     }
 }
