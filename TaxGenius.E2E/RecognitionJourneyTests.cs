@@ -119,8 +119,22 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         await Assertions.Expect(phone.GetByTestId("retaking")).ToBeInViewportAsync();
         await Assertions.Expect(phone.GetByTestId("choose-files")).ToBeFocusedAsync();
 
-        // A preparer who opens it meanwhile is told why its boxes are empty, and that the client was asked.
+        // The preparer's queue counts it under "Needs a check", and that chip shows only what it counts, this photo among them.
         var preparerPage = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
+        await preparerPage.GotoAsync("/preparer/queue");
+        var needsCheck = preparerPage.GetByTestId("queue-needs-check");
+        await Assertions.Expect(needsCheck).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Needs a check · [1-9]"));
+        await needsCheck.ClickAsync();
+        await Assertions.Expect(needsCheck).ToHaveAttributeAsync("data-selected", "true");
+        await Assertions.Expect(preparerPage.Locator($"[data-testid='queue-row'][data-document-id='{blurredId}']")).ToHaveCountAsync(1);
+        var counted = int.Parse((await needsCheck.TextContentAsync())!.Split('·')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await Assertions.Expect(preparerPage.GetByTestId("queue-row")).ToHaveCountAsync(counted);
+        await Assertions.Expect(preparerPage.GetByTestId("queue-row-needs-check")).ToHaveCountAsync(counted);
+        await preparerPage.Mouse.MoveAsync(0, 400);
+        await preparerPage.AssertAxeCleanAsync("the queue's Needs a check filter, on");
+        await preparerPage.ScreenshotAsync("recognition-preparer-needs-check");
+
+        // A preparer who opens it meanwhile is told why its boxes are empty, and that the client was asked.
         await new ReviewPage(preparerPage).GotoAsync(blurredId);
         await Assertions.Expect(preparerPage.GetByTestId("recognized-illegible")).ToContainTextAsync("The client was asked for a sharper one.");
         await preparerPage.ScreenshotAsync("recognition-preparer-blurred");

@@ -84,6 +84,17 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
             cancellationToken);
     }
 
+    /// <summary>
+    /// How many documents the queue shows under <paramref name="filter"/> with "Needs a check" on: its chip's count. A count over the
+    /// flagged documents only (the partial index on flagged rows), which stay few, not over the whole queue.
+    /// </summary>
+    public async Task<int> CountNeedsCheckAsync(Guid me, QueueFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Filter(db, db.Documents.AsNoTracking(), me, filter with { NeedsCheck = true }).CountAsync(cancellationToken);
+    }
+
     private static IQueryable<Document> Filter(TaxGeniusDbContext db, IQueryable<Document> documents, Guid me, QueueFilter filter)
     {
         var statuses = filter.Statuses.Count == 0 ? QueueFilter.OpenStatuses : filter.Statuses;

@@ -516,6 +516,11 @@ public sealed class RecognitionJobTests : IAsyncLifetime
             .GetPageAsync(Guid.Empty, new QueueFilter { NeedsCheck = true, Statuses = new HashSet<DocumentStatus> { DocumentStatus.Pending } });
         Assert.Equal([documentId], flagged.Rows.Select(r => r.Id));
         Assert.True(flagged.Rows[0].NeedsCheck);
+
+        // Its chip counts what it would show under the other filters: one pending, none among the W-2s (the flagged one is filed as a 1099).
+        var queue = app.Services.GetRequiredService<ReviewQueueService>();
+        Assert.Equal(1, await queue.CountNeedsCheckAsync(Guid.Empty, new QueueFilter { Statuses = new HashSet<DocumentStatus> { DocumentStatus.Pending } }));
+        Assert.Equal(0, await queue.CountNeedsCheckAsync(Guid.Empty, new QueueFilter { Type = DocumentType.W2 }));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public partial class Queue
     private QueueAssignee assignee = QueueAssignee.Anyone;
     private string? search;
     private bool needsCheck;
+    private int? needsCheckCount;
 
     // Where the list is (reloaded as it is after an action) and the page on screen (its cursors lead on).
     private readonly PageNavigation navigation = new();
@@ -72,6 +73,10 @@ public partial class Queue
         }
 
         navigation.Loaded(page);
+        await DatabaseErrors.RunAsync(async () => needsCheckCount = await QueueService.CountNeedsCheckAsync(me, Filter, cancellationToken));
+
+        // The chip is outside the grid, which re-renders only itself after loading.
+        StateHasChanged();
 
         // Selection is per page: an action applies to what is on screen.
         selected.IntersectWith(page.Rows.Select(r => r.Id));
