@@ -131,14 +131,15 @@ public sealed class Sheet
         {
             using var font = typeof(Sheet).Assembly.GetManifestResourceStream("TaxGenius.Fonts.DejaVuSans.ttf")
                 ?? throw new InvalidOperationException("The embedded font is missing.");
-            using var bytes = new MemoryStream();
-            font.CopyTo(bytes);
-            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.ToArray()))[..16];
+            using var buffer = new MemoryStream();
+            font.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16];
             var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"taxgenius-dejavusans-{hash}.ttf");
             if (!File.Exists(path))
             {
                 var aside = $"{path}.{Environment.ProcessId}.tmp";
-                File.WriteAllBytes(aside, bytes.ToArray());
+                File.WriteAllBytes(aside, bytes);
                 File.Move(aside, path, overwrite: true);
             }
 

@@ -85,8 +85,8 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
     }
 
     /// <summary>
-    /// How many documents the queue shows under <paramref name="filter"/> with "Needs a check" on: its chip's count. A count over the
-    /// flagged documents only (the partial index on flagged rows), which stay few, not over the whole queue.
+    /// How many documents the queue shows under <paramref name="filter"/> with "Needs a check" on: its chip's count, through the same
+    /// filter as the list, so the two never disagree.
     /// </summary>
     public async Task<int> CountNeedsCheckAsync(Guid me, QueueFilter filter, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Data.Common;
 using System.Diagnostics;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -222,7 +221,7 @@ public sealed class RecognitionService(
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClaimedUntil, (DateTime?)null).SetProperty(r => r.Attempts, r => r.Attempts - 1),
                     CancellationToken.None);
         }
-        catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (DatabaseRetries.IsUnavailable(e))
         {
             // The database is out of reach too: the claim runs out by itself and the attempt stays counted.
             RecognitionLog.ReleaseFailed(logger, documentId, e.GetType().Name);
