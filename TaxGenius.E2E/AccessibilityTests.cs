@@ -17,7 +17,8 @@ namespace TaxGenius.E2E;
 
 /// <summary>
 /// axe-core over every page each role can reach (taken from the app's own routes, so a new page is checked without anyone adding it
-/// here), in the light and the dark theme: no serious or critical violation anywhere.
+/// here), in the light and the dark theme: no serious or critical violation anywhere; and on a phone-sized screen, no page wider
+/// than the screen.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
@@ -49,6 +50,73 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
     {
         var scheme = theme == "dark" ? ColorScheme.Dark : ColorScheme.Light;
         var page = await browser.NewPageAsync(App.BaseAddress, scheme);
+        var failures = new List<string>();
+        var visited = await VisitEveryPageAsync(page, email, async asked =>
+        {
+            // A page axe cannot finish on is a failure with its name, not a run that hangs until the blame collector kills it.
+            Deque.AxeCore.Commons.AxeResult result;
+            try
+            {
+                // The app's own markup only: the frames show a client's document or an e-mail in a sandbox (no scripts), where axe
+                // cannot run and would wait forever.
+                result = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions { Iframes = false }).WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                failures.Add($"{theme} {page.PathOf()} (asked {asked}): axe did not finish within 60 s");
+                await page.GotoAsync("about:blank");
+                return;
+            }
+
+            foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
+            {
+                failures.Add($"{theme} {page.PathOf()} (asked {asked}): {violation.Id} ({violation.Impact}) — " +
+                    string.Join(" | ", violation.Nodes.Take(3).Select(n => string.Join(' ', n.Target) + ": " + (n.Any?.FirstOrDefault()?.Message ?? n.Html))));
+            }
+        });
+
+        Assert.True(visited >= 3, $"Only {visited} pages were visited.");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>Who visits on a phone: signed out and each demo role, in the dark theme most phones use at night.</summary>
+    public static TheoryData<string?> PhoneVisitors => new() { null, DemoAccounts.Client, DemoAccounts.Preparer, DemoAccounts.Referrer, DemoAccounts.Admin };
+
+    /// <summary>
+    /// Every page of the role on a 390 × 844 phone: nothing is wider than the screen (a table or a toolbar that pushes the page sideways
+    /// hides its last column or button off-screen). Each page is saved as a screenshot (phone-…) for a person to look at.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PhoneVisitors))]
+    public async Task Every_page_of_the_role_fits_a_phone_screen(string? email)
+    {
+        var page = await browser.NewPageAsync(App.BaseAddress, ColorScheme.Dark, new ViewportSize { Width = 390, Height = 844 });
+        var who = email is null ? "visitor" : DemoAccounts.All.Single(a => a.Email == email).Role.ToLowerInvariant();
+        var failures = new List<string>();
+        var visited = await VisitEveryPageAsync(page, email, async asked =>
+        {
+            // The document's own width, not the window's: a wide element inside a scrolling container (a grid) is fine.
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            if (overflow > 1)
+            {
+                failures.Add($"{page.PathOf()} (asked {asked}) is {overflow} px wider than the screen");
+            }
+
+            // Named by route, not by the demo rows' ids, so a run's screenshots replace the last run's.
+            var slug = System.Text.RegularExpressions.Regex.Replace(page.PathOf().Trim('/'), "[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "id").Replace('/', '-');
+            await page.ScreenshotAsync($"phone-{who}-{(slug.Length == 0 ? "home" : slug)}");
+        });
+
+        Assert.True(visited >= 3, $"Only {visited} pages were visited.");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>
+    /// Signs <paramref name="email"/> in (or stays signed out) and opens every page the role may reach, each once, calling
+    /// <paramref name="check"/> with the path asked for when it has rendered; returns how many pages were checked.
+    /// </summary>
+    private async Task<int> VisitEveryPageAsync(IPage page, string? email, Func<string, Task> check)
+    {
         var roles = new List<string>();
         if (email is not null)
         {
@@ -63,7 +131,6 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
         var engagementId = await AnyEngagementIdAsync();
         var clientId = await App.UserIdAsync(DemoAccounts.Client);
         var (signatureId, signerId) = await SignatureRequestAsync(engagementId);
-        var failures = new List<string>();
         var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var route in RoutesFor(roles))
         {
@@ -88,35 +155,13 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
                 await page.WaitForTimeoutAsync(300);
             }
 
-            if (!visited.Add(page.PathOf()))
+            if (visited.Add(page.PathOf()))
             {
-                continue;
-            }
-
-            // A page axe cannot finish on is a failure with its name, not a run that hangs until the blame collector kills it.
-            Deque.AxeCore.Commons.AxeResult result;
-            try
-            {
-                // The app's own markup only: the frames show a client's document or an e-mail in a sandbox (no scripts), where axe
-                // cannot run and would wait forever.
-                result = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions { Iframes = false }).WaitAsync(TimeSpan.FromSeconds(60));
-            }
-            catch (TimeoutException)
-            {
-                failures.Add($"{theme} {page.PathOf()} (asked {path}): axe did not finish within 60 s");
-                await page.GotoAsync("about:blank");
-                continue;
-            }
-
-            foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
-            {
-                failures.Add($"{theme} {page.PathOf()} (asked {path}): {violation.Id} ({violation.Impact}) — " +
-                    string.Join(" | ", violation.Nodes.Take(3).Select(n => string.Join(' ', n.Target) + ": " + (n.Any?.FirstOrDefault()?.Message ?? n.Html))));
+                await check(path);
             }
         }
 
-        Assert.True(visited.Count >= 3, $"Only {visited.Count} pages were visited.");
-        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        return visited.Count;
     }
 
     private const string ApiDocsPath = "/api/docs/";
