@@ -60,7 +60,7 @@ public sealed class ComplianceJourneyTests(BrowserFixture browser) : AppJourney(
         await admin.AssertAxeCleanAsync("compliance: retention");
         await admin.GetByTestId("disposal-approve").ClickAsync();
         await admin.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Dispose", Exact = true }).ClickAsync();
-        await Assertions.Expect(admin.Locator(".mud-snackbar").First).ToContainTextAsync("1 client(s) disposed of");
+        await Assertions.Expect(admin.Locator(".mud-snackbar").First).ToContainTextAsync("1 client disposed of");
         await Assertions.Expect(proposal).ToHaveCountAsync(0);
         var done = admin.GetByTestId("disposed").First;
         await Assertions.Expect(done).ToContainTextAsync("the client asked for the account's closure");

@@ -27,7 +27,7 @@ public sealed class PayoutJourneyTests(BrowserFixture browser) : AppJourney(brow
         await page.GetByTestId("payouts-mark-paid").ClickAsync();
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Mark paid", Exact = true }).ClickAsync();
 
-        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Payout recorded: $50.00 for 1 commission(s).");
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Payout recorded: $50.00 for 1 commission.");
         await Assertions.Expect(group).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("payouts-empty")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("payouts-recent")).ToContainTextAsync("WIRE-E2E-001");

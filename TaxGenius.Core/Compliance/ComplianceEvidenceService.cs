@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Compliance.Retention;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
@@ -123,7 +124,7 @@ public sealed class ComplianceEvidenceService(
         pdf.Heading("Retention and disposal (16 CFR 314.4(c)(6))");
         pdf.Facts(
         [
-            ("Clients' data disposed of", $"{e.Retention.Years} year(s) after their last activity" + (e.Retention.Reason is { } reason ? $" ({reason})" : "")),
+            ("Clients' data disposed of", $"{Plural.Of(e.Retention.Years, "year")} after their last activity" + (e.Retention.Reason is { } reason ? $" ({reason})" : "")),
             ("Proposals waiting for review", N(e.Retention.Proposed)),
             ("Clients on legal hold", N(e.Retention.OnHold)),
             ("Clients disposed of in the last 12 months", N(e.Retention.DisposedLastYear)),

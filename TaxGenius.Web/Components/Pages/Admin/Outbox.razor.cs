@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using MudBlazor;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Email;
 using TaxGenius.Web.Infrastructure;
 
@@ -102,7 +103,7 @@ public partial class Outbox
     private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     private static string Describe(TimeSpan window) =>
-        window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? $"{window.TotalHours:0} hour(s)"
-        : window.TotalMinutes >= 1 ? $"{window.TotalMinutes:0} minute(s)"
-        : $"{window.TotalSeconds:0} second(s)";
+        window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? Plural.Of((long)window.TotalHours, "hour")
+        : window.TotalMinutes >= 1 ? Plural.Of((long)Math.Round(window.TotalMinutes), "minute")
+        : Plural.Of((long)Math.Round(window.TotalSeconds), "second");
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Web.Components.Shared;
 
@@ -75,7 +76,7 @@ public partial class Payouts
 
         var referrers = unpaid?.Count(g => g.Commissions.Any(c => selected.Contains(c.ReferralId))) ?? 0;
         if (!await Dialogs.ConfirmAsync("Mark paid",
-                $"Record a payout of {PayoutService.Money(SelectedTotal)} for {selected.Count} commission(s) to {referrers} referrer(s), " +
+                $"Record a payout of {PayoutService.Money(SelectedTotal)} for {Plural.Of(selected.Count, "commission")} to {Plural.Of(referrers, "referrer")}, " +
                 $"paid on {date:yyyy-MM-dd} with reference “{reference?.Trim()}”? Each referrer is e-mailed their amount. This cannot be undone.",
                 "Mark paid"))
         {
@@ -88,7 +89,7 @@ public partial class Payouts
             var result = await PayoutService.RecordPayoutAsync(Actor(), selected.ToList(), reference, DateOnly.FromDateTime(date));
             if (result.Succeeded)
             {
-                Snackbar.Add($"Payout recorded: {PayoutService.Money(result.Payout!.Total)} for {result.Payout.ReferralCount} commission(s). The referrers are being e-mailed.",
+                Snackbar.Add($"Payout recorded: {PayoutService.Money(result.Payout!.Total)} for {Plural.Of(result.Payout.ReferralCount, "commission")}. The referrers are being e-mailed.",
                     Severity.Success);
                 selected.Clear();
                 reference = null;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Compliance;
 using TaxGenius.Core.Compliance.Retention;
 using TaxGenius.Core.Settings;
@@ -90,7 +91,7 @@ public partial class RetentionPanel
         settingsError = await FirmSettings.SetRetentionAsync(await ActorAsync(), years, reason);
         if (settingsError is null)
         {
-            Snackbar.Add($"Clients' data is now proposed for disposal {years} year(s) after their last activity.", Severity.Success);
+            Snackbar.Add($"Clients' data is now proposed for disposal {Plural.Of(years, "year")} after their last activity.", Severity.Success);
         }
     });
 
@@ -98,14 +99,14 @@ public partial class RetentionPanel
     {
         var proposed = await Retention.ProposeDueAsync();
         await LoadAsync();
-        Snackbar.Add(proposed == 0 ? "No other client is due." : $"{proposed} client(s) proposed for disposal.", Severity.Info);
+        Snackbar.Add(proposed == 0 ? "No other client is due." : $"{Plural.Of(proposed, "client")} proposed for disposal.", Severity.Info);
     });
 
     private async Task ApproveAsync()
     {
         var count = selected.Count;
         if (count == 0 || !await Dialogs.ConfirmAsync("Dispose of client data",
-                $"Delete everything the firm holds for {count} client(s) for good, and write a disposal certificate for each? This cannot be undone.",
+                $"Delete everything the firm holds for {Plural.Of(count, "client")} for good, and write a disposal certificate for each? This cannot be undone.",
                 "Dispose"))
         {
             return;
@@ -122,7 +123,7 @@ public partial class RetentionPanel
 
             selected.Clear();
             await LoadAsync();
-            Snackbar.Add($"{result.Disposed} client(s) disposed of; certificates are below.", Severity.Success);
+            Snackbar.Add($"{Plural.Of(result.Disposed, "client")} disposed of; certificates are below.", Severity.Success);
             foreach (var skip in result.Skipped)
             {
                 Snackbar.Add($"Skipped: {skip}", Severity.Warning);

@@ -123,7 +123,7 @@ public partial class Board : IDisposable
         {
             var started = await Organizer.StartYearForAllAsync(Client.ActorFor(user), year,
                 new Progress<(int Done, int Total)>(p => InvokeAsync(() => { starting = p; StateHasChanged(); })));
-            Snackbar.Add(started == 0 ? $"Every client of {year - 1} already has {year} started." : $"Started {year} for {started} client(s).",
+            Snackbar.Add(started == 0 ? $"Every client of {year - 1} already has {year} started." : $"Started {year} for {Plural.Of(started, "client")}.",
                 started == 0 ? Severity.Info : Severity.Success);
             await LoadAsync();
         });

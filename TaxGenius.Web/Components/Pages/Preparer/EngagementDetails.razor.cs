@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
@@ -66,7 +67,7 @@ public partial class EngagementDetails
         [
             .. moves.Select(m => new ActivityEntry(m.At, $"{EngagementStages.Name(m.From)} → {EngagementStages.Name(m.To)}" + (m.Reason is { } r ? $" ({r})" : ""), m.ActorEmail)),
             .. reminders.Select(r => new ActivityEntry(r.SentAt,
-                $"{(r.Kind == ReminderKind.Manual ? "Reminder sent by hand" : "Automatic reminder")}: {r.OpenItems} item(s) missing", r.ActorEmail)),
+                $"{(r.Kind == ReminderKind.Manual ? "Reminder sent by hand" : "Automatic reminder")}: {Plural.Of(r.OpenItems, "item")} missing", r.ActorEmail)),
         ];
         activity = [.. activity.OrderByDescending(a => a.At)];
     }
