@@ -29,6 +29,9 @@ public partial class Queue
     private bool needsCheck;
     private int? needsCheckCount;
 
+    /// <summary>Set by the pager: moving a page changes neither the filters nor the rows, so the chip keeps its count (like the status chips).</summary>
+    private bool keepNeedsCheckCount;
+
     // Where the list is (reloaded as it is after an action) and the page on screen (its cursors lead on).
     private readonly PageNavigation navigation = new();
     private Page<QueueRow>? page;
@@ -65,6 +68,9 @@ public partial class Queue
 
     private async Task<GridData<QueueRow>> LoadAsync(GridState<QueueRow> state, CancellationToken cancellationToken)
     {
+        var countAgain = !keepNeedsCheckCount;
+        keepNeedsCheckCount = false;
+
         // The database is away: keep what is on screen (the snackbar says so); the next click loads again.
         if (!await DatabaseErrors.RunAsync(async () =>
                 page = await QueueService.GetPageAsync(me, Filter, navigation.After, navigation.Before, PageSize, cancellationToken)) || page is null)
@@ -73,7 +79,10 @@ public partial class Queue
         }
 
         navigation.Loaded(page);
-        await DatabaseErrors.RunAsync(async () => needsCheckCount = await QueueService.CountNeedsCheckAsync(me, Filter, cancellationToken));
+        if (countAgain)
+        {
+            await DatabaseErrors.RunAsync(async () => needsCheckCount = await QueueService.CountNeedsCheckAsync(me, Filter, cancellationToken));
+        }
 
         // The chip is outside the grid, which re-renders only itself after loading.
         StateHasChanged();
@@ -102,6 +111,7 @@ public partial class Queue
     private Task MoveAsync()
     {
         selected.Clear();
+        keepNeedsCheckCount = true;
         return ReloadAsync();
     }
 
