@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
+using TaxGenius.Core.Common;
 using TaxGenius.Core;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
@@ -174,7 +175,7 @@ public static class WebApplicationExtensions
         output.WriteLine($"Message bodies: {messages.Rotated} re-encrypted, {messages.Changed} changed meanwhile (already current), " +
             $"{messages.Failed} undecryptable.");
         await RecordCommandAsync(app, TaxGenius.Core.Audit.AuditActions.KeysRotated,
-            $"ssn: to '{protector.ActiveKeyId}', {result.Rotated} SSN(s) and {messages.Rotated} message(s) re-encrypted, {result.Failed + messages.Failed} failed");
+            $"ssn: to '{protector.ActiveKeyId}', {Plural.Of(result.Rotated, "SSN")} and {Plural.Of(messages.Rotated, "message")} re-encrypted, {result.Failed + messages.Failed} failed");
         return result.Conflicts == 0 && result.Failed == 0 && messages.Failed == 0 ? 0 : 1;
     }
 
@@ -186,10 +187,10 @@ public static class WebApplicationExtensions
     {
         var store = app.Services.GetRequiredService<TaxGenius.Core.Storage.EncryptedFileStore>();
         var result = await store.RewrapAllAsync(app.Lifetime.ApplicationStopping);
-        output.WriteLine($"Storage key rotation ({store.Blobs.Description}): {result.Rewrapped} file(s) re-wrapped, {result.Current} already current, " +
+        output.WriteLine($"Storage key rotation ({store.Blobs.Description}): {Plural.Of(result.Rewrapped, "file")} re-wrapped, {result.Current} already current, " +
             $"{result.Failed} failed (master key missing from Storage:MasterKeys, or the file is damaged).");
         await RecordCommandAsync(app, TaxGenius.Core.Audit.AuditActions.KeysRotated,
-            $"storage: {result.Rewrapped} file(s) re-wrapped, {result.Current} already current, {result.Failed} failed");
+            $"storage: {Plural.Of(result.Rewrapped, "file")} re-wrapped, {result.Current} already current, {result.Failed} failed");
         return result.Failed == 0 ? 0 : 1;
     }
 
@@ -258,17 +259,17 @@ public static class WebApplicationExtensions
             }
 
             var result = await backups.BackupAsync(to, app.Lifetime.ApplicationStopping);
-            output.WriteLine($"Backup in {Path.GetFullPath(to)}: the database and {result.Objects} stored file(s), {result.ObjectBytes} bytes. " +
+            output.WriteLine($"Backup in {Path.GetFullPath(to)}: the database and {Plural.Of(result.Objects, "stored file")}, {result.ObjectBytes} bytes. " +
                 "No key is in it: keep Storage:MasterKeys, Ssn:Keys and DataProtection:Keys safe separately.");
             if (!result.Succeeded)
             {
-                output.WriteLine($"{result.Missing.Count} file(s) were deleted while the backup ran: run it again for a consistent copy.");
+                output.WriteLine($"Deleted while the backup ran: {Plural.Of(result.Missing.Count, "file")}; run it again for a consistent copy.");
                 return 1;
             }
 
             // The compliance page shows the last backup's age from this entry (the folder's name, never its contents).
             await RecordCommandAsync(app, TaxGenius.Core.Audit.AuditActions.BackupCompleted,
-                $"database and {result.Objects} stored file(s), {result.ObjectBytes} bytes, in {Path.GetFileName(Path.GetFullPath(to).TrimEnd(Path.DirectorySeparatorChar))}");
+                $"database and {Plural.Of(result.Objects, "stored file")}, {result.ObjectBytes} bytes, in {Path.GetFileName(Path.GetFullPath(to).TrimEnd(Path.DirectorySeparatorChar))}");
             return 0;
         }
 
@@ -280,7 +281,7 @@ public static class WebApplicationExtensions
 
         var restored = await backups.RestoreAsync(from, app.Lifetime.ApplicationStopping);
         output.WriteLine(restored.Succeeded
-            ? $"Restored the database and {restored.Objects} stored file(s). Start the app with the same keys as the backed-up installation."
+            ? $"Restored the database and {Plural.Of(restored.Objects, "stored file")}. Start the app with the same keys as the backed-up installation."
             : $"Nothing restored: {restored.Error}");
         return restored.Succeeded ? 0 : 1;
     }

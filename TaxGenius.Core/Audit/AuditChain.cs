@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Security;
 
@@ -17,10 +18,10 @@ public sealed record AuditChainReport(long Links, long Unsealed, AuditChainBreak
     /// <summary>One line, for the command's output and the audit entry that records the check.</summary>
     public string Summary => FirstBreak is { } broken
         ? $"Broken at link {broken.Sequence}" + (broken.EntryId is { } id ? $" (entry {id}" + (broken.EntryAt is { } at ? $" of {at:yyyy-MM-dd HH:mm:ss} UTC)" : ")") : "") +
-          $": {broken.Reason} {Links} link(s) checked before it."
+          $": {broken.Reason} {Plural.Of(Links, "link")} checked before it."
         : Unsealed > 0
-            ? $"{Links} link(s) intact, but {Unsealed} entr{(Unsealed == 1 ? "y is" : "ies are")} older than {AuditChain.SealGrace.TotalMinutes:0} minutes and not in the chain (inserted back-dated?)."
-            : $"Intact: {Links} link(s) verified; head {HeadHash}.";
+            ? $"{Plural.Of(Links, "link")} intact, but {Unsealed} entr{(Unsealed == 1 ? "y is" : "ies are")} older than {AuditChain.SealGrace.TotalMinutes:0} minutes and not in the chain (inserted back-dated?)."
+            : $"Intact: {Plural.Of(Links, "link")} verified; head {HeadHash}.";
 }
 
 /// <summary>
@@ -162,7 +163,7 @@ public sealed class AuditChain(IDbContextFactory<TaxGeniusDbContext> dbFactory, 
                 if (row.Sequence != expected)
                 {
                     broken = new AuditChainBreak(expected, null, null,
-                        $"link(s) {expected}–{row.Sequence - 1} are missing: entries were taken out of the chain.");
+                        (row.Sequence - 1 == expected ? $"link {expected} is missing" : $"links {expected}–{row.Sequence - 1} are missing") + ": entries were taken out of the chain.");
                 }
                 else if (row.Entry is null)
                 {

@@ -2,6 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 
@@ -47,8 +48,8 @@ public sealed record ConsumerTouched(Guid ClientId, string Name, string? Email, 
     {
         (false, 0) => "No SSN or documents held",
         (true, 0) => "SSN, encrypted (AES-256-GCM)",
-        (false, var d) => $"{d} document(s), encrypted (AES-256-GCM)",
-        (true, var d) => $"SSN and {d} document(s), encrypted (AES-256-GCM)",
+        (false, var d) => $"{Plural.Of(d, "document")}, encrypted (AES-256-GCM)",
+        (true, var d) => $"SSN and {Plural.Of(d, "document")}, encrypted (AES-256-GCM)",
     };
 }
 
@@ -176,7 +177,7 @@ public sealed class AccessReportService(IDbContextFactory<TaxGeniusDbContext> db
     /// <summary>Records that an admin took the report out of the app (it names clients).</summary>
     public Task RecordExportAsync(AuditActor actor, AccessReport report, string format, CancellationToken cancellationToken = default) =>
         audit.WriteAsync(actor, AuditActions.AccessReportExported, "AccessReport", report.Request.Id, null,
-            $"{format}: {report.Subject}, {report.Request.From:yyyy-MM-dd}–{report.Request.To:yyyy-MM-dd}, {report.Consumers.Count} consumer(s)",
+            $"{format}: {report.Subject}, {report.Request.From:yyyy-MM-dd}–{report.Request.To:yyyy-MM-dd}, {Plural.Of(report.Consumers.Count, "consumer")}",
             cancellationToken);
 
     public static readonly IReadOnlyList<string> CsvHeader =
@@ -190,7 +191,7 @@ public sealed class AccessReportService(IDbContextFactory<TaxGeniusDbContext> db
         var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
         await using var csv = CsvHelper.CsvWriter.Create(destination, options, leaveOpen: true);
         await csv.WriteRecordAsync(["Access report", report.Subject, $"{report.Request.From:yyyy-MM-dd}", $"{report.Request.To:yyyy-MM-dd}",
-            $"{report.Consumers.Count} consumer(s) touched", $"{report.ConsumersSeenInClear} seen in clear", "", "", ""], cancellationToken);
+            $"{Plural.Of(report.Consumers.Count, "consumer")} touched", $"{report.ConsumersSeenInClear} seen in clear", "", "", ""], cancellationToken);
         await csv.WriteRecordAsync([.. ConsumersCsvHeader], cancellationToken);
         foreach (var c in report.Consumers)
         {

@@ -58,7 +58,7 @@ public sealed class ComplianceEvidenceService(
         // Keys: ids and counts only, never a key.
         var ssnPrefixes = await db.Users.AsNoTracking().Where(u => u.SsnEncrypted != null).Select(u => u.SsnEncrypted!.Substring(0, 40)).ToListAsync(cancellationToken);
         var ssnByKey = ssnPrefixes.Select(p => p.Split(':') is [_, var keyId, ..] ? keyId : "?").GroupBy(k => k)
-            .Select(g => $"{g.Count()} SSN(s) under '{g.Key}'").ToList();
+            .Select(g => $"{Plural.Of(g.Count(), "SSN")} under '{g.Key}'").ToList();
         var rotations = await db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditActions.KeysRotated)
             .Select(e => new { e.At, e.Detail }).ToListAsync(cancellationToken);
         DateTime? Rotated(string ring) => rotations.Where(r => r.Detail != null && r.Detail.StartsWith(ring, StringComparison.Ordinal)).Max(r => (DateTime?)r.At);
@@ -69,7 +69,7 @@ public sealed class ComplianceEvidenceService(
             new("Ssn:Keys", "SSNs and message bodies (AES-256-GCM)", ssnKeys.Value.ActiveKeyId ?? "", ssnKeys.Value.Keys.Count,
                 ssnByKey.Count == 0 ? "no SSN stored" : string.Join("; ", ssnByKey), Rotated("ssn"), null),
             new("Storage:MasterKeys", "each stored document's data key (AES-256-GCM key wrap)", storageKeys.Value.ActiveKeyId ?? "",
-                storageKeys.Value.MasterKeys.Count, $"{await db.Documents.CountAsync(cancellationToken)} document(s) stored", Rotated("storage"), null),
+                storageKeys.Value.MasterKeys.Count, $"{Plural.Of(await db.Documents.CountAsync(cancellationToken), "document")} stored", Rotated("storage"), null),
             new("DataProtection:Keys", "the cookie key ring, authenticator keys and recovery codes, audit chain hashes", secretKeys.Value.ActiveKeyId ?? "",
                 secretKeys.Value.Keys.Count, "cookie keys newest created " + (dataProtectionCreated is { } created ? Day(created) : "—"), null,
                 dataProtectionCreated is { } c ? $"{(now - c).TotalDays:0} days (cookie key)" : null),

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 
 namespace TaxGenius.Core.Email;
@@ -93,7 +94,7 @@ public sealed class UndeliveredEmails(
             }
 
             audit.Add(db, actor, AuditActions.EmailResent, "email", id, null,
-                $"{email.Template}: queued again after {email.Attempts} attempt(s)");
+                $"{email.Template}: queued again after {Plural.Of(email.Attempts, "attempt")}");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return (ResendOutcome.Queued, email.HighPriority);

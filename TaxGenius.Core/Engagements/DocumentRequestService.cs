@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
@@ -65,7 +66,7 @@ public sealed class DocumentRequestService(
             await AddItemsAsync(db, engagement, items, null, cancellationToken);
 
             audit.Add(db, actor, AuditActions.DocumentsRequested, EngagementService.Subject, engagementId, engagement.ClientId,
-                $"{items.Count} item(s): " + string.Join(", ", items.Select(i => i.Description.Trim())));
+                $"{Plural.Of(items.Count, "item")}: " + string.Join(", ", items.Select(i => i.Description.Trim())));
             if (engagement.Stage == EngagementStage.NotStarted)
             {
                 EngagementService.RecordMove(db, audit, engagement, EngagementStage.DocumentsRequested, actor, null, Now);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
 
@@ -83,7 +84,7 @@ public sealed class OrganizerService(
                 });
             }
 
-            audit.Add(db, actor, AuditActions.FirmSettingsChanged, "request_template", null, null, $"Request template: {lines.Count} item(s)");
+            audit.Add(db, actor, AuditActions.FirmSettingsChanged, "request_template", null, null, $"Request template: {Plural.Of(lines.Count, "item")}");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return null;
@@ -129,7 +130,7 @@ public sealed class OrganizerService(
             }
 
             audit.Add(db, actor, AuditActions.TaxYearStarted, EngagementService.Subject, engagement.Id, clientId,
-                $"{taxYear}: {items.Count} item(s), {items.Count(i => i.Origin == Origins.Rollover)} rolled forward from {taxYear - 1}");
+                $"{taxYear}: {Plural.Of(items.Count, "item")}, {items.Count(i => i.Origin == Origins.Rollover)} rolled forward from {taxYear - 1}");
             await requests.QueueRequestEmailAsync(db, engagement, items.Select(i => i.Item.Description).ToList(), cancellationToken);
             await stageEmails.AddAsync(db, cancellationToken);
             try

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
@@ -154,7 +155,7 @@ public sealed class ReminderService(
         await emails.AddAsync(db, engagement.Email, new DocumentsReminderEmail(engagement.FirstName ?? "there", engagement.TaxYear, missing,
             number, engagement.DueDate, urls.Absolute("/client#requests")), cancellationToken);
         audit.Add(db, actor ?? DocumentRequestService.System, AuditActions.ClientReminded, EngagementService.Subject, engagementId,
-            engagement.ClientId, $"{engagement.TaxYear}: reminder {number}, {missing.Count} item(s) missing" + (actor is null ? "" : " (Remind now)"));
+            engagement.ClientId, $"{engagement.TaxYear}: reminder {number}, {Plural.Of(missing.Count, "item")} missing" + (actor is null ? "" : " (Remind now)"));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Sessions;
 
@@ -42,8 +43,8 @@ public sealed class AccountRecovery(
             db.ChangeTracker.Clear();
             var endedSessions = await sessions.RevokeInAsync(db, user.Id, null, SessionRevocationReasons.Recovered, cancellationToken);
             audit.Add(db, actor, AuditActions.AccountRecovered, "user", user.Id, user.Id,
-                $"{user.Email}: signed in with an e-mailed code after confirming that their other factors were lost; {passkeys.Count} passkey(s)"
-                + (hadAuthenticator ? " and the authenticator app" : "") + $" removed; {endedSessions.Count} session(s) ended");
+                $"{user.Email}: signed in with an e-mailed code after confirming that their other factors were lost; {Plural.Of(passkeys.Count, "passkey")}"
+                + (hadAuthenticator ? " and the authenticator app" : "") + $" removed; {Plural.Of(endedSessions.Count, "session")} ended");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return endedSessions;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
@@ -167,7 +168,7 @@ public sealed class PayoutService(
 
         var byReferrer = referrals.GroupBy(r => r.ReferrerId).ToList();
         audit.Add(db, admin, AuditActions.PayoutRecorded, "payout", payout.Id, null,
-            $"{Money(payout.Total)} for {payout.ReferralCount} commission(s) to {byReferrer.Count} referrer(s), paid on " +
+            $"{Money(payout.Total)} for {Plural.Of(payout.ReferralCount, "commission")} to {Plural.Of(byReferrer.Count, "referrer")}, paid on " +
             $"{paidOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, reference {trimmed}");
 
         foreach (var group in byReferrer)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
@@ -166,5 +167,5 @@ public sealed class ReferralInvitationService(
         user.Profile is { } profile && $"{profile.FirstName} {profile.LastName}".Trim() is { Length: > 0 } name ? name : user.Email ?? "A friend";
 
     private static string Hours(TimeSpan wait) =>
-        wait.TotalHours >= 1 ? $"{Math.Ceiling(wait.TotalHours):0} hour(s)" : $"{Math.Max(1, Math.Ceiling(wait.TotalMinutes)):0} minute(s)";
+        wait.TotalHours >= 1 ? Plural.Of((long)Math.Ceiling(wait.TotalHours), "hour") : Plural.Of((long)Math.Max(1, Math.Ceiling(wait.TotalMinutes)), "minute");
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Caching;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 
@@ -44,7 +45,7 @@ public sealed class FirmSettingsService(IDbContextFactory<TaxGeniusDbContext> db
                 s.RetentionYears = years;
                 s.RetentionReason = kept;
             },
-            $"clients' data disposed of {years} year(s) after their last activity" + (kept is null ? "" : $" ({kept})"), cancellationToken);
+            $"clients' data disposed of {Plural.Of(years, "year")} after their last activity" + (kept is null ? "" : $" ({kept})"), cancellationToken);
     }
 
     private async Task<string?> ChangeAsync(AuditActor actor, Func<FirmSettings, bool> unchanged, Action<FirmSettings> change, string detail,

@@ -165,7 +165,7 @@ public sealed class SignatureService(
         }
 
         db.SignatureRequests.Add(request);
-        audit.Add(db, actor, AuditActions.SignatureRequestCreated, Subject, request.Id, request.ClientId, $"{request.Title} ({pages} pages)");
+        audit.Add(db, actor, AuditActions.SignatureRequestCreated, Subject, request.Id, request.ClientId, $"{request.Title} ({Plural.Of(pages, "page")})");
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Sessions;
@@ -89,7 +90,7 @@ internal sealed class UserChanges(IDbContextFactory<TaxGeniusDbContext> dbFactor
                     ? await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).Select(s => s.Id).ToListAsync(cancellationToken)
                     : await sessions.RevokeInAsync(db, user.Id, null, endNow, cancellationToken);
                 var revokedTokens = deleted ? 0 : await ApiTokens.ApiTokenService.RevokeAllAsync(db, user.Id, Now, cancellationToken);
-                var ended = $"{endedSessions.Count} session(s) ended" + (revokedTokens == 0 ? "" : $"; {revokedTokens} API token(s) revoked");
+                var ended = $"{Plural.Of(endedSessions.Count, "session")} ended" + (revokedTokens == 0 ? "" : $"; {Plural.Of(revokedTokens, "API token")} revoked");
                 detail = detail is null ? ended : $"{detail}; {ended}";
             }
 

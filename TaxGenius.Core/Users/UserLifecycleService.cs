@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
@@ -257,13 +258,13 @@ public sealed class UserLifecycleService(
             var referrals = await db.Referrals.CountAsync(r => r.ReferrerId == user.Id, cancellationToken);
             if (referrals > 0)
             {
-                return (UserActionResult.Fail($"{user.Email} has {referrals} referral(s) on the firm's books: deactivate the account instead."), null);
+                return (UserActionResult.Fail($"{user.Email} has {Plural.Of(referrals, "referral")} on the firm's books: deactivate the account instead."), null);
             }
 
             var notes = await db.DocumentNotes.CountAsync(n => n.AuthorId == user.Id, cancellationToken);
             if (notes > 0)
             {
-                return (UserActionResult.Fail($"{user.Email} wrote {notes} note(s) on clients' documents: deactivate the account instead."), null);
+                return (UserActionResult.Fail($"{user.Email} wrote {Plural.Of(notes, "note")} on clients' documents: deactivate the account instead."), null);
             }
 
             storageKeys = await db.Documents.Where(d => d.UserId == user.Id).Select(d => d.StorageKey).ToListAsync(cancellationToken);
@@ -276,7 +277,7 @@ public sealed class UserLifecycleService(
 
             db.Users.Remove(user);
             return (UserActionResult.Ok($"{user.Email} is deleted."),
-                $"role {target.Role ?? "none"}; {storageKeys.Count} document(s) deleted; {assigned.Count} document(s) unassigned");
+                $"role {target.Role ?? "none"}; {Plural.Of(storageKeys.Count, "document")} deleted; {Plural.Of(assigned.Count, "document")} unassigned");
         }, newStamp: false, endSessions: SessionRevocationReasons.AccountChanged);
 
         if (result.Succeeded)

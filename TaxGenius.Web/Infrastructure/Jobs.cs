@@ -6,6 +6,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Identity;
 
@@ -209,7 +210,7 @@ internal sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
         try
         {
             var servers = storage.GetMonitoringApi().Servers().Count;
-            return Task.FromResult(HealthCheckResult.Healthy($"{storage.GetType().Name}, {servers} server(s)"));
+            return Task.FromResult(HealthCheckResult.Healthy($"{storage.GetType().Name}, {Plural.Of(servers, "server")}"));
         }
         catch (Exception ex)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
@@ -437,9 +438,9 @@ public static class DisposalCertificate
 {
     public static string Summary(Disposal d) => string.Create(CultureInfo.InvariantCulture,
         $"Disposal {d.Id}: client {d.ClientId} ({Reason(d.Reason)}); approved by {d.DecidedByEmail} at {d.DecidedAt:yyyy-MM-dd HH:mm} UTC; disposed " +
-        $"{d.DisposedAt:yyyy-MM-dd HH:mm} UTC; removed {d.Documents} document(s) ({d.DocumentBytes} bytes, crypto-shredded), {d.Engagements} engagement(s), " +
-        $"{d.Messages} message(s), {d.SignatureRequests} signature request(s), {d.Consents} consent(s), SSN {(d.HadSsn ? "yes" : "none held")}, " +
-        $"profile {(d.HadProfile ? "yes" : "none held")}; {d.ReferralsAnonymized} referral record(s) anonymized; certificate sha256 {d.CertificateSha256}");
+        $"{d.DisposedAt:yyyy-MM-dd HH:mm} UTC; removed {Plural.Of(d.Documents, "document")} ({d.DocumentBytes} bytes, crypto-shredded), {Plural.Of(d.Engagements, "engagement")}, " +
+        $"{Plural.Of(d.Messages, "message")}, {Plural.Of(d.SignatureRequests, "signature request")}, {Plural.Of(d.Consents, "consent")}, SSN {(d.HadSsn ? "yes" : "none held")}, " +
+        $"profile {(d.HadProfile ? "yes" : "none held")}; {Plural.Of(d.ReferralsAnonymized, "referral record")} anonymized; certificate sha256 {d.CertificateSha256}");
 
     public static string Reason(DisposalReason reason) => reason == DisposalReason.ClientRequest ? "the client asked for the account's closure" : "retention period ended";
 

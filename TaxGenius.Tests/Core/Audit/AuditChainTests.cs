@@ -54,7 +54,7 @@ public sealed class AuditChainTests
         Assert.StartsWith("tgh1:audit-test:", report.HeadHash);
         var last = await chain.LastVerificationAsync();
         Assert.NotNull(last);
-        Assert.StartsWith("Intact: 5 link(s)", last.Value.Result);
+        Assert.StartsWith("Intact: 5 links", last.Value.Result);
 
         // The verification's own entry is sealed next, and the chain still verifies.
         clock.Advance(TimeSpan.FromMinutes(1));

@@ -59,7 +59,7 @@ public sealed class PayoutTests
 
         var entry = await db.AuditEntries.AsNoTracking().SingleAsync(e => e.Action == AuditActions.PayoutRecorded);
         Assert.Equal((admin.UserId, "payout", stored.Id), (entry.ActorId!.Value, entry.SubjectType!, entry.SubjectId!.Value));
-        Assert.Equal("$1,334.58 for 503 commission(s) to 2 referrer(s), paid on 2026-11-20, reference WIRE-2026-0042", entry.Detail);
+        Assert.Equal("$1,334.58 for 503 commissions to 2 referrers, paid on 2026-11-20, reference WIRE-2026-0042", entry.Detail);
 
         Assert.Equal(1, await db.QueuedEmails.CountAsync(e => e.To == "rita.pay@example.test" && e.Template == "commission-paid"));
         Assert.Equal(1, await db.QueuedEmails.CountAsync(e => e.To == "sam.pay@example.test" && e.Template == "commission-paid"));

@@ -117,7 +117,7 @@ public sealed class UserLifecycleServiceTests : UserServiceTests
             var entry = Assert.Single(await db.AuditEntries.Where(e => e.Action == AuditActions.UserDeleted).ToListAsync());
             Assert.Equal((casey, casey, avery), (entry.SubjectId!.Value, entry.SubjectUserId!.Value, entry.ActorId!.Value));
             Assert.Contains("casey@example.test (CLIENT)", entry.Detail, StringComparison.Ordinal);
-            Assert.Contains("2 document(s) deleted", entry.Detail, StringComparison.Ordinal);
+            Assert.Contains("2 documents deleted", entry.Detail, StringComparison.Ordinal);
         }
 
         // Dana's document and file are untouched. Deleting the preparer puts the document he claimed back unassigned.
@@ -128,7 +128,7 @@ public sealed class UserLifecycleServiceTests : UserServiceTests
             var kept = await db.Documents.SingleAsync(d => d.Id == danas.Document!.Id);
             Assert.Null(kept.AssignedToId);
             Assert.True(await store.ExistsAsync(kept.StorageKey));
-            Assert.Contains("1 document(s) unassigned", (await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.UserDeleted && e.SubjectId == parker)).Detail,
+            Assert.Contains("1 document unassigned", (await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.UserDeleted && e.SubjectId == parker)).Detail,
                 StringComparison.Ordinal);
         }
     }

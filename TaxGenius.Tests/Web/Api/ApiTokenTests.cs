@@ -146,7 +146,7 @@ public sealed class ApiTokenTests(ApiAppFixture app) : IClassFixture<ApiAppFixtu
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/users")).StatusCode);
         Assert.All(await tokens.ListAsync(suspect), t => Assert.NotNull(t.RevokedAt));
         await using var db = await Db.CreateDbContextAsync();
-        Assert.Contains("1 API token(s) revoked", (await db.AuditEntries.Where(a => a.SubjectUserId == suspect).OrderBy(a => a.At).LastAsync()).Detail,
+        Assert.Contains("1 API token revoked", (await db.AuditEntries.Where(a => a.SubjectUserId == suspect).OrderBy(a => a.At).LastAsync()).Detail,
             StringComparison.Ordinal);
     }
 

@@ -150,7 +150,7 @@ public sealed partial class SessionTests(AppFixture app) : IClassFixture<AppFixt
         Assert.NotEqual(stamp, (await db.Users.SingleAsync(u => u.Id == userId)).SecurityStamp);
         var entry = await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.UserSessionsEnded && e.SubjectUserId == userId);
         Assert.Equal(adminId, entry.ActorId);
-        Assert.Contains("2 session(s) ended", entry.Detail, StringComparison.Ordinal);
+        Assert.Contains("2 sessions ended", entry.Detail, StringComparison.Ordinal);
 
         // The account itself is untouched: signing in again works.
         using var again = await Factory.SignInAsync("ended.everywhere@example.test");

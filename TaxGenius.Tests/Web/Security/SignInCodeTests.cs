@@ -194,8 +194,8 @@ public sealed class SignInCodeTests
         Assert.False(user.TwoFactorEnabled);
         Assert.False(await db.UserPasskeys.AnyAsync(p => p.UserId == userId));
         var audit = await db.AuditEntries.SingleAsync(a => a.Action == AuditActions.AccountRecovered && a.SubjectUserId == userId);
-        Assert.Contains("1 passkey(s) and the authenticator app removed", audit.Detail, StringComparison.Ordinal);
-        Assert.Contains("1 session(s) ended", audit.Detail, StringComparison.Ordinal);
+        Assert.Contains("1 passkey and the authenticator app removed", audit.Detail, StringComparison.Ordinal);
+        Assert.Contains("1 session ended", audit.Detail, StringComparison.Ordinal);
 
         // Staff cannot use e-mailed codes at all (their recovery stays with recovery codes or an administrator).
         using var staff = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
