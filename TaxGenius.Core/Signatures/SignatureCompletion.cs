@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TaxGenius.Core.Audit;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Email;
@@ -165,7 +166,7 @@ public sealed class SignatureCompletion(
         if (request.KnowledgeQuestion is not null)
         {
             parts.Add(s.KnowledgePassedAt is { } passed
-                ? $"{s.KnowledgeMethod}: passed {SignedPdfWriter.FormatUtc(passed)} after {s.KnowledgeAttempts + 1} attempt{(s.KnowledgeAttempts == 0 ? "" : "s")}"
+                ? $"{s.KnowledgeMethod}: passed {SignedPdfWriter.FormatUtc(passed)} after {Plural.Of(s.KnowledgeAttempts + 1, "attempt")}"
                 : "knowledge check: not passed");
         }
 

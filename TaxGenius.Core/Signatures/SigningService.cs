@@ -188,7 +188,7 @@ public sealed class SigningService(
             var left = SignatureSigner.MaxKnowledgeAttempts - signer.KnowledgeAttempts;
             if (left > 0)
             {
-                return $"That answer does not match the firm's records. {left} attempt{(left == 1 ? "" : "s")} left.";
+                return $"That answer does not match the firm's records. {Plural.Of(left, "attempt")} left.";
             }
 
             signer.Status = SignerStatus.Locked;

@@ -1,3 +1,5 @@
+using TaxGenius.Core.Common;
+
 namespace TaxGenius.Core.Email.Templates;
 
 /// <summary>A message from the firm waits for the client. Never the text: only that there is one, and a link.</summary>
@@ -15,7 +17,7 @@ public sealed record NewMessageEmail(string FirstName, string MessagesUrl) : Ema
 public sealed record StaffMessagesEmail(string FirstName, int Conversations, bool Digest, string InboxUrl) : EmailTemplate
 {
     public override string Subject => Digest
-        ? $"{Conversations} client conversation{(Conversations == 1 ? "" : "s")} waiting for a reply"
+        ? $"{Plural.Of(Conversations, "client conversation")} waiting for a reply"
         : "A client sent you a new message";
 
     public override Type ComponentType => typeof(StaffMessagesEmailView);
