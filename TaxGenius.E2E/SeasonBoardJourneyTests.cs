@@ -49,5 +49,15 @@ public sealed class SeasonBoardJourneyTests(BrowserFixture browser) : AppJourney
         Assert.Equal([EngagementStage.DocumentsRequested, EngagementStage.InPreparation, EngagementStage.OnHold], moves.Select(m => m.To));
         Assert.All(moves, m => Assert.Equal(DemoAccounts.Preparer, m.ActorEmail));
         Assert.Equal(EngagementStage.InPreparation, engagement.StageBeforeHold);
+
+        // On a phone the board opens as the list (its columns would scroll sideways one at a time); the toggle still brings them.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        await page.GetByTestId("board-interactive").WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("board-list-table")).ToContainTextAsync("Casey Client");
+        await page.ScreenshotAsync("preparer-board-phone");
+        await page.GetByTestId("board-view").GetByText("Board", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-stage", nameof(EngagementStage.OnHold));
+        await Assertions.Expect(page.GetByTestId("board-list")).ToHaveCountAsync(0);
     }
 }

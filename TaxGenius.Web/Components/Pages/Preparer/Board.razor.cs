@@ -28,6 +28,7 @@ public partial class Board : IDisposable
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private LiveClient Live { get; set; } = default!;
     [Inject] private OrganizerService Organizer { get; set; } = default!;
+    [Inject] private IBrowserViewportService Viewport { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -69,13 +70,35 @@ public partial class Board : IDisposable
         });
     }
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        // Live once interactive: a move, an upload or an automatic advance anywhere (any instance) reloads the board, a burst once.
-        if (firstRender && RendererInfo.IsInteractive)
+        if (!firstRender || !RendererInfo.IsInteractive)
         {
-            subscription = Live.On<EngagementChanged>(LiveEventNames.Engagement, change => IsOwn(change) ? Task.CompletedTask : ScheduleReloadAsync());
-            resync = Live.OnResync(ScheduleReloadAsync);
+            return;
+        }
+
+        // Live once interactive: a move, an upload or an automatic advance anywhere (any instance) reloads the board, a burst once.
+        subscription = Live.On<EngagementChanged>(LiveEventNames.Engagement, change => IsOwn(change) ? Task.CompletedTask : ScheduleReloadAsync());
+        resync = Live.OnResync(ScheduleReloadAsync);
+
+        // On a phone the columns would scroll sideways one at a time: the list reads better there, so it opens first (the toggle
+        // still brings the board).
+        if (!listView && await IsPhoneAsync())
+        {
+            await ViewChangedAsync(true);
+            StateHasChanged();
+        }
+    }
+
+    private async Task<bool> IsPhoneAsync()
+    {
+        try
+        {
+            return await Viewport.IsBreakpointWithinWindowSizeAsync(Breakpoint.Xs);
+        }
+        catch (Exception ex) when (ex is Microsoft.JSInterop.JSDisconnectedException or Microsoft.JSInterop.JSException or TaskCanceledException)
+        {
+            return false; // the tab closed, or the script is not there: the board it is
         }
     }
 
