@@ -48,6 +48,53 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
     }
 
     [Fact]
+    public async Task The_theme_chosen_in_the_app_bar_opens_the_next_visit_and_the_account_pages()
+    {
+        // A light browser: the app follows it until the person chooses.
+        var page = await browser.NewPageAsync(shared.App.BaseAddress, ColorScheme.Light);
+        var signIn = new SignInPage(page, shared.App);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(DemoAccounts.Referrer, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/referrer");
+        await page.WaitForInteractiveAsync();
+        await ExpectPageBackgroundAsync(page, Light);
+
+        // Dark, chosen: kept in the tg-theme cookie, so a reload opens dark (from its first paint, before the page is interactive).
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await ExpectPageBackgroundAsync(page, Dark);
+        await page.WaitForFunctionAsync("() => document.cookie.split('; ').includes('tg-theme=dark')");
+        Assert.Contains(await page.Context.CookiesAsync(), c => c is { Name: "tg-theme", Value: "dark", Path: "/", SameSite: SameSiteAttribute.Lax });
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await ExpectPageBackgroundAsync(page, Dark);
+        await page.WaitForInteractiveAsync();
+        await ExpectPageBackgroundAsync(page, Dark);
+
+        // The account pages (static forms, no circuit) follow the choice too, though the browser is light.
+        await page.GotoAsync("/Account/Manage");
+        Assert.Equal("dark", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-account-shell')).colorScheme"));
+        await page.ScreenshotAsync("account-manage-chosen-dark");
+
+        // Back to light: remembered the same way.
+        await page.GotoAsync("/referrer");
+        await page.WaitForInteractiveAsync();
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await ExpectPageBackgroundAsync(page, Light);
+        await page.WaitForFunctionAsync("() => document.cookie.split('; ').includes('tg-theme=light')");
+        await page.ReloadAsync();
+        await page.WaitForInteractiveAsync();
+        await ExpectPageBackgroundAsync(page, Light);
+        await page.GotoAsync("/Account/Manage");
+        Assert.Equal("light", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-account-shell')).colorScheme"));
+    }
+
+    // The page background of TaxGeniusTheme's light and dark palettes, as the browser computes it.
+    private const string Light = "rgb(245, 247, 251)";
+    private const string Dark = "rgb(11, 17, 32)";
+
+    private static Task ExpectPageBackgroundAsync(IPage page, string color) =>
+        page.WaitForFunctionAsync("c => getComputedStyle(document.body).backgroundColor === c", color, new() { Timeout = 10_000 });
+
+    [Fact]
     public async Task Anonymous_visits_to_role_pages_are_sent_to_sign_in()
     {
         var page = await browser.NewPageAsync(shared.App.BaseAddress);

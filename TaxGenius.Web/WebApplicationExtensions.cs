@@ -72,6 +72,7 @@ public static class WebApplicationExtensions
         // Only Identity's SignInManager reads the current request through it; interactive components use CircuitClient.
         services.AddHttpContextAccessor();
         services.AddScoped<CircuitClient>();
+        services.AddScoped<ThemeChoice>();
         services.AddScoped<DatabaseErrors>();
         services.AddScoped<TaxGenius.Web.Infrastructure.Live.LiveClient>();
         // No "Server: Kestrel" header: nothing to tell a scanner.
