@@ -71,7 +71,8 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
 
         // The account pages (static forms, no circuit) follow the choice too, though the browser is light.
         await page.GotoAsync("/Account/Manage");
-        Assert.Equal("dark", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-account-shell')).colorScheme"));
+        Assert.Equal("dark", await ShellSchemeAsync(page));
+        await Assertions.Expect(page.GetByTestId("account-theme-toggle")).ToHaveAttributeAsync("aria-label", "Switch to light mode");
         await page.ScreenshotAsync("account-manage-chosen-dark");
 
         // Back to light: remembered the same way.
@@ -84,8 +85,40 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
         await page.WaitForInteractiveAsync();
         await ExpectPageBackgroundAsync(page, Light);
         await page.GotoAsync("/Account/Manage");
-        Assert.Equal("light", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-account-shell')).colorScheme"));
+        Assert.Equal("light", await ShellSchemeAsync(page));
+        await Assertions.Expect(page.GetByTestId("account-theme-toggle")).ToHaveAttributeAsync("aria-label", "Switch to dark mode");
     }
+
+    [Fact]
+    public async Task A_visitor_chooses_dark_on_the_sign_in_page_and_the_workspace_opens_dark()
+    {
+        var page = await browser.NewPageAsync(shared.App.BaseAddress, ColorScheme.Light);
+        var signIn = new SignInPage(page, shared.App);
+        await signIn.OpenAsync();
+        var toggle = page.GetByTestId("account-theme-toggle");
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-label", "Switch to dark mode");
+        Assert.Equal("light dark", await ShellSchemeAsync(page)); // nothing chosen: the browser's, light here
+        Assert.Equal("rgb(255, 255, 255)", await CardBackgroundAsync(page));
+
+        // The static page turns at once and remembers it.
+        await toggle.ClickAsync();
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-label", "Switch to light mode");
+        Assert.Equal("dark", await ShellSchemeAsync(page));
+        Assert.Equal("rgb(17, 24, 39)", await CardBackgroundAsync(page));
+        Assert.Contains(await page.Context.CookiesAsync(), c => c is { Name: "tg-theme", Value: "dark" });
+        await page.ScreenshotAsync("sign-in-chosen-dark");
+
+        // Signed in, the workspace is dark from its first paint.
+        await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/client");
+        await ExpectPageBackgroundAsync(page, Dark);
+    }
+
+    private static Task<string> CardBackgroundAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-account-card')).backgroundColor");
+
+    private static Task<string> ShellSchemeAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-account-shell')).colorScheme");
 
     // The page background of TaxGeniusTheme's light and dark palettes, as the browser computes it.
     private const string Light = "rgb(245, 247, 251)";
