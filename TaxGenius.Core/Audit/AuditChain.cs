@@ -20,7 +20,7 @@ public sealed record AuditChainReport(long Links, long Unsealed, AuditChainBreak
         ? $"Broken at link {broken.Sequence}" + (broken.EntryId is { } id ? $" (entry {id}" + (broken.EntryAt is { } at ? $" of {at:yyyy-MM-dd HH:mm:ss} UTC)" : ")") : "") +
           $": {broken.Reason} {Plural.Of(Links, "link")} checked before it."
         : Unsealed > 0
-            ? $"{Plural.Of(Links, "link")} intact, but {Unsealed} entr{(Unsealed == 1 ? "y is" : "ies are")} older than {AuditChain.SealGrace.TotalMinutes:0} minutes and not in the chain (inserted back-dated?)."
+            ? $"{Plural.Of(Links, "link")} intact, but {Plural.Of(Unsealed, "entry", "entries")} {(Unsealed == 1 ? "is" : "are")} older than {AuditChain.SealGrace.TotalMinutes:0} minutes and not in the chain (inserted back-dated?)."
             : $"Intact: {Plural.Of(Links, "link")} verified; head {HeadHash}.";
 }
 

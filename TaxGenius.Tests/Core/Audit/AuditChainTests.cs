@@ -104,6 +104,12 @@ public sealed class AuditChainTests
         Assert.Contains("missing", unlinked.FirstBreak.Reason);
     }
 
+    [Theory]
+    [InlineData(1, 1, "1 link intact, but 1 entry is older than 10 minutes and not in the chain (inserted back-dated?).")]
+    [InlineData(3, 2, "3 links intact, but 2 entries are older than 10 minutes and not in the chain (inserted back-dated?).")]
+    public void The_summary_of_entries_left_out_of_the_chain_counts_them_as_a_person_writes(long links, long unsealed, string summary) =>
+        Assert.Equal(summary, new AuditChainReport(links, unsealed, null, "tgh1:audit-test:00", DateTime.UnixEpoch).Summary);
+
     [Fact]
     public async Task The_database_refuses_to_change_links_and_the_context_refuses_too()
     {
