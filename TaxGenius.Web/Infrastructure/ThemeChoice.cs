@@ -17,6 +17,9 @@ public sealed class ThemeChoice
     public static string? FromRequest(HttpRequest request) =>
         request.Cookies[CookieName] is { } value && value is "dark" or "light" ? value : null;
 
+    /// <summary>What a light/dark toggle does when clicked (its accessible name and tooltip); js/account-theme.js writes the same.</summary>
+    public static string ToggleLabel(bool dark) => dark ? "Switch to light mode" : "Switch to dark mode";
+
     /// <summary>Records the choice App.razor read; a later call (a re-render of the root) does not undo a toggle made since.</summary>
     public void Capture(string? value)
     {
