@@ -9,19 +9,35 @@ using TaxGenius.Tests.Infrastructure;
 namespace TaxGenius.Tests.Core.Caching;
 
 /// <summary>The hot-read cache on both of its stores: real Redis (production) and the in-process cache (the embedded default).</summary>
-public sealed class TaxGeniusCacheTests
+public sealed class TaxGeniusCacheTests : IDisposable
 {
+    private readonly List<IDistributedCache> stores = [];
+
     public static TheoryData<string> Stores => ["redis", "memory"];
 
-    private static IDistributedCache Store(string kind) => kind == "redis"
-        ? new RedisCache(Options.Create(new RedisCacheOptions { Configuration = TestEnvironment.Redis, InstanceName = $"tg-cache-test-{Guid.NewGuid():N}:" }))
-        : new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+    /// <summary>The cache over a fresh store of <paramref name="kind"/> (its own Redis key prefix), closed when the test ends.</summary>
+    private TaxGeniusCache Cache(string kind)
+    {
+        IDistributedCache store = kind == "redis"
+            ? new RedisCache(Options.Create(new RedisCacheOptions { Configuration = TestEnvironment.Redis, InstanceName = $"tg-cache-test-{Guid.NewGuid():N}:" }))
+            : new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+        stores.Add(store);
+        return new TaxGeniusCache(store, NullLogger<TaxGeniusCache>.Instance);
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in stores.OfType<IDisposable>())
+        {
+            store.Dispose();
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task A_value_is_loaded_once_and_served_from_the_cache_until_invalidated(string kind)
     {
-        var cache = new TaxGeniusCache(Store(kind), NullLogger<TaxGeniusCache>.Instance);
+        var cache = Cache(kind);
         var loads = 0;
         Task<int> Load(CancellationToken _) => Task.FromResult(++loads);
 
@@ -37,7 +53,7 @@ public sealed class TaxGeniusCacheTests
     [MemberData(nameof(Stores))]
     public async Task A_value_read_before_a_write_and_stored_after_its_invalidation_is_not_served_afterwards(string kind)
     {
-        var cache = new TaxGeniusCache(Store(kind), NullLogger<TaxGeniusCache>.Instance);
+        var cache = Cache(kind);
         var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
