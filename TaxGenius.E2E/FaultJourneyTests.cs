@@ -158,12 +158,14 @@ public sealed class FaultJourneyTests(BrowserFixture browser) : IAsyncLifetime
 
             // Given up (Blazor's own attempts end after minutes; the event it sends then is sent here at once): one message, and
             // "Reload the page" as the obvious, focused action.
-            // Once Blazor has given up it sends no more events; its retry loop is still running here, so later "retrying" events
-            // are held back after the "failed" one, as they would not exist after a real failure.
+            // Once Blazor has given up it neither sends events nor touches the dialog; its retry loop is still running here, and
+            // each later attempt would put its own "retrying" class on the dialog and send a "retrying" event. Both are held back
+            // after the "failed" one, as they would not exist after a real failure.
             await dialog.EvaluateAsync("""
                 d => {
                     d.dispatchEvent(new CustomEvent('components-reconnect-state-changed', { detail: { state: 'failed' } }));
                     d.addEventListener('components-reconnect-state-changed', e => e.stopImmediatePropagation(), { capture: true });
+                    d.classList.add = d.classList.remove = () => {};
                 }
                 """);
             await Assertions.Expect(dialog.GetByText("The connection to TaxGenius was lost")).ToBeVisibleAsync();
