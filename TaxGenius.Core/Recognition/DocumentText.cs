@@ -106,7 +106,7 @@ public sealed class TextPage
 }
 
 /// <summary>A document's text: its pages' words with their places (what the field reader needs), and the plain text.</summary>
-public sealed class DocumentText(IReadOnlyList<TextPage> pages, DocumentText? secondReading = null)
+public sealed class DocumentText(IReadOnlyList<TextPage> pages, DocumentText? secondReading = null, DocumentText? sharpenedReading = null)
 {
     public IReadOnlyList<TextPage> Pages { get; } = pages;
 
@@ -116,6 +116,15 @@ public sealed class DocumentText(IReadOnlyList<TextPage> pages, DocumentText? se
     /// <see cref="WordCount"/>.
     /// </summary>
     public DocumentText? SecondReading { get; } = secondReading;
+
+    /// <summary>
+    /// A reading of a sharpened copy of pages the first reading made mostly guesses of (<see cref="OcrImages.Sharpen"/>), with its own
+    /// second reading when it missed something. It brings back a blurred photo's title and year, so recognition takes the form and
+    /// its year from it when the first reading lacks them, but never a box: sharpening turns some blurred 1s into 2s and 3s, and a
+    /// wrong amount is worse for a preparer than none. Not part of <see cref="Plain"/>, <see cref="WordCount"/> or
+    /// <see cref="Legibility"/>.
+    /// </summary>
+    public DocumentText? SharpenedReading { get; } = sharpenedReading;
 
     /// <summary>How many words were read; a scan with no text layer has none.</summary>
     public int WordCount => Pages.Sum(p => p.Lines.Sum(l => l.Count));

@@ -28,20 +28,29 @@ public static class Recognizer
     {
         var plain = text.Plain;
         var classification = FormClassifier.Classify(text, latestYear);
-        var read = FieldReader.Read(text, classification.Kind).ToList();
-        if (text.SecondReading is { } second)
+
+        // The first reading wins; the second (another page layout) fills in the form, the year and the boxes it missed, and a
+        // sharpened copy of a blurred photo the form and the year only (see DocumentText.SharpenedReading).
+        IEnumerable<TextPage>?[] others =
+        [
+            text.SecondReading?.Pages,
+            text.SharpenedReading is { } sharp ? [.. sharp.Pages, .. sharp.SecondReading?.Pages ?? []] : null,
+        ];
+        foreach (var another in others)
         {
-            // The first reading wins; the second fills in the form, the year and the boxes it missed.
-            if (classification.Kind == FormKind.Other || classification.TaxYear is null)
+            if (another is not null && (classification.Kind == FormKind.Other || classification.TaxYear is null))
             {
-                var again = FormClassifier.Classify(new DocumentText([.. text.Pages, .. second.Pages]), latestYear);
+                var again = FormClassifier.Classify(new DocumentText([.. text.Pages, .. another]), latestYear);
                 if (again.Kind != FormKind.Other && (classification.Kind == FormKind.Other || again.Kind == classification.Kind))
                 {
                     classification = again;
-                    read = FieldReader.Read(text, classification.Kind).ToList();
                 }
             }
+        }
 
+        var read = FieldReader.Read(text, classification.Kind).ToList();
+        if (text.SecondReading is { } second)
+        {
             read.AddRange(FieldReader.Read(second, classification.Kind).Where(f => read.All(r => r.Key != f.Key)));
         }
 

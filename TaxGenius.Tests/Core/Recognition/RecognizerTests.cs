@@ -196,6 +196,34 @@ public sealed class RecognizerTests
     }
 
     [Fact]
+    public void A_sharpened_reading_gives_a_blurred_photo_its_form_and_year_but_none_of_its_boxes()
+    {
+        using var stream = new MemoryStream(SampleTaxForms.Form1099("INT", 2024, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 7.25m));
+        var words = PdfTextReader.Read(stream).Pages[0].Lines.SelectMany(l => l).ToList();
+
+        // The photo as taken: mostly guesses, its title and year lost, box 1 lost; box 4 read.
+        string[] lost = ["1099", "INT", "Interest", "2024", "412.07", "penalty", "withdrawal", "Savings", "TIN"];
+        var first = new DocumentText([new TextPage(words.Where(w => !lost.Any(l => w.Text.Contains(l, StringComparison.OrdinalIgnoreCase))),
+            new OcrLegibility(120, 40))]);
+        Assert.Equal(FormKind.Other, Recognizer.Recognize(first, LatestYear, TextSource.Ocr).Kind);
+
+        // Its sharpened copy reads the title and the year, and box 1 with its 1s as 3s: the form and the year are taken from it, no box.
+        var sharpened = new DocumentText([new TextPage(words.Select(w => w.Text.Contains("412.07", StringComparison.Ordinal) ? w with { Text = "432.07" } : w),
+            new OcrLegibility(120, 52))]);
+        var outcome = Recognizer.Recognize(new DocumentText(first.Pages, sharpenedReading: sharpened), LatestYear, TextSource.Ocr);
+
+        Assert.Equal((FormKind.Form1099Int, (int?)2024), (outcome.Kind, outcome.TaxYear));
+        Assert.False(Fields(outcome).ContainsKey("box1"));
+        Assert.Equal("7.25", Fields(outcome).GetValueOrDefault("box4"));
+
+        // Box 1 is still lost and the photo was mostly guesses: the client is still asked for a sharper one, and the text kept is the first's.
+        Assert.True(outcome.Illegible);
+        Assert.Equal(Recognizer.Recognize(first, LatestYear, TextSource.Ocr).MaskedText, outcome.MaskedText);
+        Assert.Equal(first.WordCount, outcome.Words);
+    }
+
+    [Fact]
     public void A_numbered_box_is_read_when_OCR_garbled_or_lost_a_word_of_its_label_but_only_after_its_own_number()
     {
         // As OCR read photos in the benchmark: "1 merest income", "la ordinary dividends" (1a, "Total" lost).
