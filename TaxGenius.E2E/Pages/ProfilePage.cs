@@ -21,10 +21,14 @@ public sealed class ProfilePage(IPage page)
         await Field("profile-phone").FillAsync(phone);
         await Field("profile-street").FillAsync(street);
         await Field("profile-city").FillAsync(city);
+        await Field("profile-zip").FillAsync(zip);
+
+        // The state last: once its list closes, MudSelect gives the focus back to itself a round trip later, and a field filled
+        // in that moment had its text typed into the select instead (Playwright types into whatever has the focus).
         await page.GetByTestId("profile-state").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").GetByText(stateName, new() { Exact = true }).ClickAsync();
-        await Field("profile-zip").FillAsync(zip);
-        await Field("profile-zip").BlurAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        await Assertions.Expect(Field("profile-zip")).ToHaveValueAsync(zip);
     }
 
     public Task SaveAsync() => page.GetByTestId("profile-save").ClickAsync();
