@@ -29,14 +29,19 @@ public static class TesseractOcr
     /// Reads prepared pages in order into one document, as sparse text (<c>--psm 11</c>: it keeps big titles and words scattered over a
     /// form). When <paramref name="readAgain"/> says that reading missed something, the pages are read a second time as one block of
     /// text (<c>--psm 6</c>), which keeps the words sparse reading drops beside a ruled box on a tilted photo; the second reading is
-    /// attached to the first (<see cref="DocumentText.SecondReading"/>) for recognition to fill the gaps from. When Tesseract read the
-    /// pages mostly as guesses, a sharpened copy of each (<see cref="OcrImages.Sharpen"/>) is read as well, for recognition to take
-    /// the form and its year from (<see cref="DocumentText.SharpenedReading"/>).
+    /// attached to the first (<see cref="DocumentText.SecondReading"/>) for recognition to fill the gaps from. When, besides, Tesseract
+    /// read the pages mostly as guesses, a sharpened copy of each (<see cref="OcrImages.Sharpen"/>) is read too, for recognition to
+    /// take a missing form and year from (<see cref="DocumentText.SharpenedReading"/>); a reading that missed nothing needs neither.
     /// </summary>
     public static async Task<DocumentText> ReadPagesAsync(IReadOnlyList<string> pagePaths, string executable, CancellationToken cancellationToken,
         Func<DocumentText, bool>? readAgain = null)
     {
         var first = await ReadAllAsync(pagePaths, executable, SparseText, cancellationToken);
+        if (readAgain is null || first.WordCount == 0 || !readAgain(first))
+        {
+            return first;
+        }
+
         DocumentText? sharpened = null;
         if (first.Legibility is { Legible: false, Words: > 0 })
         {
@@ -44,16 +49,13 @@ public static class TesseractOcr
             // photo itself when the first reading of it missed something.
             var sharpenedPages = pagePaths.Select(page => OcrImages.Sharpen(page, cancellationToken)).ToList();
             sharpened = await ReadAllAsync(sharpenedPages, executable, SparseText, cancellationToken);
-            if (readAgain is not null && sharpened.WordCount > 0 && readAgain(sharpened))
+            if (sharpened.WordCount > 0 && readAgain(sharpened))
             {
                 sharpened = new DocumentText(sharpened.Pages, await ReadAllAsync(sharpenedPages, executable, SecondLayout, cancellationToken));
             }
         }
 
-        var second = readAgain is not null && first.WordCount > 0 && readAgain(first)
-            ? await ReadAllAsync(pagePaths, executable, SecondLayout, cancellationToken)
-            : null;
-        return second is null && sharpened is null ? first : new DocumentText(first.Pages, second, sharpened);
+        return new DocumentText(first.Pages, await ReadAllAsync(pagePaths, executable, SecondLayout, cancellationToken), sharpened);
     }
 
     /// <summary>Tesseract's page segmentation for the first reading: sparse text, in no particular order.</summary>

@@ -77,15 +77,12 @@ public static class SampleFiles
     /// 5 pixels over greyed paper, the way a shaking hand in dim light takes it. Tesseract reads the sharp one at a mean confidence
     /// above 90 and the blurred one below 50.
     /// </summary>
-    public static byte[] FormPhoto(SyntheticForm form, bool blurred) => FormPhoto(form, blurred ? 5 : 0);
-
-    /// <summary>The same photo with a Gaussian blur of <paramref name="blur"/> pixels (none at 0).</summary>
-    public static byte[] FormPhoto(SyntheticForm form, double blur)
+    public static byte[] FormPhoto(SyntheticForm form, bool blurred)
     {
         using var image = new ImageMagick.MagickImage(form.Sheet.ToImage(pixelsPerPoint: 4));
-        if (blur > 0)
+        if (blurred)
         {
-            image.GaussianBlur(0, blur);
+            image.GaussianBlur(0, 5);
         }
 
         image.Evaluate(ImageMagick.Channels.All, ImageMagick.EvaluateOperator.Multiply, 0.6);

@@ -82,7 +82,7 @@ public sealed class OcrReadingTests : IDisposable
     public async Task A_photo_read_mostly_as_guesses_is_read_again_sharpened_for_its_form_and_year_but_never_its_boxes()
     {
         var interest = new SyntheticForms(seed: 41).Create(FormKind.Form1099Int, FormLayout.Provider, 2023);
-        var text = await TesseractOcr.ReadImageAsync(Write("shaky.jpg", SampleFiles.FormPhoto(interest, blur: 5)), folder, "tesseract",
+        var text = await TesseractOcr.ReadImageAsync(Write("shaky.jpg", SampleFiles.FormPhoto(interest, blurred: true)), folder, "tesseract",
             CancellationToken.None, t => Recognizer.MissedSomething(t, LatestYear));
 
         // The photo as taken read mostly as guesses, so a halved, sharpened copy was written beside it (its owner's only) and read:
@@ -110,6 +110,14 @@ public sealed class OcrReadingTests : IDisposable
         Assert.Equal((FormKind.Form1099Int, (int?)2023, true), (outcome.Kind, outcome.TaxYear, outcome.Illegible));
         Assert.Equal(Fields(withoutSharpening), Fields(outcome));
         Assert.NotEqual(interest.Expected["box1"], Fields(outcome).GetValueOrDefault("box1"));
+
+        // A reading that missed nothing is not read again, sharpened or otherwise, however unsure Tesseract was of it.
+        var enough = Directory.CreateDirectory(Path.Combine(folder, "enough")).FullName;
+        var once = await TesseractOcr.ReadImageAsync(Write("shaky-again.jpg", SampleFiles.FormPhoto(interest, blurred: true)), enough, "tesseract",
+            CancellationToken.None, _ => false);
+        Assert.False(once.Legibility!.Legible);
+        Assert.Equal((null, null), (once.SecondReading, once.SharpenedReading));
+        Assert.False(File.Exists(Path.Combine(enough, "page-1-sharpened.png")));
     }
 
     [Fact]
