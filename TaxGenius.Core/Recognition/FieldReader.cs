@@ -209,17 +209,28 @@ public static partial class FieldReader
             // a word of four letters or more, so not a number or a short word many labels end with.
             if (!found && tokens[^1].Length >= 4 && Words.Similar(Token(line[first].Text), tokens[^1]))
             {
+                found = true;
+                yield return (i, first);
+            }
+
+            // Or only its first, the words after it lost at the end of the line or garbled ("7 Distribution" for "7 Distribution
+            // code(s)", "2 Outstanding Moarigage" for "2 Outstanding mortgage principal"): as long a word, for the same reason.
+            if (!found && tokens[0].Length >= 4 && Words.Similar(Token(line[first].Text), tokens[0]))
+            {
                 yield return (i, first);
             }
         }
     }
 
-    /// <summary>Whether OCR's <paramref name="word"/> is box <paramref name="number"/>: "l", "I" or "|" for a 1, "Z" for a 2 ("la" is 1a).</summary>
+    /// <summary>
+    /// Whether OCR's <paramref name="word"/> is box <paramref name="number"/>: "l", "I", "|" or "]" for a 1, "Z" for a 2 ("la" is 1a), and
+    /// a speck after it read as punctuation ("2?").
+    /// </summary>
     private static bool ReadsAsBoxNumber(string word, string number)
     {
-        var read = FormClassifier.Normalize(word).Trim().Trim(':', '.', ',');
+        var read = FormClassifier.Normalize(word).Trim().Trim(':', '.', ',', '?');
         return read.Length == number.Length && read.Zip(number).All(p => p.First == p.Second
-            || (p.Second == '1' && p.First is 'l' or 'i' or '|' or '!') || (p.Second == '2' && p.First == 'z'));
+            || (p.Second == '1' && p.First is 'l' or 'i' or '|' or '!' or ']') || (p.Second == '2' && p.First == 'z'));
     }
 
     /// <summary>
@@ -384,9 +395,21 @@ public static partial class FieldReader
             name.Append(words[i].Text);
         }
 
-        var parts = Value(name.ToString()).Split(' ');
-        return string.Join(' ', parts.Select((part, i) => Capitalized(part, parts.Where((_, j) => j != i).ToList())));
+        // An l read as a bar in a word ("Federa|"): no name has a bar.
+        var parts = Value(name.ToString()).Split(' ').Select(part => part.Any(char.IsLetter) ? part.Replace('|', 'l') : part).ToArray();
+        return string.Join(' ', parts.Select((part, i) => i > 0 && i == parts.Length - 1 && MisreadSuffixes.TryGetValue(part, out var suffix)
+            ? suffix
+            : Capitalized(part, parts.Where((_, j) => j != i).ToList())));
     }
+
+    /// <summary>
+    /// A company name's last word as OCR of a photo misreads it: "Inc" with its c read as an e or its I as an l, "LLC" with its C lost.
+    /// No name ends in these.
+    /// </summary>
+    private static readonly Dictionary<string, string> MisreadSuffixes = new(StringComparer.Ordinal)
+    {
+        ["Ine"] = "Inc", ["lnc"] = "Inc", ["lne"] = "Inc", ["LL"] = "LLC",
+    };
 
     /// <summary>
     /// A word of a name whose capital OCR of a photo misread: read in lower case when its capital looks the same ("Union Square

@@ -263,6 +263,35 @@ public sealed class RecognizerTests
         Assert.Equal("18.40", Box(qualifiedOnly, "box1b"));
     }
 
+    [Fact]
+    public void A_numbered_box_is_read_when_OCR_kept_only_the_first_word_of_its_label_after_its_number()
+    {
+        // As OCR read photos in the benchmark: "7 Distribution" (code(s) lost at the line's end), "2 Outstanding Moarigage" (mortgage
+        // garbled, principal lost). Here: "2 Federal lncorne fax withheld", two words garbled beyond the one a long label may have.
+        static DocumentText W2(params (string Word, string Next, string? ReadAs)[] edits) => Garbled(SampleTaxForms.W2(2024, "Olivia Garcia",
+            "12 Oak St, Austin, TX 78701", "XXX-XX-1234", "Acme Corp", "1 Main St, Columbus, OH 43215", "31-1234567", 52_340.17m, 5_757.42m, "TX",
+            1_204.50m), edits);
+        string? Box(DocumentText text, string key) => Fields(Recognizer.Recognize(text, LatestYear, TextSource.Ocr)).GetValueOrDefault(key);
+
+        (string, string, string?)[] garbled = [("income", "tax", "lncorne"), ("tax", "withheld", "fax")];
+        Assert.Equal("5757.42", Box(W2(garbled), "box2"));
+
+        // With a speck after the number read as punctuation ("2?" on seed 27182's 1098), the same.
+        Assert.Equal("5757.42", Box(W2([("2", "Federal", "2?"), .. garbled]), "box2"));
+
+        // After another box's number the same first word is not box 2.
+        Assert.Null(Box(W2([("2", "Federal", "9"), .. garbled]), "box2"));
+    }
+
+    [Fact]
+    public void A_box_number_1_OCR_read_as_a_bracket_still_anchors_its_label()
+    {
+        // Seed 6174's photo of a 1098: "] interest received fran" for "1 Mortgage interest received from payer(s)/borrower(s)".
+        var interest = Garbled(SampleTaxForms.Form1099("INT", 2024, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Riley Recognized", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 18.40m, 7.25m), ("1", "Interest", "]"), ("Interest", "income", null));
+        Assert.Equal("412.07", Fields(Recognizer.Recognize(interest, LatestYear, TextSource.Ocr)).GetValueOrDefault("box1"));
+    }
+
     [Theory]
     [InlineData("TX", "TX")]
     [InlineData("Tx", "TX")] // x and X look alike
@@ -286,6 +315,11 @@ public sealed class RecognizerTests
     [InlineData("Acme Corp", "Corp", "Corp", "Acme Corp")]
     [InlineData("Maple Leaf Bakery Co", "Co", "co", "Maple Leaf Bakery Co")]
     [InlineData("Bank of Ozarks", "of", "of", "Bank of Ozarks")] // printed in lower case, and "of" names do
+    [InlineData("Harbor Freight Lines Inc", "Inc", "Ine", "Harbor Freight Lines Inc")] // c read as e (seed 6174's photos)
+    [InlineData("Harbor Freight Lines Inc", "Inc", "lnc", "Harbor Freight Lines Inc")]
+    [InlineData("Ine Holdings", "Ine", "Ine", "Ine Holdings")] // only a company's last word is its "Inc"
+    [InlineData("Brightline Logistics LLC", "LLC", "LL", "Brightline Logistics LLC")] // C lost (seed 27182's photos)
+    [InlineData("Keystone Federal Credit Union", "Federal", "Federa|", "Keystone Federal Credit Union")] // l read as a bar
     public void A_names_capital_OCR_misread_is_restored_only_where_OCR_confuses_it(string printed, string word, string readAs, string name)
     {
         var text = Garbled(SampleTaxForms.Form1099("INT", 2024, printed, "1 Shore Dr, Erie, PA 16501", "25-1112223",
@@ -415,6 +449,9 @@ public sealed class RecognizerTests
     [InlineData("Ref XXX-XX-AB12C", null, "Ref XXX-XX-AB12C")]
     [InlineData("SSN 123-45-67B89 on file", "***-**-6789", "SSN ***-**-6789 on file")] // a full number is masked all the same
     [InlineData("Order 123-AB-67B89", null, "Order 123-AB-67B89")]
+    [InlineData("RECIPIENT'S TIN XXX-XX-45 36", "***-**-4536", "RECIPIENT'S TIN ***-**-4536")] // the last four read as two words
+    [InlineData("RECIPIENT'S TIN XXX-XX-45 367", null, "RECIPIENT'S TIN XXX-XX-45 367")] // five digits are not the last four
+    [InlineData("TIN XXX-XX-12 2025", null, "TIN XXX-XX-12 2025")]
     public void A_taxpayer_number_OCR_garbled_a_digit_of_is_found_and_masked_and_words_are_not(string text, string? found, string masked)
     {
         Assert.Equal(found, TaxpayerNumbers.FindMasked(text));
