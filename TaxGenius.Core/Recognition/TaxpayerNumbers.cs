@@ -42,10 +42,10 @@ public static partial class TaxpayerNumbers
         _ => c,
     }));
 
-    // "first" holds an unmasked number's first five characters; "five", the last four with a character OCR added; "split", a masked
-    // number's last four that OCR read as two words ("XXX-XX-45 36"), taken only when the two pieces hold four digits in all; the
-    // lookbehind form is an SSN printed without dashes after its label.
-    [GeneratedRegex(@"(?<![\w-])(?:(?<first>[\dBOIlS]{3}[- ][\dBOIlS]{2})|[Xx*]{3}[- ][Xx*]{2})[- ](?:(?<last>[\dBOIlS]{4})|(?<five>[\dA-Za-z]{5}))(?![\w-])|(?<![\w-])[Xx*]{3}[- ][Xx*]{2}[- ](?<split>\d{1,3} \d{1,3})(?![\w-])|(?<=(?:ssn|social security number|tin)[^\d\n]{0,12})(?<![\d])\d{5}(?<last>\d{4})(?!\d)",
+    // "first" holds an unmasked number's first five characters; "five", the last four with a character OCR added; "split", the last
+    // four that OCR read as two words ("XXX-XX-45 36"), taken only when the two pieces hold four digits in all (so a full number split
+    // so is masked too); the lookbehind form is an SSN printed without dashes after its label.
+    [GeneratedRegex(@"(?<![\w-])(?:(?<first>[\dBOIlS]{3}[- ][\dBOIlS]{2})|[Xx*]{3}[- ][Xx*]{2})[- ](?:(?<last>[\dBOIlS]{4})|(?<five>[\dA-Za-z]{5})|(?<split>\d{1,3} \d{1,3}))(?![\w-])|(?<=(?:ssn|social security number|tin)[^\d\n]{0,12})(?<![\d])\d{5}(?<last>\d{4})(?!\d)",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Number();
 }

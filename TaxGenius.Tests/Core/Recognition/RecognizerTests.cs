@@ -452,6 +452,7 @@ public sealed class RecognizerTests
     [InlineData("RECIPIENT'S TIN XXX-XX-45 36", "***-**-4536", "RECIPIENT'S TIN ***-**-4536")] // the last four read as two words
     [InlineData("RECIPIENT'S TIN XXX-XX-45 367", null, "RECIPIENT'S TIN XXX-XX-45 367")] // five digits are not the last four
     [InlineData("TIN XXX-XX-12 2025", null, "TIN XXX-XX-12 2025")]
+    [InlineData("SSN 123-45-67 89 on file", "***-**-6789", "SSN ***-**-6789 on file")] // a full number split so is masked too
     public void A_taxpayer_number_OCR_garbled_a_digit_of_is_found_and_masked_and_words_are_not(string text, string? found, string masked)
     {
         Assert.Equal(found, TaxpayerNumbers.FindMasked(text));
