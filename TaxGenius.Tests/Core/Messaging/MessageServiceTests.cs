@@ -50,6 +50,9 @@ public sealed class MessageServiceTests
         Assert.True(seenByCasey.CanRemove);
 
         Assert.True((await messages.SendAsync(Staff(pat), casey, "Only your 1099-INT from the bank.")).Succeeded);
+
+        // A second later, as a person types: at the same instant the order falls to the ids, which are random within a millisecond.
+        clock.Advance(TimeSpan.FromSeconds(1));
         Assert.True((await messages.SendAsync(Staff(pat), casey, "And a photo ID.")).Succeeded);
         Assert.Equal(2, await messages.UnreadCountAsync(Client(casey)));
         await messages.MarkReadAsync(Client(casey), casey);
