@@ -22,16 +22,12 @@ public static partial class TaxpayerNumbers
 
     /// <summary>Whether a match is a number OCR may have garbled rather than a word (see the class's summary).</summary>
     private static bool IsNumber(Match match) =>
-        (match.Groups["five"].Success ? match.Groups["five"].Value.Count(char.IsAsciiDigit) == 4
-            : match.Groups["split"].Success ? match.Groups["split"].Value.Count(char.IsAsciiDigit) == 4
-            : match.Groups["last"].Value.Count(char.IsAsciiDigit) >= 2)
+        (match.Groups["loose"].Success ? match.Groups["loose"].Value.Count(char.IsAsciiDigit) == 4 : match.Groups["last"].Value.Count(char.IsAsciiDigit) >= 2)
         && (!match.Groups["first"].Success || match.Groups["first"].Value.Count(char.IsAsciiDigit) >= 4);
 
     /// <summary>The last four as read, or the four digits of five characters OCR read after a mask, or of two pieces it split them into.</summary>
     private static string LastFour(Match match) =>
-        match.Groups["five"].Success ? string.Concat(match.Groups["five"].Value.Where(char.IsAsciiDigit))
-        : match.Groups["split"].Success ? string.Concat(match.Groups["split"].Value.Where(char.IsAsciiDigit))
-        : match.Groups["last"].Value;
+        match.Groups["loose"].Success ? string.Concat(match.Groups["loose"].Value.Where(char.IsAsciiDigit)) : match.Groups["last"].Value;
 
     private static string Masked(string lastFour) => "***-**-" + string.Concat(lastFour.Select(c => c switch
     {
@@ -42,10 +38,10 @@ public static partial class TaxpayerNumbers
         _ => c,
     }));
 
-    // "first" holds an unmasked number's first five characters; "five", the last four with a character OCR added; "split", the last
-    // four that OCR read as two words ("XXX-XX-45 36"), taken only when the two pieces hold four digits in all (so a full number split
-    // so is masked too); the lookbehind form is an SSN printed without dashes after its label.
-    [GeneratedRegex(@"(?<![\w-])(?:(?<first>[\dBOIlS]{3}[- ][\dBOIlS]{2})|[Xx*]{3}[- ][Xx*]{2})[- ](?:(?<last>[\dBOIlS]{4})|(?<five>[\dA-Za-z]{5})|(?<split>\d{1,3} \d{1,3}))(?![\w-])|(?<=(?:ssn|social security number|tin)[^\d\n]{0,12})(?<![\d])\d{5}(?<last>\d{4})(?!\d)",
+    // "first" holds an unmasked number's first five characters; "loose", the last four as OCR loosened them, taken only when they hold
+    // four digits: with a character added, or split in two words ("XXX-XX-45 36"; a full number split so is masked too); the
+    // lookbehind form is an SSN printed without dashes after its label.
+    [GeneratedRegex(@"(?<![\w-])(?:(?<first>[\dBOIlS]{3}[- ][\dBOIlS]{2})|[Xx*]{3}[- ][Xx*]{2})[- ](?:(?<last>[\dBOIlS]{4})|(?<loose>[\dA-Za-z]{5})|(?<loose>\d{1,3} \d{1,3}))(?![\w-])|(?<=(?:ssn|social security number|tin)[^\d\n]{0,12})(?<![\d])\d{5}(?<last>\d{4})(?!\d)",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Number();
 }
