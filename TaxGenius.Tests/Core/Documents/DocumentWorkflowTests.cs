@@ -213,25 +213,53 @@ public sealed class DocumentWorkflowTests
     {
         // Runs first among the interceptors, so it "kills the process" after the commit and before anything signals the dispatcher.
         var killer = new KillAfterSave();
-        Action<IServiceCollection> first = s => s.Insert(0, ServiceDescriptor.Singleton<ISaveChangesInterceptor>(killer));
+        // Delivery waits until the test has read the e-mail back: a dispatch already under way (the minutely sweep, or one signalled
+        // by an earlier save) would otherwise send it first, and a sent e-mail's bodies are wiped, so there would be nothing to read.
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Action<IServiceCollection> configure = s =>
+        {
+            s.Insert(0, ServiceDescriptor.Singleton<ISaveChangesInterceptor>(killer));
+            var transport = s.Last(d => d.ServiceType == typeof(IEmailTransport));
+            s.Remove(transport);
+            s.AddSingleton<IEmailTransport>(sp => new HeldTransport(
+                (IEmailTransport)ActivatorUtilities.CreateInstance(sp, transport.ImplementationType!), reading.Task));
+        };
         await using var app = provider == DatabaseProvider.Postgres
-            ? await TaxGeniusAppFactory.CreateAsync(configureServices: first)
-            : TaxGeniusAppFactory.CreateEmbedded(configureServices: first);
-        app.StartServer();
-        var workflow = app.Services.GetRequiredService<DocumentStatusService>();
-        var alice = await ActorAsync(app, DemoAccounts.Preparer);
-        var id = await NewPendingDocumentAsync(app);
-        Assert.True((await workflow.ClaimAsync(alice, id)).Succeeded);
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
-        var emailsBefore = await db.QueuedEmails.CountAsync(e => e.To == DemoAccounts.Client);
+            ? await TaxGeniusAppFactory.CreateAsync(configureServices: configure)
+            : TaxGeniusAppFactory.CreateEmbedded(configureServices: configure);
+        try
+        {
+            app.StartServer();
+            var workflow = app.Services.GetRequiredService<DocumentStatusService>();
+            var alice = await ActorAsync(app, DemoAccounts.Preparer);
+            var id = await NewPendingDocumentAsync(app);
+            Assert.True((await workflow.ClaimAsync(alice, id)).Succeeded);
+            await using var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+            var emailsBefore = await db.QueuedEmails.CountAsync(e => e.To == DemoAccounts.Client);
 
-        killer.Armed = true;
-        await Assert.ThrowsAsync<OperationCanceledException>(() => workflow.ChangeStatusAsync(alice, id, DocumentStatus.Completed, null));
+            killer.Armed = true;
+            await Assert.ThrowsAsync<OperationCanceledException>(() => workflow.ChangeStatusAsync(alice, id, DocumentStatus.Completed, null));
 
-        Assert.Equal(DocumentStatus.Completed, await db.Documents.Where(d => d.Id == id).Select(d => d.Status).SingleAsync());
-        var queued = await db.QueuedEmails.Where(e => e.To == DemoAccounts.Client).OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).ToListAsync();
-        Assert.Equal(emailsBefore + 1, queued.Count);
-        Assert.Contains("w2.pdf", queued[0].TextBody, StringComparison.Ordinal);
+            Assert.Equal(DocumentStatus.Completed, await db.Documents.Where(d => d.Id == id).Select(d => d.Status).SingleAsync());
+            var queued = await db.QueuedEmails.Where(e => e.To == DemoAccounts.Client).OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).ToListAsync();
+            Assert.Equal(emailsBefore + 1, queued.Count);
+            Assert.Contains("w2.pdf", queued[0].TextBody, StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Released before the app is disposed, which waits for the held dispatch.
+            reading.TrySetResult();
+        }
+    }
+
+    /// <summary>The app's own transport, holding every message until <paramref name="release"/> completes.</summary>
+    private sealed class HeldTransport(IEmailTransport inner, Task release) : IEmailTransport
+    {
+        public async Task SendAsync(MimeKit.MimeMessage message, CancellationToken cancellationToken = default)
+        {
+            await release.WaitAsync(cancellationToken);
+            await inner.SendAsync(message, cancellationToken);
+        }
     }
 
     private sealed class KillAfterSave : SaveChangesInterceptor
