@@ -186,8 +186,8 @@ internal static class RecognitionAccuracy
     private static void Report(IReadOnlyList<Score> scores)
     {
         Console.WriteLine();
-        Console.WriteLine("| input | documents | type | year | boxes | median s/doc | p95 s/doc | asked to retake | boxes of the others |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| input | documents | type | year | boxes | wrong boxes | median s/doc | p95 s/doc | asked to retake | boxes of the others |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var input in scores.GroupBy(s => s.Input))
         {
             var list = input.ToList();
@@ -195,13 +195,16 @@ internal static class RecognitionAccuracy
             var withYear = list.Where(s => s.Form.TaxYear is not null).ToList();
             var year = Ratio(withYear.Count(s => s.Outcome.TaxYear == s.Form.TaxYear), withYear.Count);
             var (right, total) = Boxes(list);
+
+            // A box read with another value than the form's: worse for a preparer than one left empty, which they see is missing.
+            var wrong = list.Sum(s => s.Form.Expected.Count(e => Value(s, e.Key) is { } read && read != e.Value));
             var times = list.Select(s => s.Elapsed.TotalSeconds).Order().ToList();
 
             // The photos recognition finds too blurred to read (the client is asked for a sharper one at upload), and the boxes of the rest.
             var illegible = list.Count(s => s.Outcome.Illegible);
             var (legibleRight, legibleTotal) = Boxes([.. list.Where(s => !s.Outcome.Illegible)]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {input.Key} | {list.Count} | {type} | {year} | {Ratio(right, total)} | {times[times.Count / 2]:0.00} | {times[(int)(times.Count * 0.95)]:0.00} | {illegible} | {Ratio(legibleRight, legibleTotal)} |"));
+                $"| {input.Key} | {list.Count} | {type} | {year} | {Ratio(right, total)} | {Ratio(wrong, total)} | {times[times.Count / 2]:0.00} | {times[(int)(times.Count * 0.95)]:0.00} | {illegible} | {Ratio(legibleRight, legibleTotal)} |"));
         }
 
         Console.WriteLine();
