@@ -17,7 +17,11 @@ public static class DocumentsServiceCollectionExtensions
         services.AddTransient<DocumentStoreSweeper>();
         services.AddScoped<SsnRevealService>();
         services.AddOptions<Recognition.RecognitionOptions>().Bind(builder.Configuration.GetSection(Recognition.RecognitionOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.BlurModelPath)
+                    || File.Exists(Path.Combine(o.BlurModelPath, Recognition.TesseractOcr.BlurModelLanguage + ".traineddata")),
+                $"Recognition:BlurModelPath names a folder without {Recognition.TesseractOcr.BlurModelLanguage}.traineddata; set it to the folder that holds it, or empty to read without it.")
+            .ValidateOnStart();
         services.AddTransient<Recognition.RecognitionService>();
         services.AddSingleton<Recognition.RecognitionSignal>();
         services.AddSingleton<Recognition.RecognitionFields>();

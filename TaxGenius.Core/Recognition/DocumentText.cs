@@ -112,8 +112,9 @@ public sealed class DocumentText(IReadOnlyList<TextPage> pages, DocumentText? se
 
     /// <summary>
     /// Another OCR reading of the same pages with a different page layout (<see cref="TesseractOcr"/>), taken when the first missed
-    /// something: recognition consults it only for what the first reading lacks. Not part of <see cref="Plain"/> or
-    /// <see cref="WordCount"/>.
+    /// something: recognition consults it only for what the first reading lacks. After its pages come those the reader trained for
+    /// blurred print read, of the pages it made mostly guesses of (<see cref="TesseractOcr.BundledBlurModel"/>). Not part of
+    /// <see cref="Plain"/> or <see cref="WordCount"/>.
     /// </summary>
     public DocumentText? SecondReading { get; } = secondReading;
 

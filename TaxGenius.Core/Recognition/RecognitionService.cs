@@ -22,6 +22,12 @@ public sealed class RecognitionOptions
     [Required]
     public string TesseractPath { get; set; } = "tesseract";
 
+    /// <summary>
+    /// The folder holding the reader trained for blurred print (<c>tgblur.traineddata</c>, see <see cref="TesseractOcr.BundledBlurModel"/>):
+    /// photos the English model reads mostly as guesses are read by it too. Empty: they are not.
+    /// </summary>
+    public string? BlurModelPath { get; set; } = TesseractOcr.BundledBlurModel;
+
     /// <summary>How long one document may take before it is stopped (and retried, up to <see cref="MaxAttempts"/>).</summary>
     [Range(5, 600)]
     public int TimeLimitSeconds { get; set; } = 60;
@@ -253,6 +259,7 @@ public sealed class RecognitionService(
     private async Task<(DocumentText? Text, TextSource Source)> ReadAsync(Document document, CancellationToken cancellationToken)
     {
         var tesseract = options.Value.TesseractPath;
+        var blurModel = string.IsNullOrEmpty(options.Value.BlurModelPath) ? null : options.Value.BlurModelPath;
         switch (document.ContentType)
         {
             case "application/pdf":
@@ -278,7 +285,7 @@ public sealed class RecognitionService(
                     return scans.Count == 0
                         ? (text, TextSource.PdfText)
                         : (await InPrivateFolderAsync(folder =>
-                            TesseractOcr.ReadPagesAsync(OcrImages.PreparePages(scans, folder, cancellationToken), tesseract, cancellationToken, ReadAgain)),
+                            TesseractOcr.ReadPagesAsync(OcrImages.PreparePages(scans, folder, cancellationToken), tesseract, cancellationToken, ReadAgain, blurModel)),
                             TextSource.Ocr);
                 }
 
@@ -299,7 +306,7 @@ public sealed class RecognitionService(
                         await content.CopyToAsync(file, cancellationToken);
                     }
 
-                    return await TesseractOcr.ReadImageAsync(path, folder, tesseract, cancellationToken, ReadAgain);
+                    return await TesseractOcr.ReadImageAsync(path, folder, tesseract, cancellationToken, ReadAgain, blurModel);
                 }), TextSource.Ocr);
             default:
                 return (null, TextSource.Ocr);

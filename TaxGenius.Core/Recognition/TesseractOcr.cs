@@ -22,8 +22,20 @@ public static class TesseractOcr
     /// caller's private folder, which it removes), then Tesseract reads them one by one (see <see cref="ReadPagesAsync"/>).
     /// </summary>
     public static async Task<DocumentText> ReadImageAsync(string imagePath, string folder, string executable, CancellationToken cancellationToken,
-        Func<DocumentText, bool>? readAgain = null) =>
-        await ReadPagesAsync(OcrImages.PreparePages(imagePath, folder, cancellationToken), executable, cancellationToken, readAgain);
+        Func<DocumentText, bool>? readAgain = null, string? blurModel = null) =>
+        await ReadPagesAsync(OcrImages.PreparePages(imagePath, folder, cancellationToken), executable, cancellationToken, readAgain, blurModel);
+
+    /// <summary>The language name of the reader trained for blurred print (<c>scripts/ocr-model/train.sh</c>).</summary>
+    public const string BlurModelLanguage = "tgblur";
+
+    /// <summary>
+    /// The folder of the reader trained for blurred print as the app ships it (<c>ocr-model/</c> beside the app, from
+    /// <c>TaxGenius.Core/Recognition/OcrModel</c>), or null when it is not there.
+    /// </summary>
+    public static string? BundledBlurModel { get; } =
+        File.Exists(Path.Combine(AppContext.BaseDirectory, "ocr-model", BlurModelLanguage + ".traineddata"))
+            ? Path.Combine(AppContext.BaseDirectory, "ocr-model")
+            : null;
 
     /// <summary>
     /// Reads prepared pages in order into one document, as sparse text (<c>--psm 11</c>: it keeps big titles and words scattered over a
@@ -32,9 +44,12 @@ public static class TesseractOcr
     /// attached to the first (<see cref="DocumentText.SecondReading"/>) for recognition to fill the gaps from. When, besides, Tesseract
     /// read the pages mostly as guesses, a sharpened copy of each (<see cref="OcrImages.Sharpen"/>) is read too, for recognition to
     /// take a missing form and year from (<see cref="DocumentText.SharpenedReading"/>); a reading that missed nothing needs neither.
+    /// With <paramref name="blurModel"/> (the folder of the reader trained for blurred print, <see cref="BundledBlurModel"/>), each
+    /// page the second reading made mostly guesses of is read once more by that reader, and its words are added to the second reading
+    /// as pages of their own after the English model's: recognition takes from them only what neither English reading found.
     /// </summary>
     public static async Task<DocumentText> ReadPagesAsync(IReadOnlyList<string> pagePaths, string executable, CancellationToken cancellationToken,
-        Func<DocumentText, bool>? readAgain = null)
+        Func<DocumentText, bool>? readAgain = null, string? blurModel = null)
     {
         var first = await ReadAllAsync(pagePaths, executable, SparseText, cancellationToken);
         if (readAgain is null || first.WordCount == 0 || !readAgain(first))
@@ -55,7 +70,30 @@ public static class TesseractOcr
             }
         }
 
-        return new DocumentText(first.Pages, await ReadAllAsync(pagePaths, executable, SecondLayout, cancellationToken), sharpened);
+        return new DocumentText(first.Pages, await ReadSecondAsync(pagePaths, executable, blurModel, cancellationToken), sharpened);
+    }
+
+    /// <summary>
+    /// The second reading (<see cref="SecondLayout"/>), and after its pages, the blur model's reading of each page it made mostly
+    /// guesses of. Not of the sharpened copies, which are there for the English model to find the form and year on: the blur model
+    /// read in its place there lost them (docs/performance.md, "A reader trained for blurred print").
+    /// </summary>
+    private static async Task<DocumentText> ReadSecondAsync(IReadOnlyList<string> pagePaths, string executable, string? blurModel,
+        CancellationToken cancellationToken)
+    {
+        var pages = new List<TextPage>();
+        var blurred = new List<TextPage>();
+        foreach (var path in pagePaths)
+        {
+            var read = await ReadAsync(path, executable, cancellationToken, SecondLayout);
+            pages.AddRange(read.Pages);
+            if (blurModel is not null && read.Legibility is { Legible: false })
+            {
+                blurred.AddRange((await ReadAsync(path, executable, cancellationToken, SecondLayout, blurModel)).Pages);
+            }
+        }
+
+        return new DocumentText([.. pages, .. blurred]);
     }
 
     /// <summary>Tesseract's page segmentation for the first reading: sparse text, in no particular order.</summary>
@@ -75,8 +113,12 @@ public static class TesseractOcr
         return new DocumentText(pages);
     }
 
-    /// <summary>Tesseract on one image file as it is.</summary>
-    public static async Task<DocumentText> ReadAsync(string imagePath, string executable, CancellationToken cancellationToken, string layout = SparseText)
+    /// <summary>
+    /// Tesseract on one image file as it is, with its English model, or with the reader trained for blurred print when
+    /// <paramref name="blurModel"/> names its folder.
+    /// </summary>
+    public static async Task<DocumentText> ReadAsync(string imagePath, string executable, CancellationToken cancellationToken, string layout = SparseText,
+        string? blurModel = null)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -85,7 +127,9 @@ public static class TesseractOcr
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        foreach (var argument in new[] { imagePath, "stdout", "--psm", layout, "-l", "eng", "tsv" })
+        // The English model's "tsv" configuration lives in the system's tessdata; another tessdata folder has none, so it is set directly.
+        string[] language = blurModel is null ? ["-l", "eng", "tsv"] : ["--tessdata-dir", blurModel, "-l", BlurModelLanguage, "-c", "tessedit_create_tsv=1"];
+        foreach (var argument in new[] { imagePath, "stdout", "--psm", layout }.Concat(language))
         {
             start.ArgumentList.Add(argument);
         }

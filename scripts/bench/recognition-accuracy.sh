@@ -9,6 +9,7 @@
 # and are scored for type, year and each box, with the time per document. Sample images stay in the work folder to look at.
 # Usage: scripts/bench/recognition-accuracy.sh [PER_LAYOUT=2] [KEEP_FOLDER]
 # TG_RECOGNITION_SEED=N draws another corpus (a held-out check); TG_OCR_ONE_READING=1 reads without the second OCR reading.
+# TG_OCR_NO_BLUR_MODEL=1 reads without the reader trained for blurred print (TaxGenius.Core/Recognition/OcrModel, scripts/ocr-model).
 # TG_RECOGNITION_INPUTS="photo,photo 3 MP" reads only those inputs (the text PDF always); TG_RECOGNITION_KEEP=1 keeps every sample image;
 # TG_RECOGNITION_DUMP_OCR=photo prints, for each photo with a box missed, what was expected and the words OCR read (synthetic data).
 # Not run by scripts/test.sh or CI: benchmarks are never timed assertions.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Trains, from scratch, a Tesseract line reader for print too blurred for Tesseract's English model: the photos document recognition
-# sends back to the client (issue 23; docs/performance.md, "A reader trained for blurred print"). Not used by the app yet.
+# sends back to the client (issue 23; docs/performance.md, "A reader trained for blurred print"). The app ships this script's
+# output (with the defaults below) as TaxGenius.Core/Recognition/OcrModel/tgblur.traineddata: copy WORK/tgblur.traineddata there to
+# replace it, and measure with scripts/bench/recognition-accuracy.sh (TG_OCR_NO_BLUR_MODEL=1 reads without it) on held-out seeds.
 # Its data is generated here, never downloaded: lines of tax-document text (lines.py: the IRS forms' wording, random words as names,
 # amounts and numbers), set in fonts other than the benchmark's DejaVu Sans (Liberation, FreeFont, URW, Lato: apt-get download,
 # unpacked into the work folder, not installed, so Chromium's own fonts and the benchmark stay as they are), blurred as the photos are:
@@ -9,7 +11,8 @@
 #            trained on from stage 1 for STAGE2 iterations.
 # One core at the lowest priority (renders two at a time). Writes WORK/tgblur.traineddata.
 # Usage: scripts/ocr-model/train.sh [WORK=/tmp/taxgenius-ocr-model]
-# PAGES=720 PHOTOS=250 STAGE1=76600 STAGE2=17100 (the run in docs/performance.md) set the amounts; more of each is the next step.
+# PAGES=720 PHOTOS=250 STAGE1=76600 STAGE2=17100 (the run in docs/performance.md) set the amounts. Training stage 2 on to 45,800
+# iterations read no more of the blurred photos' values (docs/performance.md): more and other photo pages are the next step.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/../lib/servers.sh"

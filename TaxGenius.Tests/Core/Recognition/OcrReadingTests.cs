@@ -121,6 +121,39 @@ public sealed class OcrReadingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_photo_read_mostly_as_guesses_is_read_once_more_by_the_reader_trained_for_blurred_print_which_finds_the_boxes_English_lost()
+    {
+        // The reader trained by scripts/ocr-model/train.sh ships with the build.
+        var model = Assert.IsType<string>(TesseractOcr.BundledBlurModel);
+        var dividends = new SyntheticForms(seed: 41).Create(FormKind.Form1099Div, FormLayout.Provider, 2023);
+        var photo = SampleFiles.FormPhoto(dividends, blurred: true);
+
+        async Task<DocumentText> ReadAsync(string name, string? blurModel)
+        {
+            var into = Directory.CreateDirectory(Path.Combine(folder, name)).FullName;
+            return await TesseractOcr.ReadImageAsync(Write(name + ".jpg", photo), into, "tesseract", CancellationToken.None,
+                t => Recognizer.MissedSomething(t, LatestYear), blurModel);
+        }
+
+        var english = await ReadAsync("english", null);
+        var both = await ReadAsync("both", model);
+
+        // Its reading comes after the English model's second reading, as a page of its own; the first reading is the English model's.
+        Assert.Single(english.SecondReading!.Pages);
+        Assert.Equal(2, both.SecondReading!.Pages.Count);
+        Assert.Equal(english.Plain, both.Plain);
+
+        // The English model's readings find none of the boxes; with the trained reader's, they are all read, and none is wrong.
+        string[] boxes = ["box1a", "box1b", "box4", Recognizer.TaxpayerNumberField];
+        var alone = Fields(Recognizer.Recognize(english, LatestYear, TextSource.Ocr));
+        var helped = Recognizer.Recognize(both, LatestYear, TextSource.Ocr);
+        Assert.All(boxes, key => Assert.False(alone.ContainsKey(key), key));
+        Assert.Equal(boxes.Select(key => dividends.Expected[key]), boxes.Select(key => Fields(helped).GetValueOrDefault(key)));
+        Assert.All(helped.Fields, f => Assert.Equal(dividends.Expected[f.Key], f.Value));
+        Assert.Equal((FormKind.Form1099Div, (int?)2023), (helped.Kind, helped.TaxYear));
+    }
+
+    [Fact]
     public async Task Each_page_of_a_TIFF_is_read_in_order()
     {
         var (w2, interest) = Forms();

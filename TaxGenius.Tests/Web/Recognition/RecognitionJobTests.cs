@@ -167,6 +167,41 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_photo_read_mostly_as_guesses_is_read_again_from_the_same_private_copy_by_the_reader_trained_for_blur()
+    {
+        // Tesseract's English model was mostly guessing (confidence 40) and lost box 1; the reader trained for blurred print reads it.
+        var form = SampleTaxForms.Form1099("INT", Year, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m);
+        var english = TsvOf(form, confidence: 40, lost: w => w.Text.Contains("412.07", StringComparison.Ordinal));
+        var trained = TsvOf(form, confidence: 70);
+        var arguments = Path.Combine(folder, "arguments.txt");
+        await using var app = await AppAsync(FakeTesseract(
+            $"echo \"$*\" >> '{arguments}'\ncase \"$*\" in *\"-l {TesseractOcr.BlurModelLanguage}\"*) cat '{trained}' ;; *) cat '{english}' ;; esac"));
+        var (_, documentId) = await UploadAsync(app, "blurred.reader@example.test", "IMG_3001.png", SampleFiles.Png(), DocumentType.Form1099, Year);
+
+        var row = await Recognitions.SettledAsync(app, documentId);
+        var fields = app.Services.GetRequiredService<RecognitionFields>().Read(row).ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal((RecognitionStatus.Done, FormKind.Form1099Int, "412.07"), (row.Status, row.Kind, fields.GetValueOrDefault("box1")));
+
+        // Once, with the model shipped beside the app, on the photo as taken (not its sharpened copy), from the same private copy.
+        var calls = File.ReadAllLines(arguments);
+        var withModel = Assert.Single(calls, c => c.Contains($"-l {TesseractOcr.BlurModelLanguage}", StringComparison.Ordinal));
+        Assert.Contains($"--tessdata-dir {TesseractOcr.BundledBlurModel}", withModel, StringComparison.Ordinal);
+        Assert.DoesNotContain("sharpened", withModel, StringComparison.Ordinal);
+        Assert.All(File.ReadAllLines(Seen), seen => Assert.StartsWith(WorkFolder, seen, StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
+    public async Task A_blur_model_setting_naming_a_folder_without_the_model_refuses_to_start_and_names_the_setting()
+    {
+        await using var app = TaxGeniusAppFactory.CreateEmbedded(extra: new Dictionary<string, string?> { ["Recognition:BlurModelPath"] = folder });
+        var error = Assert.ThrowsAny<Exception>(() => app.StartServer());
+        var validation = Assert.IsType<Microsoft.Extensions.Options.OptionsValidationException>(error.InnerException ?? error, exactMatch: false);
+        Assert.Contains("Recognition:BlurModelPath", validation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_photo_OCR_found_no_word_in_is_unreadable_and_its_owner_is_asked_for_another()
     {
         await using var app = await AppAsync(FakeTesseract("printf 'level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n'"));

@@ -140,7 +140,8 @@ internal static class RecognitionAccuracy
         try
         {
             var text = await TesseractOcr.ReadImageAsync(path, folder, tesseract, CancellationToken.None,
-                Environment.GetEnvironmentVariable("TG_OCR_ONE_READING") is { Length: > 0 } ? null : t => Recognizer.MissedSomething(t, latestYear));
+                Environment.GetEnvironmentVariable("TG_OCR_ONE_READING") is { Length: > 0 } ? null : t => Recognizer.MissedSomething(t, latestYear),
+                Environment.GetEnvironmentVariable("TG_OCR_NO_BLUR_MODEL") is { Length: > 0 } ? null : TesseractOcr.BundledBlurModel);
             var outcome = Recognizer.Recognize(text, latestYear, TextSource.Ocr);
             var elapsed = clock.Elapsed;
             if (Environment.GetEnvironmentVariable("TG_RECOGNITION_DUMP_OCR") == input)
