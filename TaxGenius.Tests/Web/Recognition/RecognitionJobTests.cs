@@ -188,8 +188,31 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var withModel = Assert.Single(calls, c => c.Contains($"-l {TesseractOcr.BlurModelLanguage}", StringComparison.Ordinal));
         Assert.Contains($"--tessdata-dir {TesseractOcr.BundledBlurModel}", withModel, StringComparison.Ordinal);
         Assert.DoesNotContain("sharpened", withModel, StringComparison.Ordinal);
+        var page = withModel.Split(' ')[0];
+        Assert.Contains(calls, c => c.StartsWith($"{page} stdout --psm 6 -l eng", StringComparison.Ordinal));
         Assert.All(File.ReadAllLines(Seen), seen => Assert.StartsWith(WorkFolder, seen, StringComparison.Ordinal));
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkFolder));
+    }
+
+    [Fact]
+    public async Task With_the_blur_model_setting_emptied_a_photo_read_mostly_as_guesses_is_read_by_the_English_model_only()
+    {
+        var english = TsvOf(SampleTaxForms.Form1099("INT", Year, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
+            "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m), confidence: 40,
+            lost: w => w.Text.Contains("412.07", StringComparison.Ordinal));
+        var arguments = Path.Combine(folder, "arguments.txt");
+        await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>
+        {
+            ["Recognition:TesseractPath"] = FakeTesseract($"echo \"$*\" >> '{arguments}'\ncat '{english}'"),
+            ["Recognition:WorkPath"] = WorkFolder,
+            ["Recognition:BlurModelPath"] = "",
+        });
+        var (_, documentId) = await UploadAsync(app, "english.only@example.test", "IMG_3002.png", SampleFiles.Png(), DocumentType.Form1099, Year);
+
+        Assert.Equal(RecognitionStatus.Done, (await Recognitions.SettledAsync(app, documentId)).Status);
+        var calls = File.ReadAllLines(arguments);
+        Assert.Contains(calls, c => c.Contains("--psm 6 -l eng", StringComparison.Ordinal));
+        Assert.DoesNotContain(calls, c => c.Contains(TesseractOcr.BlurModelLanguage, StringComparison.Ordinal));
     }
 
     [Fact]
