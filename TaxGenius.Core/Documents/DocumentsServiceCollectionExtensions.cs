@@ -18,8 +18,7 @@ public static class DocumentsServiceCollectionExtensions
         services.AddScoped<SsnRevealService>();
         services.AddOptions<Recognition.RecognitionOptions>().Bind(builder.Configuration.GetSection(Recognition.RecognitionOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => string.IsNullOrEmpty(o.BlurModelPath)
-                    || File.Exists(Path.Combine(o.BlurModelPath, Recognition.TesseractOcr.BlurModelLanguage + ".traineddata")),
+            .Validate(o => string.IsNullOrEmpty(o.BlurModelPath) || Recognition.TesseractOcr.HoldsBlurModel(o.BlurModelPath),
                 $"Recognition:BlurModelPath names a folder without {Recognition.TesseractOcr.BlurModelLanguage}.traineddata; set it to the folder that holds it, or empty to read without it.")
             .ValidateOnStart();
         services.AddTransient<Recognition.RecognitionService>();

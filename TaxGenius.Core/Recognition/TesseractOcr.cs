@@ -33,9 +33,10 @@ public static class TesseractOcr
     /// <c>TaxGenius.Core/Recognition/OcrModel</c>), or null when it is not there.
     /// </summary>
     public static string? BundledBlurModel { get; } =
-        File.Exists(Path.Combine(AppContext.BaseDirectory, "ocr-model", BlurModelLanguage + ".traineddata"))
-            ? Path.Combine(AppContext.BaseDirectory, "ocr-model")
-            : null;
+        Path.Combine(AppContext.BaseDirectory, "ocr-model") is var shipped && HoldsBlurModel(shipped) ? shipped : null;
+
+    /// <summary>Whether <paramref name="folder"/> holds the reader trained for blurred print (<c>tgblur.traineddata</c>).</summary>
+    public static bool HoldsBlurModel(string folder) => File.Exists(Path.Combine(folder, BlurModelLanguage + ".traineddata"));
 
     /// <summary>
     /// Reads prepared pages in order into one document, as sparse text (<c>--psm 11</c>: it keeps big titles and words scattered over a

@@ -71,8 +71,9 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         return path;
     }
 
-    private async Task<TaxGeniusAppFactory> AppAsync(string tesseract, int timeLimit = 60, int attempts = 1) =>
-        await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>
+    private async Task<TaxGeniusAppFactory> AppAsync(string tesseract, int timeLimit = 60, int attempts = 1,
+        IReadOnlyDictionary<string, string?>? settings = null) =>
+        await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Recognition:TesseractPath"] = tesseract,
             ["Recognition:WorkPath"] = WorkFolder,
@@ -91,6 +92,15 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     }
 
     private int Year => TaxYears.Current(TimeProvider.System);
+
+    /// <summary>A 1099-INT of Lakeside Credit Union (box 1 <paramref name="box1"/>, 412.07 unless given) for <paramref name="year"/>.</summary>
+    private static byte[] LakesideInterest(int year, decimal box1 = 412.07m) => SampleTaxForms.Form1099("INT", year, "Lakeside Credit Union",
+        "1 Shore Dr, Erie, PA 16501", "25-1112223", "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", box1, 0m, 0m);
+
+    /// <summary>What Tesseract's English model reads of a blurred photo of this year's <see cref="LakesideInterest"/>: mostly guesses
+    /// (confidence 40), and box 1's amount lost.</summary>
+    private string BlurredLakesideTsv() =>
+        TsvOf(LakesideInterest(Year), confidence: 40, lost: w => w.Text.Contains("412.07", StringComparison.Ordinal));
 
     /// <summary>A W-2 of Brightline Logistics LLC (EIN 34-5678901, box 1 61,250.00) for <paramref name="year"/>.</summary>
     private static byte[] BrightlineW2(int year) => SampleTaxForms.W2(year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321",
@@ -118,8 +128,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     [Fact]
     public async Task A_photo_is_read_by_OCR_from_a_private_copy_that_is_gone_when_the_job_ends()
     {
-        var tsv = TsvOf(SampleTaxForms.Form1099("INT", Year - 1, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
-            "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m));
+        var tsv = TsvOf(LakesideInterest(Year - 1));
         await using var app = await AppAsync(FakeTesseract($"cat '{tsv}'"));
         var (_, documentId) = await UploadAsync(app, "photo.reader@example.test", "statement.png", SampleFiles.Png(), DocumentType.W2, Year);
 
@@ -140,9 +149,8 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     [Fact]
     public async Task A_photo_OCR_could_barely_read_asks_its_owner_for_a_sharper_one_until_they_keep_it_and_the_preparer_is_told()
     {
-        // Tesseract was mostly guessing (confidence 40) and box 1's amount was lost in the blur.
-        var tsv = TsvOf(SampleTaxForms.Form1099("INT", Year, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
-            "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m), confidence: 40, lost: w => w.Text.Contains("412.07", StringComparison.Ordinal));
+        // Tesseract was mostly guessing and box 1's amount was lost in the blur.
+        var tsv = BlurredLakesideTsv();
         await using var app = await AppAsync(FakeTesseract($"cat '{tsv}'"));
         var (userId, documentId) = await UploadAsync(app, "blurry.photo@example.test", "IMG_2231.png", SampleFiles.Png(), DocumentType.Form1099, Year);
 
@@ -169,11 +177,9 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     [Fact]
     public async Task A_photo_read_mostly_as_guesses_is_read_again_from_the_same_private_copy_by_the_reader_trained_for_blur()
     {
-        // Tesseract's English model was mostly guessing (confidence 40) and lost box 1; the reader trained for blurred print reads it.
-        var form = SampleTaxForms.Form1099("INT", Year, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
-            "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m);
-        var english = TsvOf(form, confidence: 40, lost: w => w.Text.Contains("412.07", StringComparison.Ordinal));
-        var trained = TsvOf(form, confidence: 70);
+        // Tesseract's English model lost box 1 in the blur; the reader trained for blurred print reads it.
+        var english = BlurredLakesideTsv();
+        var trained = TsvOf(LakesideInterest(Year), confidence: 70);
         var arguments = Path.Combine(folder, "arguments.txt");
         await using var app = await AppAsync(FakeTesseract(
             $"echo \"$*\" >> '{arguments}'\ncase \"$*\" in *\"-l {TesseractOcr.BlurModelLanguage}\"*) cat '{trained}' ;; *) cat '{english}' ;; esac"));
@@ -197,16 +203,10 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     [Fact]
     public async Task With_the_blur_model_setting_emptied_a_photo_read_mostly_as_guesses_is_read_by_the_English_model_only()
     {
-        var english = TsvOf(SampleTaxForms.Form1099("INT", Year, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223",
-            "Sam Ortiz", "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m), confidence: 40,
-            lost: w => w.Text.Contains("412.07", StringComparison.Ordinal));
+        var english = BlurredLakesideTsv();
         var arguments = Path.Combine(folder, "arguments.txt");
-        await using var app = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>
-        {
-            ["Recognition:TesseractPath"] = FakeTesseract($"echo \"$*\" >> '{arguments}'\ncat '{english}'"),
-            ["Recognition:WorkPath"] = WorkFolder,
-            ["Recognition:BlurModelPath"] = "",
-        });
+        await using var app = await AppAsync(FakeTesseract($"echo \"$*\" >> '{arguments}'\ncat '{english}'"),
+            settings: new Dictionary<string, string?> { ["Recognition:BlurModelPath"] = "" });
         var (_, documentId) = await UploadAsync(app, "english.only@example.test", "IMG_3002.png", SampleFiles.Png(), DocumentType.Form1099, Year);
 
         Assert.Equal(RecognitionStatus.Done, (await Recognitions.SettledAsync(app, documentId)).Status);
@@ -400,8 +400,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     public async Task A_1099_INT_uploaded_as_a_W2_for_the_wrong_year_gets_a_suggestion_that_changes_both_when_accepted()
     {
         await using var app = await AppAsync(FakeTesseract("exit 9"));
-        var pdf = SampleTaxForms.Form1099("INT", Year - 1, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223", "Sam Ortiz",
-            "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 412.07m, 0m, 0m);
+        var pdf = LakesideInterest(Year - 1);
         var (userId, documentId) = await UploadAsync(app, "wrong.type@example.test", "statement.pdf", pdf, DocumentType.W2, Year);
         Assert.Equal(RecognitionStatus.Done, (await Recognitions.SettledAsync(app, documentId)).Status);
 
@@ -443,8 +442,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
             var ids = new Guid[2];
             for (var d = 0; d < ids.Length; d++)
             {
-                var pdf = SampleTaxForms.Form1099("INT", Year - 1, "Lakeside Credit Union", "1 Shore Dr, Erie, PA 16501", "25-1112223", "Sam Ortiz",
-                    "7 Hill Rd, Erie, PA 16502", "XXX-XX-5555", 100m + (10 * c) + d, 0m, 0m);
+                var pdf = LakesideInterest(Year - 1, 100m + (10 * c) + d);
                 var uploaded = await documents.UploadAsync(userId, new UploadRequest($"interest-{d}.pdf", DocumentType.W2, Year), new MemoryStream(pdf), pdf.Length);
                 Assert.True(uploaded.Succeeded, uploaded.Error);
                 ids[d] = uploaded.Document!.Id;
