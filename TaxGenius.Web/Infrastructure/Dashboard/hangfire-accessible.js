@@ -1,4 +1,5 @@
-// TaxGenius: names for the dashboard's unlabeled row checkboxes, so screen readers can tell them apart.
+// TaxGenius: names for the dashboard's unlabeled row checkboxes, so screen readers can tell them apart, and for the menu button
+// Bootstrap shows on a phone (three bars, no text).
 (function () {
     function label() {
         document.querySelectorAll('input[type=checkbox]:not([aria-label])').forEach(function (box) {
@@ -7,6 +8,9 @@
             } else if (box.value) {
                 box.setAttribute('aria-label', 'Select ' + box.value);
             }
+        });
+        document.querySelectorAll('button.navbar-toggle:not([aria-label])').forEach(function (button) {
+            button.setAttribute('aria-label', 'Menu');
         });
     }
 
