@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TaxGenius.Core.Security;
 
 namespace TaxGenius.Core.Recognition;
@@ -7,7 +9,22 @@ namespace TaxGenius.Core.Recognition;
 public sealed record FieldCorrection(string Key, string? Extracted, string Corrected, Guid ById, DateTime At);
 
 /// <summary>A box as the preparer sees it: the value in force (the correction, else what was read) and whether it was corrected.</summary>
-public sealed record FieldValue(string Key, string Label, string? Extracted, string? Value, bool Corrected);
+public sealed partial record FieldValue(string Key, string Label, string? Extracted, string? Value, bool Corrected, FieldValueKind Kind = FieldValueKind.Text)
+{
+    /// <summary>
+    /// <see cref="Value"/> as the form prints it: an amount with its thousands separators ("133962.15" → "133,962.15"; box 12's
+    /// "D 6802.57" → "D 6,802.57"), anything else unchanged. The CSV export keeps <see cref="Value"/>, plain for tax software.
+    /// </summary>
+    public string? Shown => Kind switch
+    {
+        FieldValueKind.Money or FieldValueKind.Box12 when Value is not null => PlainAmount().Replace(Value,
+            m => decimal.Parse(m.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture).ToString("N2", CultureInfo.InvariantCulture)),
+        _ => Value,
+    };
+
+    [GeneratedRegex(@"(?<![\d.,])\d{4,}\.\d{2}(?![\d.])", RegexOptions.CultureInvariant)]
+    private static partial Regex PlainAmount();
+}
 
 /// <summary>
 /// The encrypted columns of <see cref="DocumentRecognition"/>: the boxes read and the corrections made to them, each sealed with
@@ -47,7 +64,7 @@ public sealed class RecognitionFields(SecretProtector protector)
         var corrected = Corrections(row).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last());
         var specs = row.Kind is { } kind ? FieldReader.SpecsFor(kind) : [];
         var values = specs.Select(s => new FieldValue(s.Key, s.Label, read.GetValueOrDefault(s.Key)?.Value,
-            corrected.TryGetValue(s.Key, out var c) ? c.Corrected : read.GetValueOrDefault(s.Key)?.Value, corrected.ContainsKey(s.Key))).ToList();
+            corrected.TryGetValue(s.Key, out var c) ? c.Corrected : read.GetValueOrDefault(s.Key)?.Value, corrected.ContainsKey(s.Key), s.Kind)).ToList();
         if (read.TryGetValue(Recognizer.TaxpayerNumberField, out var tin))
         {
             values.Add(new FieldValue(tin.Key, tin.Label, tin.Value, tin.Value, Corrected: false));

@@ -459,6 +459,22 @@ public sealed class RecognizerTests
         Assert.Equal(masked, TaxpayerNumbers.Mask(text));
     }
 
+    [Theory]
+    [InlineData(FieldValueKind.Money, "133962.15", "133,962.15")]
+    [InlineData(FieldValueKind.Money, "1234567.00", "1,234,567.00")]
+    [InlineData(FieldValueKind.Money, "412.07", "412.07")]
+    [InlineData(FieldValueKind.Box12, "D 6802.57; DD 12000.00", "D 6,802.57; DD 12,000.00")]
+    [InlineData(FieldValueKind.Ein, "12-3456789", "12-3456789")]
+    [InlineData(FieldValueKind.Text, "Unit 12345.67 Ltd", "Unit 12345.67 Ltd")]
+    [InlineData(FieldValueKind.Money, null, null)]
+    public void A_box_is_shown_as_the_form_prints_it_and_kept_plain_for_the_export(FieldValueKind kind, string? value, string? shown)
+    {
+        var field = new FieldValue("box1", "Box 1", value, value, Corrected: false, kind);
+
+        Assert.Equal(shown, field.Shown);
+        Assert.Equal(value, field.Value);
+    }
+
     /// <summary>
     /// The PDF's words with OCR's mistakes: each edit replaces <c>Word</c> where <c>Next</c> follows it on its line by <c>ReadAs</c>, or
     /// drops it when <c>ReadAs</c> is null; the edits apply in order.
