@@ -31,7 +31,7 @@ public sealed class NavMenuTests : MudBunitContext
         Assert.Equal(policy == Policies.Client ? ["False"] : policy is Policies.Preparer or Policies.Admin ? ["True"] : [], messageLinks);
 
         var adminLinks = nav.FindAll("[data-testid^='admin-link-']").Select(e => e.GetAttribute("data-testid")).ToList();
-        Assert.Equal(policy == Policies.Admin ? ["admin-link-board", "admin-link-queue", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-settings", "admin-link-compliance", "admin-link-jobs", "admin-link-outbox"] : [], adminLinks);
+        Assert.Equal(policy == Policies.Admin ? ["admin-link-board", "admin-link-queue", "admin-link-signatures", "admin-link-users", "admin-link-payouts", "admin-link-audit", "admin-link-tokens", "admin-link-settings", "admin-link-compliance", "admin-link-jobs", "admin-link-outbox"] : [], adminLinks);
     }
 
     [Fact]
