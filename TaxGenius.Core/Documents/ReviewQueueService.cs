@@ -54,9 +54,13 @@ public sealed record QueueRow(
     string? AssignedToEmail,
     DateTime CreatedAt,
     uint Version,
-    bool NeedsCheck = false)
+    bool NeedsCheck = false,
+    string? AssignedToName = null)
 {
     public PageCursor Cursor => new(CreatedAt, Id);
+
+    /// <summary>Who claimed it, as colleagues know them: their name, or their address when they have no profile.</summary>
+    public string? Assignee => AssignedToName ?? AssignedToEmail;
 }
 
 /// <summary>
@@ -160,5 +164,6 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
         d.AssignedTo != null ? d.AssignedTo.Email : null,
         d.CreatedAt,
         d.Version,
-        db.DocumentRecognitions.Any(r => r.DocumentId == d.Id && r.NeedsCheck)));
+        db.DocumentRecognitions.Any(r => r.DocumentId == d.Id && r.NeedsCheck),
+        d.AssignedTo != null && d.AssignedTo.Profile != null ? d.AssignedTo.Profile.FirstName + " " + d.AssignedTo.Profile.LastName : null));
 }

@@ -33,8 +33,11 @@ public sealed record BoardFilter
 public sealed record BoardCard(
     Guid Id, Guid ClientId, string ClientName, string ClientEmail, int TaxYear, EngagementStage Stage, string? HoldReason,
     Guid? PreparerId, string? PreparerEmail, DateOnly DueDate, EngagementPriority Priority, DateTime StageChangedAt, DateTime UpdatedAt,
-    uint Version, int Missing = 0)
+    uint Version, int Missing = 0, string? PreparerName = null)
 {
+    /// <summary>Who prepares it, as colleagues know them: their name, or their address when they have no profile.</summary>
+    public string? Preparer => PreparerName ?? PreparerEmail;
+
     public bool IsOverdue(DateOnly today) => DueDate < today && Stage is not (EngagementStage.Filed or EngagementStage.Done);
 }
 
@@ -105,7 +108,8 @@ public sealed class EngagementBoardService(IDbContextFactory<TaxGeniusDbContext>
             e.Client!.Profile != null ? e.Client.Profile.FirstName + " " + e.Client.Profile.LastName : e.Client.Email!,
             e.Client.Email!, e.TaxYear, e.Stage, e.HoldReason, e.PreparerId, e.Preparer != null ? e.Preparer.Email : null,
             e.DueOn, e.Priority, e.StageChangedAt, e.UpdatedAt, e.Version,
-            db.RequestItems.Count(i => i.EngagementId == e.Id && i.Required && i.Status == RequestItemStatus.Open)));
+            db.RequestItems.Count(i => i.EngagementId == e.Id && i.Required && i.Status == RequestItemStatus.Open),
+            e.Preparer != null && e.Preparer.Profile != null ? e.Preparer.Profile.FirstName + " " + e.Preparer.Profile.LastName : null));
 
     /// <summary>The years that have engagements, newest first (the board's year picker).</summary>
     public async Task<IReadOnlyList<int>> YearsAsync(CancellationToken cancellationToken = default)

@@ -16,7 +16,11 @@ public sealed record ClientEngagementView(Guid Id, int TaxYear, EngagementStage 
 /// <summary>An engagement as its staff page shows it.</summary>
 public sealed record EngagementDetail(
     Guid Id, Guid ClientId, string ClientName, string ClientEmail, int TaxYear, EngagementStage Stage, string? HoldReason, DateOnly DueDate,
-    string? PreparerEmail, bool RemindersPaused, DateTime? RequestedAt, uint Version, bool NextYearStarted);
+    string? PreparerEmail, bool RemindersPaused, DateTime? RequestedAt, uint Version, bool NextYearStarted, string? PreparerName = null)
+{
+    /// <summary>Who prepares it, as colleagues know them: their name, or their address when they have no profile.</summary>
+    public string? Preparer => PreparerName ?? PreparerEmail;
+}
 
 /// <summary>
 /// Engagements: one per client per tax year, created on demand (<see cref="EnsureAsync"/>, safe to race), moved between stages
@@ -117,7 +121,8 @@ public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFa
                 e.Client!.Profile != null ? e.Client.Profile.FirstName + " " + e.Client.Profile.LastName : e.Client.Email!,
                 e.Client.Email!, e.TaxYear, e.Stage, e.HoldReason, e.ExtendedDueDate ?? e.DueDate, e.Preparer != null ? e.Preparer.Email : null,
                 e.RemindersPaused, e.RequestedAt, e.Version,
-                db.Engagements.Any(n => n.ClientId == e.ClientId && n.TaxYear == e.TaxYear + 1 && db.RequestItems.Any(i => i.EngagementId == n.Id))))
+                db.Engagements.Any(n => n.ClientId == e.ClientId && n.TaxYear == e.TaxYear + 1 && db.RequestItems.Any(i => i.EngagementId == n.Id)),
+                e.Preparer != null && e.Preparer.Profile != null ? e.Preparer.Profile.FirstName + " " + e.Preparer.Profile.LastName : null))
             .SingleOrDefaultAsync(cancellationToken);
     }
 

@@ -66,8 +66,11 @@ public sealed class SeasonDashboardService(IDbContextFactory<TaxGeniusDbContext>
                 .Select(g => new { g.Key, Open = g.Count(), Overdue = g.Count(e => e.DueOn < today) })
                 .ToListAsync(cancellationToken);
             var ids = loads.Where(l => l.Key != null).Select(l => l.Key!.Value).ToList();
-            var emails = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? "", cancellationToken);
-            workload = loads.Select(l => new PreparerLoad(l.Key is { } id ? emails.GetValueOrDefault(id, "") : "Unassigned", l.Open, l.Overdue))
+            // Preparers as colleagues know them: their name, or their address when they have no profile.
+            var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+                .Select(u => new { u.Id, Name = u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : u.Email ?? "" })
+                .ToDictionaryAsync(u => u.Id, u => u.Name, cancellationToken);
+            workload = loads.Select(l => new PreparerLoad(l.Key is { } id ? names.GetValueOrDefault(id, "") : "Unassigned", l.Open, l.Overdue))
                 .OrderByDescending(l => l.Open).ThenBy(l => l.Preparer, StringComparer.Ordinal).ToList();
         }
 

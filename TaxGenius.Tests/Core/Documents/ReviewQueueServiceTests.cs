@@ -128,6 +128,10 @@ public sealed class ReviewQueueServiceTests
         var page = await service.GetPageAsync(me, new QueueFilter { Assignee = QueueAssignee.Me });
         Assert.Equal("parker@example.test", page.Rows.Single().AssignedToEmail);
         Assert.Equal(me, page.Rows.Single().AssignedToId);
+
+        // Colleagues see who claimed a document by name (their profile's), not by address.
+        Assert.Equal("Parker Preparer", page.Rows.Single().Assignee);
+        Assert.Equal("Pat Preparer", (await service.GetPageAsync(me, new QueueFilter { Search = "jordan" })).Rows.Single().Assignee);
         Assert.Equal("anon@example.test", (await service.GetPageAsync(me, new QueueFilter { Search = "anon" })).Rows.Single().ClientName);
     }
 

@@ -54,7 +54,10 @@ public sealed class EngagementBoardServiceTests
         Assert.Equal(2, capped.In(EngagementStage.DocumentsRequested).Count());
         Assert.Equal(1, capped.Hidden(EngagementStage.DocumentsRequested));
 
-        Assert.Equal(["Ben Brooks"], (await board.GetAsync(pat, new BoardFilter { TaxYear = 2025, Assignee = BoardAssignee.Mine })).Cards.Select(c => c.ClientName));
+        var mine = (await board.GetAsync(pat, new BoardFilter { TaxYear = 2025, Assignee = BoardAssignee.Mine })).Cards;
+        Assert.Equal(["Ben Brooks"], mine.Select(c => c.ClientName));
+        // The card names its preparer as colleagues know them (their profile's name), the address kept for its tooltip.
+        Assert.Equal(("Pat Preparer", "pat@example.test"), (mine.Single().Preparer, mine.Single().PreparerEmail));
         Assert.Equal(4, (await board.GetAsync(pat, new BoardFilter { TaxYear = 2025, Assignee = BoardAssignee.Unassigned })).Cards.Count);
         // 1 May 2026: April 15 has passed for everyone not extended and not filed.
         Assert.Equal(["Ben Brooks", "Cleo Chen", "Dev Dunn"],
