@@ -18,12 +18,12 @@ public sealed class SeasonPipelineTests : MudBunitContext
 
         var rows = card.FindAll("[data-testid='season-stages'] li");
         Assert.Equal(EngagementStages.Board.Count, rows.Count);
-        var requested = card.Find($"li[data-stage='{EngagementStage.DocumentsRequested}']");
+        var requested = card.Find($"li[data-key='{EngagementStage.DocumentsRequested}']");
         Assert.Equal("Documents requested", requested.QuerySelector(".tg-hbar-label")!.TextContent);
         Assert.Equal("8", requested.QuerySelector(".tg-hbar-value")!.TextContent);
         Assert.Equal("width:100%", requested.QuerySelector(".tg-hbar-fill")!.GetAttribute("style"));
-        Assert.Equal("width:25%", card.Find($"li[data-stage='{EngagementStage.InReview}'] .tg-hbar-fill").GetAttribute("style"));
-        Assert.Equal("width:0%", card.Find($"li[data-stage='{EngagementStage.NotStarted}'] .tg-hbar-fill").GetAttribute("style"));
+        Assert.Equal("width:25%", card.Find($"li[data-key='{EngagementStage.InReview}'] .tg-hbar-fill").GetAttribute("style"));
+        Assert.Equal("width:0%", card.Find($"li[data-key='{EngagementStage.NotStarted}'] .tg-hbar-fill").GetAttribute("style"));
         Assert.Contains("14 returns for tax year 2025", card.Markup, StringComparison.Ordinal);
     }
 }
