@@ -11,7 +11,7 @@ namespace TaxGenius.E2E;
 
 /// <summary>
 /// The client portal end to end in Chromium: sign in, complete the profile with an SSN, upload a PDF and a JPEG while progress is
-/// shown, see both PENDING, and see a status change made elsewhere appear without reloading.
+/// shown, see both PENDING, and see a status change made elsewhere appear without reloading; times are shown in the browser's zone.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourney(browser)
@@ -21,7 +21,8 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourne
     {
         const string email = "casey.journey@example.test";
         var userId = await App.CreateUserAsync(email, Roles.Client);
-        var page = await SignedInPageAsync(email, "**/client");
+        // A client in Illinois: the browser's zone reaches the server (the tg-tz cookie) and every time is shown in it.
+        var page = await SignedInPageAsync(email, "**/client", timeZone: "America/Chicago");
         await Assertions.Expect(page.GetByTestId("checklist-progress")).ToHaveTextAsync("0 of 5 done");
 
         // Profile and SSN.
@@ -99,6 +100,15 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourne
         await page.GetByTestId("nav-client").ClickAsync();
         await Assertions.Expect(page.GetByTestId("checklist-progress")).ToHaveTextAsync("3 of 5 done");
         await Assertions.Expect(page.GetByTestId("check-income")).ToHaveAttributeAsync("data-done", "true");
+        var chicago = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
+        var zone = chicago.IsDaylightSavingTime(DateTime.UtcNow) ? "CDT" : "CST";
+        await Assertions.Expect(page.GetByTestId("activity-at").First).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex($@"^[A-Z][a-z]{{2}} \d{{1,2}}, \d{{4}}, \d{{1,2}}:\d{{2}} [AP]M {zone}$"));
+        // And it is the upload's time there, not UTC's.
+        var shown = (await page.GetByTestId("activity-at").First.TextContentAsync())!;
+        var local = DateTime.ParseExact(shown[..^(zone.Length + 1)], "MMM d, yyyy, h:mm tt", System.Globalization.CultureInfo.GetCultureInfo("en-US"));
+        var expected = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, chicago);
+        Assert.InRange((expected - local).TotalMinutes, -1, 10);
         await page.ScreenshotAsync("client-home-checklist");
     }
 

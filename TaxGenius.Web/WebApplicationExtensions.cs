@@ -73,6 +73,7 @@ public static class WebApplicationExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<CircuitClient>();
         services.AddScoped<ThemeChoice>();
+        services.AddScoped<LocalTime>();
         services.AddScoped<DatabaseErrors>();
         services.AddScoped<TaxGenius.Web.Infrastructure.Live.LiveClient>();
         // No "Server: Kestrel" header: nothing to tell a scanner.

@@ -39,11 +39,14 @@ public abstract class AppJourney(BrowserFixture browser) : IAsyncLifetime
         Assert.True(violations.Count == 0, "Content Security Policy refusals: " + string.Join(Environment.NewLine, violations));
     }
 
-    /// <summary>A new browser context signed in through the real form, on its role's home and interactive (light and desktop-sized unless told).</summary>
+    /// <summary>
+    /// A new browser context signed in through the real form, on its role's home and interactive (light, desktop-sized and in the
+    /// machine's time zone unless told).
+    /// </summary>
     protected async Task<IPage> SignedInPageAsync(string email, string landingGlob, string password = TaxGeniusAppFactory.DemoPassword,
-        ColorScheme colorScheme = ColorScheme.Light, ViewportSize? viewport = null)
+        ColorScheme colorScheme = ColorScheme.Light, ViewportSize? viewport = null, string? timeZone = null)
     {
-        var page = await Browser.NewPageAsync(App.BaseAddress, colorScheme, viewport);
+        var page = await Browser.NewPageAsync(App.BaseAddress, colorScheme, viewport, timeZone);
         var signIn = new SignInPage(page, App);
         await signIn.OpenAsync();
         await signIn.SignInAsync(email, password);

@@ -36,8 +36,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotFolder);
     }
 
-    /// <summary>A page in a new context: desktop-sized unless <paramref name="viewport"/> says otherwise, in the browser's light or dark scheme.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress, ColorScheme colorScheme = ColorScheme.Light, ViewportSize? viewport = null)
+    /// <summary>
+    /// A page in a new context: desktop-sized unless <paramref name="viewport"/> says otherwise, in the browser's light or dark
+    /// scheme, and in the machine's time zone unless <paramref name="timeZone"/> (an IANA id) names another.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, ColorScheme colorScheme = ColorScheme.Light, ViewportSize? viewport = null,
+        string? timeZone = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -45,6 +49,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 },
             Locale = "en-US",
             ColorScheme = colorScheme,
+            TimezoneId = timeZone,
         });
         context.SetDefaultTimeout(15_000);
         lock (contexts)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
@@ -21,6 +20,7 @@ public sealed partial class ConversationView : IAsyncDisposable
     [Inject] private MessageService Messages { get; set; } = default!;
     [Inject] private SsnService Ssn { get; set; } = default!;
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
+    [Inject] private LocalTime LocalTime { get; set; } = default!;
     [Inject] private CircuitClient Client { get; set; } = default!;
     [Inject] private LiveClient Live { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -348,8 +348,7 @@ public sealed partial class ConversationView : IAsyncDisposable
         }
     });
 
-    private static string Local(DateTime utc) =>
-        utc.ToString("MMM d, h:mm tt", CultureInfo.InvariantCulture) + " UTC";
+    private string Local(DateTime utc) => LocalTime.Recent(utc);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -20,6 +19,7 @@ public partial class Outbox
     [Inject] private CircuitClient Client { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
+    [Inject] private LocalTime LocalTime { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -100,7 +100,7 @@ public partial class Outbox
         }
     }
 
-    private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    private string Time(DateTime utc) => LocalTime.Moment(utc);
 
     private static string Describe(TimeSpan window) =>
         window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? Plural.Of((long)window.TotalHours, "hour")

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -19,6 +18,7 @@ public partial class RetentionPanel
     [Inject] private FirmSettingsService FirmSettings { get; set; } = default!;
     [Inject] private AccessReportService People { get; set; } = default!;
     [Inject] private CircuitClient Client { get; set; } = default!;
+    [Inject] private LocalTime LocalTime { get; set; } = default!;
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -38,7 +38,7 @@ public partial class RetentionPanel
     private string? holdReason;
     private bool busy;
 
-    private static string Day(DateTime at) => at.ToString("MMM d, yyyy", CultureInfo.InvariantCulture);
+    private string Day(DateTime at) => LocalTime.Day(at);
 
     protected override async Task OnInitializedAsync()
     {

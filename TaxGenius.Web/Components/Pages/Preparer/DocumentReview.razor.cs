@@ -168,7 +168,7 @@ public partial class DocumentReview
         secretError = null;
     }
 
-    private static string Format(DateTime utc) => utc.ToString("MMM d, yyyy · HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+    private string Format(DateTime utc) => LocalTime.Moment(utc);
 
     public void Dispose()
     {

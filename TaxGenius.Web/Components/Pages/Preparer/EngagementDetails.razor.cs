@@ -17,6 +17,7 @@ public partial class EngagementDetails
 {
     [Parameter] public Guid Id { get; set; }
 
+    [Inject] private LocalTime LocalTime { get; set; } = default!;
     [Inject] private EngagementService Engagements { get; set; } = default!;
     [Inject] private DocumentRequestService Requests { get; set; } = default!;
     [Inject] private ReminderService Reminders { get; set; } = default!;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MudBlazor;
 using TaxGenius.Core.Referrals;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Components.Pages.Referrer;
 
@@ -13,6 +14,7 @@ public partial class ReferrerHome
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
     [Inject] private Microsoft.Extensions.Options.IOptions<ReferralOptions> Options { get; set; } = default!;
+    [Inject] private LocalTime LocalTime { get; set; } = default!;
 
     private Guid referrerId;
     private ReferrerDashboard? dashboard;
@@ -35,7 +37,7 @@ public partial class ReferrerHome
 
     private static string Money(decimal amount) => amount.ToString("C2", Us);
 
-    private static string Day(DateTime at) => at.ToString("MMM d, yyyy", Us);
+    private string Day(DateTime at) => LocalTime.Day(at);
 
     private static Color StageColor(string stage) => stage switch
     {
