@@ -25,7 +25,7 @@ public sealed class LocalTimeTests
         var time = new LocalTime();
         time.Capture(zoneId);
 
-        Assert.Equal(shown, time.Moment(DateTime.SpecifyKind(DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)));
+        Assert.Equal(shown, Spaced(time.Moment(DateTime.SpecifyKind(DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc))));
     }
 
     [Fact]
@@ -37,8 +37,9 @@ public sealed class LocalTimeTests
 
         Assert.Equal("Dec 5, 2026", time.Day(lateEvening));
         Assert.Equal("December 5", time.Day(lateEvening, "MMMM d"));
-        Assert.Equal("9:30 PM CST", time.Time(lateEvening));
-        Assert.Equal("Dec 5, 9:30 PM", time.Recent(lateEvening));
+        // The time, its AM/PM and its zone stay on one line.
+        Assert.Equal("9:30\u00A0PM\u00A0CST", time.Time(lateEvening));
+        Assert.Equal("Dec 5, 9:30\u00A0PM", time.Recent(lateEvening));
         Assert.Equal("CST", time.ZoneName(lateEvening));
         // A value SQLite handed back without its kind is still UTC.
         Assert.Equal("Dec 5, 2026", time.Day(DateTime.SpecifyKind(lateEvening, DateTimeKind.Unspecified)));
@@ -57,7 +58,7 @@ public sealed class LocalTimeTests
         time.Capture(cookie);
 
         Assert.Same(TimeZoneInfo.Utc, time.Zone);
-        Assert.Equal("Dec 6, 2026, 3:30 AM UTC", time.Moment(new DateTime(2026, 12, 6, 3, 30, 0, DateTimeKind.Utc)));
+        Assert.Equal("Dec 6, 2026, 3:30 AM UTC", Spaced(time.Moment(new DateTime(2026, 12, 6, 3, 30, 0, DateTimeKind.Utc))));
     }
 
     [Fact]
@@ -86,4 +87,6 @@ public sealed class LocalTimeTests
 
         Assert.Equal(zone, LocalTime.FromRequest(context.Request));
     }
+
+    private static string Spaced(string shown) => shown.Replace('\u00A0', ' ');
 }

@@ -19,6 +19,9 @@ public sealed class LocalTime
 
     private static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
 
+    // "9:14 AM EST" never breaks over two lines: no-break spaces inside it.
+    private const string Nbsp = "\u00A0";
+
     // How US time zones are written; any other zone is written as its offset ("GMT+1", "GMT+5:30"), as browsers write it.
     private static readonly Dictionary<string, string> Abbreviations = new(StringComparer.Ordinal)
     {
@@ -68,7 +71,7 @@ public sealed class LocalTime
     public string Moment(DateTime utc) => Moment(utc, Zone);
 
     /// <summary>A recent moment, as a conversation shows it: "Dec 6, 9:14 AM".</summary>
-    public string Recent(DateTime utc) => Local(utc).ToString("MMM d, h:mm tt", Us);
+    public string Recent(DateTime utc) => Local(utc).ToString($"MMM d, h:mm{Nbsp}tt", Us);
 
     /// <summary>The time of day with its zone: "9:14 AM EST".</summary>
     public string Time(DateTime utc) => Time(utc, Zone);
@@ -78,10 +81,10 @@ public sealed class LocalTime
 
     /// <summary><see cref="Moment(DateTime)"/> in a given zone.</summary>
     public static string Moment(DateTime utc, TimeZoneInfo zone) =>
-        $"{Local(utc, zone).ToString("MMM d, yyyy, h:mm tt", Us)} {ZoneName(utc, zone)}";
+        $"{Local(utc, zone).ToString("MMM d, yyyy, ", Us)}{Time(utc, zone)}";
 
     /// <summary><see cref="Time(DateTime)"/> in a given zone.</summary>
-    public static string Time(DateTime utc, TimeZoneInfo zone) => $"{Local(utc, zone).ToString("h:mm tt", Us)} {ZoneName(utc, zone)}";
+    public static string Time(DateTime utc, TimeZoneInfo zone) => $"{Local(utc, zone).ToString($"h:mm{Nbsp}tt", Us)}{Nbsp}{ZoneName(utc, zone)}";
 
     /// <summary><see cref="ZoneName(DateTime)"/> in a given zone.</summary>
     public static string ZoneName(DateTime utc, TimeZoneInfo zone)
