@@ -21,9 +21,13 @@ public sealed record DocumentDetail(
     string? AssignedToEmail,
     uint Version,
     IReadOnlyList<StatusChangeView> History,
-    IReadOnlyList<NoteView> Notes)
+    IReadOnlyList<NoteView> Notes,
+    string? AssignedToName = null)
 {
     public DocumentFileKind Kind => Document.Kind;
+
+    /// <summary>Who claimed it, as colleagues know them: their name, or their address when they have no profile.</summary>
+    public string? Assignee => AssignedToName ?? AssignedToEmail;
 
     /// <summary>Browsers show PDFs, JPEGs and PNGs themselves; HEIC and TIFF are converted for the viewer (<see cref="ImagePreview"/>) up to 40 MB.</summary>
     public bool CanPreview => ImagePreview.CanShow(Kind, Document.FileSize);
@@ -52,6 +56,8 @@ public sealed class StaffDocumentService(
                 LastName = d.User.Profile != null ? d.User.Profile.LastName : null,
                 Phone = d.User.Profile != null ? d.User.Profile.Phone : null,
                 AssignedToEmail = d.AssignedTo != null ? d.AssignedTo.Email : null,
+                AssignedToName = d.AssignedTo != null && d.AssignedTo.Profile != null
+                    ? d.AssignedTo.Profile.FirstName + " " + d.AssignedTo.Profile.LastName : null,
                 ReplacedBy = db.Documents.Where(r => r.ReplacesDocumentId == d.Id).Select(r => (Guid?)r.Id).FirstOrDefault(),
             })
             .SingleOrDefaultAsync(cancellationToken);
@@ -63,11 +69,13 @@ public sealed class StaffDocumentService(
         var d = row.Document;
         var history = await db.DocumentStatusChanges.AsNoTracking().Where(c => c.DocumentId == documentId)
             .OrderBy(c => c.At).ThenBy(c => c.Id)
-            .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason, c.Actor != null ? c.Actor.Email! : "system", c.At))
+            .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason,
+                c.Actor == null ? "system" : c.Actor.Profile != null ? c.Actor.Profile.FirstName + " " + c.Actor.Profile.LastName : c.Actor.Email!, c.At))
             .ToListAsync(cancellationToken);
         var notes = await db.DocumentNotes.AsNoTracking().Where(n => n.DocumentId == documentId)
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-            .Select(n => new NoteView(n.Id, n.Author!.Email!, n.Text, n.CreatedAt))
+            .Select(n => new NoteView(n.Id, n.Author!.Profile != null ? n.Author.Profile.FirstName + " " + n.Author.Profile.LastName : n.Author.Email!,
+                n.Text, n.CreatedAt))
             .ToListAsync(cancellationToken);
 
         string? masked = null;
@@ -85,7 +93,7 @@ public sealed class StaffDocumentService(
         var client = new ClientSummary(d.UserId, name.Length > 0 ? name : row.ClientEmail ?? "", row.ClientEmail ?? "",
             ProfileInput.FormatPhone(row.Phone), masked, unreadable);
         var view = DocumentView.From(d, row.ReplacedBy);
-        return new DocumentDetail(view, client, d.AssignedToId, row.AssignedToEmail, d.Version, history, notes);
+        return new DocumentDetail(view, client, d.AssignedToId, row.AssignedToEmail, d.Version, history, notes, row.AssignedToName);
     }
 
     /// <summary>The decrypted content for a member of staff; audited as viewed (inline) or downloaded.</summary>

@@ -150,7 +150,10 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Null(await documents.AddNoteAsync(actor, id, "Employer EIN looks off; check against last year's return."));
 
         var detail = await documents.GetDetailAsync(id);
-        Assert.Equal("Employer EIN looks off; check against last year's return.", Assert.Single(detail!.Notes).Text);
+        var added = Assert.Single(detail!.Notes);
+        Assert.Equal("Employer EIN looks off; check against last year's return.", added.Text);
+        // Colleagues see who wrote it by name (the demo preparer's profile), not by address.
+        Assert.Equal("Parker Preparer", added.Author);
         Assert.Contains((await AuditAsync(id)).Select(e => e.Action), a => a == AuditActions.DocumentNoteAdded);
 
         // The client's API has no notes in it.
@@ -173,8 +176,40 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
         var result = await app.Factory.Services.GetRequiredService<DocumentStatusService>().ReassignAsync(admin, id, preparer.Id);
 
         Assert.True(result.Succeeded, result.Error);
-        Assert.Equal(preparer.Id, (await documents.GetDetailAsync(id))!.AssignedToId);
+        var detail = (await documents.GetDetailAsync(id))!;
+        Assert.Equal(preparer.Id, detail.AssignedToId);
+        // The page says "Claimed by Parker Preparer"; the address stays available for the tooltip.
+        Assert.Equal("Parker Preparer", detail.Assignee);
+        Assert.Equal(DemoAccounts.Preparer, detail.AssignedToEmail);
         Assert.Contains((await AuditAsync(id)).Select(e => e.Action), a => a == AuditActions.DocumentReassigned);
+    }
+
+    [Fact]
+    public async Task A_claim_shows_the_preparer_by_name_in_the_workflow_and_the_history()
+    {
+        var id = await DemoDocumentAsync();
+        await UnclaimAsync(id);
+        var preparerId = await app.Factory.UserIdAsync(DemoAccounts.Preparer);
+        var actor = new AuditActor(preparerId, DemoAccounts.Preparer, "198.51.100.4");
+
+        var result = await app.Factory.Services.GetRequiredService<DocumentStatusService>().ClaimAsync(actor, id, null);
+
+        Assert.True(result.Succeeded, result.Error);
+        var detail = (await app.Factory.Services.GetRequiredService<StaffDocumentService>().GetDetailAsync(id))!;
+        Assert.Equal("Parker Preparer", detail.Assignee);
+        var claimed = detail.History[^1];
+        Assert.Equal(DocumentStatus.Processing, claimed.To);
+        Assert.Equal("Parker Preparer", claimed.ActorName);
+
+        // Back in the queue for the other tests, which work on the demo client's pending document.
+        await UnclaimAsync(id);
+    }
+
+    private async Task UnclaimAsync(Guid id)
+    {
+        await using var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        await db.Documents.Where(d => d.Id == id).ExecuteUpdateAsync(u => u
+            .SetProperty(d => d.Status, DocumentStatus.Pending).SetProperty(d => d.AssignedToId, (Guid?)null).SetProperty(d => d.AssignedAt, (DateTime?)null));
     }
 
     private async Task<Guid> DemoDocumentAsync()
