@@ -651,10 +651,12 @@ public sealed class SignatureService(
             .Select(u => new { u.Email, Name = u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : null })
             .SingleOrDefaultAsync(cancellationToken);
         var name = string.IsNullOrWhiteSpace(client?.Name) ? client?.Email ?? "Unknown" : client.Name.Trim();
+        var createdBy = await db.Profiles.AsNoTracking().Where(p => p.UserId == r.CreatedById)
+            .Select(p => p.FirstName + " " + p.LastName).SingleOrDefaultAsync(cancellationToken);
         return new SignatureRequestView(r.Id, r.EngagementId, r.ClientId, name, r.Engagement?.TaxYear ?? 0, r.Kind, r.Title, r.Message, r.Status,
             r.OriginalFileName, r.PageCount, r.KnowledgeQuestion, r.CreatedAt, r.SentAt, r.ExpiresAt, r.CompletedAt, r.SignedDocumentId, r.WetSigned,
             r.VoidReason, r.CreatedByEmail, r.Signers.OrderBy(s => s.Role).Select(SignerView.From).ToList(),
-            r.Fields.OrderBy(f => f.Page).ThenBy(f => f.Y).Select(FieldView.From).ToList());
+            r.Fields.OrderBy(f => f.Page).ThenBy(f => f.Y).Select(FieldView.From).ToList(), string.IsNullOrWhiteSpace(createdBy) ? null : createdBy.Trim());
     }
 
     internal static async Task<byte[]> ReadAllAsync(Stream source, long max, CancellationToken cancellationToken)

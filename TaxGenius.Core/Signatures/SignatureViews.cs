@@ -33,7 +33,11 @@ public sealed record SignatureRequestView(
     Guid Id, Guid EngagementId, Guid ClientId, string ClientName, int TaxYear, SignatureDocumentKind Kind, string Title, string? Message,
     SignatureRequestStatus Status, string OriginalFileName, int PageCount, string? KnowledgeQuestion, DateTime CreatedAt, DateTime? SentAt,
     DateTime? ExpiresAt, DateTime? CompletedAt, Guid? SignedDocumentId, bool WetSigned, string? VoidReason, string? CreatedByEmail,
-    IReadOnlyList<SignerView> Signers, IReadOnlyList<FieldView> Fields);
+    IReadOnlyList<SignerView> Signers, IReadOnlyList<FieldView> Fields, string? CreatedByName = null)
+{
+    /// <summary>Who created it, as colleagues know them: their name, or their address when they have no profile.</summary>
+    public string? CreatedBy => CreatedByName ?? CreatedByEmail;
+}
 
 /// <summary>A row of the signatures list.</summary>
 public sealed record SignatureListRow(

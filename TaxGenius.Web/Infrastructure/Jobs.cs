@@ -32,6 +32,9 @@ internal static class Jobs
 {
     public const string DashboardPath = "/admin/jobs";
 
+    /// <summary>The hour (UTC) the audit chain is verified every night.</summary>
+    public const int ChainCheckHourUtc = 3;
+
     /// <summary>
     /// Hangfire on PostgreSQL (its own "hangfire" schema) in production, in memory in the embedded default.
     /// The storage is built here and registered in DI, so several app instances in one process (tests) never
@@ -122,12 +125,12 @@ internal static class Jobs
         // Unread messages: checked every minute, one e-mail per quiet period; the staff digest once a day.
         recurring.AddOrUpdate<TaxGenius.Core.Messaging.MessageNotifier>("message-notifications", JobQueues.Default,
             job => job.SendDueAsync(CancellationToken.None), Cron.Minutely());
-        // The audit log's hash chain: new entries sealed every minute, the whole chain verified every night (the result is audited).
         recurring.AddOrUpdate<TaxGenius.Core.Recognition.RecognitionService>("recognition-sweep", JobQueues.Default,
             job => job.SweepAsync(CancellationToken.None), Cron.Minutely());
+        // The audit log's hash chain: new entries sealed every minute, the whole chain verified every night (the result is audited).
         recurring.AddOrUpdate<TaxGenius.Core.Audit.AuditChain>("audit-chain-seal", JobQueues.Default, job => job.SealAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<TaxGenius.Core.Audit.AuditChain>("audit-chain-verify", JobQueues.Default,
-            job => job.VerifyAsync(null, CancellationToken.None), Cron.Daily(3));
+            job => job.VerifyAsync(null, CancellationToken.None), Cron.Daily(ChainCheckHourUtc));
         // Retention: on the 1st of each month, finish any disposal a crash interrupted and propose the clients now due.
         recurring.AddOrUpdate<TaxGenius.Core.Compliance.Retention.RetentionService>("retention-proposals", JobQueues.Default,
             job => job.RunMonthlyAsync(CancellationToken.None), Cron.Monthly(1, 4));

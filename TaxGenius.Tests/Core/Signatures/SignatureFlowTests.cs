@@ -48,6 +48,8 @@ public sealed class SignatureFlowTests : IAsyncLifetime
         Assert.True(created.Succeeded, created.Error);
         var draft = (await s.Requests.DetailAsync(created.Id!.Value))!;
         Assert.Equal(2, draft.PageCount);
+        // Colleagues see who created it by name.
+        Assert.Equal("Pat Tester", draft.CreatedBy);
         Assert.Equal(4, draft.Fields.Count);
         var taxpayer = draft.Signers.Single(x => x.Role == SignerRole.Taxpayer);
         var spouse = draft.Signers.Single(x => x.Role == SignerRole.Spouse);

@@ -17,12 +17,21 @@ public partial class Compliance
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private LocalTime LocalTime { get; set; } = default!;
 
     private ComplianceEvidence? evidence;
     private bool verifying;
     private int tab;
 
     protected override async Task OnInitializedAsync() => evidence = await Evidence.BuildAsync();
+
+    /// <summary>When the nightly chain check runs, in the admin's zone ("9:00 PM CST").</summary>
+    private string NightlyCheck()
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var next = now.Date.AddHours(Jobs.ChainCheckHourUtc);
+        return LocalTime.Time(next > now ? next : next.AddDays(1));
+    }
 
     private string AgeOf(DateTime at)
     {
