@@ -118,7 +118,8 @@ public sealed class PayoutService(
             return PayoutResult.Refused($"Enter the payment's reference (1–{Payout.MaxReferenceLength} characters), e.g. the bank transfer id.");
         }
 
-        if (paidOn > DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime))
+        // The admin's date is their own calendar's: no time zone is more than 14 hours ahead of UTC.
+        if (paidOn > DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime.AddHours(14)))
         {
             return PayoutResult.Refused("The payment date cannot be in the future.");
         }

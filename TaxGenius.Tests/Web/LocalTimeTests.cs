@@ -45,6 +45,16 @@ public sealed class LocalTimeTests
         Assert.Equal("Dec 5, 2026", time.Day(DateTime.SpecifyKind(lateEvening, DateTimeKind.Unspecified)));
     }
 
+    [Fact]
+    public void Today_is_the_persons_own_date()
+    {
+        var time = new LocalTime();
+        time.Capture("America/Los_Angeles");
+
+        // 8 PM in California on December 5 is already December 6 in UTC.
+        Assert.Equal(new DateTime(2026, 12, 5), time.Today(new FixedClock(new DateTimeOffset(2026, 12, 6, 4, 0, 0, TimeSpan.Zero))));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
@@ -89,4 +99,9 @@ public sealed class LocalTimeTests
     }
 
     private static string Spaced(string shown) => shown.Replace('\u00A0', ' ');
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }

@@ -67,6 +67,9 @@ public sealed class LocalTime
     /// <summary>The calendar day of a moment where the person is: "Dec 6, 2026", or in another day format ("MMMM d": "December 6").</summary>
     public string Day(DateTime utc, string format = "MMM d, yyyy") => Local(utc).ToString(format, Us);
 
+    /// <summary>Today's date where the person is (a payment date they type defaults to it).</summary>
+    public DateTime Today(TimeProvider clock) => Local(clock.GetUtcNow().UtcDateTime).Date;
+
     /// <summary>A moment in full: "Dec 6, 2026, 9:14 AM EST".</summary>
     public string Moment(DateTime utc) => Moment(utc, Zone);
 

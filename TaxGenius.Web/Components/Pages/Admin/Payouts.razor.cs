@@ -23,7 +23,8 @@ public partial class Payouts
     private bool busy;
     private ClaimsPrincipal user = new();
 
-    private DateTime Today => Clock.GetUtcNow().UtcDateTime.Date;
+    // The admin's own today: a payment made this evening in California is dated today there, not tomorrow (UTC).
+    private DateTime Today => LocalTime.Today(Clock);
 
     private decimal SelectedTotal => unpaid?.SelectMany(g => g.Commissions).Where(c => selected.Contains(c.ReferralId)).Sum(c => c.Amount) ?? 0m;
 
