@@ -120,13 +120,21 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourne
         var page = await SignedInPageAsync(email, "**/client");
 
         var renamed = await FileAsync("w2-from-email.pdf", SampleFiles.WindowsExecutable());
+        var notes = await FileAsync("notes.txt", "my W-2 is attached"u8.ToArray());
         var documents = new DocumentsPage(page);
         await documents.GotoAsync();
-        await documents.ChooseFilesAsync(renamed);
+        await documents.ChooseFilesAsync(renamed, notes);
+
+        // A text file is refused as soon as it is chosen, with what to send instead.
+        await Assertions.Expect(documents.QueueItem("notes.txt").GetByTestId("upload-error")).ToContainTextAsync("This is a .txt file. Upload a PDF, JPEG, PNG, HEIC or TIFF file");
+        await Assertions.Expect(page.GetByTestId("upload-start")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("1 file", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
         await documents.StartUploadAsync();
 
         await Assertions.Expect(documents.QueueItem("w2-from-email.pdf").GetByTestId("upload-error")).ToContainTextAsync("Windows program");
         await Assertions.Expect(documents.QueueItem("w2-from-email.pdf")).ToHaveAttributeAsync("data-state", "failed");
+        // Both counted; neither offered again (the same files would be refused again).
+        await Assertions.Expect(documents.Snackbar.Filter(new() { HasText = "2 files were not uploaded" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("upload-start")).ToBeDisabledAsync();
         await Assertions.Expect(page.GetByTestId("documents-empty")).ToBeVisibleAsync();
         await page.ScreenshotAsync("client-documents-refused");
     }

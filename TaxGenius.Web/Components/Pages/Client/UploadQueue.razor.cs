@@ -37,6 +37,12 @@ public partial class UploadQueue : IAsyncDisposable
         public long Sent { get; set; }
         public double Percent => Size == 0 ? 0 : Math.Min(100, Sent * 100.0 / Size);
         public string? Error { get; set; }
+
+        /// <summary>Failed for what the file is (its kind, its size, empty): sending it again would fail again.</summary>
+        public bool Final { get; set; }
+
+        /// <summary>Waiting to be sent, or worth sending again.</summary>
+        public bool Sendable => State is UploadState.Ready or UploadState.Cancelled || State == UploadState.Failed && !Final;
         public bool ShowTypeError { get; set; }
         public TaskCompletionSource? Finished { get; set; }
     }
@@ -122,12 +128,22 @@ public partial class UploadQueue : IAsyncDisposable
             if (file.Size > DocumentService.MaxFileBytes)
             {
                 item.State = UploadState.Failed;
+                item.Final = true;
                 item.Error = ClientDocumentService.TooLargeMessage(DocumentService.MaxFileBytes, file.Size);
             }
             else if (file.Size == 0)
             {
                 item.State = UploadState.Failed;
+                item.Final = true;
                 item.Error = "This file is empty (0 bytes). Choose the file again; if it came from a scanner or an app, save it again first.";
+            }
+            else if (Path.GetExtension(file.Name) is { Length: > 1 } extension && DocumentFileKinds.FromExtension(extension) is null
+                     && DocumentFileKinds.FromContentType(file.ContentType) is null)
+            {
+                // A name without an extension goes to the server, which reads the content; a .txt or .docx is refused here at once.
+                item.State = UploadState.Failed;
+                item.Final = true;
+                item.Error = $"This is a {extension.ToLowerInvariant()} file. Upload a {DocumentFileKinds.AcceptedList} file: the form as a PDF, or a photo or scan of it.";
             }
 
             queue.Add(item);
@@ -151,7 +167,7 @@ public partial class UploadQueue : IAsyncDisposable
 
     private async Task UploadAllAsync()
     {
-        var pending = queue.Where(i => i.State is UploadState.Ready or UploadState.Failed or UploadState.Cancelled && i.Size > 0 && i.Size <= DocumentService.MaxFileBytes).ToList();
+        var pending = queue.Where(i => i.Sendable).ToList();
         if (pending.Any(i => i.Type is null))
         {
             pending.ForEach(i => i.ShowTypeError = true);
@@ -193,7 +209,8 @@ public partial class UploadQueue : IAsyncDisposable
             Snackbar.Add(succeeded == 1 ? "1 document uploaded." : $"{succeeded} documents uploaded.", Severity.Success);
         }
 
-        var failed = pending.Count(i => i.State == UploadState.Failed);
+        // Every file still not stored, those refused before sending (empty, too large, not a document) included.
+        var failed = queue.Count(i => i.State == UploadState.Failed);
         if (failed > 0)
         {
             Snackbar.Add(failed == 1 ? "1 file was not uploaded: see the message under it." : $"{failed} files were not uploaded: see the messages under them.", Severity.Error);
@@ -265,6 +282,8 @@ public partial class UploadQueue : IAsyncDisposable
             0 => (UploadState.Failed, "The connection dropped during the upload. Nothing was kept; try again."),
             _ => (UploadState.Failed, ProblemDetail(body) ?? $"The upload failed (HTTP {status}). Nothing was kept; try again."),
         };
+        // Refused for what the file is (not a document, too large): the same file would be refused again.
+        item.Final = status is StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status413PayloadTooLarge;
         if (item.State == UploadState.Done)
         {
             item.Sent = item.Size;
@@ -321,9 +340,12 @@ public partial class UploadQueue : IAsyncDisposable
         _ => $"Upload {count} files",
     };
 
-    private static string FileIcon(string name) => Path.GetExtension(name).ToLowerInvariant() == ".pdf"
-        ? Icons.Material.Filled.PictureAsPdf
-        : Icons.Material.Filled.Image;
+    private static string FileIcon(string name) => DocumentFileKinds.FromExtension(Path.GetExtension(name)) switch
+    {
+        DocumentFileKind.Pdf => Icons.Material.Filled.PictureAsPdf,
+        null => Icons.Material.Filled.InsertDriveFile,
+        _ => Icons.Material.Filled.Image,
+    };
 
     public async ValueTask DisposeAsync()
     {
