@@ -34,7 +34,7 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJo
 
         // Inviting the same address again is refused with the reason.
         await dashboard.InviteAsync(invitee);
-        await Assertions.Expect(dashboard.InviteResult).ToContainTextAsync($"You already invited {invitee} on ");
+        await Assertions.Expect(dashboard.InviteResult).ToContainTextAsync($"You already invited {invitee} less than a day ago.");
         await referrerPage.ScreenshotAsync("referrer-dashboard-invited");
 
         // The invitee opens the e-mailed link: the code is filled in; they register (consent is not asked on the form).

@@ -9,9 +9,10 @@ public static class EmailAddresses
     public const int MaxLength = 256;
 
     /// <summary>
-    /// A bare address (no display name, no angle brackets, nothing around it), at most <see cref="MaxLength"/> characters.
-    /// Callers trim first.
+    /// A bare address (no display name, no angle brackets, nothing around it), at most <see cref="MaxLength"/> characters, whose
+    /// domain has a dot inside it ("a@b" parses, but no one on the internet has such an address). Callers trim first.
     /// </summary>
     public static bool IsValid(string? email) =>
-        email is { Length: > 0 and <= MaxLength } && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email;
+        email is { Length: > 0 and <= MaxLength } && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
+        && parsed.Host is { } host && host.IndexOf('.', StringComparison.Ordinal) is > 0 && host[^1] != '.' && !host.Contains("..", StringComparison.Ordinal);
 }

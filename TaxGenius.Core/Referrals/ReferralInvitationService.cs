@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -66,7 +65,9 @@ public sealed class ReferralInvitationService(
             .Select(r => (DateTime?)r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (mine is { } invitedOn)
         {
-            return InvitationResult.Refused($"You already invited {address} on {invitedOn.ToString("MMMM d, yyyy", CultureInfo.GetCultureInfo("en-US"))}.");
+            // How long ago, not a date: the server's calendar day (UTC) is often not the referrer's.
+            var days = (int)(timeProvider.GetUtcNow().UtcDateTime - invitedOn).TotalDays;
+            return InvitationResult.Refused($"You already invited {address} {(days < 1 ? "less than a day" : Plural.Of(days, "day"))} ago.");
         }
 
         var upper = address.ToUpperInvariant();

@@ -59,6 +59,8 @@ public sealed class SsnCardTests : MudBunitContext
         card.Find("[data-testid='ssn-save']").Click();
 
         Assert.Equal(SsnValidator.Area9, card.Find("[data-testid='ssn-error']").TextContent);
+        // Said once: the field turns red without repeating the message under itself.
+        Assert.Equal(1, card.Markup.Split(SsnValidator.Area9).Length - 1);
         Assert.Empty(saved);
     }
 }
