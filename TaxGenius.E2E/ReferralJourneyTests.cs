@@ -101,7 +101,11 @@ public sealed partial class ReferralJourneyTests(BrowserFixture browser) : AppJo
         var row = dashboard.Row("Nina Newclient", "Converted");
         await Assertions.Expect(row).ToBeVisibleAsync();
         await Assertions.Expect(referrerPage.Locator("tr", new() { Has = row }).GetByTestId("referral-commission")).ToHaveTextAsync("$50.00");
-        await Assertions.Expect(referrerPage.GetByTestId("referral-chart").Locator("svg").First).ToBeVisibleAsync();
+        // This month's line, on top, counts the conversion (newest month first, twelve of them).
+        await Assertions.Expect(referrerPage.GetByTestId("referral-months").Locator("li")).ToHaveCountAsync(12);
+        await Assertions.Expect(referrerPage.GetByTestId("referral-months").Locator("li").First)
+            .ToHaveAttributeAsync("data-key", DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(referrerPage.GetByTestId("referral-months").Locator("li").First).ToContainTextAsync("conversion");
         await referrerPage.ScreenshotAsync("referrer-dashboard-converted");
         var converted = await App.WaitForEmailAsync(DemoAccounts.Referrer, "Your referral became a client: you earned $50.00");
         Assert.Contains("Nina Newclient", converted.TextBody, StringComparison.Ordinal);

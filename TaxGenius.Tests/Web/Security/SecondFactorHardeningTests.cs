@@ -118,7 +118,7 @@ public sealed class SecondFactorHardeningTests
 
         using var sent = await FormToken.PostFormAsync(client, "/Account/Manage/Email", "change-email", ("Input.NewEmail", "casey.new@example.test"),
             ("Input.Secret", TaxGeniusAppFactory.DemoPassword));
-        Assert.Contains("Confirmation link to change email sent", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("We sent a confirmation link to the new address", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await app.WaitForEmailAsync("casey.new@example.test");
     }
 

@@ -350,6 +350,8 @@ public sealed partial class ConversationView : IAsyncDisposable
 
     private string Local(DateTime utc) => LocalTime.Recent(utc);
 
+    private bool TooLong => draft is { Length: > Message.MaxLength };
+
     public async ValueTask DisposeAsync()
     {
         Volatile.Write(ref disposed, 1);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MudBlazor;
 using TaxGenius.Core.Referrals;
+using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Components.Pages.Referrer;
@@ -20,11 +21,7 @@ public partial class ReferrerHome
     private ReferrerDashboard? dashboard;
     private string link = "";
     private string qrDataUri = "";
-    private string[] monthLabels = [];
-    private List<ChartSeries<double>> conversionSeries = [];
-    private List<ChartSeries<double>> earningSeries = [];
-    private BarChartOptions conversionOptions = new();
-    private BarChartOptions earningOptions = new();
+    private IReadOnlyList<BarList.Bar> monthBars = [];
 
     private string? vanity;
     private string? vanityError;
@@ -92,16 +89,11 @@ public partial class ReferrerHome
             qrDataUri = TaxGenius.Core.Common.QrCode.SvgDataUri(link);
         }
 
-        monthLabels = dashboard.Months.Select(m => m.Month.ToString("MMM yy", Us)).ToArray();
-        conversionSeries = [new ChartSeries<double> { Name = "Conversions", Data = new ChartData<double>(dashboard.Months.Select(m => (double)m.Conversions).ToArray()) }];
-        earningSeries = [new ChartSeries<double> { Name = "Earnings (USD)", Data = new ChartData<double>(dashboard.Months.Select(m => (double)m.Earnings).ToArray()) }];
-        // Whole conversions on the axis; about four steps of round dollars for earnings.
-        conversionOptions = new BarChartOptions { ShowLegend = false, YAxisTicks = Step(dashboard.Months.Max(m => (double)m.Conversions), 1), BarWidthRatio = 0.6 };
-        earningOptions = new BarChartOptions { ShowLegend = false, YAxisTicks = Step(dashboard.Months.Max(m => (double)m.Earnings), 10), BarWidthRatio = 0.6 };
+        monthBars = dashboard.Months.OrderByDescending(m => m.Month).Select(m => new BarList.Bar(
+                m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), m.Month.ToString("MMM yyyy", Us), (double)m.Earnings,
+                m.Conversions == 0 ? "—" : $"{Money(m.Earnings)} · {TaxGenius.Core.Common.Plural.Of(m.Conversions, "conversion")}"))
+            .ToList();
     }
-
-    /// <summary>An axis step that gives about four gridlines: a multiple of <paramref name="unit"/>.</summary>
-    private static int Step(double max, int unit) => Math.Max(unit, (int)Math.Ceiling(max / 4 / unit) * unit);
 
     private async Task CopyLinkAsync()
     {
