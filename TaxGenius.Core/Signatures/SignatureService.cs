@@ -647,16 +647,16 @@ public sealed class SignatureService(
 
     private static async Task<SignatureRequestView> ViewAsync(TaxGeniusDbContext db, SignatureRequest r, CancellationToken cancellationToken)
     {
-        var client = await db.Users.AsNoTracking().Where(u => u.Id == r.ClientId)
-            .Select(u => new { u.Email, Name = u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : null })
-            .SingleOrDefaultAsync(cancellationToken);
-        var name = string.IsNullOrWhiteSpace(client?.Name) ? client?.Email ?? "Unknown" : client.Name.Trim();
-        var createdBy = await db.Profiles.AsNoTracking().Where(p => p.UserId == r.CreatedById)
-            .Select(p => p.FirstName + " " + p.LastName).SingleOrDefaultAsync(cancellationToken);
+        // The client and the colleague who created the request, in one round trip: each by profile name when they have one.
+        var people = await db.Users.AsNoTracking().Where(u => u.Id == r.ClientId || u.Id == r.CreatedById)
+            .Select(u => new { u.Id, u.Email, Name = u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : null })
+            .ToDictionaryAsync(u => u.Id, cancellationToken);
+        string? NameOf(Guid id) => people.TryGetValue(id, out var person) && !string.IsNullOrWhiteSpace(person.Name) ? person.Name.Trim() : null;
+        var name = NameOf(r.ClientId) ?? (people.TryGetValue(r.ClientId, out var client) ? client.Email : null) ?? "Unknown";
         return new SignatureRequestView(r.Id, r.EngagementId, r.ClientId, name, r.Engagement?.TaxYear ?? 0, r.Kind, r.Title, r.Message, r.Status,
             r.OriginalFileName, r.PageCount, r.KnowledgeQuestion, r.CreatedAt, r.SentAt, r.ExpiresAt, r.CompletedAt, r.SignedDocumentId, r.WetSigned,
             r.VoidReason, r.CreatedByEmail, r.Signers.OrderBy(s => s.Role).Select(SignerView.From).ToList(),
-            r.Fields.OrderBy(f => f.Page).ThenBy(f => f.Y).Select(FieldView.From).ToList(), string.IsNullOrWhiteSpace(createdBy) ? null : createdBy.Trim());
+            r.Fields.OrderBy(f => f.Page).ThenBy(f => f.Y).Select(FieldView.From).ToList(), NameOf(r.CreatedById));
     }
 
     internal static async Task<byte[]> ReadAllAsync(Stream source, long max, CancellationToken cancellationToken)

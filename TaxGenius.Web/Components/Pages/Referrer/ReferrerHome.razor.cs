@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MudBlazor;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
@@ -91,7 +92,7 @@ public partial class ReferrerHome
 
         monthBars = dashboard.Months.OrderByDescending(m => m.Month).Select(m => new BarList.Bar(
                 m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), m.Month.ToString("MMM yyyy", Us), (double)m.Earnings,
-                m.Conversions == 0 ? "—" : $"{Money(m.Earnings)} · {TaxGenius.Core.Common.Plural.Of(m.Conversions, "conversion")}"))
+                m.Conversions == 0 ? "—" : $"{Money(m.Earnings)} · {Plural.Of(m.Conversions, "conversion")}"))
             .ToList();
     }
 
