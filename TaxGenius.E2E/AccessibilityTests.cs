@@ -17,8 +17,9 @@ namespace TaxGenius.E2E;
 
 /// <summary>
 /// axe-core over every page each role can reach (taken from the app's own routes, so a new page is checked without anyone adding it
-/// here), in the light and the dark theme: no serious or critical violation anywhere; and on a phone-sized screen, no page wider
-/// than the screen and no serious or critical violation there either.
+/// here), in the light and the dark theme: no serious or critical violation anywhere, and a sound outline (one h1, headings in
+/// order, every table column named); and on a phone-sized screen, no page wider
+/// than the screen and none of those faults there either.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
@@ -93,7 +94,14 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
-    /// <summary>Runs axe on the page as it is and adds each serious or critical violation, after <paramref name="where"/>, to <paramref name="failures"/>.</summary>
+    /// <summary>
+    /// Rules about how a page is laid out for a screen reader that axe rates only moderate or minor, held to anyway: a person who
+    /// moves by headings starts at the page's one h1 and goes down a level at a time (page titles had been h4, card titles h6,
+    /// and figures like "42" were headings), and every column of a table has a header to read.
+    /// </summary>
+    private static readonly HashSet<string> OutlineRules = ["page-has-heading-one", "heading-order", "empty-table-header"];
+
+    /// <summary>Runs axe on the page as it is and adds each serious or critical violation (and any of <see cref="OutlineRules"/>), after <paramref name="where"/>, to <paramref name="failures"/>.</summary>
     private static async Task CheckAxeAsync(IPage page, string where, List<string> failures)
     {
         // A page axe cannot finish on is a failure with its name, not a run that hangs until the blame collector kills it.
@@ -111,7 +119,9 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
             return;
         }
 
-        foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
+        // Hangfire's dashboard is its own markup (an h1, then h3 panels), not the app's to change.
+        var ours = !page.PathOf().StartsWith("/admin/jobs", StringComparison.Ordinal);
+        foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical" || (ours && OutlineRules.Contains(v.Id))))
         {
             failures.Add($"{where}: {violation.Id} ({violation.Impact}) — " +
                 string.Join(" | ", violation.Nodes.Take(3).Select(n => string.Join(' ', n.Target) + ": " + (n.Any?.FirstOrDefault()?.Message ?? n.Html))));
