@@ -78,6 +78,14 @@ public sealed class TaxSeasonJourneyTests(BrowserFixture browser) : AppJourney(b
         await card.DragToAsync(Column(EngagementStage.InPreparation).Locator(".mud-drop-zone"));
         await Assertions.Expect(card).ToHaveAttributeAsync("data-stage", nameof(EngagementStage.InPreparation));
 
+        // The return's activity names who moved it as colleagues know them, and the automatic advance as such (not addresses).
+        await card.GetByTestId("board-card-open").ClickAsync();
+        await preparer.WaitForURLAsync("**/preparer/engagements/*");
+        var activity = preparer.GetByTestId("activity-entry");
+        await Assertions.Expect(activity.Filter(new() { HasText = "Documents received → In preparation" })).ToContainTextAsync("Parker Preparer");
+        await Assertions.Expect(activity.Filter(new() { HasText = "Documents requested → Documents received" })).ToContainTextAsync("TaxGenius (automatic)");
+        await Assertions.Expect(activity.Filter(new() { HasText = DemoAccounts.Preparer })).ToHaveCountAsync(0);
+
         await using (var db = await Db())
         {
             var engagement = await db.Engagements.AsNoTracking().SingleAsync(e => e.TaxYear == year && e.Client!.Email == DemoAccounts.Client);

@@ -23,6 +23,12 @@ public sealed record EngagementDetail(
 }
 
 /// <summary>
+/// One move of an engagement for the staff page: <see cref="EngagementStageChange"/> with <paramref name="ActorName"/>, the actor's
+/// name, or their address when they have no profile (the automatic advance keeps its own label).
+/// </summary>
+public sealed record EngagementMoveView(EngagementStage From, EngagementStage To, string? Reason, Guid? ActorId, string? ActorEmail, string? ActorName, DateTime At);
+
+/// <summary>
 /// Engagements: one per client per tax year, created on demand (<see cref="EnsureAsync"/>, safe to race), moved between stages
 /// under optimistic concurrency (two preparers moving one card: one wins, the other is told where it is now), every move
 /// recorded with who and when and audited in the same transaction.
@@ -104,12 +110,15 @@ public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFa
         return await MoveAsync(actor, engagementId, engagement.StageBeforeHold ?? EngagementStage.NotStarted, expectedVersion, null, cancellationToken);
     }
 
-    /// <summary>The engagement's moves, oldest first.</summary>
-    public async Task<IReadOnlyList<EngagementStageChange>> HistoryAsync(Guid engagementId, CancellationToken cancellationToken = default)
+    /// <summary>The engagement's moves, oldest first, each with who made it as colleagues know them.</summary>
+    public async Task<IReadOnlyList<EngagementMoveView>> HistoryAsync(Guid engagementId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.EngagementStageChanges.AsNoTracking().Where(c => c.EngagementId == engagementId)
-            .OrderBy(c => c.At).ThenBy(c => c.Id).ToListAsync(cancellationToken);
+            .OrderBy(c => c.At).ThenBy(c => c.Id)
+            .Select(c => new EngagementMoveView(c.From, c.To, c.Reason, c.ActorId, c.ActorEmail,
+                db.Profiles.Where(p => p.UserId == c.ActorId).Select(p => p.FirstName + " " + p.LastName).FirstOrDefault() ?? c.ActorEmail, c.At))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>An engagement for its staff page, or null.</summary>

@@ -17,8 +17,8 @@ public enum ReminderOutcome
     NoAddress,
 }
 
-/// <summary>One reminder as the engagement's activity shows it.</summary>
-public sealed record ReminderView(DateTime SentAt, ReminderKind Kind, int OpenItems, string? ActorEmail);
+/// <summary>One reminder as the engagement's activity shows it; <paramref name="ActorName"/> is who pressed "Remind now" as colleagues know them (their name, or their address without a profile), null for the schedule.</summary>
+public sealed record ReminderView(DateTime SentAt, ReminderKind Kind, int OpenItems, string? ActorEmail, string? ActorName);
 
 /// <summary>
 /// Reminds clients of the required items still open. The recurring job (<see cref="SendDueAsync"/>) sends each engagement waiting
@@ -108,7 +108,8 @@ public sealed class ReminderService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.EngagementReminders.AsNoTracking().Where(r => r.EngagementId == engagementId)
             .OrderByDescending(r => r.SentOn)
-            .Select(r => new ReminderView(r.SentAt, r.Kind, r.OpenItems, r.ActorEmail))
+            .Select(r => new ReminderView(r.SentAt, r.Kind, r.OpenItems, r.ActorEmail,
+                db.Profiles.Where(p => p.User!.Email == r.ActorEmail).Select(p => p.FirstName + " " + p.LastName).FirstOrDefault() ?? r.ActorEmail))
             .ToListAsync(cancellationToken);
     }
 

@@ -51,6 +51,7 @@ public sealed class DocumentRequestServiceTests
         Assert.Equal(pat.UserId, history[0].ActorId);
         Assert.Null(history[1].ActorId);
         Assert.Equal(DocumentRequestService.System.Email, history[1].ActorEmail);
+        Assert.Equal(DocumentRequestService.System.Email, history[1].ActorName); // the automatic advance keeps its label
 
         // A preparer accepts the upload and re-opens the waiver; the client sees why.
         Assert.True((await requests.AcceptAsync(pat, items[0].Id)).Succeeded);

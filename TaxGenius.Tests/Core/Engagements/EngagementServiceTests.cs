@@ -38,7 +38,7 @@ public sealed class EngagementServiceTests
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         var service = Create(database);
         var client = await TestUsers.CreateAsync(database, "casey@example.test");
-        var preparer = await TestUsers.CreateAsync(database, "pat@example.test");
+        var preparer = await TestUsers.CreateAsync(database, "pat@example.test", "Pat", "Lee");
         var actor = new AuditActor(preparer, "pat@example.test", "127.0.0.1");
         var engagement = await service.EnsureAsync(client, 2026);
 
@@ -62,6 +62,7 @@ public sealed class EngagementServiceTests
              (EngagementStage.OnHold, EngagementStage.DocumentsRequested)],
             history.Select(h => (h.From, h.To)));
         Assert.All(history, h => Assert.Equal(preparer, h.ActorId));
+        Assert.All(history, h => Assert.Equal("Pat Lee", h.ActorName)); // as colleagues know her, not her address
         Assert.Equal("Waiting for the K-1 from the partnership", history[1].Reason);
         Assert.Equal(clock.GetUtcNow().UtcDateTime, history[2].At);
 

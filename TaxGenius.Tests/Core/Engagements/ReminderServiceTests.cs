@@ -80,7 +80,7 @@ public sealed class ReminderServiceTests
     {
         await using var database = await TestDatabase.CreateAsync(provider, clock);
         using var services = new EngagementServices(database, clock);
-        var pat = new AuditActor(await TestUsers.CreateAsync(database, "pat@example.test"), "pat@example.test", null);
+        var pat = new AuditActor(await TestUsers.CreateAsync(database, "pat@example.test", "Pat", "Preparer"), "pat@example.test", null);
         var casey = await RequestAsync(services, database, pat, "casey@example.test");
 
         clock.Advance(TimeSpan.FromDays(1));
@@ -100,6 +100,8 @@ public sealed class ReminderServiceTests
         var activity = await services.Reminders.ListAsync(casey.Engagement);
         Assert.Equal([ReminderKind.Scheduled, ReminderKind.Manual], activity.Select(r => r.Kind));
         Assert.Equal("pat@example.test", activity[1].ActorEmail);
+        Assert.Equal("Pat Preparer", activity[1].ActorName); // as colleagues know her, not her address
+        Assert.Null(activity[0].ActorName);
     }
 
     [Fact]

@@ -66,14 +66,19 @@ public partial class EngagementDetails
         var reminders = await Reminders.ListAsync(Id);
         activity =
         [
-            .. moves.Select(m => new ActivityEntry(m.At, $"{EngagementStages.Name(m.From)} → {EngagementStages.Name(m.To)}" + (m.Reason is { } r ? $" ({r})" : ""), m.ActorEmail)),
+            .. moves.Select(m => new ActivityEntry(m.At, $"{EngagementStages.Name(m.From)} → {EngagementStages.Name(m.To)}" + (m.Reason is { } r ? $" ({r})" : ""), m.ActorName)),
             .. reminders.Select(r => new ActivityEntry(r.SentAt,
-                $"{(r.Kind == ReminderKind.Manual ? "Reminder sent by hand" : "Automatic reminder")}: {Plural.Of(r.OpenItems, "item")} missing", r.ActorEmail)),
+                $"{(r.Kind == ReminderKind.Manual ? "Reminder sent by hand" : "Automatic reminder")}: {Plural.Of(r.OpenItems, "item")} missing", r.ActorName)),
         ];
         activity = [.. activity.OrderByDescending(a => a.At)];
     }
 
     private int Missing() => items?.Count(i => i.Required && i.Status == RequestItemStatus.Open) ?? 0;
+
+    /// <summary>Under "Requested documents": what is missing and since when; with nothing asked for, says so (not "0 missing · asked …").</summary>
+    private string MissingCaption() => items is { Count: 0 }
+        ? "Nothing asked for yet"
+        : Plural.Of(Missing(), "required item") + " missing" + (detail?.RequestedAt is { } asked ? $" · asked {LocalTime.Day(asked, "MMM d")}" : "");
 
     private static string StatusText(RequestItemStatus status) => status switch
     {
