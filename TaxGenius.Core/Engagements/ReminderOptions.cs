@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TaxGenius.Core.Common;
 
 namespace TaxGenius.Core.Engagements;
 
@@ -59,4 +60,48 @@ public static class ReminderSchedule
     /// </summary>
     public static bool IsDue(DateOnly requestedOn, DateOnly today, DateOnly dueDate, DateOnly? lastSentOn, ReminderOptions options) =>
         LatestPoint(requestedOn, today, dueDate, options) is { } point && (lastSentOn is null || lastSentOn < point) && lastSentOn != today;
+
+    /// <summary>
+    /// The schedule in words, from the configured options (not a fixed text that could disagree with them): "3, 7 and 14 days after
+    /// the request, then weekly until the due date".
+    /// </summary>
+    public static string Describe(ReminderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var days = options.ScheduleDays.Where(d => d > 0).Distinct().Order().ToList();
+        var then = options.ThenEveryDays switch
+        {
+            0 => null,
+            1 => "daily",
+            7 => "weekly",
+            var n => $"every {n} days",
+        };
+        var first = days.Count switch
+        {
+            0 => null,
+            1 => Plural.Of(days[0], "day") + " after the request",
+            _ => $"{string.Join(", ", days[..^1])} and {days[^1]} days after the request",
+        };
+        return (first, then) switch
+        {
+            (null, null) => "none are scheduled",
+            (null, { } every) => $"{every} after the request until the due date",
+            ({ } once, null) => once,
+            ({ } once, { } every) => $"{once}, then {every} until the due date",
+        };
+    }
+
+    /// <summary>
+    /// The label of the reminder switch on the engagement page: what the switch does for this return today. Reminders go out only
+    /// while documents are requested and until the due date (<see cref="ReminderService.SendDueAsync"/>), so a filed return does
+    /// not claim reminders are running.
+    /// </summary>
+    public static string SwitchLabel(bool paused, EngagementStage stage, DateOnly today, DateOnly dueDate, ReminderOptions options) => (paused, stage) switch
+    {
+        (true, _) => "Automatic reminders are paused",
+        (false, EngagementStage.NotStarted) => $"Automatic reminders on: {Describe(options)}",
+        (false, EngagementStage.DocumentsRequested) when today > dueDate => "Automatic reminders on, but none go out after the due date",
+        (false, EngagementStage.DocumentsRequested) => $"Automatic reminders on: {Describe(options)}",
+        _ => "Automatic reminders on, but none go out at this stage: only while documents are requested",
+    };
 }

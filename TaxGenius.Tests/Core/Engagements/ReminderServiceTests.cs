@@ -121,6 +121,32 @@ public sealed class ReminderServiceTests
         Assert.False(ReminderSchedule.IsDue(requested, requested.AddDays(30), due, requested.AddDays(1), custom));
     }
 
+    [Fact]
+    public void The_switch_says_when_reminders_go_out_from_the_configured_schedule_and_the_stage()
+    {
+        var options = new ReminderOptions();
+        Assert.Equal("3, 7 and 14 days after the request, then weekly until the due date", ReminderSchedule.Describe(options));
+        Assert.Equal("1 day after the request", ReminderSchedule.Describe(new ReminderOptions { ScheduleDays = [1], ThenEveryDays = 0 }));
+        Assert.Equal("5 and 10 days after the request, then every 3 days until the due date",
+            ReminderSchedule.Describe(new ReminderOptions { ScheduleDays = [10, 5, 5], ThenEveryDays = 3 }));
+        Assert.Equal("daily after the request until the due date", ReminderSchedule.Describe(new ReminderOptions { ScheduleDays = [], ThenEveryDays = 1 }));
+        Assert.Equal("none are scheduled", ReminderSchedule.Describe(new ReminderOptions { ScheduleDays = [], ThenEveryDays = 0 }));
+
+        var today = new DateOnly(2026, 3, 1);
+        var due = new DateOnly(2026, 4, 15);
+        Assert.Equal("Automatic reminders on: 3, 7 and 14 days after the request, then weekly until the due date",
+            ReminderSchedule.SwitchLabel(false, EngagementStage.DocumentsRequested, today, due, options));
+        Assert.Equal("Automatic reminders are paused", ReminderSchedule.SwitchLabel(true, EngagementStage.DocumentsRequested, today, due, options));
+        Assert.Equal("Automatic reminders on, but none go out after the due date",
+            ReminderSchedule.SwitchLabel(false, EngagementStage.DocumentsRequested, due.AddDays(1), due, options));
+        // A filed or finished return never gets a scheduled reminder (SendDueAsync picks only "Documents requested"), so the switch does not claim it.
+        foreach (var stage in new[] { EngagementStage.DocumentsReceived, EngagementStage.Filed, EngagementStage.Done, EngagementStage.OnHold })
+        {
+            Assert.Equal("Automatic reminders on, but none go out at this stage: only while documents are requested",
+                ReminderSchedule.SwitchLabel(false, stage, today, due, options));
+        }
+    }
+
     private static async Task<(Guid Client, Guid Engagement, Guid Item)> RequestAsync(EngagementServices services, TestDatabase database,
         AuditActor actor, string email)
     {

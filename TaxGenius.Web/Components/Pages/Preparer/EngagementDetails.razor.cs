@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using TaxGenius.Core.Common;
 using TaxGenius.Core.Engagements;
@@ -27,6 +28,8 @@ public partial class EngagementDetails
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
+    [Inject] private IOptions<ReminderOptions> ReminderOptions { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -79,6 +82,10 @@ public partial class EngagementDetails
     private string MissingCaption() => items is { Count: 0 }
         ? "Nothing asked for yet"
         : Plural.Of(Missing(), "required item") + " missing" + (detail?.RequestedAt is { } asked ? $" · asked {LocalTime.Day(asked, "MMM d")}" : "");
+
+    /// <summary>The reminder switch's label; the day is the reminder job's (UTC), so the label and the job agree.</summary>
+    private string ReminderLabel() => ReminderSchedule.SwitchLabel(detail!.RemindersPaused, detail.Stage,
+        DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime), detail.DueDate, ReminderOptions.Value);
 
     private static string StatusText(RequestItemStatus status) => status switch
     {
