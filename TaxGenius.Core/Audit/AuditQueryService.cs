@@ -10,7 +10,10 @@ public sealed record AuditFilter
     /// <summary>The actor's e-mail, exact (case-insensitive). Resolved to the account's id when the account still exists.</summary>
     public string? ActorEmail { get; init; }
 
-    /// <summary>The subject's id (a document, a user, an invitation).</summary>
+    /// <summary>
+    /// The subject's id (a document, a user, an invitation), or a client's id: then also every entry that concerns that client (their
+    /// documents viewed, their conversation read), through <see cref="AuditEntry.SubjectUserId"/>.
+    /// </summary>
     public Guid? SubjectId { get; init; }
 
     /// <summary>One of <see cref="AuditActions.All"/>.</summary>
@@ -21,7 +24,7 @@ public sealed record AuditFilter
 }
 
 /// <summary>
-/// Reads the audit log: newest first, keyset pages over (At, Id) (the table's indexes: (At, Id), (ActorId, At), (SubjectId, At),
+/// Reads the audit log: newest first, keyset pages over (At, Id) (the table's indexes: (At, Id), (ActorId, At), (SubjectId, At), (SubjectUserId, At),
 /// (Action, At)), never OFFSET. Read-only: nothing here, or anywhere else, updates or deletes an entry.
 /// </summary>
 public sealed class AuditQueryService(IDbContextFactory<TaxGeniusDbContext> dbFactory)
@@ -84,7 +87,8 @@ public sealed class AuditQueryService(IDbContextFactory<TaxGeniusDbContext> dbFa
 
         if (filter.SubjectId is { } subject)
         {
-            entries = entries.Where(e => e.SubjectId == subject);
+            // Both columns are indexed with At ((SubjectId, At), (SubjectUserId, At)); a document's id never equals a user's.
+            entries = entries.Where(e => e.SubjectId == subject || e.SubjectUserId == subject);
         }
 
         if (filter.Action is { Length: > 0 } action)
