@@ -142,7 +142,8 @@ public sealed partial class RecognitionReviewService(
 
         audit.Add(db, actor, AuditActions.EngagementFieldsExported, "Engagement", engagementId, engagement.ClientId, $"{rows.Count} documents");
         await db.SaveChangesAsync(cancellationToken);
-        return ($"boxes-{engagement.TaxYear}-{engagementId.ToString("N")[..8]}.csv", Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray());
+        // Named by the id's random end: its start is a timestamp that engagements started together share (see ShortId).
+        return ($"boxes-{engagement.TaxYear}-{engagementId.ToString("N")[^8..]}.csv", Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray());
     }
 
     /// <summary>

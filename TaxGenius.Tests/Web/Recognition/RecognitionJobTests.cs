@@ -546,7 +546,10 @@ public sealed class RecognitionJobTests : IAsyncLifetime
             (corrected.GetProperty("value").GetString(), corrected.GetProperty("extracted").GetString(), corrected.GetProperty("corrected").GetBoolean()));
 
         var engagement = await app.Services.GetRequiredService<TaxGenius.Core.Engagements.EngagementService>().FindForClientAsync(userId, Year);
-        var csv = await preparer.GetStringAsync($"/api/staff/engagements/{engagement!.Id}/boxes.csv");
+        using var export = await preparer.GetAsync($"/api/staff/engagements/{engagement!.Id}/boxes.csv");
+        // Named by the id's random end, so two returns started together do not download under one name.
+        Assert.Equal($"boxes-{Year}-{engagement.Id.ToString("N")[^8..]}.csv", export.Content.Headers.ContentDisposition?.FileName);
+        var csv = await export.Content.ReadAsStringAsync();
         Assert.Contains($"w2.pdf,W-2,{Year},box1,\"Box 1 Wages, tips, other compensation\",61205.00,yes", csv, StringComparison.Ordinal);
         Assert.Contains("employer_ein", csv, StringComparison.Ordinal);
 
