@@ -321,6 +321,7 @@ public static class WebApplicationExtensions
 
             return next(context);
         });
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseMiddleware<ApiProblemDetailsMiddleware>());
         app.UseAuthentication();
         // Before authorization: anonymous requests and failed bearer tokens are counted (per IP) as well as signed-in ones (per user).
         app.UseTaxGeniusRateLimiting();

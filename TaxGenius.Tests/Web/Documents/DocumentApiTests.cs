@@ -183,6 +183,21 @@ public abstract class DocumentApiTests(DocumentsAppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await intruderClient.GetAsync($"/api/documents/{id}/content")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await intruderClient.DeleteAsync($"/api/documents/{id}")).StatusCode);
         Assert.Equal(0, (await intruderClient.GetFromJsonAsync<JsonElement>("/api/documents")).GetArrayLength());
+        // The refusal reads exactly like a document that never existed: nothing tells the intruder that it does.
+        using (var theirs = await intruderClient.GetAsync($"/api/documents/{id}/content"))
+        using (var never = await intruderClient.GetAsync($"/api/documents/{Guid.NewGuid()}/content"))
+        {
+            static async Task<string> ProblemOf(HttpResponseMessage r)
+            {
+                var problem = await r.Content.ReadFromJsonAsync<JsonElement>();
+                return $"{r.Content.Headers.ContentType?.MediaType} {problem.GetProperty("status")} {problem.GetProperty("title")} {problem.GetProperty("detail")}";
+            }
+
+            var refusal = await ProblemOf(theirs);
+            Assert.Equal("application/problem+json 404 Not found No such document.", refusal);
+            Assert.Equal(await ProblemOf(never), refusal);
+        }
+
         using (var replace = await UploadAsync(intruderClient, SampleFiles.Pdf(), "replacement.pdf", replaces: id))
         {
             Assert.Equal(HttpStatusCode.NotFound, replace.StatusCode);

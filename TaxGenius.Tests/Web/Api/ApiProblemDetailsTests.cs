@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TaxGenius.Core.Demo;
+using TaxGenius.Web.Infrastructure;
+
+namespace TaxGenius.Tests.Web.Api;
+
+/// <summary>Under /api an error always has a ProblemDetails body, also where no endpoint wrote one; pages keep the HTML not-found page.</summary>
+public sealed class ApiProblemDetailsTests(ApiAppFixture app) : IClassFixture<ApiAppFixture>
+{
+    [Fact]
+    public async Task Unknown_addresses_wrong_methods_and_the_sign_in_challenge_answer_with_a_ProblemDetails()
+    {
+        var client = await app.CookieClientAsync(DemoAccounts.Client);
+        using var anonymous = app.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var unknown = await ProblemAsync(await client.GetAsync("/api/no-such-thing"), HttpStatusCode.NotFound);
+        Assert.Equal(ApiProblemDetailsMiddleware.NotFoundDetail, unknown.GetProperty("detail").GetString());
+        Assert.Equal("Not Found", unknown.GetProperty("title").GetString());
+
+        using var delete = await client.DeleteAsync("/api/documents");
+        var wrongMethod = await ProblemAsync(delete, HttpStatusCode.MethodNotAllowed);
+        Assert.NotEmpty(delete.Content.Headers.Allow);
+        Assert.Equal($"This address does not take DELETE; it takes {string.Join(", ", delete.Content.Headers.Allow)}.",
+            wrongMethod.GetProperty("detail").GetString());
+
+        var challenge = await ProblemAsync(await anonymous.GetAsync("/api/documents"), HttpStatusCode.Unauthorized);
+        Assert.Equal(ApiProblemDetailsMiddleware.UnauthorizedDetail, challenge.GetProperty("detail").GetString());
+
+        var referrer = await app.CookieClientAsync(DemoAccounts.Referrer);
+        var refused = await ProblemAsync(await referrer.GetAsync("/api/documents"), HttpStatusCode.Forbidden);
+        Assert.Equal(ApiProblemDetailsMiddleware.ForbiddenDetail, refused.GetProperty("detail").GetString());
+
+        // A page that does not exist is still the HTML not-found page, not JSON.
+        using var page = await client.GetAsync("/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        using (response)
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+            return problem;
+        }
+    }
+}

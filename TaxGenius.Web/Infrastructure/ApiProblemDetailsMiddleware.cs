@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace TaxGenius.Web.Infrastructure;
+
+/// <summary>
+/// Under /api, every error answers with a ProblemDetails (RFC 9457), also those no endpoint wrote a body for: an unknown address
+/// (404), a method the address does not take (405), the sign-in challenge (401), a refusal (403) and an endpoint's bare NotFound.
+/// A client's 404 for another client's document reads exactly like the 404 for an address that never existed, so the answer tells
+/// nothing about what exists. Pages keep the HTML not-found page (status code pages are off under /api).
+/// </summary>
+internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblemDetailsService problems)
+{
+    public const string NotFoundDetail = "Nothing was found at this address.";
+
+    public const string UnauthorizedDetail = "Sign in first, or send an API token in the Authorization header: \"Bearer <token>\".";
+
+    public const string ForbiddenDetail = "Your account may not use this address.";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        await next(context);
+        var response = context.Response;
+        if (response.StatusCode < 400 || response.HasStarted || response.ContentLength > 0 || response.ContentType is not null
+            || HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = response.StatusCode, Detail = Detail(context) },
+        });
+    }
+
+    private static string? Detail(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status401Unauthorized => UnauthorizedDetail,
+        StatusCodes.Status403Forbidden => ForbiddenDetail,
+        StatusCodes.Status404NotFound => NotFoundDetail,
+        StatusCodes.Status405MethodNotAllowed => $"This address does not take {context.Request.Method}"
+            + (context.Response.Headers.Allow is { Count: > 0 } allow ? $"; it takes {allow}." : "."),
+        _ => null,
+    };
+}
