@@ -108,18 +108,23 @@ public sealed class DemoDataSeeder(
 
     private async Task SeedClientDocumentsAsync(ApplicationUser client, CancellationToken cancellationToken)
     {
-        // Real files through the real upload path (checked, encrypted, hashed), so every page that opens them works.
+        // Real files through the real upload path (checked, encrypted, hashed), so every page that opens them works. They are sample
+        // forms with boxes, like the demo firm's, so the preparer who opens Casey's W-2 sees a W-2 and the boxes recognition read.
         var year = TaxYears.Current(timeProvider);
-        (DocumentType Type, string Name, DocumentStatus Status, int Year)[] samples =
+        const string Casey = "Casey Client", Home = "12 Elm St, Springfield, IL 62704", NoSsn = "XXX-XX-XXXX";
+        (DocumentType Type, string Name, DocumentStatus Status, int Year, byte[] Pdf)[] samples =
         [
-            (DocumentType.W2, "w2-acme-corp.pdf", DocumentStatus.Pending, year),
-            (DocumentType.Form1099, "1099-int-first-bank.pdf", DocumentStatus.Processing, year),
-            (DocumentType.TaxReturn, $"{year - 1}-return.pdf", DocumentStatus.Completed, year - 1),
+            (DocumentType.W2, "w2-acme-corp.pdf", DocumentStatus.Pending, year, SampleTaxForms.W2(year, Casey, Home, NoSsn, "Acme Corp",
+                "100 Industrial Pkwy, Columbus, OH 43215", "31-1234567", 58_250m, 6_120m, "IL", 2_883.38m)),
+            (DocumentType.Form1099, "1099-int-first-bank.pdf", DocumentStatus.Processing, year, SampleTaxForms.Form1099("INT", year, "First Bank",
+                "1 Main St, Columbus, OH 43215", "31-9876543", Casey, Home, NoSsn, 412.55m, 0m, 0m)),
+            (DocumentType.TaxReturn, $"{year - 1}-return.pdf", DocumentStatus.Completed, year - 1,
+                SampleTaxForms.Form1040(year - 1, Casey, Home, "Single", 55_400m, 388.10m, 4_460m, 5_890m)),
         ];
         var uploaded = new Dictionary<DocumentType, Guid>();
-        foreach (var (type, name, status, taxYear) in samples)
+        foreach (var (type, name, status, taxYear, pdf) in samples)
         {
-            using var content = new MemoryStream(SamplePdf.Create($"Demo {type.DisplayName()} for tax year {taxYear} (sample data)"));
+            using var content = new MemoryStream(pdf);
             var result = await documents.UploadAsync(client.Id, new UploadRequest(name, type, taxYear), content, content.Length, cancellationToken);
             if (result.Document is not { } document)
             {

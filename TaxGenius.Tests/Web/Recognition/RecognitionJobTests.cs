@@ -126,6 +126,27 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_demo_clients_documents_are_sample_forms_that_recognition_reads_as_what_she_said_they_are()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        Dictionary<string, Guid> casey;
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            casey = await db.Documents.Where(d => d.User!.Email == DemoAccounts.Client).ToDictionaryAsync(d => d.FileName, d => d.Id);
+        }
+
+        var fields = app.Services.GetRequiredService<RecognitionFields>();
+        var w2 = await Recognitions.SettledAsync(app, casey["w2-acme-corp.pdf"]);
+        Assert.Equal((FormKind.W2, Year, TextSource.PdfText), (w2.Kind, w2.TaxYear, w2.Source));
+        var boxes = fields.Read(w2).ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal(("Acme Corp", "58250.00", "6120.00"), (boxes["employer_name"], boxes["box1"], boxes["box2"]));
+        var interest = await Recognitions.SettledAsync(app, casey["1099-int-first-bank.pdf"]);
+        Assert.Equal((FormKind.Form1099Int, Year, "412.55"), (interest.Kind, interest.TaxYear, fields.Read(interest).Single(f => f.Key == "box1").Value));
+        var lastYear = await Recognitions.SettledAsync(app, casey[$"{Year - 1}-return.pdf"]);
+        Assert.Equal((FormKind.Form1040, Year - 1), (lastYear.Kind, lastYear.TaxYear));
+    }
+
+    [Fact]
     public async Task A_photo_is_read_by_OCR_from_a_private_copy_that_is_gone_when_the_job_ends()
     {
         var tsv = TsvOf(LakesideInterest(Year - 1));
