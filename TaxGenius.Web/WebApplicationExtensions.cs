@@ -328,6 +328,7 @@ public static class WebApplicationExtensions
         app.UseMiddleware<StaffMfaEnforcementMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<StaleFormMiddleware>();
         return app;
     }
 

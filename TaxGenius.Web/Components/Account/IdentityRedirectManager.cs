@@ -52,9 +52,13 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
-        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
+        SetStatusCookie(context, message);
         RedirectTo(uri);
     }
+
+    /// <summary>The message the next account page shows once (<c>StatusMessage</c>); "Error: …" shows as an error.</summary>
+    public static void SetStatusCookie(HttpContext context, string message) =>
+        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
 
     private string CurrentPath => navigationManager.ToAbsoluteUri(navigationManager.Uri).GetLeftPart(UriPartial.Path);
 
