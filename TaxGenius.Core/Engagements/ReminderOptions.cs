@@ -99,9 +99,8 @@ public static class ReminderSchedule
     public static string SwitchLabel(bool paused, EngagementStage stage, DateOnly today, DateOnly dueDate, ReminderOptions options) => (paused, stage) switch
     {
         (true, _) => "Automatic reminders are paused",
-        (false, EngagementStage.NotStarted) => $"Automatic reminders on: {Describe(options)}",
-        (false, EngagementStage.DocumentsRequested) when today > dueDate => "Automatic reminders on, but none go out after the due date",
-        (false, EngagementStage.DocumentsRequested) => $"Automatic reminders on: {Describe(options)}",
+        (false, EngagementStage.NotStarted or EngagementStage.DocumentsRequested) when today > dueDate => "Automatic reminders on, but none go out after the due date",
+        (false, EngagementStage.NotStarted or EngagementStage.DocumentsRequested) => $"Automatic reminders on: {Describe(options)}",
         _ => "Automatic reminders on, but none go out at this stage: only while documents are requested",
     };
 }

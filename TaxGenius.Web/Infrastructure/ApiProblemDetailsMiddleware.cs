@@ -5,8 +5,8 @@ namespace TaxGenius.Web.Infrastructure;
 /// <summary>
 /// Under /api, every error answers with a ProblemDetails (RFC 9457), also those no endpoint wrote a body for: an unknown address
 /// (404), a method the address does not take (405), the sign-in challenge (401), a refusal (403) and an endpoint's bare NotFound.
-/// A client's 404 for another client's document reads exactly like the 404 for an address that never existed, so the answer tells
-/// nothing about what exists. Pages keep the HTML not-found page (status code pages are off under /api).
+/// Endpoints that wrote their own ProblemDetails keep it (a client's 404 for another client's document reads exactly like one for a
+/// document that never existed). Pages keep the HTML not-found page (status code pages are off under /api).
 /// </summary>
 internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblemDetailsService problems)
 {

@@ -139,6 +139,10 @@ public sealed class ReminderServiceTests
         Assert.Equal("Automatic reminders are paused", ReminderSchedule.SwitchLabel(true, EngagementStage.DocumentsRequested, today, due, options));
         Assert.Equal("Automatic reminders on, but none go out after the due date",
             ReminderSchedule.SwitchLabel(false, EngagementStage.DocumentsRequested, due.AddDays(1), due, options));
+        Assert.Equal("Automatic reminders on, but none go out after the due date",
+            ReminderSchedule.SwitchLabel(false, EngagementStage.NotStarted, due.AddDays(1), due, options));
+        Assert.Equal("Automatic reminders on: 1 day after the request",
+            ReminderSchedule.SwitchLabel(false, EngagementStage.NotStarted, today, due, new ReminderOptions { ScheduleDays = [1], ThenEveryDays = 0 }));
         // A filed or finished return never gets a scheduled reminder (SendDueAsync picks only "Documents requested"), so the switch does not claim it.
         foreach (var stage in new[] { EngagementStage.DocumentsReceived, EngagementStage.Filed, EngagementStage.Done, EngagementStage.OnHold })
         {
