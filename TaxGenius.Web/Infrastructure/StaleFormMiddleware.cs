@@ -17,17 +17,29 @@ internal sealed class StaleFormMiddleware(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (HttpMethods.IsPost(context.Request.Method)
-            && context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
-            && context.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null)
+        if (!HttpMethods.IsPost(context.Request.Method) || context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: false })
         {
-            IdentityRedirectManager.SetStatusCookie(context, Message);
-            // 303: the browser comes back with a GET to the page it was on (a path of this site, never a caller's address).
-            context.Response.StatusCode = StatusCodes.Status303SeeOther;
-            context.Response.Headers.Location = $"{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
-            return Task.CompletedTask;
+            return next(context);
         }
 
-        return next(context);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null)
+        {
+            // 303: the browser comes back with a GET to the page it was on (a path of this site, never a caller's address).
+            IdentityRedirectManager.SetStatusCookie(context, Message);
+            return SeeOther(context, $"{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}");
+        }
+
+        // "Sign out" from a page that was open before signing out and in again in another tab: home, still signed in, where the menu's
+        // "Sign out" (with a fresh token) works. A forged cross-site post cannot sign anyone out.
+        return context.Request.Path.Equals(LogoutPath, StringComparison.OrdinalIgnoreCase) ? SeeOther(context, $"{context.Request.PathBase}/") : next(context);
+    }
+
+    public const string LogoutPath = "/Account/Logout";
+
+    private static Task SeeOther(HttpContext context, string location)
+    {
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = location;
+        return Task.CompletedTask;
     }
 }

@@ -38,4 +38,27 @@ public sealed class StaleFormTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/me")).StatusCode);
         Assert.StartsWith("Error: ", StaleFormMiddleware.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sign_out_from_a_stale_page_goes_home_still_signed_in_and_a_fresh_sign_out_works()
+    {
+        using var browser = await app.Factory.SignInAsync(DemoAccounts.Referrer);
+        async Task<HttpResponseMessage> SignOutAsync(string token) => await browser.PostAsync(StaleFormMiddleware.LogoutPath,
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["returnUrl"] = "/" }));
+
+        using (var stale = await SignOutAsync("a-token-from-an-old-page"))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, stale.StatusCode);
+            Assert.Equal("/", stale.Headers.Location?.OriginalString);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/me")).StatusCode);
+
+        using (var fresh = await SignOutAsync(FormToken.In(await browser.GetStringAsync("/Account/Manage"))))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, fresh.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/me")).StatusCode);
+    }
 }
