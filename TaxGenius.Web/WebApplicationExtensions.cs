@@ -347,6 +347,11 @@ public static class WebApplicationExtensions
                 {
                     endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
                 }
+                else
+                {
+                    // Pages answer HEAD like GET, without the body (RFC 9110): uptime monitors and link checkers that send HEAD got 405.
+                    endpoint.Metadata.Add(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head, HttpMethods.Post]));
+                }
             });
         app.MapAdditionalIdentityEndpoints();
         app.MapTaxGeniusHealth();

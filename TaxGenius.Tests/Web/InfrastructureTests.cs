@@ -9,6 +9,21 @@ namespace TaxGenius.Tests.Web;
 
 public sealed class InfrastructureTests(AppFixture app) : IClassFixture<AppFixture>
 {
+    [Theory]
+    [InlineData("/Account/Login", HttpStatusCode.OK)]
+    [InlineData("/", HttpStatusCode.OK)]
+    [InlineData("/client", HttpStatusCode.Redirect)]
+    public async Task Pages_answer_HEAD_like_GET(string path, HttpStatusCode expected)
+    {
+        using var client = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var get = await client.GetAsync(path);
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal((expected, expected), (get.StatusCode, head.StatusCode));
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(get.Headers.Location, head.Headers.Location);
+        // Kestrel sends no body for HEAD by itself (curl -I against the running app); the in-memory test server does not drop it.
+    }
+
     [Fact]
     public async Task The_distributed_cache_is_Redis_when_configured()
     {
