@@ -110,6 +110,31 @@ public sealed class TaxSeasonJourneyTests(BrowserFixture browser) : AppJourney(b
         await Assertions.Expect(documents.QueueItem(fileName)).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 20_000 });
     }
 
+    [Fact]
+    public async Task A_return_with_nothing_asked_for_yet_is_sent_the_firms_list_in_one_click()
+    {
+        var year = TaxYears.Current(TimeProvider.System);
+        var clientId = await App.CreateUserAsync("nova.notstarted@example.test", TaxGenius.Core.Identity.Roles.Client);
+        var engagement = Engagement.Open(clientId, year, DateTime.UtcNow);
+        await using (var db = await Db())
+        {
+            db.Engagements.Add(engagement);
+            await db.SaveChangesAsync();
+        }
+
+        var preparer = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
+        await preparer.GotoAsync($"/preparer/engagements/{engagement.Id}");
+        await preparer.WaitForInteractiveAsync();
+        await Assertions.Expect(preparer.GetByTestId("engagement-missing")).ToHaveTextAsync("Nothing asked for yet");
+        await preparer.GetByTestId("send-list").ClickAsync();
+        await Assertions.Expect(preparer.Locator(".mud-snackbar")).ToContainTextAsync($"The {year} list went to the client by e-mail.");
+        await Assertions.Expect(preparer.GetByTestId("engagement-header")).ToHaveAttributeAsync("data-stage", nameof(EngagementStage.DocumentsRequested));
+        await Assertions.Expect(preparer.GetByTestId("engagement-item").First).ToBeVisibleAsync(); // the firm's list (Firm settings)
+        await Assertions.Expect(preparer.GetByTestId("send-list")).ToHaveCountAsync(0);
+        await App.WaitForEmailAsync("nova.notstarted@example.test", $"Documents needed for your {year} tax return");
+        await preparer.ScreenshotAsync("preparer-engagement-list-sent");
+    }
+
     /// <summary>
     /// Casey as a returning client: last year's return asked for a W-2 from Acme Corp and a 1099-INT from First Bank, a photo ID from
     /// last year is on file, and this year is not started yet.

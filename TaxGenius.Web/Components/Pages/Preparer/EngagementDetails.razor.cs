@@ -162,6 +162,12 @@ public partial class EngagementDetails
         await Reminders.SetPausedAsync(Client.ActorFor(user), Id, paused) ? null : "That engagement does not exist.",
         paused ? "Automatic reminders paused." : "Automatic reminders resumed.");
 
+    /// <summary>Only a return still gathering documents is sent the list; a filed one is not asked for its forms again.</summary>
+    private bool CanSendList() => detail?.Stage is EngagementStage.NotStarted or EngagementStage.DocumentsRequested;
+
+    private Task SendListAsync() => RunAsync(async () => (await Organizer.StartYearAsync(Client.ActorFor(user), detail!.ClientId, detail.TaxYear)).Error,
+        $"The {detail!.TaxYear} list went to the client by e-mail.");
+
     private Task StartNextYearAsync() => RunAsync(async () =>
     {
         var result = await Organizer.StartYearAsync(Client.ActorFor(user), detail!.ClientId, detail.TaxYear + 1);
