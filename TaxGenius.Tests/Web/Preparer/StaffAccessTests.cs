@@ -64,7 +64,10 @@ public sealed class StaffAccessTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
 
         var entries = await AuditAsync(id);
-        Assert.Equal(before + 2, entries.Count);
+        // The page view and the download; the page also shows the boxes recognition read from the sample W-2, which is its own
+        // audited access (fields viewed) once recognition has finished.
+        Assert.Equal([AuditActions.DocumentViewed, AuditActions.DocumentDownloaded],
+            entries.Skip(before).Select(e => e.Action).Where(a => a != AuditActions.DocumentFieldsViewed));
         var viewed = entries.Single(e => e.Action == AuditActions.DocumentViewed && e.ActorEmail == email && e.At >= DateTime.UtcNow.AddMinutes(-1));
         var downloaded = entries.Last(e => e.Action == AuditActions.DocumentDownloaded && e.ActorEmail == email);
         // (The in-memory test server has no client address; the browser journey checks the recorded IP over a real socket.)
