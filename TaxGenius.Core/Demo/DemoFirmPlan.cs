@@ -23,6 +23,9 @@ public sealed record PlannedRequestItem(Guid EngagementId, RequestKind Kind, str
 public sealed record PlannedReferral(Guid Id, string ReferrerEmail, string ClientEmail, ReferralStatus Status, ReferralSource Source,
     decimal Commission, DateTime? SignedUpAt, DateTime? ConvertedAt, DateTime ReferredAt);
 
+/// <summary>A visit of a referrer's link (/r/{code}); most visitors do not sign up.</summary>
+public sealed record PlannedClick(string ReferrerEmail, DateTime At);
+
 public sealed record PlannedMessage(Guid Id, bool FromStaff, string SenderEmail, string Body, DateTime SentAt, DateTime? ReadAt);
 
 public sealed record PlannedConversation(Guid Id, string ClientEmail, IReadOnlyList<PlannedMessage> Messages);
@@ -38,12 +41,16 @@ public sealed class DemoFirmPlan
 {
     private readonly Random random;
 
+    /// <summary>Clicks draw from their own sequence, so adding them left every other planned row as it was.</summary>
+    private readonly Random clickRandom;
+
     private readonly bool withContent;
     private readonly int firstClient;
 
     private DemoFirmPlan(int seed, DateTime now, int firstClient, bool withContent)
     {
         random = new Random(seed);
+        clickRandom = new Random(unchecked(seed * 31 + 7));
         this.firstClient = firstClient;
         this.withContent = withContent;
         Now = now;
@@ -57,6 +64,10 @@ public sealed class DemoFirmPlan
     public List<PlannedDocument> Documents { get; } = [];
     public List<PlannedRequestItem> RequestItems { get; } = [];
     public List<PlannedReferral> Referrals { get; } = [];
+    public List<PlannedClick> Clicks { get; } = [];
+
+    /// <summary>Referrers the firm pays other than its default rate, by e-mail: their commissions were earned at this rate.</summary>
+    public Dictionary<string, decimal> CommissionRates { get; } = new(StringComparer.OrdinalIgnoreCase);
     public List<PlannedConversation> Conversations { get; } = [];
     public List<PlannedAudit> Audit { get; } = [];
     public Guid PayoutId { get; private set; }
@@ -203,6 +214,7 @@ public sealed class DemoFirmPlan
         }
 
         BuildReferrals(referrers);
+        BuildClicks(referrers);
         BuildConversations(preparers);
         BuildAudit(preparers);
     }
@@ -433,6 +445,8 @@ public sealed class DemoFirmPlan
         PayoutId = NewId();
         var clients = People.Where(p => p.Role == Roles.Client).ToList();
         var referred = 0;
+        const decimal SpecialRate = 75.00m;
+        CommissionRates[referrers[2]] = SpecialRate;
         for (var r = 0; r < referrers.Count; r++)
         {
             var count = r == 0 ? 5 : 3 + r;
@@ -450,8 +464,29 @@ public sealed class DemoFirmPlan
                 // Within the last year, so the referrer's monthly charts have something to show; paid ones are the oldest.
                 var client = clients[(referred++ * 5 + 3) % clients.Count];
                 var signedUp = DaysAgo(status == ReferralStatus.Paid ? random.Next(150, 330) : random.Next(35, 140));
-                Referrals.Add(new PlannedReferral(NewId(), referrers[r], client.Email, status, source, r == 2 ? 75.00m : 50.00m, signedUp,
+                Referrals.Add(new PlannedReferral(NewId(), referrers[r], client.Email, status, source, CommissionRates.GetValueOrDefault(referrers[r], 50.00m), signedUp,
                     signedUp.AddDays(10 + random.Next(20)), signedUp.AddDays(-3)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each sign-up through a link follows a click of it, and more people click than sign up: without them a referrer's card read
+    /// "Link clicks 0" above sign-ups that came by link.
+    /// </summary>
+    private void BuildClicks(List<string> referrers)
+    {
+        foreach (var referrer in referrers)
+        {
+            foreach (var referral in Referrals.Where(r => r.ReferrerEmail == referrer && r.Source == ReferralSource.Link))
+            {
+                Clicks.Add(new PlannedClick(referrer, referral.ReferredAt.AddMinutes(-clickRandom.Next(2, 90))));
+            }
+
+            var browsers = 4 + clickRandom.Next(12);
+            for (var i = 0; i < browsers; i++)
+            {
+                Clicks.Add(new PlannedClick(referrer, Today.AddDays(-clickRandom.Next(1, 300)).AddMinutes(clickRandom.Next(7 * 60, 22 * 60))));
             }
         }
     }

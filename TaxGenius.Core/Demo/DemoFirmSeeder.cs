@@ -78,6 +78,7 @@ public sealed class DemoFirmSeeder(
         try
         {
             AddRows(db, plan, i => stored[i], Id, accounts, recognize: true);
+            await AddReferralProgramAsync(db, plan, Id, cancellationToken);
 
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
@@ -297,6 +298,39 @@ public sealed class DemoFirmSeeder(
         }
 
         return (document.UploadedAt + claimed, document.UploadedAt + reviewed);
+    }
+
+    /// <summary>
+    /// The referrers' own rates (so the admin's table shows the rate their commissions were earned at) and their link visits, on each
+    /// referrer's code (made here when the referrer has none yet, as their first visit would).
+    /// </summary>
+    private static async Task AddReferralProgramAsync(TaxGeniusDbContext db, DemoFirmPlan plan, Func<string, Guid> idOf, CancellationToken cancellationToken)
+    {
+        foreach (var (email, amount) in plan.CommissionRates)
+        {
+            var referrerId = idOf(email);
+            if (!await db.ReferrerCommissionRates.AnyAsync(r => r.ReferrerId == referrerId, cancellationToken))
+            {
+                db.ReferrerCommissionRates.Add(new ReferrerCommissionRate { ReferrerId = referrerId, Amount = amount });
+            }
+        }
+
+        var referrerIds = plan.Clicks.Select(c => idOf(c.ReferrerEmail)).Distinct().ToList();
+        var existing = await db.ReferralCodes.AsNoTracking().Where(c => referrerIds.Contains(c.ReferrerId))
+            .Select(c => new { c.ReferrerId, c.Id }).ToListAsync(cancellationToken);
+        var codes = existing.GroupBy(c => c.ReferrerId).ToDictionary(g => g.Key, g => g.First().Id);
+        foreach (var referrerId in referrerIds.Where(id => !codes.ContainsKey(id)))
+        {
+            var code = new ReferralCode { Code = ReferralCodes.NewRandom(), ReferrerId = referrerId };
+            db.ReferralCodes.Add(code); // the id is generated here, on Add
+            codes[referrerId] = code.Id;
+        }
+
+        foreach (var click in plan.Clicks)
+        {
+            var referrerId = idOf(click.ReferrerEmail);
+            db.ReferralClicks.Add(new ReferralClick { ReferralCodeId = codes[referrerId], ReferrerId = referrerId, At = click.At });
+        }
     }
 
     /// <summary>

@@ -42,6 +42,20 @@ public sealed class DemoFirmTests
         Assert.All(first.Documents.Where(d => d.Status == DocumentStatus.Rejected), d => Assert.False(string.IsNullOrWhiteSpace(d.RejectionReason)));
         Assert.All(first.Documents, d => Assert.True(d.UploadedAt <= Now, $"{d.FileName} is uploaded in the future"));
 
+        // Every referrer's link was clicked: once before each sign-up through it, and by more people than signed up.
+        Assert.All(first.Referrals.GroupBy(r => r.ReferrerEmail), referrals =>
+        {
+            var clicks = first.Clicks.Where(c => c.ReferrerEmail == referrals.Key).ToList();
+            Assert.True(clicks.Count > referrals.Count(r => r.Source == ReferralSource.Link), $"{referrals.Key}: {clicks.Count} clicks");
+            Assert.All(referrals.Where(r => r.Source == ReferralSource.Link), r => Assert.Contains(clicks, c => c.At < r.ReferredAt));
+        });
+        Assert.All(first.Clicks, c => Assert.True(c.At < Now, $"a click at {c.At:O} is in the future"));
+
+        // A referrer paid other than the default earned each commission at their own rate.
+        Assert.NotEmpty(first.CommissionRates);
+        Assert.All(first.Referrals.Where(r => r.Status != ReferralStatus.Pending), r =>
+            Assert.Equal(first.CommissionRates.GetValueOrDefault(r.ReferrerEmail, 50.00m), r.Commission));
+
         // No real SSNs: every number is in the 900-999 area, which the SSA never issues, and the validator refuses from people.
         var ssns = first.People.Where(p => p.Ssn is not null).Select(p => p.Ssn!).ToList();
         Assert.NotEmpty(ssns);
@@ -102,6 +116,16 @@ public sealed class DemoFirmTests
             Assert.InRange(await db.Users.CountAsync(), 60, 80);
             Assert.InRange(await db.Documents.CountAsync(), 350, 450);
             Assert.True(await db.Payouts.AnyAsync(p => p.ReferralCount > 0), "The firm has a paid payout.");
+            // Each referrer's link was clicked more often than people signed up through it, and their commissions were earned at their rate.
+            var rates = app.Services.GetRequiredService<ReferrerRateService>();
+            foreach (var referrerId in await db.Referrals.Select(r => r.ReferrerId).Distinct().ToListAsync())
+            {
+                Assert.True(await db.ReferralClicks.CountAsync(c => c.ReferrerId == referrerId)
+                    > await db.Referrals.CountAsync(r => r.ReferrerId == referrerId && r.Source == ReferralSource.Link));
+                var rate = await rates.GetRateAsync(referrerId);
+                Assert.All(await db.Referrals.Where(r => r.ReferrerId == referrerId && r.Status != ReferralStatus.Pending).Select(r => r.Commission).ToListAsync(),
+                    commission => Assert.Equal(rate, commission));
+            }
             Assert.True(await db.Messages.CountAsync() > 30, "The firm has conversations.");
             Assert.True(await db.SignatureRequests.AnyAsync(), "Returns awaiting signature have a Form 8879 out.");
             Assert.True(await db.AuditEntries.CountAsync() > 200, "A month of audit history.");
@@ -166,6 +190,7 @@ public sealed class DemoFirmTests
             .Concat(plan.Documents.Select(d => $"{d.Id} {d.ClientEmail} {d.FileName} {d.Status} {d.UploadedAt:O} {Convert.ToHexString(SHA256.HashData(d.Content()))}"))
             .Concat(plan.RequestItems.Select(i => $"{i.EngagementId} {i.Description} {i.Status} {i.DocumentId}"))
             .Concat(plan.Referrals.Select(r => $"{r.Id} {r.ReferrerEmail} {r.ClientEmail} {r.Status} {r.Commission}"))
+            .Concat(plan.Clicks.Select(c => $"{c.ReferrerEmail} {c.At:O}"))
             .Concat(plan.Conversations.SelectMany(c => c.Messages.Select(m => $"{c.ClientEmail} {m.Body} {m.SentAt:O}")))
             .Concat(plan.Audit.Select(a => $"{a.At:O} {a.ActorEmail} {a.Action} {a.SubjectId}")));
 
@@ -182,10 +207,13 @@ public sealed class DemoFirmTests
             .Select(e => new { e.Client!.Email, e.TaxYear, e.Stage, Preparer = e.Preparer!.Email, e.Priority, Items = db.RequestItems.Count(i => i.EngagementId == e.Id) })
             .ToListAsync();
         var referrals = await db.Referrals.AsNoTracking().Select(r => new { Referrer = r.Referrer!.Email, r.ClientEmail, r.Status, r.Commission }).ToListAsync();
+        var clicks = await (from c in db.ReferralClicks.AsNoTracking() join u in db.Users on c.ReferrerId equals u.Id select new { Referrer = u.Email, c.At })
+            .ToListAsync();
         return string.Join('\n',
             users.Select(u => u.ToString())
                 .Concat(documents.Select(d => d.ToString()).Order(StringComparer.Ordinal))
                 .Concat(engagements.Select(e => e.ToString()).Order(StringComparer.Ordinal))
-                .Concat(referrals.Select(r => r.ToString()).Order(StringComparer.Ordinal)));
+                .Concat(referrals.Select(r => r.ToString()).Order(StringComparer.Ordinal))
+                .Concat(clicks.Select(c => c.ToString()).Order(StringComparer.Ordinal)));
     }
 }
