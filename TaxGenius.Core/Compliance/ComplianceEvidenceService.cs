@@ -13,8 +13,13 @@ using TaxGenius.Core.Storage;
 
 namespace TaxGenius.Core.Compliance;
 
-/// <summary>One key ring: what it protects, the active key, how many keys are configured, where they are used, the last rotation run.</summary>
-public sealed record KeyRingStatus(string Name, string Protects, string ActiveKeyId, int Configured, string Usage, DateTime? LastRotation, string? Age);
+/// <summary>
+/// One key ring: what it protects, the active key, how many keys are configured, where they are used, the last rotation run.
+/// KeyCreated is when the ring's newest key was made, where the ring records it (UTC; the page shows it in the viewer's zone, the PDF
+/// in UTC), and Age how old that key is ("12 days old").
+/// </summary>
+public sealed record KeyRingStatus(string Name, string Protects, string ActiveKeyId, int Configured, string Usage, DateTime? LastRotation,
+    DateTime? KeyCreated = null, string? Age = null);
 
 /// <summary>A person who can reach customer information: staff and administrators, with their second factor and last sign-in.</summary>
 public sealed record StaffAccess(string Email, string Role, bool SecondFactor, DateTime? LastSignIn, bool Active);
@@ -71,8 +76,8 @@ public sealed class ComplianceEvidenceService(
             new("Storage:MasterKeys", "each stored document's data key (AES-256-GCM key wrap)", storageKeys.Value.ActiveKeyId ?? "",
                 storageKeys.Value.MasterKeys.Count, $"{Plural.Of(await db.Documents.CountAsync(cancellationToken), "document")} stored", Rotated("storage"), null),
             new("DataProtection:Keys", "the cookie key ring, authenticator keys and recovery codes, audit chain hashes", secretKeys.Value.ActiveKeyId ?? "",
-                secretKeys.Value.Keys.Count, "cookie keys newest created " + (dataProtectionCreated is { } created ? Day(created) : "—"), null,
-                dataProtectionCreated is { } c ? $"{(now - c).TotalDays:0} days (cookie key)" : null),
+                secretKeys.Value.Keys.Count, dataProtectionCreated is null ? "no cookie key yet" : "newest cookie key", null, dataProtectionCreated,
+                dataProtectionCreated is { } c ? $"{Plural.Of((int)(now - c).TotalDays, "day")} old" : null),
         };
 
         // Who can reach customer data: every active staff member and administrator.
@@ -115,7 +120,7 @@ public sealed class ComplianceEvidenceService(
             e.Mfa.Select(m => (IReadOnlyList<string>)[m.Role, N(m.Accounts), N(m.WithPasskey), N(m.WithAuthenticator), N(m.WithPassword), N(m.PasswordOnly)]));
         pdf.Heading("Encryption at rest (16 CFR 314.4(c)(3))");
         pdf.Table(["Key ring", "Protects", "Active key", "Keys", "In use", "Last rotation"], [0.17, 0.25, 0.1, 0.06, 0.27, 0.15],
-            e.Keys.Select(k => (IReadOnlyList<string>)[k.Name, k.Protects, k.ActiveKeyId, N(k.Configured), k.Usage + (k.Age is null ? "" : $"; age {k.Age}"),
+            e.Keys.Select(k => (IReadOnlyList<string>)[k.Name, k.Protects, k.ActiveKeyId, N(k.Configured), k.Usage + (k.KeyCreated is { } made ? $" created {Day(made)}, {k.Age}" : ""),
                 k.LastRotation is { } r ? Day(r) : "never run"]));
         pdf.Heading("Who can reach customer information (16 CFR 314.4(c)(1))");
         pdf.Table(["Account", "Role", "Second factor", "Last sign-in", "Status"], [0.36, 0.14, 0.14, 0.2, 0.16],

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using TaxGenius.Core.Compliance;
 using TaxGenius.Core.Compliance.Consents;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Identity;
@@ -70,6 +71,19 @@ public sealed partial class ComplianceWebTests
         using var evidence = await admin.GetAsync("/api/admin/compliance/evidence.pdf");
         Assert.Equal(HttpStatusCode.OK, evidence.StatusCode);
         Assert.Equal("application/pdf", evidence.Content.Headers.ContentType!.MediaType);
+
+        // The cookie key ring says when its newest key was made as a time, which the page shows in the admin's zone (the PDF in UTC),
+        // and how old it is; it used to be a UTC string inside the "In use" text, the only UTC time on the page.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var built = await scope.ServiceProvider.GetRequiredService<ComplianceEvidenceService>().BuildAsync();
+            var ring = Assert.Single(built.Keys, k => k.Name == "DataProtection:Keys");
+            Assert.Equal("newest cookie key", ring.Usage);
+            Assert.Equal(DateTimeKind.Utc, ring.KeyCreated!.Value.Kind);
+            Assert.InRange(ring.KeyCreated.Value, DateTime.UtcNow.AddYears(-1), DateTime.UtcNow.AddMinutes(1));
+            Assert.Matches("^[0-9]+ days? old$", ring.Age);
+            Assert.All(built.Keys.Where(k => k.Name != ring.Name), k => Assert.Null(k.KeyCreated));
+        }
 
         using var missing = await admin.GetAsync($"/api/admin/compliance/disposals/{Guid.NewGuid()}/certificate.csv");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
