@@ -31,8 +31,8 @@ internal static class ReferralEndpoints
         var known = await referrals.RecordClickAsync(code, context.Connection.RemoteIpAddress, cancellationToken);
         if (known is null)
         {
-            // An unknown or mistyped code still leads to registration, just without a referral.
-            return TypedResults.Redirect("/Account/Register");
+            // An unknown or mistyped code still leads to registration, without a referral, and the page says why no code is filled in.
+            return TypedResults.Redirect("/Account/Register?link=unknown");
         }
 
         context.Response.Cookies.Append(ReferralCodeService.CookieName, known, new CookieOptions

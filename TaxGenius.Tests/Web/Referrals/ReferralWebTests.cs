@@ -79,10 +79,13 @@ public sealed partial class ReferralWebTests(AppFixture app) : IClassFixture<App
         using var browser = Browser();
         using var follow = await browser.GetAsync("/r/ZZZZ9999");
         Assert.Equal(HttpStatusCode.Redirect, follow.StatusCode);
-        Assert.Equal("/Account/Register", follow.Headers.Location!.OriginalString);
+        Assert.Equal("/Account/Register?link=unknown", follow.Headers.Location!.OriginalString);
         Assert.False(follow.Headers.Contains("Set-Cookie"));
 
-        var page = await browser.GetStringAsync("/Account/Register");
+        // The page says why no code is filled in, instead of a silent form; without the marker (a plain visit) it says nothing.
+        var page = await browser.GetStringAsync(follow.Headers.Location.OriginalString);
+        Assert.Contains("We don't recognize that referral link", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("recognize that referral link", await browser.GetStringAsync("/Account/Register"), StringComparison.Ordinal);
         using var response = await PostRegisterAsync(browser, page, "tina.typo@example.test", "NOPE2345", null, null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("We don&#x27;t know that referral code.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

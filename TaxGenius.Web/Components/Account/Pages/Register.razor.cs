@@ -22,8 +22,15 @@ public partial class Register
     [SupplyParameterFromQuery(Name = "ref")]
     private string? LinkCode { get; set; }
 
+    /// <summary>"unknown" when /r/{code} did not know the link's code (cut short in a message, or mistyped).</summary>
+    [SupplyParameterFromQuery(Name = "link")]
+    private string? LinkState { get; set; }
+
     [CascadingParameter]
     private HttpContext HttpContext { get; set; } = default!;
+
+    /// <summary>Shown above the form when the referral link that led here was not one we know; gone once the person types a code.</summary>
+    private bool UnknownLink => LinkState == "unknown" && string.IsNullOrWhiteSpace(Input?.ReferralCode) && identityErrors is null;
 
     private ValidationMessageStore? referralMessages;
 
