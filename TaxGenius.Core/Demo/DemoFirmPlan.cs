@@ -483,7 +483,7 @@ public sealed class DemoFirmPlan
                 Clicks.Add(new PlannedClick(referrer, referral.ReferredAt.AddMinutes(-clickRandom.Next(2, 90))));
             }
 
-            var browsers = 4 + clickRandom.Next(12);
+            var browsers = 10 + clickRandom.Next(25);
             for (var i = 0; i < browsers; i++)
             {
                 Clicks.Add(new PlannedClick(referrer, Today.AddDays(-clickRandom.Next(1, 300)).AddMinutes(clickRandom.Next(7 * 60, 22 * 60))));
