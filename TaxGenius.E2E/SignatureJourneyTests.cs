@@ -55,6 +55,16 @@ public sealed partial class SignatureJourneyTests(BrowserFixture browser) : AppJ
         await Assertions.Expect(preparer.GetByTestId("signature-status")).ToHaveTextAsync("Waiting for signatures");
         var requestUrl = preparer.Url;
 
+        // Once sent, the page shows the document as the signers got it, with their fields, when asked (each opening is audited).
+        await Assertions.Expect(preparer.GetByTestId("pdf-pages")).ToHaveCountAsync(0);
+        await preparer.GetByTestId("signature-show-sent").ClickAsync();
+        await Assertions.Expect(preparer.GetByTestId("pdf-pages")).ToHaveAttributeAsync("data-rendered", "2", new() { Timeout = 15000 });
+        await Assertions.Expect(preparer.GetByTestId("sent-field")).ToHaveCountAsync(4);
+        await Assertions.Expect(preparer.Locator("[data-testid=sent-field][data-signer=Spouse][data-kind=Signature]")).ToHaveCountAsync(1);
+        await Assertions.Expect(preparer.Locator("[data-testid=sent-field][data-signed=true]")).ToHaveCountAsync(0);
+        await preparer.ScreenshotAsync("signature-as-sent");
+        await preparer.AssertAxeCleanAsync("signature request: the document as sent");
+
         // The taxpayer: the e-mail's link, consent, the code from the e-mail, the question, a drawn signature, the field, finish.
         var invitation = await App.WaitForEmailAsync(clientEmail, "Please sign: Form 8879 for your " + engagement.TaxYear + " return");
         var taxpayerLink = LinkPattern().Match(invitation.TextBody ?? "").Value;
@@ -111,6 +121,8 @@ public sealed partial class SignatureJourneyTests(BrowserFixture browser) : AppJ
         // The preparer downloads the signed PDF: the original's pages and the certificate naming both signers.
         await preparer.GotoAsync(requestUrl);
         await Assertions.Expect(preparer.GetByTestId("signature-status")).ToHaveTextAsync("Signed");
+        await preparer.GetByTestId("signature-show-sent").ClickAsync();
+        await Assertions.Expect(preparer.Locator("[data-testid=sent-field][data-signed=true]")).ToHaveCountAsync(4, new() { Timeout = 15000 });
         var download = await preparer.RunAndWaitForDownloadAsync(() => preparer.GetByTestId("signature-download").ClickAsync());
         var saved = Path.Combine(Folder, "signed.pdf");
         await download.SaveAsAsync(saved);
