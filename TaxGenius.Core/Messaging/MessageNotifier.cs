@@ -23,7 +23,8 @@ public sealed class MessagingOptions
 
 /// <summary>
 /// E-mails about messages nobody has read: one per conversation per quiet period (the last message is older than the quiet period
-/// and nobody has been told since it was sent), never one per message and never the text. Each e-mail is queued in the same save that
+/// and nobody has been told since it was sent), gathered into one e-mail per staff member per run, never one per message and never
+/// the text. Each e-mail is queued in the same save that
 /// records it was sent, and the record is a conditional update, so two instances or a retry never send it twice.
 /// </summary>
 public sealed class MessageNotifier(
@@ -64,6 +65,9 @@ public sealed class MessageNotifier(
             .Where(c => c.StaffUnread && c.LastClientMessageAt <= quietSince && (c.StaffNotifiedAt == null || c.StaffNotifiedAt < c.LastClientMessageAt))
             .Select(c => new { c.Id, c.ClientId, c.StaffNotifiedAt })
             .ToListAsync(cancellationToken);
+        // One e-mail per staff member per run, however many of their clients wrote: a preparer with three waiting conversations got
+        // three identical e-mails in the same minute.
+        var told = new Dictionary<Guid, (StaffMember Member, int Conversations)>();
         foreach (var conversation in waiting)
         {
             if (!await ClaimAsync(db, conversation.Id, conversation.StaffNotifiedAt, staff: true, now, cancellationToken))
@@ -73,9 +77,14 @@ public sealed class MessageNotifier(
 
             foreach (var member in await RecipientsAsync(db, conversation.ClientId, cancellationToken))
             {
-                await emails.QueueAsync(member.Email, new StaffMessagesEmail(member.FirstName, 1, Digest: false, urls.Absolute(InboxPath)), cancellationToken);
-                sent++;
+                told[member.Id] = (member, told.GetValueOrDefault(member.Id).Conversations + 1);
             }
+        }
+
+        foreach (var (member, conversations) in told.Values)
+        {
+            await emails.QueueAsync(member.Email, new StaffMessagesEmail(member.FirstName, conversations, Digest: false, urls.Absolute(InboxPath)), cancellationToken);
+            sent++;
         }
 
         return sent;

@@ -18,7 +18,7 @@ public sealed record StaffMessagesEmail(string FirstName, int Conversations, boo
 {
     public override string Subject => Digest
         ? $"{Plural.Of(Conversations, "client conversation")} waiting for a reply"
-        : "A client sent you a new message";
+        : Conversations == 1 ? "A client sent you a new message" : $"{Conversations} clients sent you new messages";
 
     public override Type ComponentType => typeof(StaffMessagesEmailView);
     public override string Name => Digest ? "messages-digest" : "client-message";

@@ -88,6 +88,41 @@ public sealed class MessageNotifierTests
         Assert.DoesNotContain(await EmailsAsync(database, null), e => e.To == "avery@example.test");
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Several_clients_writing_in_one_quiet_period_make_one_email_to_their_preparer(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, clock);
+        using var services = new MessagingServices(database, clock);
+        await UserAsync(database, "pat@example.test", Roles.Preparer, "Pat");
+        foreach (var (email, name) in new[] { ("casey@example.test", "Casey"), ("dana@example.test", "Dana"), ("eli@example.test", "Eli") })
+        {
+            var client = await ClientAsync(database, email, name);
+            await services.Messages.SendAsync(Client(client), client, $"A question from {name} with private details");
+        }
+
+        for (var minute = 0; minute < 12; minute++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await services.Notifier.SendDueAsync();
+        }
+
+        var sent = Assert.Single(await EmailsAsync(database, "client-message"));
+        Assert.Equal("pat@example.test", sent.To);
+        Assert.Equal("3 clients sent you new messages", sent.Subject);
+        Assert.Contains("3 clients wrote to the firm and nobody has read their messages yet.", sent.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("private details", sent.TextBody + sent.HtmlBody, StringComparison.Ordinal);
+
+        // A fourth client later: one more e-mail, about that one.
+        var fay = await ClientAsync(database, "fay@example.test", "Fay");
+        await services.Messages.SendAsync(Client(fay), fay, "Another question");
+        clock.Advance(TimeSpan.FromMinutes(11));
+        await services.Notifier.SendDueAsync();
+        var all = await EmailsAsync(database, "client-message");
+        Assert.Equal(2, all.Count);
+        Assert.Single(all, e => e.Subject == "A client sent you a new message");
+    }
+
     private async Task RunMinutesAsync(MessagingServices a, MessagingServices b, int minutes)
     {
         for (var i = 0; i < minutes; i++)
