@@ -107,8 +107,17 @@ public sealed class StaffMfaTests(AppFixture app) : IClassFixture<AppFixture>
         var html = await client.GetStringAsync("/Account/Manage/Disable2fa");
         Assert.Contains("cannot be turned off", html, StringComparison.Ordinal);
 
-        // Posting the form anyway changes nothing.
-        var token = FormToken.In(await client.GetStringAsync("/Account/Manage/TwoFactorAuthentication"));
+        // The two-factor page does not offer to turn it off (a client's does), and posting the form anyway changes nothing.
+        var page = await client.GetStringAsync("/Account/Manage/TwoFactorAuthentication");
+        Assert.DoesNotContain("Account/Manage/Disable2fa", page, StringComparison.Ordinal);
+        Assert.Contains("New recovery codes", page, StringComparison.Ordinal);
+        await app.Factory.EnrollAuthenticatorAsync(await app.Factory.CreateUserAsync("keeps.choice@example.test", Roles.Client));
+        using (var clientBrowser = await app.Factory.SignInAsync("keeps.choice@example.test"))
+        {
+            Assert.Contains("Account/Manage/Disable2fa", await clientBrowser.GetStringAsync("/Account/Manage/TwoFactorAuthentication"), StringComparison.Ordinal);
+        }
+
+        var token = FormToken.In(page);
         using var post = await client.PostAsync("/Account/Manage/Disable2fa", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "disable-2fa", ["__RequestVerificationToken"] = token,
