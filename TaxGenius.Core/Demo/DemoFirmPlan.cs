@@ -113,7 +113,8 @@ public sealed class DemoFirmPlan
     private static readonly string[] RejectionReasons =
     [
         "The scan is cut off at the bottom: please upload the whole page.", "This is last year's W-2; we need the one for this tax year.",
-        "The photo is too blurry to read box 1.", "Only page 1 of 2 came through; please upload both pages.",
+        "The photo is too blurry to read your name and the expiry date: please retake it in good light, with all four corners in view.",
+        "Only page 1 of 2 came through; please upload both pages.",
     ];
 
     private static readonly string[] HoldReasons =
