@@ -22,6 +22,9 @@ public sealed record EngagementDetail(
     public string? Preparer => PreparerName ?? PreparerEmail;
 }
 
+/// <summary>One of a client's returns, to link to from staff pages.</summary>
+public sealed record ClientReturnLink(Guid Id, int TaxYear, EngagementStage Stage);
+
 /// <summary>
 /// One move of an engagement for the staff page: <see cref="EngagementStageChange"/> with <paramref name="ActorName"/>, the actor's
 /// name, or their address when they have no profile (the automatic advance keeps its own label).
@@ -133,6 +136,14 @@ public sealed class EngagementService(IDbContextFactory<TaxGeniusDbContext> dbFa
                 db.Engagements.Any(n => n.ClientId == e.ClientId && n.TaxYear == e.TaxYear + 1 && db.RequestItems.Any(i => i.EngagementId == n.Id)),
                 e.Preparer != null && e.Preparer.Profile != null ? e.Preparer.Profile.FirstName + " " + e.Preparer.Profile.LastName : null))
             .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>A client's returns, newest year first: for staff pages that lead from the client to their returns.</summary>
+    public async Task<IReadOnlyList<ClientReturnLink>> ReturnsOfClientAsync(Guid clientId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Engagements.AsNoTracking().Where(e => e.ClientId == clientId).OrderByDescending(e => e.TaxYear)
+            .Select(e => new ClientReturnLink(e.Id, e.TaxYear, e.Stage)).ToListAsync(cancellationToken);
     }
 
     /// <summary>A client's own engagement for a year (never another client's: the client id is part of the query).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Demo;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Messaging;
 using TaxGenius.Tests.Infrastructure;
 
@@ -53,5 +54,12 @@ public sealed class MessagingLiveTests : IAsyncLifetime
         var staffPage = await preparer.GetStringAsync($"/preparer/inbox/{casey}");
         Assert.Contains("NOTE-ONLY-STAFF", staffPage, StringComparison.Ordinal);
         Assert.Contains("Internal note: only staff see this", staffPage, StringComparison.Ordinal);
+
+        // Staff see the client's returns beside their name, newest year first, each a link to its page; the client's page has none.
+        var returns = await A.Services.GetRequiredService<EngagementService>().ReturnsOfClientAsync(casey);
+        Assert.NotEmpty(returns);
+        Assert.Equal(returns.Select(r => r.TaxYear).OrderDescending(), returns.Select(r => r.TaxYear));
+        Assert.All(returns, r => Assert.Contains($"href=\"preparer/engagements/{r.Id}\"", staffPage, StringComparison.Ordinal));
+        Assert.DoesNotContain("preparer/engagements/", clientPage, StringComparison.Ordinal);
     }
 }

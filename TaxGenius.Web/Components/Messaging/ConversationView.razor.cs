@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MudBlazor;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Live;
 using TaxGenius.Core.Messaging;
 using TaxGenius.Core.Security;
@@ -18,6 +19,7 @@ public sealed partial class ConversationView : IAsyncDisposable
     private static readonly TimeSpan TypingSentEvery = TimeSpan.FromSeconds(2);
 
     [Inject] private MessageService Messages { get; set; } = default!;
+    [Inject] private EngagementService Engagements { get; set; } = default!;
     [Inject] private SsnService Ssn { get; set; } = default!;
     [Inject] private DatabaseErrors DatabaseErrors { get; set; } = default!;
     [Inject] private LocalTime LocalTime { get; set; } = default!;
@@ -58,6 +60,9 @@ public sealed partial class ConversationView : IAsyncDisposable
     private IJSObjectReference? scroller;
     private ElementReference list;
     private int shownCount = -1;
+
+    /// <summary>Staff: the client's returns, newest first, linked beside their name (answering "when do you file?" starts there).</summary>
+    private IReadOnlyList<ClientReturnLink> returns = [];
     private int disposed;
 
     private string Group => LiveGroups.Conversation(ClientId);
@@ -80,6 +85,10 @@ public sealed partial class ConversationView : IAsyncDisposable
             thread = await Messages.ThreadAsync(viewer, ClientId, recordView: recordView);
             references = await Messages.ReferencesAsync(viewer, ClientId);
             openItems = references.Where(r => !r.IsDocument).ToList();
+            if (IsStaff && thread is not null)
+            {
+                returns = await Engagements.ReturnsOfClientAsync(ClientId);
+            }
         });
         loaded = !loadFailed;
         if (thread is not null && RendererInfo.IsInteractive)
