@@ -22,7 +22,7 @@ public sealed class PreparerReviewJourneyTests(BrowserFixture browser) : AppJour
     public async Task Upload_claim_view_reject_live_replace_complete_live()
     {
         const string clientEmail = "jordan.review@example.test";
-        await App.CreateUserAsync(clientEmail, Roles.Client);
+        var clientId = await App.CreateUserAsync(clientEmail, Roles.Client);
 
         // The client uploads a W-2.
         var clientPage = await SignedInPageAsync(clientEmail, "**/client");
@@ -76,6 +76,13 @@ public sealed class PreparerReviewJourneyTests(BrowserFixture browser) : AppJour
         await Assertions.Expect(documents.Row("w2-sharp.pdf")).ToHaveAttributeAsync("data-status", "COMPLETED", new() { Timeout = 3000 });
         await clientPage.ScreenshotAsync("client-documents-completed");
         await preparerPage.ScreenshotAsync("preparer-review-completed");
+
+        // From the client card, the client's messages and their return (opened by the upload) are one click away.
+        await Assertions.Expect(preparerPage.GetByTestId("review-client-messages")).ToHaveAttributeAsync("href", $"preparer/inbox/{clientId}");
+        var year = TaxGenius.Core.Documents.TaxYears.Current(TimeProvider.System);
+        await preparerPage.GetByTestId("review-client-return").Filter(new() { HasText = $"{year} return" }).ClickAsync();
+        await preparerPage.WaitForURLAsync("**/preparer/engagements/**");
+        await Assertions.Expect(preparerPage.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("jordan.review@example.test");
 
         // The audit trail names the preparer and the address they came from.
         await using var db = await App.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Documents;
+using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Security;
 
 namespace TaxGenius.Web.Components.Pages.Preparer;
@@ -28,6 +29,9 @@ public partial class DocumentReview
     private IReadOnlyList<(Guid Id, string Email)> preparers = [];
     private Guid? reassignTo;
 
+    /// <summary>The client's returns, linked from the client card (the review usually ends on the return's page).</summary>
+    private IReadOnlyList<ClientReturnLink> returns = [];
+
     private string ContentUrl => $"api/staff/documents/{Id}/content";
 
     protected override async Task OnParametersSetAsync()
@@ -35,6 +39,7 @@ public partial class DocumentReview
         var user = (await AuthenticationState).User;
         me = Client.ActorFor(user);
         await ReloadAsync();
+        returns = detail is null ? [] : await Engagements.ReturnsOfClientAsync(detail.Client.Id);
         if (me.IsAdmin)
         {
             preparers = await Documents.ListPreparersAsync();
