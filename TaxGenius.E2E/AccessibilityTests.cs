@@ -81,6 +81,15 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
                 failures.Add($"{page.PathOf()} (asked {asked}) is {overflow} px wider than the screen");
             }
 
+            // A grid stacked for the phone (label, then value) must fit: one unbroken e-mail once made every audit row wider than its
+            // card, and the scrolling region around it cut each value off at the right without widening the page.
+            var cut = await page.EvaluateAsync<int>(
+                "() => Math.max(0, ...[...document.querySelectorAll('.mud-xs-table table')].map(t => Math.round(t.getBoundingClientRect().right) - document.documentElement.clientWidth))");
+            if (cut > 1)
+            {
+                failures.Add($"{page.PathOf()} (asked {asked}) has a stacked table {cut} px wider than the screen");
+            }
+
             // A table wider than the phone scrolls inside its region: axe at this width also finds a region a keyboard cannot scroll
             // (scrollable-region-focusable), which a desktop-wide window never shows.
             await CheckAxeAsync(page, $"phone {page.PathOf()} (asked {asked})", failures);
