@@ -446,8 +446,7 @@ public sealed class DemoFirmPlan
         PayoutId = NewId();
         var clients = People.Where(p => p.Role == Roles.Client).ToList();
         var referred = 0;
-        const decimal SpecialRate = 75.00m;
-        CommissionRates[referrers[2]] = SpecialRate;
+        CommissionRates[referrers[2]] = 75.00m; // one referrer on a rate of their own, as firms agree with their best referrers
         for (var r = 0; r < referrers.Count; r++)
         {
             var count = r == 0 ? 5 : 3 + r;

@@ -22,10 +22,10 @@ public sealed class MessagingOptions
 }
 
 /// <summary>
-/// E-mails about messages nobody has read: one per conversation per quiet period (the last message is older than the quiet period
-/// and nobody has been told since it was sent), gathered into one e-mail per staff member per run, never one per message and never
-/// the text. Each e-mail is queued in the same save that
-/// records it was sent, and the record is a conditional update, so two instances or a retry never send it twice.
+/// E-mails about messages nobody has read: one notice per conversation per quiet period (the last message is older than the quiet
+/// period and nobody has been told since it was sent), gathered into one e-mail per staff member per run; never one per message and
+/// never the text. The notice is recorded with a conditional update before its e-mail is queued, so two instances or a retry never
+/// send it twice.
 /// </summary>
 public sealed class MessageNotifier(
     IDbContextFactory<TaxGeniusDbContext> dbFactory,

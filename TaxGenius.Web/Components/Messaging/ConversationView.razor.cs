@@ -85,7 +85,7 @@ public sealed partial class ConversationView : IAsyncDisposable
             thread = await Messages.ThreadAsync(viewer, ClientId, recordView: recordView);
             references = await Messages.ReferencesAsync(viewer, ClientId);
             openItems = references.Where(r => !r.IsDocument).ToList();
-            if (IsStaff && thread is not null)
+            if (IsStaff && thread is not null && recordView)
             {
                 returns = await Engagements.ReturnsOfClientAsync(ClientId);
             }
