@@ -34,6 +34,15 @@ public sealed class EngagementAccessTests(AppFixture app) : IClassFixture<AppFix
             var html = await response.Content.ReadAsStringAsync();
             Assert.Contains("Casey Client", html, StringComparison.Ordinal);
             Assert.Contains("W-2 from Acme Corp", html, StringComparison.Ordinal);
+
+            // Casey's other year (last year's return) is one click away, and so are her messages.
+            await using var db = await Db();
+            var casey = await db.Users.AsNoTracking().Where(u => u.Email == DemoAccounts.Client).Select(u => u.Id).SingleAsync();
+            var lastYear = await db.Engagements.AsNoTracking().SingleAsync(e => e.ClientId == casey && e.TaxYear == TaxYears.Current(TimeProvider.System) - 1);
+            Assert.Contains($"href=\"preparer/engagements/{lastYear.Id}\"", html, StringComparison.Ordinal);
+            Assert.Contains($"{lastYear.TaxYear} return · {EngagementStages.Name(lastYear.Stage)}", html, StringComparison.Ordinal);
+            Assert.DoesNotContain($"href=\"preparer/engagements/{engagementId}\"", html, StringComparison.Ordinal);
+            Assert.Contains($"href=\"preparer/inbox/{casey}\"", html, StringComparison.Ordinal);
         }
         else
         {

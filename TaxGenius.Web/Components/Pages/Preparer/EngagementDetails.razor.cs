@@ -40,6 +40,7 @@ public partial class EngagementDetails
     private OrganizerView? answers;
     private IReadOnlyList<TaxGenius.Core.Signatures.SignatureRequestView> signatureRequests = [];
     private IReadOnlyList<ActivityEntry> activity = [];
+    private IReadOnlyList<ClientReturnLink> otherYears = [];
     private ClaimsPrincipal user = new();
     private bool notFound;
     private bool busy;
@@ -62,6 +63,7 @@ public partial class EngagementDetails
             return;
         }
 
+        otherYears = [.. (await Engagements.ReturnsOfClientAsync(detail.ClientId)).Where(r => r.Id != Id)];
         items = await Requests.ListAsync(Id);
         answers = await Organizer.ForEngagementAsync(Id);
         signatureRequests = await Signatures.ForEngagementAsync(Id);
