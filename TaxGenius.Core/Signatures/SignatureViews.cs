@@ -88,5 +88,8 @@ public static class SignatureNames
 
     public static string Role(SignerRole role) => role == SignerRole.Taxpayer ? "Taxpayer" : "Spouse";
 
+    /// <summary>A field's short label on the page: "Sign" or "Date" (after the signer's role).</summary>
+    public static string Field(SignatureFieldKind kind) => kind == SignatureFieldKind.Signature ? "Sign" : "Date";
+
     public static string Method(SignatureMethod method) => method == SignatureMethod.Typed ? "Typed name, rendered as a signature image" : "Drawn by hand on the screen";
 }
