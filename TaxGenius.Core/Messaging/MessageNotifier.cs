@@ -68,6 +68,7 @@ public sealed class MessageNotifier(
         // One e-mail per staff member per run, however many of their clients wrote: a preparer with three waiting conversations got
         // three identical e-mails in the same minute.
         var told = new Dictionary<Guid, (StaffMember Member, int Conversations)>();
+        var immediate = waiting.Count == 0 ? [] : await StaffAsync(db, MessageNotificationMode.Immediate).ToListAsync(cancellationToken);
         foreach (var conversation in waiting)
         {
             if (!await ClaimAsync(db, conversation.Id, conversation.StaffNotifiedAt, staff: true, now, cancellationToken))
@@ -75,7 +76,7 @@ public sealed class MessageNotifier(
                 continue;
             }
 
-            foreach (var member in await RecipientsAsync(db, conversation.ClientId, cancellationToken))
+            foreach (var member in await RecipientsAsync(db, immediate, conversation.ClientId, cancellationToken))
             {
                 told[member.Id] = (member, told.GetValueOrDefault(member.Id).Conversations + 1);
             }
@@ -110,12 +111,12 @@ public sealed class MessageNotifier(
     }
 
     /// <summary>
-    /// Who hears of a client's message at once: the preparers of the client's returns who chose immediate e-mails; when no return has a
-    /// preparer, every staff member who chose them.
+    /// Who hears of a client's message at once: the preparers of the client's returns who chose immediate e-mails
+    /// (<paramref name="everyone"/>, loaded once per run); when no return has a preparer, every staff member who chose them.
     /// </summary>
-    private static async Task<List<StaffMember>> RecipientsAsync(TaxGeniusDbContext db, Guid clientId, CancellationToken cancellationToken)
+    private static async Task<List<StaffMember>> RecipientsAsync(TaxGeniusDbContext db, List<StaffMember> everyone, Guid clientId,
+        CancellationToken cancellationToken)
     {
-        var everyone = await StaffAsync(db, MessageNotificationMode.Immediate).ToListAsync(cancellationToken);
         var preparers = await db.Engagements.Where(e => e.ClientId == clientId && e.PreparerId != null).Select(e => e.PreparerId!.Value)
             .Distinct().ToListAsync(cancellationToken);
         var assigned = everyone.Where(m => preparers.Contains(m.Id)).ToList();
