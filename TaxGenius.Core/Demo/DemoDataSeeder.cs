@@ -112,17 +112,18 @@ public sealed class DemoDataSeeder(
         // forms with boxes, like the demo firm's, so the preparer who opens Casey's W-2 sees a W-2 and the boxes recognition read.
         var year = TaxYears.Current(timeProvider);
         const string Casey = "Casey Client", Home = "12 Elm St, Springfield, IL 62704", NoSsn = "XXX-XX-XXXX";
-        (DocumentType Type, string Name, DocumentStatus Status, int Year, byte[] Pdf)[] samples =
+        (DocumentType Type, string Name, DocumentStatus Status, int Year, int DaysAgo, byte[] Pdf)[] samples =
         [
-            (DocumentType.W2, "w2-acme-corp.pdf", DocumentStatus.Pending, year, SampleTaxForms.W2(year, Casey, Home, NoSsn, "Acme Corp",
+            (DocumentType.W2, "w2-acme-corp.pdf", DocumentStatus.Pending, year, 2, SampleTaxForms.W2(year, Casey, Home, NoSsn, "Acme Corp",
                 "100 Industrial Pkwy, Columbus, OH 43215", "31-1234567", 58_250m, 6_120m, "IL", 2_883.38m)),
-            (DocumentType.Form1099, "1099-int-first-bank.pdf", DocumentStatus.Processing, year, SampleTaxForms.Form1099("INT", year, "First Bank",
+            (DocumentType.Form1099, "1099-int-first-bank.pdf", DocumentStatus.Processing, year, 1, SampleTaxForms.Form1099("INT", year, "First Bank",
                 "1 Main St, Columbus, OH 43215", "31-9876543", Casey, Home, NoSsn, 412.55m, 0m, 0m)),
-            (DocumentType.TaxReturn, $"{year - 1}-return.pdf", DocumentStatus.Completed, year - 1,
+            (DocumentType.TaxReturn, $"{year - 1}-return.pdf", DocumentStatus.Completed, year - 1, 3,
                 SampleTaxForms.Form1040(year - 1, Casey, Home, "Single", 55_400m, 388.10m, 4_460m, 5_890m)),
         ];
         var uploaded = new Dictionary<DocumentType, Guid>();
-        foreach (var (type, name, status, taxYear, pdf) in samples)
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        foreach (var (type, name, status, taxYear, daysAgo, pdf) in samples)
         {
             using var content = new MemoryStream(pdf);
             var result = await documents.UploadAsync(client.Id, new UploadRequest(name, type, taxYear), content, content.Length, cancellationToken);
@@ -132,20 +133,43 @@ public sealed class DemoDataSeeder(
             }
 
             uploaded[type] = document.Id;
-            if (status != DocumentStatus.Pending)
+
+            // Uploaded over the last days, and reviewed the way the queue does it: the preparer who claimed a document is its assignee
+            // and its history says who moved it (a PROCESSING document with nobody on it read as a fault in the queue).
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var uploadedAt = now.AddDays(-daysAgo);
+            await db.Documents.Where(d => d.Id == document.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.CreatedAt, uploadedAt).SetProperty(d => d.UpdatedAt, uploadedAt), cancellationToken);
+            var reviewer = await db.Users.Where(u => u.Email == DemoAccounts.Preparer).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
+            if (status == DocumentStatus.Pending || reviewer is null)
             {
-                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-                var row = await db.Documents.SingleAsync(d => d.Id == document.Id, cancellationToken);
-                row.Status = status;
-                await db.SaveChangesAsync(cancellationToken);
+                continue;
             }
+
+            var row = await db.Documents.SingleAsync(d => d.Id == document.Id, cancellationToken);
+            var claimedAt = uploadedAt.AddHours(3);
+            row.Status = status;
+            row.AssignedToId = reviewer;
+            row.AssignedAt = claimedAt;
+            db.DocumentStatusChanges.Add(new DocumentStatusChange
+            {
+                DocumentId = row.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer, At = claimedAt,
+            });
+            if (status != DocumentStatus.Processing)
+            {
+                db.DocumentStatusChanges.Add(new DocumentStatusChange
+                {
+                    DocumentId = row.Id, FromStatus = DocumentStatus.Processing, ToStatus = status, ActorId = reviewer, At = claimedAt.AddHours(1),
+                });
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         // Her returns (the uploads opened them): this season's waiting for documents, two of four items in and the photo ID still
         // missing; last year's done.
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var now = timeProvider.GetUtcNow().UtcDateTime;
             var preparer = await db.Users.FirstOrDefaultAsync(u => u.Email == DemoAccounts.Preparer, cancellationToken);
             var current = await db.Engagements.SingleAsync(e => e.ClientId == client.Id && e.TaxYear == year, cancellationToken);
             current.Stage = EngagementStage.DocumentsRequested;
