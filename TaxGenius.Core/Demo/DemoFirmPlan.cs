@@ -44,6 +44,9 @@ public sealed class DemoFirmPlan
     /// <summary>Clicks draw from their own sequence, so adding them left every other planned row as it was.</summary>
     private readonly Random clickRandom;
 
+    /// <summary>Whether one client already filed a form as another kind (the demo firm needs one, not one per stage).</summary>
+    private bool misfiled;
+
     private readonly bool withContent;
     private readonly int firstClient;
 
@@ -336,8 +339,14 @@ public sealed class DemoFirmPlan
         }
 
         Item(RequestKind.W2, $"W-2 from {employer.Name}", w2);
-        var int1099 = arrived >= 2 ? Add1099(client, year, "INT", bank, interest, StatusNow(1), null, preparer, Uploaded(1)) : null;
-        Item(RequestKind.Form1099Int, $"1099-INT from {bank.Name}", int1099);
+        // One client filed their bank's 1099-INT as a W-2 and has not taken recognition's suggestion yet: the queue's "Needs a check"
+        // and the review page's mismatch have something to show, and the 1099-INT is still asked for.
+        var misfile = !misfiled && stage == EngagementStage.DocumentsRequested && arrived >= 2;
+        misfiled |= misfile;
+        var int1099 = arrived >= 2
+            ? Add1099(client, year, "INT", bank, interest, StatusNow(1), null, preparer, Uploaded(1), misfile ? DocumentType.W2 : DocumentType.Form1099)
+            : null;
+        Item(RequestKind.Form1099Int, $"1099-INT from {bank.Name}", misfile ? null : int1099);
         if (index % 3 == 0)
         {
             var broker = Banks[3];
@@ -398,12 +407,12 @@ public sealed class DemoFirmPlan
     }
 
     private PlannedDocument Add1099(PlannedPerson client, int year, string kind, (string Name, string Address, string Tin) payer, decimal amount,
-        DocumentStatus status, string? reason, string? preparer, DateTime uploaded)
+        DocumentStatus status, string? reason, string? preparer, DateTime uploaded, DocumentType filedAs = DocumentType.Form1099)
     {
         var second = kind == "DIV" ? Math.Round(amount * 0.8m, 2) : kind == "INT" && random.Next(4) == 0 ? Amount(10, 300) : 0m;
         var withheld = kind == "NEC" ? 0m : random.Next(5) == 0 ? Math.Round(amount * 0.24m, 2) : 0m;
         var slug = payer.Name.ToLowerInvariant().Replace(' ', '-');
-        var document = new PlannedDocument(NewId(), client.Email, DocumentType.Form1099, $"1099-{kind.ToLowerInvariant()}-{slug}.pdf", "application/pdf", year,
+        var document = new PlannedDocument(NewId(), client.Email, filedAs, $"1099-{kind.ToLowerInvariant()}-{slug}.pdf", "application/pdf", year,
             status, reason, status == DocumentStatus.Pending ? null : preparer, uploaded,
             Capture(() => SampleTaxForms.Form1099(kind, year, payer.Name, payer.Address, payer.Tin, $"{client.FirstName} {client.LastName}",
                 $"{client.Street}, {client.City}, {client.State} {client.Zip}", Masked(client), amount, second, withheld)));

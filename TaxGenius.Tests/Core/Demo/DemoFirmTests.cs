@@ -6,6 +6,7 @@ using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Recognition;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Core.Security;
 using TaxGenius.Core.Storage;
@@ -41,6 +42,21 @@ public sealed class DemoFirmTests
         Assert.Equal(Enum.GetValues<ReferralStatus>().Order(), first.Referrals.Select(r => r.Status).Distinct().Order());
         Assert.All(first.Documents.Where(d => d.Status == DocumentStatus.Rejected), d => Assert.False(string.IsNullOrWhiteSpace(d.RejectionReason)));
         Assert.All(first.Documents, d => Assert.True(d.UploadedAt <= Now, $"{d.FileName} is uploaded in the future"));
+
+        // One client filed their 1099-INT as a W-2: recognition reads a 1099-INT and flags it for the preparer ("Needs a check" in the
+        // queue had nothing to show on the demo), and the firm still asks for that 1099-INT.
+        var misfiled = Assert.Single(first.Documents, d => d.Type == DocumentType.W2 && d.FileName.StartsWith("1099-int-", StringComparison.Ordinal));
+        Assert.Equal(DocumentStatus.Pending, misfiled.Status);
+        Assert.DoesNotContain(first.RequestItems, i => i.DocumentId == misfiled.Id);
+        using (var pdf = new MemoryStream(misfiled.Content()))
+        {
+            var read = Recognizer.Recognize(PdfTextReader.Read(pdf), 2026, TextSource.PdfText);
+            Assert.Equal(FormKind.Form1099Int, read.Kind);
+            var recognition = new DocumentRecognition { Status = RecognitionStatus.Done, Kind = read.Kind, Confidence = read.Confidence, TaxYear = read.TaxYear };
+            Assert.True(RecognitionSuggestion.NeedsCheck(misfiled.Type, misfiled.TaxYear, recognition));
+            Assert.Equal("This looks like a 1099-INT for 2025 — you chose W-2 for 2025.",
+                RecognitionSuggestion.For(misfiled.Type, misfiled.TaxYear, recognition, [2025, 2026])?.Message);
+        }
 
         // Every referrer's link was clicked: once before each sign-up through it, and by more people than signed up.
         Assert.All(first.Referrals.GroupBy(r => r.ReferrerEmail), referrals =>
@@ -129,6 +145,27 @@ public sealed class DemoFirmTests
             Assert.True(await db.Messages.CountAsync() > 30, "The firm has conversations.");
             Assert.True(await db.SignatureRequests.AnyAsync(), "Returns awaiting signature have a Form 8879 out.");
             Assert.True(await db.AuditEntries.CountAsync() > 200, "A month of audit history.");
+
+            // Every document past PENDING, the demo client's included, was claimed by the preparer on it, after its upload; none is
+            // dated in the future (the queue showed the demo client's 1099 PROCESSING with nobody on it).
+            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            var reviewed = await db.Documents.AsNoTracking().Where(d => d.Status != DocumentStatus.Pending)
+                .Select(d => new
+                {
+                    d.FileName, d.User!.Email, d.AssignedToId, d.CreatedAt,
+                    Claims = db.DocumentStatusChanges.Where(c => c.DocumentId == d.Id && c.ToStatus == DocumentStatus.Processing)
+                        .Select(c => new { c.ActorId, c.At }).ToList(),
+                })
+                .ToListAsync();
+            Assert.Contains(reviewed, d => d.Email == DemoAccounts.Client);
+            Assert.All(reviewed, d =>
+            {
+                Assert.NotNull(d.AssignedToId);
+                var claim = Assert.Single(d.Claims);
+                Assert.Equal(d.AssignedToId, claim.ActorId);
+                Assert.InRange(claim.At, d.CreatedAt, now);
+            });
+            Assert.True(await db.Documents.AllAsync(d => d.CreatedAt <= now), "No document is uploaded in the future.");
 
             // The files are stored encrypted like uploads and decrypt to what their row says.
             var store = app.Services.GetRequiredService<EncryptedFileStore>();
