@@ -138,32 +138,35 @@ public sealed class DemoDataSeeder(
             // and its history says who moved it (a PROCESSING document with nobody on it read as a fault in the queue).
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var uploadedAt = now.AddDays(-daysAgo);
-            await db.Documents.Where(d => d.Id == document.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.CreatedAt, uploadedAt).SetProperty(d => d.UpdatedAt, uploadedAt), cancellationToken);
+            var changedAt = uploadedAt;
             var reviewer = await db.Users.Where(u => u.Email == DemoAccounts.Preparer).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
-            if (status == DocumentStatus.Pending || reviewer is null)
+            if (status != DocumentStatus.Pending && reviewer is not null)
             {
-                continue;
-            }
-
-            var row = await db.Documents.SingleAsync(d => d.Id == document.Id, cancellationToken);
-            var claimedAt = uploadedAt.AddHours(3);
-            row.Status = status;
-            row.AssignedToId = reviewer;
-            row.AssignedAt = claimedAt;
-            db.DocumentStatusChanges.Add(new DocumentStatusChange
-            {
-                DocumentId = row.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer, At = claimedAt,
-            });
-            if (status != DocumentStatus.Processing)
-            {
+                var row = await db.Documents.SingleAsync(d => d.Id == document.Id, cancellationToken);
+                var claimedAt = uploadedAt.AddHours(3);
+                row.Status = status;
+                row.AssignedToId = reviewer;
+                row.AssignedAt = claimedAt;
                 db.DocumentStatusChanges.Add(new DocumentStatusChange
                 {
-                    DocumentId = row.Id, FromStatus = DocumentStatus.Processing, ToStatus = status, ActorId = reviewer, At = claimedAt.AddHours(1),
+                    DocumentId = row.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer, At = claimedAt,
                 });
+                changedAt = claimedAt;
+                if (status != DocumentStatus.Processing)
+                {
+                    changedAt = claimedAt.AddHours(1);
+                    db.DocumentStatusChanges.Add(new DocumentStatusChange
+                    {
+                        DocumentId = row.Id, FromStatus = DocumentStatus.Processing, ToStatus = status, ActorId = reviewer, At = changedAt,
+                    });
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            // Last, because a save stamps UpdatedAt with "now": the client's "recent activity" dates each change by it.
+            await db.Documents.Where(d => d.Id == document.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.CreatedAt, uploadedAt).SetProperty(d => d.UpdatedAt, changedAt), cancellationToken);
         }
 
         // Her returns (the uploads opened them): this season's waiting for documents, two of four items in and the photo ID still

@@ -167,6 +167,15 @@ public sealed class DemoFirmTests
             });
             Assert.True(await db.Documents.AllAsync(d => d.CreatedAt <= now), "No document is uploaded in the future.");
 
+            // The demo client's "recent activity" dates each document by its last change: her uploads and reviews are spread over the
+            // last days, not all at the minute of seeding.
+            var casey = await db.Documents.AsNoTracking().Where(d => d.User!.Email == DemoAccounts.Client)
+                .Select(d => new { d.FileName, d.CreatedAt, d.UpdatedAt, Last = db.DocumentStatusChanges.Where(c => c.DocumentId == d.Id).Max(c => (DateTime?)c.At) })
+                .ToListAsync();
+            Assert.Equal(3, casey.Count);
+            Assert.All(casey, d => Assert.Equal(d.Last ?? d.CreatedAt, d.UpdatedAt));
+            Assert.Equal(3, casey.Select(d => d.CreatedAt.Date).Distinct().Count());
+
             // The files are stored encrypted like uploads and decrypt to what their row says.
             var store = app.Services.GetRequiredService<EncryptedFileStore>();
             foreach (var row in await db.Documents.AsNoTracking().OrderBy(d => d.Id).Take(5).ToListAsync())
