@@ -130,6 +130,9 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         var counted = int.Parse((await needsCheck.TextContentAsync())!.Split('·')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
         await Assertions.Expect(preparerPage.GetByTestId("queue-row")).ToHaveCountAsync(counted);
         await Assertions.Expect(preparerPage.GetByTestId("queue-row-needs-check")).ToHaveCountAsync(counted);
+        // Each row says why, not only that something is off.
+        var blurredRow = preparerPage.Locator("tr", new() { Has = preparerPage.Locator($"[data-testid='queue-row'][data-document-id='{blurredId}']") });
+        await Assertions.Expect(blurredRow.GetByTestId("queue-row-needs-check")).ToHaveTextAsync("Blurred or dark: recognition could barely read it");
         await preparerPage.Mouse.MoveAsync(0, 400);
         await preparerPage.AssertAxeCleanAsync("the queue's Needs a check filter, on");
         await preparerPage.ScreenshotAsync("recognition-preparer-needs-check");

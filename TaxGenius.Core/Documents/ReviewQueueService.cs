@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Recognition;
 
 namespace TaxGenius.Core.Documents;
 
@@ -40,6 +41,17 @@ public sealed record QueueFilter
     public string? NormalizedSearch => SearchText.Normalize(Search);
 }
 
+/// <summary>What recognition found on a document it flagged (<see cref="DocumentRecognition.NeedsCheck"/>).</summary>
+public sealed record QueueCheck(FormKind? Kind, int? FoundYear, double Confidence, bool Illegible)
+{
+    /// <summary>The reason, for a document filed as <paramref name="type"/> for <paramref name="year"/>.</summary>
+    public string Describe(DocumentType type, int year) =>
+        Illegible ? "Blurred or dark: recognition could barely read it"
+        : Kind is { } kind && RecognitionSuggestion.Disagrees(type, year, kind, FoundYear)
+            ? $"Reads as a {kind.DisplayName()}{(FoundYear is { } found ? $" for {found}" : "")}"
+            : $"Recognition is unsure of it ({(Confidence * 100).ToString("0", System.Globalization.CultureInfo.InvariantCulture)} %)";
+}
+
 /// <summary>One document as the queue lists it.</summary>
 public sealed record QueueRow(
     Guid Id,
@@ -54,10 +66,16 @@ public sealed record QueueRow(
     string? AssignedToEmail,
     DateTime CreatedAt,
     uint Version,
-    bool NeedsCheck = false,
+    QueueCheck? Check = null,
     string? AssignedToName = null)
 {
     public PageCursor Cursor => new(CreatedAt, Id);
+
+    /// <summary>Recognition flagged it for a second look (<see cref="Check"/> says why).</summary>
+    public bool NeedsCheck => Check is not null;
+
+    /// <summary>Why, in a few words: "Reads as a 1099-INT for 2025", not only that something is off.</summary>
+    public string? CheckReason => Check?.Describe(Type, TaxYear);
 
     /// <summary>Who claimed it, as colleagues know them: their name, or their address when they have no profile.</summary>
     public string? Assignee => AssignedToName ?? AssignedToEmail;
@@ -164,6 +182,7 @@ public sealed class ReviewQueueService(IDbContextFactory<TaxGeniusDbContext> dbF
         d.AssignedTo != null ? d.AssignedTo.Email : null,
         d.CreatedAt,
         d.Version,
-        db.DocumentRecognitions.Any(r => r.DocumentId == d.Id && r.NeedsCheck),
+        db.DocumentRecognitions.Where(r => r.DocumentId == d.Id && r.NeedsCheck)
+            .Select(r => new QueueCheck(r.Kind, r.TaxYear, r.Confidence, r.Illegible)).FirstOrDefault(),
         d.AssignedTo != null && d.AssignedTo.Profile != null ? d.AssignedTo.Profile.FirstName + " " + d.AssignedTo.Profile.LastName : null));
 }

@@ -596,6 +596,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
             .GetPageAsync(Guid.Empty, new QueueFilter { NeedsCheck = true, Statuses = new HashSet<DocumentStatus> { DocumentStatus.Pending } });
         Assert.Equal([documentId], flagged.Rows.Select(r => r.Id));
         Assert.True(flagged.Rows[0].NeedsCheck);
+        Assert.Equal($"Reads as a W-2 for {Year}", flagged.Rows[0].CheckReason);
 
         // Its chip counts what it would show under the other filters: one pending, none among the W-2s (the flagged one is filed as a 1099).
         var queue = app.Services.GetRequiredService<ReviewQueueService>();
