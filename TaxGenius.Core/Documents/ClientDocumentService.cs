@@ -115,6 +115,7 @@ public sealed class ClientDocumentService(
     Recognition.RecognitionSignal recognition,
     IOptions<Recognition.RecognitionOptions> recognitionOptions,
     Recognition.RequestFulfilment fulfilment,
+    Live.LiveChannel live,
     TimeProvider timeProvider,
     ILogger<ClientDocumentService> logger)
 {
@@ -162,17 +163,31 @@ public sealed class ClientDocumentService(
     /// The same engagement opened a moment before by a parallel upload or acceptance (its client and year are unique), or the
     /// document changed meanwhile, is retried on fresh rows, which answer anew.
     /// </summary>
-    public async Task<string?> AcceptSuggestionAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
+    public Task<string?> AcceptSuggestionAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default) =>
+        RefileAsync(new Audit.AuditActor(userId, null, null), documentId, ownerId: userId, cancellationToken);
+
+    /// <summary>
+    /// A preparer or admin files the document as recognition read it, while it is open (PENDING or PROCESSING), even when the client
+    /// kept their choice: a 1099-INT filed as a W-2 no longer has to be sent back for the client to upload again. The client's open
+    /// page is told, and the change is audited under the staff member's name.
+    /// </summary>
+    public Task<string?> RefileAsStaffAsync(Audit.AuditActor staff, Guid documentId, CancellationToken cancellationToken = default) =>
+        RefileAsync(staff, documentId, ownerId: null, cancellationToken);
+
+    private async Task<string?> RefileAsync(Audit.AuditActor actor, Guid documentId, Guid? ownerId, CancellationToken cancellationToken)
     {
+        Guid owner;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (await TryAcceptSuggestionAsync(userId, documentId, cancellationToken) is { } refusal)
+                var (refusal, documentOwner) = await TryRefileAsync(actor, documentId, ownerId, cancellationToken);
+                if (refusal is not null)
                 {
                     return refusal;
                 }
 
+                owner = documentOwner;
                 break;
             }
             catch (DbUpdateException) when (attempt < SaveAttempts)
@@ -180,35 +195,45 @@ public sealed class ClientDocumentService(
             }
         }
 
-        await fulfilment.TryFulfilAsync(documentId, cancellationToken);
+        var fulfilled = await fulfilment.TryFulfilAsync(documentId, cancellationToken);
+        if (ownerId is null)
+        {
+            await live.SendToUserAsync(owner, Live.LiveEventNames.Recognition,
+                new Recognition.DocumentRecognized(documentId, owner, Recognition.RecognitionStatus.Done, fulfilled), CancellationToken.None);
+        }
+
         return null;
     }
 
-    /// <summary>One attempt on fresh rows: null when the suggestion was saved, else why it was not.</summary>
-    private async Task<string?> TryAcceptSuggestionAsync(Guid userId, Guid documentId, CancellationToken cancellationToken)
+    /// <summary>One attempt on fresh rows: no refusal when the new type and year were saved, else why they were not.</summary>
+    private async Task<(string? Refusal, Guid Owner)> TryRefileAsync(Audit.AuditActor actor, Guid documentId, Guid? ownerId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && d.UserId == userId, cancellationToken);
+        var document = await db.Documents.SingleOrDefaultAsync(d => d.Id == documentId && (ownerId == null || d.UserId == ownerId), cancellationToken);
         var recognition = await db.DocumentRecognitions.SingleOrDefaultAsync(r => r.DocumentId == documentId, cancellationToken);
         if (document is null)
         {
-            return "That document no longer exists.";
+            return ("That document no longer exists.", default);
         }
 
-        if (document.Status != DocumentStatus.Pending)
+        var staff = ownerId is null;
+        if (staff ? !QueueFilter.OpenStatuses.Contains(document.Status) : document.Status != DocumentStatus.Pending)
         {
-            return "The firm has already started on this document; tell them in a message if its type or year is wrong.";
+            return (staff
+                ? $"This document is {DocumentStateMachine.Name(document.Status)}: only an open document can be filed again."
+                : "The firm has already started on this document; tell them in a message if its type or year is wrong.", default);
         }
 
-        if (Recognition.RecognitionSuggestion.For(document.Type, document.TaxYear, recognition, TaxYears.Selectable(timeProvider)) is not { } suggestion)
+        if (Recognition.RecognitionSuggestion.For(document.Type, document.TaxYear, recognition, TaxYears.Selectable(timeProvider), evenIfDismissed: staff)
+            is not { } suggestion)
         {
-            return "There is nothing to change any more.";
+            return ("There is nothing to change any more.", default);
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
         document.Type = suggestion.SuggestedType;
         document.TaxYear = suggestion.SuggestedYear;
-        await OpenEngagementIfMissingAsync(db, userId, document.TaxYear, now, cancellationToken);
+        await OpenEngagementIfMissingAsync(db, document.UserId, document.TaxYear, now, cancellationToken);
 
         // A requested item this document answered under its old type or year no longer fits: it is open again.
         foreach (var item in await db.RequestItems.Where(i => i.DocumentId == documentId && i.Status == RequestItemStatus.Fulfilled).ToListAsync(cancellationToken))
@@ -220,10 +245,10 @@ public sealed class ClientDocumentService(
         }
 
         recognition!.NeedsCheck = Recognition.RecognitionSuggestion.NeedsCheck(document.Type, document.TaxYear, recognition);
-        audit.Add(db, new Audit.AuditActor(userId, null, null), Audit.AuditActions.DocumentRecategorized, nameof(Document), document.Id, userId,
+        audit.Add(db, actor, Audit.AuditActions.DocumentRecategorized, nameof(Document), document.Id, document.UserId,
             $"{suggestion.ChosenType.DisplayName()} {suggestion.ChosenYear} → {suggestion.SuggestedType.DisplayName()} {suggestion.SuggestedYear} (recognized)");
         await db.SaveChangesAsync(cancellationToken);
-        return null;
+        return (null, document.UserId);
     }
 
     /// <summary>The owner keeps the type and year they chose, or the photo they took: the suggestion or the advice is not shown again.</summary>

@@ -15,6 +15,9 @@ public sealed record RecognitionReview(RecognitionStatus Status, FormKind? Kind,
     /// <summary>Whether the client was asked for a sharper photo and kept this one instead.</summary>
     public bool ClientKeptIt { get; init; }
 
+    /// <summary>What filing it as recognized would do ("File as 1099 for 2025"), while the document is open; null when nothing would change.</summary>
+    public string? Refile { get; init; }
+
     public bool LowConfidence => Status == RecognitionStatus.Done && Confidence < RecognitionSuggestion.MinConfidence;
 }
 
@@ -69,6 +72,10 @@ public sealed partial class RecognitionReviewService(
             row.DurationMs, row.Illegible)
         {
             ClientKeptIt = row.SuggestionDismissedAt is not null,
+            Refile = QueueFilter.OpenStatuses.Contains(document.Status)
+                && RecognitionSuggestion.For(document.Type, document.TaxYear, row, TaxYears.Selectable(timeProvider), evenIfDismissed: true) is { } suggestion
+                    ? $"File as {suggestion.SuggestedType.DisplayName()} for {suggestion.SuggestedYear}"
+                    : null,
         };
     }
 

@@ -44,12 +44,14 @@ public sealed record RecognitionSuggestion(FormKind Kind, int? FoundYear, Docume
 
     /// <summary>
     /// The suggestion for a document filed as <paramref name="type"/> for <paramref name="year"/>, or null when recognition agrees,
-    /// is unsure, found nothing it knows, or the owner already dismissed it.
+    /// is unsure, found nothing it knows, or the owner already dismissed it (unless <paramref name="evenIfDismissed"/>: staff may refile
+    /// what the client kept).
     /// </summary>
-    public static RecognitionSuggestion? For(DocumentType type, int year, DocumentRecognition? recognition, IReadOnlyCollection<int> selectableYears)
+    public static RecognitionSuggestion? For(DocumentType type, int year, DocumentRecognition? recognition, IReadOnlyCollection<int> selectableYears,
+        bool evenIfDismissed = false)
     {
-        if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind, SuggestionDismissedAt: null } || kind == FormKind.Other
-            || recognition.Confidence < MinConfidence)
+        if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind } || (recognition.SuggestionDismissedAt is not null && !evenIfDismissed)
+            || kind == FormKind.Other || recognition.Confidence < MinConfidence)
         {
             return null;
         }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -8,6 +10,7 @@ using TaxGenius.Core.Documents;
 using TaxGenius.Core.Recognition;
 using TaxGenius.Core.Security;
 using TaxGenius.Core.Engagements;
+using TaxGenius.Core.Live;
 using TaxGenius.Core.Storage;
 using TaxGenius.Tests.Infrastructure;
 
@@ -163,7 +166,15 @@ public sealed class ClientDocumentServiceTests : IAsyncLifetime
         return (new ClientDocumentService(database.Factory, store, options, engagement.Audit, engagement.StageEmails, recognition,
             Options.Create(new RecognitionOptions { Enabled = false }), new RequestFulfilment(database.Factory,
                 new RecognitionFields(new SecretProtector(Options.Create(new DataProtectionKeyOptions { Keys = { ["k1"] = MasterKeys.NewKey() }, ActiveKeyId = "k1" }))),
-                engagement.Audit, engagement.StageEmails, clock), clock, NullLogger<ClientDocumentService>.Instance), store, files);
+                engagement.Audit, engagement.StageEmails, clock), Live(), clock, NullLogger<ClientDocumentService>.Instance), store, files);
+    }
+
+    /// <summary>SignalR's own hub context with nobody connected: what the service sends live reaches no one here.</summary>
+    private static LiveChannel Live()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSignalR();
+        return new LiveChannel(services.BuildServiceProvider().GetRequiredService<IHubContext<LiveHub>>(), NullLogger<LiveChannel>.Instance);
     }
 
     private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content, int taxYear = 2025)

@@ -504,6 +504,49 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_preparer_files_a_misfiled_1099_INT_as_recognized_even_after_the_client_kept_it_and_it_answers_the_request()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        var (userId, documentId) = await UploadAsync(app, "misfiled@example.test", "statement.pdf", LakesideInterest(Year), DocumentType.W2, Year);
+        var engagement = await app.Services.GetRequiredService<TaxGenius.Core.Engagements.EngagementService>().EnsureAsync(userId, Year);
+        var requests = app.Services.GetRequiredService<TaxGenius.Core.Engagements.DocumentRequestService>();
+        var preparer = new TaxGenius.Core.Audit.AuditActor(await app.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null);
+        Assert.True((await requests.RequestAsync(preparer, engagement.Id, [new(TaxGenius.Core.Engagements.RequestKind.Form1099Int, "1099-INT from Lakeside Credit Union")])).Succeeded);
+        await Recognitions.SettledAsync(app, documentId);
+
+        // The client kept "W-2"; the preparer claims it, sees why it is flagged, and what filing it as recognized would do.
+        var documents = app.Services.GetRequiredService<ClientDocumentService>();
+        await documents.DismissSuggestionAsync(userId, documentId);
+        Assert.True((await app.Services.GetRequiredService<DocumentStatusService>().ClaimAsync(preparer, documentId)).Succeeded);
+        var review = app.Services.GetRequiredService<RecognitionReviewService>();
+        var before = await review.GetAsync(preparer, documentId);
+        Assert.Equal(($"Filed as W-2 for {Year}; recognized as 1099-INT for {Year}.", $"File as 1099 for {Year}"), (before!.Mismatch, before.Refile));
+        // The client cannot any more: the firm has started on it.
+        Assert.Equal("The firm has already started on this document; tell them in a message if its type or year is wrong.",
+            await documents.AcceptSuggestionAsync(userId, documentId));
+
+        Assert.Null(await documents.RefileAsStaffAsync(preparer, documentId));
+        var after = await review.GetAsync(preparer, documentId);
+        Assert.Equal(((string?)null, (string?)null), (after!.Mismatch, after.Refile));
+        var refiled = (await documents.ListAsync(userId)).Single();
+        Assert.Equal((DocumentType.Form1099, Year, DocumentStatus.Processing), (refiled.Type, refiled.TaxYear, refiled.Status));
+        var item = Assert.Single(await requests.ListAsync(engagement.Id));
+        Assert.Equal((TaxGenius.Core.Engagements.RequestItemStatus.Fulfilled, (Guid?)documentId), (item.Status, item.DocumentId));
+
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            Assert.False((await db.DocumentRecognitions.SingleAsync(r => r.DocumentId == documentId)).NeedsCheck);
+            var entry = await db.AuditEntries.SingleAsync(a => a.Action == TaxGenius.Core.Audit.AuditActions.DocumentRecategorized && a.SubjectId == documentId);
+            Assert.Equal(((Guid?)preparer.UserId, (Guid?)userId), (entry.ActorId, entry.SubjectUserId));
+        }
+
+        // Nothing is left to change, and a finished document is not refiled.
+        Assert.Equal("There is nothing to change any more.", await documents.RefileAsStaffAsync(preparer, documentId));
+        Assert.True((await app.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(preparer, documentId, DocumentStatus.Completed, null)).Succeeded);
+        Assert.Equal("This document is COMPLETED: only an open document can be filed again.", await documents.RefileAsStaffAsync(preparer, documentId));
+    }
+
+    [Fact]
     public async Task A_recognized_W2_fulfils_the_requested_item_that_names_its_employer_by_itself()
     {
         await using var app = await AppAsync(FakeTesseract("exit 9"));
