@@ -188,5 +188,18 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         await Assertions.Expect(review.Viewer).ToBeVisibleAsync();
         await preparerPage.WaitForFunctionAsync("() => { const img = document.querySelector(\"img[data-testid='review-viewer']\"); return img && img.complete && img.naturalWidth > 500; }");
         await preparerPage.ScreenshotAsync("recognition-preparer-heic");
+
+        // The client has not answered the suggestion: the preparer files the photo as recognition read it, and the client's open page
+        // drops the suggestion and shows the new year by itself.
+        var recognized = preparerPage.GetByTestId("recognized");
+        await Assertions.Expect(recognized.GetByTestId("recognized-mismatch")).ToContainTextAsync("recognized as 1099-INT for 2024");
+        await preparerPage.AssertAxeCleanAsync("the preparer's mismatch, with the button that files it as recognized");
+        await recognized.GetByTestId("recognized-refile").ClickAsync();
+        await Assertions.Expect(recognized.GetByTestId("recognized-mismatch")).ToHaveCountAsync(0);
+        await Assertions.Expect(clientPage.GetByTestId("suggestions")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        var row = clientPage.Locator("tr", new() { Has = documents.Row("1099-IMG_0412.HEIC") });
+        await Assertions.Expect(row.Locator("td[data-label='Type']")).ToHaveTextAsync("1099");
+        await Assertions.Expect(row.Locator("td[data-label='Tax year']")).ToHaveTextAsync("2024");
+        await preparerPage.ScreenshotAsync("recognition-preparer-refiled");
     }
 }
