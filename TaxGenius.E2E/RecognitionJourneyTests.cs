@@ -196,6 +196,7 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         await preparerPage.AssertAxeCleanAsync("the preparer's mismatch, with the button that files it as recognized");
         await recognized.GetByTestId("recognized-refile").ClickAsync();
         await Assertions.Expect(recognized.GetByTestId("recognized-mismatch")).ToHaveCountAsync(0);
+        await Assertions.Expect(preparerPage.GetByTestId("review-history-refile")).ToContainTextAsync("→ 1099 2024 (recognized) by Parker Preparer");
         await Assertions.Expect(clientPage.GetByTestId("suggestions")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         var row = clientPage.Locator("tr", new() { Has = documents.Row("1099-IMG_0412.HEIC") });
         await Assertions.Expect(row.Locator("td[data-label='Type']")).ToHaveTextAsync("1099");

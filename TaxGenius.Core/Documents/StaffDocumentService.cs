@@ -13,6 +13,9 @@ public sealed record StatusChangeView(DocumentStatus? From, DocumentStatus To, s
 
 public sealed record NoteView(Guid Id, string Author, string Text, DateTime At);
 
+/// <summary>The document was filed as another type or year (<paramref name="Change"/>: "W-2 2025 → 1099 2025 (recognized)"), by whom.</summary>
+public sealed record RefileView(string Change, string ActorName, DateTime At);
+
 /// <summary>Everything the preparer's document page shows.</summary>
 public sealed record DocumentDetail(
     DocumentView Document,
@@ -22,7 +25,8 @@ public sealed record DocumentDetail(
     uint Version,
     IReadOnlyList<StatusChangeView> History,
     IReadOnlyList<NoteView> Notes,
-    string? AssignedToName = null)
+    string? AssignedToName = null,
+    IReadOnlyList<RefileView>? Refiles = null)
 {
     public DocumentFileKind Kind => Document.Kind;
 
@@ -72,6 +76,14 @@ public sealed class StaffDocumentService(
             .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason,
                 c.Actor == null ? "system" : c.Actor.Profile != null ? c.Actor.Profile.FirstName + " " + c.Actor.Profile.LastName : c.Actor.Email!, c.At))
             .ToListAsync(cancellationToken);
+        // Filed as another type or year: by the client accepting recognition's suggestion, or by staff (the audit log keeps who).
+        var owner = d.UserId;
+        var refiles = await db.AuditEntries.AsNoTracking().Where(a => a.SubjectId == documentId && a.Action == AuditActions.DocumentRecategorized)
+            .OrderBy(a => a.At).ThenBy(a => a.Id)
+            .Select(a => new RefileView(a.Detail ?? "", a.ActorId == owner ? "the client"
+                : db.Users.Where(u => u.Id == a.ActorId).Select(u => u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : u.Email!).FirstOrDefault()
+                    ?? "system", a.At))
+            .ToListAsync(cancellationToken);
         var notes = await db.DocumentNotes.AsNoTracking().Where(n => n.DocumentId == documentId)
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
             .Select(n => new NoteView(n.Id, n.Author!.Profile != null ? n.Author.Profile.FirstName + " " + n.Author.Profile.LastName : n.Author.Email!,
@@ -93,7 +105,7 @@ public sealed class StaffDocumentService(
         var client = new ClientSummary(d.UserId, name.Length > 0 ? name : row.ClientEmail ?? "", row.ClientEmail ?? "",
             ProfileInput.FormatPhone(row.Phone), masked, unreadable);
         var view = DocumentView.From(d, row.ReplacedBy);
-        return new DocumentDetail(view, client, d.AssignedToId, row.AssignedToEmail, d.Version, history, notes, row.AssignedToName);
+        return new DocumentDetail(view, client, d.AssignedToId, row.AssignedToEmail, d.Version, history, notes, row.AssignedToName, refiles);
     }
 
     /// <summary>The decrypted content for a member of staff; audited as viewed (inline) or downloaded.</summary>

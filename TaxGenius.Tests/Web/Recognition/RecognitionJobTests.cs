@@ -540,6 +540,10 @@ public sealed class RecognitionJobTests : IAsyncLifetime
             Assert.Equal(((Guid?)preparer.UserId, (Guid?)userId), (entry.ActorId, entry.SubjectUserId));
         }
 
+        // The review's history says it was filed again, and by whom.
+        var refile = Assert.Single((await app.Services.GetRequiredService<StaffDocumentService>().GetDetailAsync(documentId))!.Refiles!);
+        Assert.Equal(($"W-2 {Year} → 1099 {Year} (recognized)", "Parker Preparer"), (refile.Change, refile.ActorName));
+
         // Nothing is left to change, and a finished document is not refiled.
         Assert.Equal("There is nothing to change any more.", await documents.RefileAsStaffAsync(preparer, documentId));
         Assert.True((await app.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(preparer, documentId, DocumentStatus.Completed, null)).Succeeded);

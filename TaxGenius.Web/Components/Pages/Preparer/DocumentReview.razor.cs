@@ -50,6 +50,12 @@ public partial class DocumentReview
     private async Task ReassignAsync() =>
         await RunAsync(() => Workflow.ReassignAsync(me, Id, reassignTo), reassignTo is null ? "Unassigned: it is back in the queue." : "Reassigned.");
 
+    /// <summary>Status changes and refilings, oldest first (a refiling happens while the document is open, between its changes).</summary>
+    private static IEnumerable<(DateTime At, StatusChangeView? Change, RefileView? Refile)> Timeline(DocumentDetail detail) =>
+        detail.History.Select(h => (h.At, (StatusChangeView?)h, (RefileView?)null))
+            .Concat((detail.Refiles ?? []).Select(r => (r.At, (StatusChangeView?)null, (RefileView?)r)))
+            .OrderBy(e => e.At);
+
     private async Task ReloadAsync()
     {
         detail = await Documents.GetDetailAsync(Id);
