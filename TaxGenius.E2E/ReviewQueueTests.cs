@@ -37,11 +37,13 @@ public sealed class ReviewQueueTests(BrowserFixture browser) : AppJourney(browse
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Claimed w2-acme-corp.pdf");
         await Assertions.Expect(page.GetByTestId("queue-count-processing")).ToContainTextAsync("PROCESSING · 2");
 
-        // "Mine" narrows the queue to the document just claimed.
+        // "Mine" narrows the queue to what this preparer claimed: the demo 1099 they were already on, and the W-2 just claimed.
         await page.GetByTestId("queue-filter-assignee").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").GetByText("Me", new() { Exact = true }).ClickAsync();
-        await Assertions.Expect(rows).ToHaveCountAsync(1);
-        await Assertions.Expect(rows).ToHaveAttributeAsync("data-status", "PROCESSING");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("[data-testid='queue-row'][data-status='PROCESSING']")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("queue-grid")).ToContainTextAsync("w2-acme-corp.pdf");
+        await Assertions.Expect(page.GetByTestId("queue-grid")).ToContainTextAsync("1099-int-first-bank.pdf");
         await page.ScreenshotAsync("preparer-queue-claimed");
     }
 }
