@@ -224,6 +224,12 @@ public sealed class ClientDocumentService(
                 : "The firm has already started on this document; tell them in a message if its type or year is wrong.", default);
         }
 
+        // As for its status: once claimed, only the preparer on it (or an admin) changes what it is filed as.
+        if (staff && document.Status == DocumentStatus.Processing && document.AssignedToId is { } assignee && assignee != actor.UserId && !actor.IsAdmin)
+        {
+            return ("Another preparer has claimed this document; ask them, or an admin, to file it again.", default);
+        }
+
         if (Recognition.RecognitionSuggestion.For(document.Type, document.TaxYear, recognition, TaxYears.Selectable(timeProvider), evenIfDismissed: staff)
             is not { } suggestion)
         {

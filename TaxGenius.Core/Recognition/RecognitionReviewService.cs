@@ -15,7 +15,10 @@ public sealed record RecognitionReview(RecognitionStatus Status, FormKind? Kind,
     /// <summary>Whether the client was asked for a sharper photo and kept this one instead.</summary>
     public bool ClientKeptIt { get; init; }
 
-    /// <summary>What filing it as recognized would do ("File as 1099 for 2025"), while the document is open; null when nothing would change.</summary>
+    /// <summary>
+    /// What filing it as recognized would do ("File as 1099 for 2025"), for staff who may: while it is open, and once claimed only its
+    /// preparer or an admin. Null when nothing would change.
+    /// </summary>
     public string? Refile { get; init; }
 
     public bool LowConfidence => Status == RecognitionStatus.Done && Confidence < RecognitionSuggestion.MinConfidence;
@@ -73,6 +76,7 @@ public sealed partial class RecognitionReviewService(
         {
             ClientKeptIt = row.SuggestionDismissedAt is not null,
             Refile = QueueFilter.OpenStatuses.Contains(document.Status)
+                && (document.Status == DocumentStatus.Pending || document.AssignedToId == actor.UserId || actor.IsAdmin)
                 && RecognitionSuggestion.For(document.Type, document.TaxYear, row, TaxYears.Selectable(timeProvider), evenIfDismissed: true) is { } suggestion
                     ? $"File as {suggestion.SuggestedType.DisplayName()} for {suggestion.SuggestedYear}"
                     : null,

@@ -525,6 +525,11 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         Assert.Equal("The firm has already started on this document; tell them in a message if its type or year is wrong.",
             await documents.AcceptSuggestionAsync(userId, documentId));
 
+        // Claimed: another preparer may not change it; its preparer may.
+        var colleague = new TaxGenius.Core.Audit.AuditActor(await app.CreateUserAsync("colleague@example.test", Roles.Preparer), "colleague@example.test", null);
+        Assert.Null((await review.GetAsync(colleague, documentId))!.Refile);
+        Assert.Equal("Another preparer has claimed this document; ask them, or an admin, to file it again.",
+            await documents.RefileAsStaffAsync(colleague, documentId));
         Assert.Null(await documents.RefileAsStaffAsync(preparer, documentId));
         var after = await review.GetAsync(preparer, documentId);
         Assert.Equal(((string?)null, (string?)null), (after!.Mismatch, after.Refile));
