@@ -123,6 +123,7 @@ public sealed class DemoDataSeeder(
         ];
         var uploaded = new Dictionary<DocumentType, Guid>();
         var now = timeProvider.GetUtcNow().UtcDateTime;
+        var preparer = await userManager.FindByEmailAsync(DemoAccounts.Preparer);
         foreach (var (type, name, status, taxYear, daysAgo, pdf) in samples)
         {
             using var content = new MemoryStream(pdf);
@@ -139,28 +140,15 @@ public sealed class DemoDataSeeder(
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var uploadedAt = now.AddDays(-daysAgo);
             var changedAt = uploadedAt;
-            var reviewer = await db.Users.Where(u => u.Email == DemoAccounts.Preparer).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
-            if (status != DocumentStatus.Pending && reviewer is not null)
+            if (status != DocumentStatus.Pending && preparer is not null)
             {
                 var row = await db.Documents.SingleAsync(d => d.Id == document.Id, cancellationToken);
                 var claimedAt = uploadedAt.AddHours(3);
+                changedAt = status == DocumentStatus.Processing ? claimedAt : claimedAt.AddHours(1);
                 row.Status = status;
-                row.AssignedToId = reviewer;
+                row.AssignedToId = preparer.Id;
                 row.AssignedAt = claimedAt;
-                db.DocumentStatusChanges.Add(new DocumentStatusChange
-                {
-                    DocumentId = row.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer, At = claimedAt,
-                });
-                changedAt = claimedAt;
-                if (status != DocumentStatus.Processing)
-                {
-                    changedAt = claimedAt.AddHours(1);
-                    db.DocumentStatusChanges.Add(new DocumentStatusChange
-                    {
-                        DocumentId = row.Id, FromStatus = DocumentStatus.Processing, ToStatus = status, ActorId = reviewer, At = changedAt,
-                    });
-                }
-
+                DemoFirmSeeder.AddReview(db, row.Id, status, preparer.Id, claimedAt, changedAt);
                 await db.SaveChangesAsync(cancellationToken);
             }
 
@@ -173,7 +161,6 @@ public sealed class DemoDataSeeder(
         // missing; last year's done.
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var preparer = await db.Users.FirstOrDefaultAsync(u => u.Email == DemoAccounts.Preparer, cancellationToken);
             var current = await db.Engagements.SingleAsync(e => e.ClientId == client.Id && e.TaxYear == year, cancellationToken);
             current.Stage = EngagementStage.DocumentsRequested;
             current.StageChangedAt = now.AddDays(-6);

@@ -276,6 +276,26 @@ public sealed class DemoFirmSeeder(
     /// admin's turnaround by type differs as in a real season. Spread by the document's id (the plan's random sequence, and so the
     /// rest of the firm, stays as it is) and never later than the plan's "now": a document uploaded this morning was done within it.
     /// </summary>
+    /// <summary>
+    /// The history of a document <paramref name="reviewer"/> claimed at <paramref name="claimedAt"/> (PENDING → PROCESSING) and, unless
+    /// it is still PROCESSING, moved to <paramref name="status"/> at <paramref name="reviewedAt"/>: what the queue's workflow records.
+    /// </summary>
+    internal static void AddReview(TaxGeniusDbContext db, Guid documentId, DocumentStatus status, Guid reviewer, DateTime claimedAt, DateTime reviewedAt,
+        string? reason = null)
+    {
+        db.DocumentStatusChanges.Add(new DocumentStatusChange
+        {
+            DocumentId = documentId, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer, At = claimedAt,
+        });
+        if (status != DocumentStatus.Processing)
+        {
+            db.DocumentStatusChanges.Add(new DocumentStatusChange
+            {
+                DocumentId = documentId, FromStatus = DocumentStatus.Processing, ToStatus = status, ActorId = reviewer, Reason = reason, At = reviewedAt,
+            });
+        }
+    }
+
     internal static (DateTime Claimed, DateTime Reviewed) ReviewTimes(PlannedDocument document, DateTime now)
     {
         var spread = 0.5 + (document.Id.ToByteArray()[0] / 255.0);
@@ -386,20 +406,8 @@ public sealed class DemoFirmSeeder(
             db.DocumentStatusChanges.Add(new DocumentStatusChange { DocumentId = document.Id, ToStatus = DocumentStatus.Pending, ActorId = idOf(document.ClientEmail), At = document.UploadedAt });
             if (document.Status != DocumentStatus.Pending)
             {
-                var reviewer = idOf(document.AssignedToEmail ?? DemoAccounts.Preparer);
-                db.DocumentStatusChanges.Add(new DocumentStatusChange
-                {
-                    DocumentId = document.Id, FromStatus = DocumentStatus.Pending, ToStatus = DocumentStatus.Processing, ActorId = reviewer,
-                    At = claimedAt,
-                });
-                if (document.Status != DocumentStatus.Processing)
-                {
-                    db.DocumentStatusChanges.Add(new DocumentStatusChange
-                    {
-                        DocumentId = document.Id, FromStatus = DocumentStatus.Processing, ToStatus = document.Status, ActorId = reviewer,
-                        Reason = document.RejectionReason, At = reviewedAt,
-                    });
-                }
+                AddReview(db, document.Id, document.Status, idOf(document.AssignedToEmail ?? DemoAccounts.Preparer), claimedAt, reviewedAt,
+                    document.RejectionReason);
             }
         }
 
