@@ -205,6 +205,17 @@ public sealed class ClientDocumentService(
         return null;
     }
 
+    /// <summary>
+    /// Why <paramref name="staff"/> may not file <paramref name="document"/> again, or null when they may: while it is open, and, as for
+    /// its status, once claimed only by the preparer on it or an admin. The review page offers the button on the same rule.
+    /// </summary>
+    public static string? StaffRefileRefusal(Document document, Audit.AuditActor staff) =>
+        !QueueFilter.OpenStatuses.Contains(document.Status)
+            ? $"This document is {DocumentStateMachine.Name(document.Status)}: only an open document can be filed again."
+            : document.Status == DocumentStatus.Processing && document.AssignedToId is { } assignee && assignee != staff.UserId && !staff.IsAdmin
+                ? "Another preparer has claimed this document; ask them, or an admin, to file it again."
+                : null;
+
     /// <summary>One attempt on fresh rows: no refusal when the new type and year were saved, else why they were not.</summary>
     private async Task<(string? Refusal, Guid Owner)> TryRefileAsync(Audit.AuditActor actor, Guid documentId, Guid? ownerId, CancellationToken cancellationToken)
     {
@@ -217,17 +228,12 @@ public sealed class ClientDocumentService(
         }
 
         var staff = ownerId is null;
-        if (staff ? !QueueFilter.OpenStatuses.Contains(document.Status) : document.Status != DocumentStatus.Pending)
+        var refusal = staff ? StaffRefileRefusal(document, actor)
+            : document.Status != DocumentStatus.Pending ? "The firm has already started on this document; tell them in a message if its type or year is wrong."
+            : null;
+        if (refusal is not null)
         {
-            return (staff
-                ? $"This document is {DocumentStateMachine.Name(document.Status)}: only an open document can be filed again."
-                : "The firm has already started on this document; tell them in a message if its type or year is wrong.", default);
-        }
-
-        // As for its status: once claimed, only the preparer on it (or an admin) changes what it is filed as.
-        if (staff && document.Status == DocumentStatus.Processing && document.AssignedToId is { } assignee && assignee != actor.UserId && !actor.IsAdmin)
-        {
-            return ("Another preparer has claimed this document; ask them, or an admin, to file it again.", default);
+            return (refusal, default);
         }
 
         if (Recognition.RecognitionSuggestion.For(document.Type, document.TaxYear, recognition, TaxYears.Selectable(timeProvider), evenIfDismissed: staff)

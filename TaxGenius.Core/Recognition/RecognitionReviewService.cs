@@ -68,18 +68,15 @@ public sealed partial class RecognitionReviewService(
         }
 
         // What the client was told (or would have been, had they not dismissed it): a sure recognition that disagrees.
-        var mismatch = row is { Status: RecognitionStatus.Done, Kind: { } kind } && kind != FormKind.Other
-            && row.Confidence >= RecognitionSuggestion.MinConfidence && RecognitionSuggestion.Disagrees(document.Type, document.TaxYear, kind, row.TaxYear);
+        var suggestion = RecognitionSuggestion.For(document.Type, document.TaxYear, row, TaxYears.Selectable(timeProvider), evenIfDismissed: true);
         return new RecognitionReview(row.Status, row.Kind, row.Confidence, row.TaxYear, row.Error, values,
-            !mismatch ? null : $"Filed as {document.Type.DisplayName()} for {document.TaxYear}; recognized as {row.Kind!.Value.DisplayName()}{(row.TaxYear is { } y ? $" for {y}" : "")}.",
+            suggestion is null ? null : $"Filed as {document.Type.DisplayName()} for {document.TaxYear}; recognized as {suggestion.Kind.DisplayName()}{(row.TaxYear is { } y ? $" for {y}" : "")}.",
             row.DurationMs, row.Illegible)
         {
             ClientKeptIt = row.SuggestionDismissedAt is not null,
-            Refile = QueueFilter.OpenStatuses.Contains(document.Status)
-                && (document.Status == DocumentStatus.Pending || document.AssignedToId == actor.UserId || actor.IsAdmin)
-                && RecognitionSuggestion.For(document.Type, document.TaxYear, row, TaxYears.Selectable(timeProvider), evenIfDismissed: true) is { } suggestion
-                    ? $"File as {suggestion.SuggestedType.DisplayName()} for {suggestion.SuggestedYear}"
-                    : null,
+            Refile = suggestion is not null && ClientDocumentService.StaffRefileRefusal(document, actor) is null
+                ? $"File as {suggestion.SuggestedType.DisplayName()} for {suggestion.SuggestedYear}"
+                : null,
         };
     }
 
