@@ -71,7 +71,8 @@ public sealed class DemoDataSeeder(
 
     /// <summary>
     /// A short conversation between the demo preparer and client, all of it read (so the first unread message a person sees is one
-    /// they sent), and an internal note the client never sees.
+    /// they sent), and an internal note the client never sees. Dated along her documents: the welcome when the firm asked for them
+    /// (six days ago), her answer just after her W-2 (two days ago); sent "now", all three read as written at the seeding minute.
     /// </summary>
     private async Task SeedConversationAsync(ApplicationUser client, CancellationToken cancellationToken)
     {
@@ -82,14 +83,31 @@ public sealed class DemoDataSeeder(
 
         var staff = new Messaging.MessageViewer(new Audit.AuditActor(preparer.Id, preparer.Email, null), IsStaff: true);
         var casey = new Messaging.MessageViewer(new Audit.AuditActor(client.Id, client.Email, null), IsStaff: false);
-        await messages.SendAsync(staff, client.Id, "Hi Casey, welcome to the portal! Upload your documents on **My documents**, and write here " +
-            "if anything is unclear: messages stay in this secure portal, unlike e-mail.", cancellationToken: cancellationToken);
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var welcomedAt = now.AddDays(-6);
+        var answeredAt = now.AddDays(-2).AddMinutes(5);
+        var welcome = await messages.SendAsync(staff, client.Id, "Hi Casey, welcome to the portal! Upload your documents on **My documents**, " +
+            "and write here if anything is unclear: messages stay in this secure portal, unlike e-mail.", cancellationToken: cancellationToken);
         await messages.MarkReadAsync(casey, client.Id, cancellationToken);
-        await messages.SendAsync(casey, client.Id, "Thanks! My W-2 is up. I also have a 1099-INT from my bank: do you need it?",
+        var answer = await messages.SendAsync(casey, client.Id, "Thanks! My W-2 is up. I also have a 1099-INT from my bank: do you need it?",
             cancellationToken: cancellationToken);
         await messages.MarkReadAsync(staff, client.Id, cancellationToken);
-        await messages.SendAsync(staff, client.Id, "Casey answers quickly; prefers reminders in the morning.", Messaging.MessageKind.InternalNote,
+        var note = await messages.SendAsync(staff, client.Id, "Casey answers quickly; prefers reminders in the morning.", Messaging.MessageKind.InternalNote,
             cancellationToken: cancellationToken);
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var notedAt = answeredAt.AddHours(3).AddMinutes(2);
+        await Backdate(welcome, welcomedAt, welcomedAt.AddHours(2));
+        await Backdate(answer, answeredAt, answeredAt.AddHours(3));
+        await Backdate(note, notedAt, null);
+        await db.Conversations.Where(c => c.ClientId == client.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.CreatedAt, welcomedAt).SetProperty(c => c.UpdatedAt, notedAt)
+            .SetProperty(c => c.LastMessageAt, notedAt).SetProperty(c => c.LastStaffMessageAt, welcomedAt)
+            .SetProperty(c => c.LastClientMessageAt, answeredAt), cancellationToken);
+
+        Task Backdate(Messaging.MessageResult sent, DateTime sentAt, DateTime? readAt) =>
+            db.Messages.Where(m => m.Id == sent.MessageId)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt).SetProperty(m => m.ReadAt, readAt), cancellationToken);
     }
 
     /// <summary>Staff must sign in with two factors: the demo staff use the configured key, so people can try them.</summary>

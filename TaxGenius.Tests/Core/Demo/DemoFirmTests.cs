@@ -6,6 +6,7 @@ using TaxGenius.Core.Demo;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Engagements;
 using TaxGenius.Core.Identity;
+using TaxGenius.Core.Messaging;
 using TaxGenius.Core.Recognition;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Core.Security;
@@ -170,11 +171,21 @@ public sealed class DemoFirmTests
             // The demo client's "recent activity" dates each document by its last change: her uploads and reviews are spread over the
             // last days, not all at the minute of seeding.
             var casey = await db.Documents.AsNoTracking().Where(d => d.User!.Email == DemoAccounts.Client)
-                .Select(d => new { d.FileName, d.CreatedAt, d.UpdatedAt, Last = db.DocumentStatusChanges.Where(c => c.DocumentId == d.Id).Max(c => (DateTime?)c.At) })
+                .Select(d => new { d.FileName, d.Type, d.CreatedAt, d.UpdatedAt, Last = db.DocumentStatusChanges.Where(c => c.DocumentId == d.Id).Max(c => (DateTime?)c.At) })
                 .ToListAsync();
             Assert.Equal(3, casey.Count);
             Assert.All(casey, d => Assert.Equal(d.Last ?? d.CreatedAt, d.UpdatedAt));
             Assert.Equal(3, casey.Select(d => d.CreatedAt.Date).Distinct().Count());
+
+            // Her conversation follows her documents (it was all dated at the minute of seeding): the welcome before her first upload,
+            // her "My W-2 is up" after her W-2, each message read after it was sent, and the inbox dates the thread by its last entry.
+            var said = await db.Messages.AsNoTracking().Where(m => m.Conversation!.Client!.Email == DemoAccounts.Client).OrderBy(m => m.SentAt)
+                .Select(m => new { m.FromStaff, m.Kind, m.SentAt, m.ReadAt, m.Conversation!.LastMessageAt }).ToListAsync();
+            Assert.Equal(3, said.Count);
+            Assert.True(said[0].FromStaff && said[0].SentAt < casey.Min(d => d.CreatedAt), "The welcome came before her uploads.");
+            Assert.True(!said[1].FromStaff && said[1].SentAt > casey.Single(d => d.Type == DocumentType.W2).CreatedAt, "Her answer came after her W-2.");
+            Assert.All(said.Where(m => m.Kind == MessageKind.Message), m => Assert.InRange(m.ReadAt!.Value, m.SentAt, now));
+            Assert.Equal(said[^1].SentAt, said[^1].LastMessageAt);
 
             // The files are stored encrypted like uploads and decrypt to what their row says.
             var store = app.Services.GetRequiredService<EncryptedFileStore>();
