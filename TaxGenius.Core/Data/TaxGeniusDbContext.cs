@@ -127,10 +127,6 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
     }
 
     /// <summary>
-    /// SQLite has no decimal type: EF would store text that compares as text. Money is stored as integer cents,
-    /// so sums, ordering and comparisons are exact and numeric.
-    /// </summary>
-    /// <summary>
     /// Identity's passkey table (ADR-015). Identity maps it only with schema version 3, which would also re-type columns this database has
     /// held since version 1; the same mapping is declared here instead (an explicit entity overrides Identity's Ignore), plus the
     /// last-used time Identity does not keep, as a shadow property (<see cref="Identity.Passkeys.PasskeyRegistry.LastUsedAt"/>).
@@ -149,6 +145,10 @@ public abstract class TaxGeniusDbContext(DbContextOptions options)
         });
     }
 
+    /// <summary>
+    /// SQLite has no decimal type: EF would store text that compares as text. Money is stored as integer cents,
+    /// so sums, ordering and comparisons are exact and numeric.
+    /// </summary>
     private static void ApplySqliteConventions(ModelBuilder builder)
     {
         foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))

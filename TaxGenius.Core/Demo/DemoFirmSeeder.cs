@@ -272,11 +272,6 @@ public sealed class DemoFirmSeeder(
     }
 
     /// <summary>
-    /// When a preparer claimed the document and when they finished it: a photo ID is a glance, a prior-year return a read, so the
-    /// admin's turnaround by type differs as in a real season. Spread by the document's id (the plan's random sequence, and so the
-    /// rest of the firm, stays as it is) and never later than the plan's "now": a document uploaded this morning was done within it.
-    /// </summary>
-    /// <summary>
     /// The history of a document <paramref name="reviewer"/> claimed at <paramref name="claimedAt"/> (PENDING → PROCESSING) and, unless
     /// it is still PROCESSING, moved to <paramref name="status"/> at <paramref name="reviewedAt"/>: what the queue's workflow records.
     /// </summary>
@@ -296,6 +291,11 @@ public sealed class DemoFirmSeeder(
         }
     }
 
+    /// <summary>
+    /// When a preparer claimed the document and when they finished it: a photo ID is a glance, a prior-year return a read, so the
+    /// admin's turnaround by type differs as in a real season. Spread by the document's id (the plan's random sequence, and so the
+    /// rest of the firm, stays as it is) and never later than the plan's "now": a document uploaded this morning was done within it.
+    /// </summary>
     internal static (DateTime Claimed, DateTime Reviewed) ReviewTimes(PlannedDocument document, DateTime now)
     {
         var spread = 0.5 + (document.Id.ToByteArray()[0] / 255.0);

@@ -35,8 +35,6 @@ internal static class StaffDocumentEndpoints
     /// <summary>
     /// What recognition read, as the API shows it: <c>status</c> QUEUED/DONE/UNREADABLE/FAILED, <c>kind</c> the form's name in code
     /// ("W2", "FORM_1099_INT") and <c>form</c> as printed ("1099-INT"), the boxes with what was read and what is in force.
-    /// </summary>
-    /// <summary>
     /// <paramref name="Illegible"/>: OCR could barely read the photo and the client was asked for a sharper one;
     /// <paramref name="ClientKeptIt"/>: they chose to keep it.
     /// </summary>
