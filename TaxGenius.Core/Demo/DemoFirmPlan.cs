@@ -547,6 +547,15 @@ public sealed class DemoFirmPlan
                 }
             }
 
+            // A thread started two days ago with a slow reply and a follow-up can run into hours of today not yet come (a firm
+            // seeded at 5:00 showed messages read later that day): the whole thread moves back by whole hours until it is over, keeping its gaps.
+            var last = messages.Max(m => m.ReadAt ?? m.SentAt);
+            if (last > Now)
+            {
+                var back = TimeSpan.FromHours(Math.Ceiling((last - Now).TotalHours));
+                messages = [.. messages.Select(m => m with { SentAt = m.SentAt - back, ReadAt = m.ReadAt - back })];
+            }
+
             Conversations.Add(new PlannedConversation(NewId(), client.Email, messages));
         }
     }

@@ -84,6 +84,43 @@ public sealed class DemoFirmTests
         Assert.Equal(first.Audit.OrderBy(a => a.At).Select(a => a.At), first.Audit.Select(a => a.At));
     }
 
+    [Theory]
+    [InlineData(DemoFirmSeeder.DefaultSeed, 5)]
+    [InlineData(DemoFirmSeeder.DefaultSeed, 15)]
+    [InlineData(DemoFirmSeeder.DefaultSeed, 23)]
+    [InlineData(16, 5)]
+    [InlineData(87, 5)]
+    public void Nothing_in_the_firm_happens_after_now_and_each_return_and_conversation_happened_in_order(int seed, int hour)
+    {
+        // Seeds 16 and 87 at 5:00 had a conversation that went on after now: a reply read, or a follow-up sent, later that day. Other
+        // seeds are real: the benchmark firm takes --seed, and each slice of it is planned from the seed plus its first client.
+        var now = Now.Date.AddHours(hour);
+        var plan = DemoFirmPlan.Create(seed, DemoFirmSeeder.DefaultClients, 2025, now);
+
+        Assert.All(plan.Engagements, e =>
+        {
+            var moves = e.History.Select(h => h.At).ToList();
+            Assert.Equal(moves.Order(), moves);
+            Assert.All(moves, at => Assert.InRange(at, e.OpenedAt, now));
+            Assert.Equal(moves.Count > 0 ? moves[^1] : e.OpenedAt, e.StageChangedAt);
+            if (e.RequestedAt is { } requested)
+            {
+                Assert.Equal(moves[0], requested);
+            }
+        });
+        Assert.All(plan.Conversations.SelectMany(c => c.Messages.Select((m, i) => (m, Previous: i == 0 ? null : c.Messages[i - 1]))), x =>
+        {
+            Assert.InRange(x.m.SentAt, x.Previous?.SentAt ?? DateTime.MinValue, now);
+            Assert.InRange(x.m.ReadAt ?? now, x.m.SentAt, now);
+        });
+        Assert.All(plan.Documents, d => Assert.True(d.UploadedAt <= now, $"{d.FileName} uploaded {d.UploadedAt:O}"));
+        Assert.All(plan.RequestItems, i => Assert.True(i.ResolvedAt is null || i.ResolvedAt <= now));
+        Assert.All(plan.People, p => Assert.True(p.JoinedAt <= now));
+        Assert.All(plan.Referrals, r => Assert.True(r.ReferredAt <= now && !(r.SignedUpAt > now) && !(r.ConvertedAt > now)));
+        Assert.All(plan.Clicks, c => Assert.True(c.At <= now));
+        Assert.All(plan.Audit, a => Assert.True(a.At <= now));
+    }
+
     [Fact]
     public void Documents_are_claimed_and_finished_after_upload_never_after_now_and_sooner_for_a_photo_ID_than_a_prior_return()
     {
