@@ -72,7 +72,7 @@ public sealed class DemoDataSeeder(
     /// <summary>
     /// A short conversation between the demo preparer and client, all of it read (so the first unread message a person sees is one
     /// they sent), and an internal note the client never sees. Dated along her documents: the welcome when the firm asked for them
-    /// (six days ago), her answer just after her W-2 (two days ago); sent "now", all three read as written at the seeding minute.
+    /// (six days ago), her answer just after her W-2 (two days ago). The service dates what it sends "now": all three read as sent at the seeding minute.
     /// </summary>
     private async Task SeedConversationAsync(ApplicationUser client, CancellationToken cancellationToken)
     {
