@@ -122,6 +122,7 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         // The preparer's queue counts it under "Needs a check", and that chip shows only what it counts, this photo among them.
         var preparerPage = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
         await preparerPage.GotoAsync("/preparer/queue");
+        await preparerPage.WaitForInteractiveAsync();
         var needsCheck = preparerPage.GetByTestId("queue-needs-check");
         await Assertions.Expect(needsCheck).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Needs a check · [1-9]"));
         await needsCheck.ClickAsync();

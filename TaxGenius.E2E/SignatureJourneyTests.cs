@@ -120,6 +120,8 @@ public sealed partial class SignatureJourneyTests(BrowserFixture browser) : AppJ
 
         // The preparer downloads the signed PDF: the original's pages and the certificate naming both signers.
         await preparer.GotoAsync(requestUrl);
+        // The button below works once the page is live: a click on its prerendered copy does nothing (a clean CI run lost one).
+        await preparer.WaitForInteractiveAsync();
         await Assertions.Expect(preparer.GetByTestId("signature-status")).ToHaveTextAsync("Signed");
         await preparer.GetByTestId("signature-show-sent").ClickAsync();
         await Assertions.Expect(preparer.Locator("[data-testid=sent-field][data-signed=true]")).ToHaveCountAsync(4, new() { Timeout = 15000 });
