@@ -157,6 +157,9 @@ public sealed class ClientDocumentService(
         }).ToList();
     }
 
+    /// <summary>Why a document was not filed again when there is no such document (or, for a client, it is not theirs).</summary>
+    public const string GoneRefusal = "That document no longer exists.";
+
     /// <summary>
     /// The owner accepts recognition's suggestion: the document's type and year become the suggested ones (the engagement for the new
     /// year is opened when there is none), while it is still PENDING. Then, as after any recognition, it may fulfil a requested item.
@@ -195,13 +198,10 @@ public sealed class ClientDocumentService(
             }
         }
 
+        // The client's open pages are told: of a preparer's change, and of their own made elsewhere (another tab, the API).
         var fulfilled = await fulfilment.TryFulfilAsync(documentId, cancellationToken);
-        if (ownerId is null)
-        {
-            await live.SendToUserAsync(owner, Live.LiveEventNames.Recognition,
-                new Recognition.DocumentRecognized(documentId, owner, Recognition.RecognitionStatus.Done, fulfilled), CancellationToken.None);
-        }
-
+        await live.SendToUserAsync(owner, Live.LiveEventNames.Recognition,
+            new Recognition.DocumentRecognized(documentId, owner, Recognition.RecognitionStatus.Done, fulfilled), CancellationToken.None);
         return null;
     }
 
@@ -224,7 +224,7 @@ public sealed class ClientDocumentService(
         var recognition = await db.DocumentRecognitions.SingleOrDefaultAsync(r => r.DocumentId == documentId, cancellationToken);
         if (document is null)
         {
-            return ("That document no longer exists.", default);
+            return (GoneRefusal, default);
         }
 
         var staff = ownerId is null;

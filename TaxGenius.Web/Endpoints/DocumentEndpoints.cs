@@ -40,6 +40,10 @@ internal static class DocumentEndpoints
         documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument");
         documents.MapGet("/{id:guid}/content", DownloadAsync).WithName("DownloadDocument");
         documents.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument");
+        documents.MapPost("/{id:guid}/suggestion/accept", AcceptSuggestionAsync).WithName("AcceptDocumentSuggestion")
+            .WithSummary("File a PENDING document as recognition read it: the type and year of its suggestion.");
+        documents.MapDelete("/{id:guid}/suggestion", DismissSuggestionAsync).WithName("DismissDocumentSuggestion")
+            .WithSummary("Keep the type and year chosen at upload: the suggestion is not offered again.");
         return api;
     }
 
@@ -176,6 +180,46 @@ internal static class DocumentEndpoints
                 "Only a document that is still PENDING can be deleted; this one is already with the firm."),
             _ => NotFound(),
         };
+    }
+
+    /// <summary>
+    /// The owner accepts the suggestion (as the documents page's button does): 200 with the document as now filed, 404 for no such
+    /// document of theirs, 409 with the reason when there is nothing to change or the firm has started on it.
+    /// </summary>
+    private static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> AcceptSuggestionAsync(Guid id, HttpContext context, ClaimsPrincipal user,
+        ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token", "Reload the page and try again.");
+        }
+
+        var userId = user.GetUserId();
+        return await documents.AcceptSuggestionAsync(userId, id, cancellationToken) switch
+        {
+            null => await documents.FindAsync(userId, id, cancellationToken) is { } document ? TypedResults.Ok(ToResponse(document)) : NotFound(),
+            ClientDocumentService.GoneRefusal => NotFound(),
+            var refusal => Problem(StatusCodes.Status409Conflict, "Not changed", refusal),
+        };
+    }
+
+    /// <summary>The owner keeps their choice: 204 (also when there was no suggestion left to dismiss), 404 for no such document of theirs.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DismissSuggestionAsync(Guid id, HttpContext context, ClaimsPrincipal user,
+        ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token", "Reload the page and try again.");
+        }
+
+        var userId = user.GetUserId();
+        if (await documents.FindAsync(userId, id, cancellationToken) is null)
+        {
+            return NotFound();
+        }
+
+        await documents.DismissSuggestionAsync(userId, id, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static bool TryParseType(string value, out DocumentType type)

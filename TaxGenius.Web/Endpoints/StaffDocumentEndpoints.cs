@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using TaxGenius.Core.Common;
@@ -11,8 +12,8 @@ namespace TaxGenius.Web.Endpoints;
 
 /// <summary>
 /// /api/staff/documents/{id}/content: any client's document for PREPARER and ADMIN only, inline (the viewer) or as an
-/// attachment (?download=true); what recognition read from it, and corrections to it; an engagement's recognized boxes as CSV. Every
-/// response is an audited access. Clients and referrers get 403.
+/// attachment (?download=true); what recognition read from it, corrections to it, and filing it as read; an engagement's
+/// recognized boxes as CSV. Every response is an audited access. Clients and referrers get 403.
 /// </summary>
 internal static class StaffDocumentEndpoints
 {
@@ -22,6 +23,8 @@ internal static class StaffDocumentEndpoints
         staff.MapGet("/{id:guid}/content", ContentAsync).WithName("StaffDocumentContent");
         staff.MapGet("/{id:guid}/recognition", RecognitionAsync).WithName("StaffDocumentRecognition");
         staff.MapPut("/{id:guid}/recognition/fields/{key}", CorrectAsync).WithName("StaffDocumentFieldCorrection");
+        staff.MapPost("/{id:guid}/recognition/refile", RefileAsync).WithName("StaffDocumentRefile")
+            .WithSummary("File an open document as recognition read it (its refile, e.g. \"File as 1099 for 2025\"), even when the client kept their choice.");
         api.MapGroup("/staff/engagements").RequireAuthorization(Policies.Staff).WithTags("Staff documents")
             .MapGet("/{id:guid}/boxes.csv", ExportAsync).WithName("EngagementBoxesCsv");
         return api;
@@ -36,10 +39,14 @@ internal static class StaffDocumentEndpoints
     /// What recognition read, as the API shows it: <c>status</c> QUEUED/DONE/UNREADABLE/FAILED, <c>kind</c> the form's name in code
     /// ("W2", "FORM_1099_INT") and <c>form</c> as printed ("1099-INT"), the boxes with what was read and what is in force.
     /// <paramref name="Illegible"/>: OCR could barely read the photo and the client was asked for a sharper one;
-    /// <paramref name="ClientKeptIt"/>: they chose to keep it.
+    /// <paramref name="ClientKeptIt"/>: they chose to keep it. <paramref name="Refile"/>: what POST …/recognition/refile would do for this
+    /// caller ("File as 1099 for 2025"), or null when it would be refused.
     /// </summary>
     public sealed record RecognitionResponse(string Status, string? Kind, string? Form, double Confidence, int? TaxYear, string? Error, string? Mismatch,
-        IReadOnlyList<FieldValue> Fields, bool Illegible, bool ClientKeptIt);
+        IReadOnlyList<FieldValue> Fields, bool Illegible, bool ClientKeptIt, string? Refile);
+
+    /// <summary>The document as filed after a refile: its type in code ("FORM_1099") and its tax year.</summary>
+    public sealed record RefileResponse(string Type, int TaxYear);
 
     /// <summary>What recognition read from the document (form, year, confidence, boxes with corrections); the view is audited.</summary>
     private static async Task<Results<Ok<RecognitionResponse>, ProblemHttpResult>> RecognitionAsync(Guid id, HttpContext context, ClaimsPrincipal user,
@@ -47,7 +54,8 @@ internal static class StaffDocumentEndpoints
         await review.GetAsync(AuditActors.From(user, context), id, cancellationToken) is { } found
             ? TypedResults.Ok(new RecognitionResponse(SeedEnumNames<RecognitionStatus>.ToName(found.Status),
                 found.Kind is { } kind ? SeedEnumNames<FormKind>.ToName(kind) : null, found.Kind?.DisplayName(),
-                found.Confidence, found.TaxYear, found.Error, found.Mismatch, found.Fields, found.Illegible, found.ClientKeptIt))
+                found.Confidence, found.TaxYear, found.Error, found.Mismatch, found.Fields, found.Illegible, found.ClientKeptIt,
+                found.Refile))
             : TypedResults.Problem(statusCode: 404, title: "Not recognized", detail: "There is no such document, or it has not been read.");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CorrectAsync(Guid id, string key, FieldCorrectionRequest? body, HttpContext context,
@@ -55,6 +63,28 @@ internal static class StaffDocumentEndpoints
     {
         var error = await review.CorrectAsync(AuditActors.From(user, context), id, key, body?.Value, cancellationToken);
         return error is null ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 400, title: "Correction refused", detail: error);
+    }
+
+    /// <summary>
+    /// A preparer or admin files the document as recognition read it (as the review page's button does), audited under their name:
+    /// 200 with the type and year now in force, 404 for no such document, 409 with the reason when it is closed, claimed by another
+    /// preparer, or already filed so. Cookie calls send the antiforgery header; an admin's API token needs none.
+    /// </summary>
+    private static async Task<Results<Ok<RefileResponse>, ProblemHttpResult>> RefileAsync(Guid id, HttpContext context, ClaimsPrincipal user,
+        ClientDocumentService documents, StaffDocumentService staffDocuments, IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        if (await UserApiEndpoints.CheckAntiforgeryAsync(context, antiforgery) is { } csrf)
+        {
+            return csrf;
+        }
+
+        return await documents.RefileAsStaffAsync(AuditActors.From(user, context), id, cancellationToken) switch
+        {
+            null when await staffDocuments.GetDetailAsync(id, cancellationToken) is { } detail =>
+                TypedResults.Ok(new RefileResponse(SeedEnumNames<DocumentType>.ToName(detail.Document.Type), detail.Document.TaxYear)),
+            null or ClientDocumentService.GoneRefusal => DocumentEndpoints.NotFound(),
+            var refusal => TypedResults.Problem(statusCode: 409, title: "Not filed again", detail: refusal),
+        };
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(Guid id, HttpContext context, ClaimsPrincipal user,

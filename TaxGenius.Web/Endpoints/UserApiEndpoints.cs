@@ -170,7 +170,7 @@ internal static class UserApiEndpoints
     }
 
     /// <summary>Cookie calls that change state need the X-CSRF-TOKEN header; bearer-token calls carry no cookie, so no forgery risk.</summary>
-    private static async Task<ProblemHttpResult?> CheckAntiforgeryAsync(HttpContext context, IAntiforgery antiforgery) =>
+    internal static async Task<ProblemHttpResult?> CheckAntiforgeryAsync(HttpContext context, IAntiforgery antiforgery) =>
         ApiTokenAuthentication.IsBearer(context.Request) || await antiforgery.IsRequestValidAsync(context)
             ? null
             : Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token",

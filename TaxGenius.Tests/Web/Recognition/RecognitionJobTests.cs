@@ -430,23 +430,47 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         Assert.NotNull(suggestion);
         Assert.Equal($"This looks like a 1099-INT for {Year - 1} — you chose W-2 for {Year}.", suggestion.Message);
         Assert.Equal((DocumentType.Form1099, Year - 1), (suggestion.SuggestedType, suggestion.SuggestedYear));
-        using (var owner = await app.SignInForApiAsync("wrong.type@example.test"))
+        using var owner = await app.SignInForApiAsync("wrong.type@example.test");
+        var listed = (await owner.GetFromJsonAsync<JsonElement>("/api/documents")).EnumerateArray().Single().GetProperty("suggestion");
+        Assert.Equal((suggestion.Message, "FORM_1099", Year - 1),
+            (listed.GetProperty("message").GetString(), listed.GetProperty("suggestedType").GetString(), listed.GetProperty("suggestedYear").GetInt32()));
+
+        // Another client gets 404 for it, as for any document not theirs, and a call without the antiforgery header is refused.
+        var intruder = await app.CreateUserAsync("intruder@example.test", Roles.Client);
+        Assert.Equal(ClientDocumentService.GoneRefusal, await documents.AcceptSuggestionAsync(intruder, documentId));
+        using (var intruderApi = await app.SignInForApiAsync("intruder@example.test"))
+        using (var stranger = await intruderApi.PostAsync($"/api/documents/{documentId}/suggestion/accept", null))
         {
-            var listed = (await owner.GetFromJsonAsync<JsonElement>("/api/documents")).EnumerateArray().Single().GetProperty("suggestion");
-            Assert.Equal((suggestion.Message, "FORM_1099", Year - 1),
-                (listed.GetProperty("message").GetString(), listed.GetProperty("suggestedType").GetString(), listed.GetProperty("suggestedYear").GetInt32()));
+            Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
         }
 
+        using (var unprotected = await app.SignInAsync("wrong.type@example.test"))
+        using (var forged = await unprotected.PostAsync($"/api/documents/{documentId}/suggestion/accept", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
 
-        Assert.Null(await documents.AcceptSuggestionAsync(userId, documentId));
+        var untouched = await documents.FindAsync(userId, documentId);
+        Assert.Equal((DocumentType.W2, Year), (untouched!.Type, untouched.TaxYear));
+
+        // The owner accepts over the API, as the page's button does: the answer is the document as now filed.
+        using (var accepted = await owner.PostAsync($"/api/documents/{documentId}/suggestion/accept", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+            var body = await accepted.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(("FORM_1099", Year - 1, JsonValueKind.Null),
+                (body.GetProperty("type").GetString(), body.GetProperty("taxYear").GetInt32(), body.GetProperty("suggestion").ValueKind));
+        }
+
         var changed = (await documents.ListAsync(userId)).Single();
         Assert.Equal((DocumentType.Form1099, Year - 1, (RecognitionSuggestion?)null), (changed.Type, changed.TaxYear, changed.Suggestion));
         Assert.NotNull(await app.Services.GetRequiredService<TaxGenius.Core.Engagements.EngagementService>().FindForClientAsync(userId, Year - 1));
 
-        // Another client cannot accept it, and a second accept has nothing left to change.
-        var intruder = await app.CreateUserAsync("intruder@example.test", Roles.Client);
-        Assert.Equal("That document no longer exists.", await documents.AcceptSuggestionAsync(intruder, documentId));
+        // A second accept has nothing left to change: a 409 that says so.
         Assert.Equal("There is nothing to change any more.", await documents.AcceptSuggestionAsync(userId, documentId));
+        using var again = await owner.PostAsync($"/api/documents/{documentId}/suggestion/accept", null);
+        Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (again.StatusCode, again.Content.Headers.ContentType?.MediaType));
+        Assert.Equal("There is nothing to change any more.", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -498,9 +522,24 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var documents = app.Services.GetRequiredService<ClientDocumentService>();
         Assert.Equal($"This looks like a W-2 for {Year - 1} — you chose W-2 for {Year}.", (await documents.ListAsync(userId)).Single().Suggestion?.Message);
 
-        await documents.DismissSuggestionAsync(userId, documentId);
+        // Another client's dismissal answers 404 and changes nothing; the owner's (over the API, as the page's button) 204.
+        await app.CreateUserAsync("not.keeps.it@example.test", Roles.Client);
+        using (var intruder = await app.SignInForApiAsync("not.keeps.it@example.test"))
+        using (var stranger = await intruder.DeleteAsync($"/api/documents/{documentId}/suggestion"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        }
+
+        Assert.NotNull((await documents.ListAsync(userId)).Single().Suggestion);
+        using var owner = await app.SignInForApiAsync("keeps.it@example.test");
+        using (var dismissed = await owner.DeleteAsync($"/api/documents/{documentId}/suggestion"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, dismissed.StatusCode);
+        }
+
         var kept = (await documents.ListAsync(userId)).Single();
         Assert.Equal((DocumentType.W2, Year, (RecognitionSuggestion?)null), (kept.Type, kept.TaxYear, kept.Suggestion));
+        Assert.Equal(JsonValueKind.Null, (await owner.GetFromJsonAsync<JsonElement>("/api/documents")).EnumerateArray().Single().GetProperty("suggestion").ValueKind);
     }
 
     [Fact]
@@ -530,7 +569,29 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         Assert.Null((await review.GetAsync(colleague, documentId))!.Refile);
         Assert.Equal("Another preparer has claimed this document; ask them, or an admin, to file it again.",
             await documents.RefileAsStaffAsync(colleague, documentId));
-        Assert.Null(await documents.RefileAsStaffAsync(preparer, documentId));
+
+        // The preparer files it again over the API, as the review page's button does; the owner may not call the staff route.
+        using (var owner = await app.SignInForApiAsync("misfiled@example.test"))
+        using (var forbidden = await owner.PostAsync($"/api/staff/documents/{documentId}/recognition/refile", null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        using var preparerApi = await app.SignInForApiAsync(DemoAccounts.Preparer);
+        Assert.Equal($"File as 1099 for {Year}",
+            (await preparerApi.GetFromJsonAsync<JsonElement>($"/api/staff/documents/{documentId}/recognition")).GetProperty("refile").GetString());
+        using (var missing = await preparerApi.PostAsync($"/api/staff/documents/{Guid.CreateVersion7()}/recognition/refile", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        using (var refiledAnswer = await preparerApi.PostAsync($"/api/staff/documents/{documentId}/recognition/refile", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, refiledAnswer.StatusCode);
+            var body = await refiledAnswer.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(("FORM_1099", Year), (body.GetProperty("type").GetString(), body.GetProperty("taxYear").GetInt32()));
+        }
+
         var after = await review.GetAsync(preparer, documentId);
         Assert.Equal(((string?)null, (string?)null), (after!.Mismatch, after.Refile));
         var refiled = (await documents.ListAsync(userId)).Single();
@@ -549,8 +610,14 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var refile = Assert.Single((await app.Services.GetRequiredService<StaffDocumentService>().GetDetailAsync(documentId))!.Refiles!);
         Assert.Equal(($"W-2 {Year} → 1099 {Year} (recognized)", "Parker Preparer"), (refile.Change, refile.ActorName));
 
-        // Nothing is left to change, and a finished document is not refiled.
+        // Nothing is left to change (a 409 that says so), and a finished document is not refiled.
         Assert.Equal("There is nothing to change any more.", await documents.RefileAsStaffAsync(preparer, documentId));
+        using (var twice = await preparerApi.PostAsync($"/api/staff/documents/{documentId}/recognition/refile", null))
+        {
+            Assert.Equal((HttpStatusCode.Conflict, "There is nothing to change any more."),
+                (twice.StatusCode, (await twice.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()));
+        }
+
         Assert.True((await app.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(preparer, documentId, DocumentStatus.Completed, null)).Succeeded);
         Assert.Equal("This document is COMPLETED: only an open document can be filed again.", await documents.RefileAsStaffAsync(preparer, documentId));
     }
