@@ -42,6 +42,9 @@ public sealed class RecognitionJourneyTests(BrowserFixture browser) : AppJourney
         var row = clientPage.Locator("tr", new() { Has = documents.Row("w2-from-bank.pdf") });
         await Assertions.Expect(row.Locator("td[data-label='Type']")).ToHaveTextAsync("1099");
         await Assertions.Expect(row.Locator("td[data-label='Tax year']")).ToHaveTextAsync((year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The outcome is said, and the warning that pointed at the suggestion goes with it at once (left alone, it would stay 5 s).
+        await Assertions.Expect(clientPage.Locator(".mud-snackbar", new() { HasText = $"is now filed as 1099 for {year - 1}" })).ToBeVisibleAsync();
+        await Assertions.Expect(clientPage.Locator(".mud-snackbar", new() { HasText = "See above" })).ToHaveCountAsync(0, new() { Timeout = 2_500 });
         await clientPage.ScreenshotAsync("recognition-client-accepted");
 
         // The preparer opens it: the form, its year and the boxes are beside the viewer.

@@ -86,15 +86,20 @@ public partial class Documents
                 {
                     if (document.Suggestion is { } suggestion)
                     {
-                        Snackbar.Add($"{document.FileName}: {suggestion.Message} See above.", Severity.Warning);
+                        Snackbar.Add($"{document.FileName}: {suggestion.Message} See above.", Severity.Warning, key: AdviceKey(document.Id));
                     }
                     else if (document.RetakeSuggested)
                     {
-                        Snackbar.Add($"{document.FileName} looks blurred: see above.", Severity.Warning);
+                        Snackbar.Add($"{document.FileName} looks blurred: see above.", Severity.Warning, key: AdviceKey(document.Id));
                     }
-                    else if (change.FulfilledRequestItemId is not null)
+                    else
                     {
-                        Snackbar.Add($"{document.FileName} was matched to an item on your checklist.", Severity.Success);
+                        // Settled elsewhere (the preparer filed it as read, or another tab): the warning above no longer holds.
+                        Snackbar.RemoveByKey(AdviceKey(document.Id));
+                        if (change.FulfilledRequestItemId is not null)
+                        {
+                            Snackbar.Add($"{document.FileName} was matched to an item on your checklist.", Severity.Success);
+                        }
                     }
                 }
 
@@ -117,6 +122,9 @@ public partial class Documents
         }
     }
 
+    /// <summary>The key of a document's "looks like a 1099-INT" or "looks blurred" warning, taken away once the client acts on it.</summary>
+    private static string AdviceKey(Guid documentId) => $"advice-{documentId:N}";
+
     /// <summary>After uploads: the list as it is now.</summary>
     private Task RefreshAsync() => DatabaseErrors.RunAsync(LoadAsync);
 
@@ -129,6 +137,7 @@ public partial class Documents
     private void StartRetake(DocumentView document)
     {
         (retaking, replacing, forItem) = (document, null, null);
+        Snackbar.RemoveByKey(AdviceKey(document.Id));
         Snackbar.Add($"Choose the new {document.PictureWord} for {document.FileName}.", Severity.Info);
     }
 
@@ -149,6 +158,7 @@ public partial class Documents
 
     private async Task KeepPictureAsync(DocumentView document)
     {
+        Snackbar.RemoveByKey(AdviceKey(document.Id));
         if (await DatabaseErrors.RunAsync(async () =>
             {
                 await DocumentService.DismissSuggestionAsync(userId, document.Id);
@@ -180,6 +190,7 @@ public partial class Documents
         switch (outcome)
         {
             case DeleteOutcome.Deleted:
+                Snackbar.RemoveByKey(AdviceKey(document.Id));
                 Snackbar.Add($"{document.FileName} deleted.", Severity.Success);
                 break;
             case DeleteOutcome.NotPending:
@@ -193,6 +204,7 @@ public partial class Documents
 
     private async Task AcceptSuggestionAsync(DocumentView document)
     {
+        Snackbar.RemoveByKey(AdviceKey(document.Id));
         busy = true;
         string? error = null;
         try
@@ -217,6 +229,7 @@ public partial class Documents
 
     private async Task DismissSuggestionAsync(DocumentView document)
     {
+        Snackbar.RemoveByKey(AdviceKey(document.Id));
         if (await DatabaseErrors.RunAsync(async () =>
             {
                 await DocumentService.DismissSuggestionAsync(userId, document.Id);
