@@ -123,10 +123,24 @@ public sealed class ClientDocumentService(
 
     public long MaxFileBytes => options.Value.MaxFileBytes;
 
-    public async Task<IReadOnlyList<DocumentView>> ListAsync(Guid userId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DocumentView>> ListAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        ViewsAsync(userId, documentId: null, cancellationToken);
+
+    /// <summary>One of the owner's documents as the list shows it (suggestion included), or null when it is not theirs or not there.</summary>
+    public async Task<DocumentView?> FindAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default) =>
+        (await ViewsAsync(userId, documentId, cancellationToken)).SingleOrDefault();
+
+    /// <summary>The owner's documents, newest first (or only <paramref name="documentId"/>), with what recognition suggests about each.</summary>
+    private async Task<IReadOnlyList<DocumentView>> ViewsAsync(Guid userId, Guid? documentId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Documents.AsNoTracking().Where(d => d.UserId == userId)
+        var mine = db.Documents.AsNoTracking().Where(d => d.UserId == userId);
+        if (documentId is { } id)
+        {
+            mine = mine.Where(d => d.Id == id);
+        }
+
+        var rows = await mine
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Select(d => new
             {
@@ -285,19 +299,6 @@ public sealed class ClientDocumentService(
         return $"{count}:{latest.Ticks}:{read?.Ticks}";
     }
 
-    public async Task<DocumentView?> FindAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId && d.UserId == userId, cancellationToken);
-        if (document is null)
-        {
-            return null;
-        }
-
-        var replacedBy = await db.Documents.Where(r => r.ReplacesDocumentId == documentId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
-        return DocumentView.From(document, replacedBy);
-    }
-
     /// <summary>
     /// Checks the request, streams <paramref name="content"/> through the content inspector into the encrypted store, then adds the
     /// row. A refused or interrupted upload leaves no file and no row; a row is never added without its file.
@@ -425,7 +426,7 @@ public sealed class ClientDocumentService(
             recognition.Send(document.Id);
         }
 
-        return new UploadResult(DocumentView.From(document, null), UploadFailure.None, null);
+        return new UploadResult(DocumentView.From(document, null) with { BeingRead = recognitionOptions.Value.Enabled }, UploadFailure.None, null);
     }
 
     /// <summary>

@@ -21,10 +21,19 @@ internal static class DocumentEndpoints
     public const string ReplacesHeader = "X-Replaces";
     public const string RequestItemHeader = "X-Request-Item";
 
+    /// <summary>
+    /// A client's document. <paramref name="Suggestion"/>: recognition reads it as another form or year; <paramref name="BeingRead"/>:
+    /// recognition has not finished with it; <paramref name="RetakeSuggested"/>: the photo is too blurred or dark to read, and a
+    /// sharper one would help (DELETE …/suggestion keeps it).
+    /// </summary>
     public sealed record DocumentResponse(Guid Id, string Type, string FileName, long FileSize, string ContentType, string Status, int TaxYear,
-        string? RejectionReason, DateTime CreatedAt, DateTime UpdatedAt, Guid? ReplacesDocumentId, string Sha256, SuggestionResponse? Suggestion = null);
+        string? RejectionReason, DateTime CreatedAt, DateTime UpdatedAt, Guid? ReplacesDocumentId, string Sha256, SuggestionResponse? Suggestion,
+        bool BeingRead, bool RetakeSuggested);
 
-    /// <summary>What recognition suggests for a PENDING document filed as another form or year (in the list only; the page offers the change).</summary>
+    /// <summary>
+    /// What recognition suggests for a PENDING document filed as another form or year: POST …/suggestion/accept makes the change,
+    /// DELETE …/suggestion keeps the choice.
+    /// </summary>
     public sealed record SuggestionResponse(string Message, string SuggestedType, int SuggestedYear);
 
     public sealed record AntiforgeryResponse(string HeaderName, string Token);
@@ -253,5 +262,6 @@ internal static class DocumentEndpoints
     private static DocumentResponse ToResponse(DocumentView d) => new(d.Id, SeedEnumNames<DocumentType>.ToName(d.Type), d.FileName,
         d.FileSize, d.ContentType, SeedEnumNames<DocumentStatus>.ToName(d.Status), d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt,
         d.ReplacesDocumentId, d.Sha256,
-        d.Suggestion is { } suggestion ? new SuggestionResponse(suggestion.Message, SeedEnumNames<DocumentType>.ToName(suggestion.SuggestedType), suggestion.SuggestedYear) : null);
+        d.Suggestion is { } suggestion ? new SuggestionResponse(suggestion.Message, SeedEnumNames<DocumentType>.ToName(suggestion.SuggestedType), suggestion.SuggestedYear) : null,
+        d.BeingRead, d.RetakeSuggested);
 }

@@ -88,7 +88,8 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var result = await app.Services.GetRequiredService<ClientDocumentService>()
             .UploadAsync(userId, new UploadRequest(name, type, year), new MemoryStream(content), content.Length);
         Assert.True(result.Succeeded, result.Error);
-        return (userId, result.Document!.Id);
+        Assert.True(result.Document!.BeingRead);
+        return (userId, result.Document.Id);
     }
 
     private int Year => TaxYears.Current(TimeProvider.System);
@@ -180,6 +181,10 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var documents = app.Services.GetRequiredService<ClientDocumentService>();
         var view = (await documents.ListAsync(userId)).Single();
         Assert.Equal((true, (RecognitionSuggestion?)null, "photo"), (view.RetakeSuggested, view.Suggestion, view.PictureWord));
+        using (var owner = await app.SignInForApiAsync("blurry.photo@example.test"))
+        {
+            Assert.True((await owner.GetFromJsonAsync<JsonElement>($"/api/documents/{documentId}")).GetProperty("retakeSuggested").GetBoolean());
+        }
 
         using var preparer = await app.SignInForApiAsync(DemoAccounts.Preparer);
         var review = await preparer.GetFromJsonAsync<JsonElement>($"/api/staff/documents/{documentId}/recognition");
@@ -434,6 +439,9 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         var listed = (await owner.GetFromJsonAsync<JsonElement>("/api/documents")).EnumerateArray().Single().GetProperty("suggestion");
         Assert.Equal((suggestion.Message, "FORM_1099", Year - 1),
             (listed.GetProperty("message").GetString(), listed.GetProperty("suggestedType").GetString(), listed.GetProperty("suggestedYear").GetInt32()));
+        var single = await owner.GetFromJsonAsync<JsonElement>($"/api/documents/{documentId}");
+        Assert.Equal((suggestion.Message, false, false), (single.GetProperty("suggestion").GetProperty("message").GetString(),
+            single.GetProperty("beingRead").GetBoolean(), single.GetProperty("retakeSuggested").GetBoolean()));
 
         // Another client gets 404 for it, as for any document not theirs, and a call without the antiforgery header is refused.
         var intruder = await app.CreateUserAsync("intruder@example.test", Roles.Client);
