@@ -3,6 +3,7 @@ using System.Text;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Referrals;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Endpoints;
 
@@ -13,9 +14,10 @@ internal static class AdminEndpoints
 
     public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").RequireAuthorization(Policies.Admin).WithTags("Administration");
-        admin.MapGet("/audit/export.csv", ExportAudit).WithName("AuditExport");
-        admin.MapGet("/payouts/{id:guid}/export.csv", ExportPayoutAsync).WithName("PayoutExport");
+        var admin = api.MapGroup("/admin").RequireAuthorization(Policies.Admin).WithTags("Administration").AnswersProblems(ApiDocumentation.RoleOnly);
+        admin.MapGet("/audit/export.csv", ExportAudit).WithName("AuditExport").Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        admin.MapGet("/payouts/{id:guid}/export.csv", ExportPayoutAsync).WithName("PayoutExport").Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .AnswersProblems(StatusCodes.Status404NotFound);
         return api;
     }
 

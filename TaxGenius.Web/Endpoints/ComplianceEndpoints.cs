@@ -14,10 +14,13 @@ internal static class ComplianceEndpoints
 {
     public static RouteGroupBuilder MapComplianceEndpoints(this RouteGroupBuilder api)
     {
-        var compliance = api.MapGroup("/admin/compliance").RequireAuthorization(Policies.Admin).WithTags("Compliance");
-        compliance.MapGet("/disposals/{id:guid}/certificate.{format}", CertificateAsync).WithName("DisposalCertificate");
-        compliance.MapGet("/access-report.{format}", AccessReportAsync).WithName("AccessReport");
-        compliance.MapGet("/evidence.pdf", EvidenceAsync).WithName("EvidencePack");
+        var compliance = api.MapGroup("/admin/compliance").RequireAuthorization(Policies.Admin).WithTags("Compliance").AnswersProblems(ApiDocumentation.RoleOnly);
+        compliance.MapGet("/disposals/{id:guid}/certificate.{format}", CertificateAsync).WithName("DisposalCertificate")
+            .Produces(StatusCodes.Status200OK, responseType: null, "application/pdf", "text/csv")
+            .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        compliance.MapGet("/access-report.{format}", AccessReportAsync).WithName("AccessReport")
+            .Produces(StatusCodes.Status200OK, responseType: null, "application/pdf", "text/csv").AnswersProblems(StatusCodes.Status400BadRequest);
+        compliance.MapGet("/evidence.pdf", EvidenceAsync).WithName("EvidencePack").Produces(StatusCodes.Status200OK, contentType: "application/pdf");
         return api;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TaxGenius.Core.Common;
 using TaxGenius.Core.Documents;
 using TaxGenius.Core.Identity;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Endpoints;
 
@@ -41,17 +42,24 @@ internal static class DocumentEndpoints
     public static RouteGroupBuilder MapDocumentEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/antiforgery", GetAntiforgeryToken).RequireAuthorization().WithName("GetAntiforgeryToken").WithTags("Account")
+            .AnswersProblems(ApiDocumentation.AnyCall)
             .WithSummary("The antiforgery token (and its header name) that cookie-authenticated calls which change state must send.");
 
-        var documents = api.MapGroup("/documents").RequireAuthorization(Policies.Client).WithTags("Documents");
+        var documents = api.MapGroup("/documents").RequireAuthorization(Policies.Client).WithTags("Documents").AnswersProblems(ApiDocumentation.RoleOnly);
         documents.MapGet("/", ListAsync).WithName("ListDocuments");
-        documents.MapPost("/", UploadAsync).WithName("UploadDocument");
-        documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument");
-        documents.MapGet("/{id:guid}/content", DownloadAsync).WithName("DownloadDocument");
-        documents.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument");
+        documents.MapPost("/", UploadAsync).WithName("UploadDocument")
+            .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
+        documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument").AnswersProblems(StatusCodes.Status404NotFound);
+        documents.MapGet("/{id:guid}/content", DownloadAsync).WithName("DownloadDocument").ProducesDocumentFile()
+            .AnswersProblems(StatusCodes.Status404NotFound);
+        documents.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument")
+            .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         documents.MapPost("/{id:guid}/suggestion/accept", AcceptSuggestionAsync).WithName("AcceptDocumentSuggestion")
+            .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("File a PENDING document as recognition read it: the type and year of its suggestion.");
         documents.MapDelete("/{id:guid}/suggestion", DismissSuggestionAsync).WithName("DismissDocumentSuggestion")
+            .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("Keep the type and year chosen at upload: the suggestion is not offered again.");
         return api;
     }
@@ -229,6 +237,13 @@ internal static class DocumentEndpoints
 
         await documents.DismissSuggestionAsync(userId, id, cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Declares a 200 whose body is a stored document: a PDF or an image, in the type it was stored as.</summary>
+    internal static RouteHandlerBuilder ProducesDocumentFile(this RouteHandlerBuilder builder)
+    {
+        string[] types = [.. Enum.GetValues<DocumentFileKind>().Select(k => k.ContentType())];
+        return builder.Produces(StatusCodes.Status200OK, responseType: null, types[0], types[1..]);
     }
 
     private static bool TryParseType(string value, out DocumentType type)

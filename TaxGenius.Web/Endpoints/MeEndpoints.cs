@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaxGenius.Core.Dashboards;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Endpoints;
 
@@ -11,17 +12,18 @@ internal static class MeEndpoints
 
     public static RouteGroupBuilder MapMeEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/me", GetMe).WithName("GetMe").WithTags("Account").WithSummary("Who the caller is: id, e-mail, roles.").RequireAuthorization();
+        api.MapGet("/me", GetMe).WithName("GetMe").WithTags("Account").WithSummary("Who the caller is: id, e-mail, roles.").RequireAuthorization()
+            .AnswersProblems([.. ApiDocumentation.AnyCall, StatusCodes.Status404NotFound]);
         return api;
     }
 
-    private static async Task<Results<Ok<MeResponse>, NotFound>> GetMe(ClaimsPrincipal user, RoleHomeService homes, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMe(ClaimsPrincipal user, RoleHomeService homes, CancellationToken cancellationToken)
     {
         var id = user.GetUserId();
         var greeting = await homes.GetGreetingAsync(id, cancellationToken);
         if (greeting is null)
         {
-            return TypedResults.NotFound();
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "This account no longer exists.");
         }
 
         var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal).ToList();

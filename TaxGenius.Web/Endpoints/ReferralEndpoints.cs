@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Referrals;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Web.Endpoints;
 
@@ -20,8 +21,8 @@ internal static class ReferralEndpoints
 
     public static RouteGroupBuilder MapReferralEndpoints(this RouteGroupBuilder api)
     {
-        var referrals = api.MapGroup("/referrals").RequireAuthorization(Policies.Referrer).WithTags("Referrals");
-        referrals.MapGet("/export.csv", ExportAsync).WithName("ExportReferrals");
+        var referrals = api.MapGroup("/referrals").RequireAuthorization(Policies.Referrer).WithTags("Referrals").AnswersProblems(ApiDocumentation.RoleOnly);
+        referrals.MapGet("/export.csv", ExportAsync).WithName("ExportReferrals").Produces(StatusCodes.Status200OK, contentType: "text/csv");
         return api;
     }
 

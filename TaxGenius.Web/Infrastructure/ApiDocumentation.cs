@@ -42,6 +42,26 @@ internal static class ApiDocumentation
         });
     });
 
+    /// <summary>Every /api call is signed in and rate limited: a caller may always get 401 or 429.</summary>
+    public static readonly int[] AnyCall = [StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests];
+
+    /// <summary>A route for one role (or staff): the other roles get 403 as well.</summary>
+    public static readonly int[] RoleOnly = [.. AnyCall, StatusCodes.Status403Forbidden];
+
+    /// <summary>
+    /// Declares the ProblemDetails answers an endpoint, or every endpoint of a group, may give, so the OpenAPI document (and Scalar)
+    /// lists them beside the success. The handlers' own <c>Results&lt;…, ProblemHttpResult&gt;</c> cannot say which statuses.
+    /// </summary>
+    public static TBuilder AnswersProblems<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in statuses)
+        {
+            builder.ProducesProblem(status);
+        }
+
+        return builder;
+    }
+
     public static WebApplication MapTaxGeniusApiDocumentation(this WebApplication app)
     {
         // Scalar's page has no language on <html>: screen readers would guess. Added on the way out (that one page only).

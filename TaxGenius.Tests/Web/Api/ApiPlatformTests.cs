@@ -37,6 +37,37 @@ public sealed class ApiDocumentationTests(ApiAppFixture app) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task Every_operation_lists_its_problem_answers_beside_its_success()
+    {
+        var admin = await app.CookieClientAsync(DemoAccounts.Admin);
+        using var document = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/api/openapi/v1.json"));
+        var answers = new Dictionary<string, string[]>();
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var responses = operation.Value.GetProperty("responses").EnumerateObject().ToList();
+                var key = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                answers[key] = responses.Select(r => r.Name).Order(StringComparer.Ordinal).ToArray();
+                // Each error is a ProblemDetails, and there is always a success beside it.
+                Assert.All(responses.Where(r => r.Name[0] is '4' or '5'), r => Assert.True(
+                    r.Value.TryGetProperty("content", out var content) && content.TryGetProperty("application/problem+json", out _), $"{key} {r.Name}"));
+                Assert.Contains(responses, r => r.Name[0] == '2');
+                // Signed in and rate limited, every one; only the two for any role leave out 403.
+                var anyRole = path.Name is "/api/me" or "/api/antiforgery";
+                Assert.Superset(new HashSet<string>(anyRole ? ["401", "429"] : ["401", "403", "429"]), answers[key].ToHashSet());
+            }
+        }
+
+        Assert.Equal(["200", "400", "401", "403", "404", "409", "429"], answers["POST /api/documents/{id}/suggestion/accept"]);
+        Assert.Equal(["204", "400", "401", "403", "404", "429"], answers["DELETE /api/documents/{id}/suggestion"]);
+        Assert.Equal(["200", "400", "401", "403", "404", "409", "429"], answers["POST /api/staff/documents/{id}/recognition/refile"]);
+        Assert.Equal(["201", "400", "401", "403", "404", "413", "415", "429", "503"], answers["POST /api/documents"]);
+        Assert.Equal(["200", "401", "403", "404", "429"], answers["GET /api/admin/payouts/{id}/export.csv"]);
+        Assert.Equal(["200", "401", "404", "429"], answers["GET /api/me"]);
+    }
+
+    [Fact]
     public async Task Scalar_is_served_to_administrators_with_its_script_from_the_app_not_a_cdn()
     {
         var admin = await app.CookieClientAsync(DemoAccounts.Admin);
