@@ -15,8 +15,8 @@ internal static class AdminEndpoints
     public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("/admin").RequireAuthorization(Policies.Admin).WithTags("Administration").AnswersProblems(ApiDocumentation.RoleOnly);
-        admin.MapGet("/audit/export.csv", ExportAudit).WithName("AuditExport").Produces(StatusCodes.Status200OK, contentType: "text/csv");
-        admin.MapGet("/payouts/{id:guid}/export.csv", ExportPayoutAsync).WithName("PayoutExport").Produces(StatusCodes.Status200OK, contentType: "text/csv")
+        admin.MapGet("/audit/export.csv", ExportAudit).WithName("AuditExport").WithSummary("Export the audit log as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        admin.MapGet("/payouts/{id:guid}/export.csv", ExportPayoutAsync).WithName("PayoutExport").WithSummary("Export a payout as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .AnswersProblems(StatusCodes.Status404NotFound);
         return api;
     }

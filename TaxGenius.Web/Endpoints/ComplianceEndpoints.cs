@@ -15,12 +15,12 @@ internal static class ComplianceEndpoints
     public static RouteGroupBuilder MapComplianceEndpoints(this RouteGroupBuilder api)
     {
         var compliance = api.MapGroup("/admin/compliance").RequireAuthorization(Policies.Admin).WithTags("Compliance").AnswersProblems(ApiDocumentation.RoleOnly);
-        compliance.MapGet("/disposals/{id:guid}/certificate.{format}", CertificateAsync).WithName("DisposalCertificate")
+        compliance.MapGet("/disposals/{id:guid}/certificate.{format}", CertificateAsync).WithName("DisposalCertificate").WithSummary("Get a disposal certificate (PDF or CSV)")
             .Produces(StatusCodes.Status200OK, responseType: null, "application/pdf", "text/csv")
             .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
-        compliance.MapGet("/access-report.{format}", AccessReportAsync).WithName("AccessReport")
+        compliance.MapGet("/access-report.{format}", AccessReportAsync).WithName("AccessReport").WithSummary("Get an access report (PDF or CSV)")
             .Produces(StatusCodes.Status200OK, responseType: null, "application/pdf", "text/csv").AnswersProblems(StatusCodes.Status400BadRequest);
-        compliance.MapGet("/evidence.pdf", EvidenceAsync).WithName("EvidencePack").Produces(StatusCodes.Status200OK, contentType: "application/pdf");
+        compliance.MapGet("/evidence.pdf", EvidenceAsync).WithName("EvidencePack").WithSummary("Get the security-plan evidence pack (PDF)").Produces(StatusCodes.Status200OK, contentType: "application/pdf");
         return api;
     }
 

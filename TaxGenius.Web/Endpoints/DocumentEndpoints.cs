@@ -43,24 +43,30 @@ internal static class DocumentEndpoints
     {
         api.MapGet("/antiforgery", GetAntiforgeryToken).RequireAuthorization().WithName("GetAntiforgeryToken").WithTags("Account")
             .AnswersProblems(ApiDocumentation.AnyCall)
-            .WithSummary("The antiforgery token (and its header name) that cookie-authenticated calls which change state must send.");
+            .WithSummary("Get the antiforgery token")
+            .WithDescription("The token (and its header name) that cookie-authenticated calls which change state must send.");
 
         var documents = api.MapGroup("/documents").RequireAuthorization(Policies.Client).WithTags("Documents").AnswersProblems(ApiDocumentation.RoleOnly);
-        documents.MapGet("/", ListAsync).WithName("ListDocuments");
-        documents.MapPost("/", UploadAsync).WithName("UploadDocument")
+        documents.MapGet("/", ListAsync).WithName("ListDocuments").WithSummary("List your documents")
+            .WithDescription("Newest first, each with its status and, while it is PENDING, what recognition suggests.");
+        documents.MapPost("/", UploadAsync).WithName("UploadDocument").WithSummary("Upload a document")
+            .WithDescription($"The file is the raw request body; its name (percent-encoded), type and tax year go in {FileNameHeader}, {TypeHeader} and " +
+                $"{TaxYearHeader}; {ReplacesHeader} names a REJECTED document it replaces, {RequestItemHeader} the requested item it answers.")
             .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
-        documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument").AnswersProblems(StatusCodes.Status404NotFound);
-        documents.MapGet("/{id:guid}/content", DownloadAsync).WithName("DownloadDocument").ProducesDocumentFile()
+        documents.MapGet("/{id:guid}", GetAsync).WithName("GetDocument").WithSummary("Get a document").AnswersProblems(StatusCodes.Status404NotFound);
+        documents.MapGet("/{id:guid}/content", DownloadAsync).WithName("DownloadDocument").WithSummary("Download a document").ProducesDocumentFile()
             .AnswersProblems(StatusCodes.Status404NotFound);
-        documents.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument")
+        documents.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDocument").WithSummary("Delete a PENDING document")
             .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         documents.MapPost("/{id:guid}/suggestion/accept", AcceptSuggestionAsync).WithName("AcceptDocumentSuggestion")
             .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
-            .WithSummary("File a PENDING document as recognition read it: the type and year of its suggestion.");
+            .WithSummary("Accept the suggestion")
+            .WithDescription("Files a PENDING document as recognition read it: the type and year of its suggestion.");
         documents.MapDelete("/{id:guid}/suggestion", DismissSuggestionAsync).WithName("DismissDocumentSuggestion")
             .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
-            .WithSummary("Keep the type and year chosen at upload: the suggestion is not offered again.");
+            .WithSummary("Dismiss the suggestion")
+            .WithDescription("Keeps the type and year chosen at upload (or the photo recognition found blurred): it is not offered again.");
         return api;
     }
 

@@ -12,7 +12,7 @@ internal static class MeEndpoints
 
     public static RouteGroupBuilder MapMeEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/me", GetMe).WithName("GetMe").WithTags("Account").WithSummary("Who the caller is: id, e-mail, roles.").RequireAuthorization()
+        api.MapGet("/me", GetMe).WithName("GetMe").WithTags("Account").WithSummary("Get the caller").WithDescription("Who the caller is: id, e-mail, name, roles.").RequireAuthorization()
             .AnswersProblems([.. ApiDocumentation.AnyCall, StatusCodes.Status404NotFound]);
         return api;
     }

@@ -22,7 +22,7 @@ internal static class ReferralEndpoints
     public static RouteGroupBuilder MapReferralEndpoints(this RouteGroupBuilder api)
     {
         var referrals = api.MapGroup("/referrals").RequireAuthorization(Policies.Referrer).WithTags("Referrals").AnswersProblems(ApiDocumentation.RoleOnly);
-        referrals.MapGet("/export.csv", ExportAsync).WithName("ExportReferrals").Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        referrals.MapGet("/export.csv", ExportAsync).WithName("ExportReferrals").WithSummary("Export your referrals as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv");
         return api;
     }
 

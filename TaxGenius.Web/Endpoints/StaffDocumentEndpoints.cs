@@ -20,16 +20,18 @@ internal static class StaffDocumentEndpoints
     public static RouteGroupBuilder MapStaffDocumentEndpoints(this RouteGroupBuilder api)
     {
         var staff = api.MapGroup("/staff/documents").RequireAuthorization(Policies.Staff).WithTags("Staff documents").AnswersProblems(ApiDocumentation.RoleOnly);
-        staff.MapGet("/{id:guid}/content", ContentAsync).WithName("StaffDocumentContent").ProducesDocumentFile()
+        staff.MapGet("/{id:guid}/content", ContentAsync).WithName("StaffDocumentContent").WithSummary("View or download a client's document")
+            .WithDescription("Inline for a viewer (HEIC and TIFF as a JPEG), or the original with ?download=true. Audited.").ProducesDocumentFile()
             .AnswersProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
-        staff.MapGet("/{id:guid}/recognition", RecognitionAsync).WithName("StaffDocumentRecognition").AnswersProblems(StatusCodes.Status404NotFound);
-        staff.MapPut("/{id:guid}/recognition/fields/{key}", CorrectAsync).WithName("StaffDocumentFieldCorrection")
+        staff.MapGet("/{id:guid}/recognition", RecognitionAsync).WithName("StaffDocumentRecognition").WithSummary("Read what recognition found").AnswersProblems(StatusCodes.Status404NotFound);
+        staff.MapPut("/{id:guid}/recognition/fields/{key}", CorrectAsync).WithName("StaffDocumentFieldCorrection").WithSummary("Correct a box")
             .AnswersProblems(StatusCodes.Status400BadRequest);
         staff.MapPost("/{id:guid}/recognition/refile", RefileAsync).WithName("StaffDocumentRefile")
             .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
-            .WithSummary("File an open document as recognition read it (its refile, e.g. \"File as 1099 for 2025\"), even when the client kept their choice.");
+            .WithSummary("File as recognized")
+            .WithDescription("Files an open document as recognition read it (its refile, e.g. \"File as 1099 for 2025\"), even when the client kept their choice.");
         api.MapGroup("/staff/engagements").RequireAuthorization(Policies.Staff).WithTags("Staff documents").AnswersProblems(ApiDocumentation.RoleOnly)
-            .MapGet("/{id:guid}/boxes.csv", ExportAsync).WithName("EngagementBoxesCsv")
+            .MapGet("/{id:guid}/boxes.csv", ExportAsync).WithName("EngagementBoxesCsv").WithSummary("Export a return's boxes as CSV")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv").AnswersProblems(StatusCodes.Status404NotFound);
         return api;
     }

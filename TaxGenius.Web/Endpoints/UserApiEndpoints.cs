@@ -40,13 +40,13 @@ internal static class UserApiEndpoints
     public static RouteGroupBuilder MapUserApiEndpoints(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").RequireAuthorization(Policies.Admin).WithTags("Users").AnswersProblems(ApiDocumentation.RoleOnly);
-        users.MapGet("/", ListAsync).WithName("ListUsers");
-        users.MapPost("/", CreateAsync).WithName("CreateUser").Accepts<CreateUserRequest>("application/json")
+        users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("List users");
+        users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Create a user").Accepts<CreateUserRequest>("application/json")
             .AnswersProblems(StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
-        users.MapGet("/{id:guid}", GetAsync).WithName("GetUser").AnswersProblems(StatusCodes.Status404NotFound);
-        users.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser").Accepts<UpdateUserRequest>("application/merge-patch+json", "application/json")
+        users.MapGet("/{id:guid}", GetAsync).WithName("GetUser").WithSummary("Get a user").AnswersProblems(StatusCodes.Status404NotFound);
+        users.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser").WithSummary("Change a user's name or role").Accepts<UpdateUserRequest>("application/merge-patch+json", "application/json")
             .AnswersProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
-        users.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteUser")
+        users.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteUser").WithSummary("Delete a user")
             .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return api;
     }

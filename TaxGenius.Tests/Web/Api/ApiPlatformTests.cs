@@ -53,6 +53,8 @@ public sealed class ApiDocumentationTests(ApiAppFixture app) : IClassFixture<Api
                 Assert.All(responses.Where(r => r.Name[0] is '4' or '5'), r => Assert.True(
                     r.Value.TryGetProperty("content", out var content) && content.TryGetProperty("application/problem+json", out _), $"{key} {r.Name}"));
                 Assert.Contains(responses, r => r.Name[0] == '2');
+                // And a short title for the reference's sidebar.
+                Assert.True(operation.Value.TryGetProperty("summary", out var summary) && summary.GetString()!.Length is > 0 and <= 45, key);
                 // Signed in and rate limited, every one; only the two for any role leave out 403.
                 var anyRole = path.Name is "/api/me" or "/api/antiforgery";
                 Assert.Superset(new HashSet<string>(anyRole ? ["401", "429"] : ["401", "403", "429"]), answers[key].ToHashSet());
