@@ -92,10 +92,9 @@ internal static class DocumentEndpoints
         ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
         // Cookie-authenticated and state-changing: the antiforgery token must come in a header (browsers can't forge it cross-site).
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, "Reload the page and try the upload again.") is { } forged)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token",
-                "Reload the page and try the upload again.");
+            return forged;
         }
 
         var headers = context.Request.Headers;
@@ -191,9 +190,9 @@ internal static class DocumentEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext context, ClaimsPrincipal user,
         ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.PageDetail) is { } forged)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token", "Reload the page and try again.");
+            return forged;
         }
 
         return await documents.DeleteAsync(user.GetUserId(), id, cancellationToken) switch
@@ -212,9 +211,9 @@ internal static class DocumentEndpoints
     private static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> AcceptSuggestionAsync(Guid id, HttpContext context, ClaimsPrincipal user,
         ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.PageDetail) is { } forged)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token", "Reload the page and try again.");
+            return forged;
         }
 
         var userId = user.GetUserId();
@@ -230,9 +229,9 @@ internal static class DocumentEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DismissSuggestionAsync(Guid id, HttpContext context, ClaimsPrincipal user,
         ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.PageDetail) is { } forged)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token", "Reload the page and try again.");
+            return forged;
         }
 
         var userId = user.GetUserId();

@@ -79,7 +79,7 @@ internal static class StaffDocumentEndpoints
     private static async Task<Results<Ok<RefileResponse>, ProblemHttpResult>> RefileAsync(Guid id, HttpContext context, ClaimsPrincipal user,
         ClientDocumentService documents, StaffDocumentService staffDocuments, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        if (await UserApiEndpoints.CheckAntiforgeryAsync(context, antiforgery) is { } csrf)
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.ScriptDetail) is { } csrf)
         {
             return csrf;
         }

@@ -92,7 +92,7 @@ internal static class UserApiEndpoints
     private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpContext context, ClaimsPrincipal user,
         UserApiService usersApi, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        if (await CheckAntiforgeryAsync(context, antiforgery) is { } csrf)
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.ScriptDetail) is { } csrf)
         {
             return csrf;
         }
@@ -124,7 +124,7 @@ internal static class UserApiEndpoints
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid id, HttpContext context,
         ClaimsPrincipal user, UserApiService usersApi, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        if (await CheckAntiforgeryAsync(context, antiforgery) is { } csrf)
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.ScriptDetail) is { } csrf)
         {
             return csrf;
         }
@@ -158,7 +158,7 @@ internal static class UserApiEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext context, ClaimsPrincipal user,
         UserApiService usersApi, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
-        if (await CheckAntiforgeryAsync(context, antiforgery) is { } csrf)
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.ScriptDetail) is { } csrf)
         {
             return csrf;
         }
@@ -171,13 +171,6 @@ internal static class UserApiEndpoints
             _ => Problem(StatusCodes.Status409Conflict, "Refused", result.Detail!),
         };
     }
-
-    /// <summary>Cookie calls that change state need the X-CSRF-TOKEN header; bearer-token calls carry no cookie, so no forgery risk.</summary>
-    internal static async Task<ProblemHttpResult?> CheckAntiforgeryAsync(HttpContext context, IAntiforgery antiforgery) =>
-        ApiTokenAuthentication.IsBearer(context.Request) || await antiforgery.IsRequestValidAsync(context)
-            ? null
-            : Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token",
-                "Send the token from GET /api/antiforgery in the X-CSRF-TOKEN header, or use an API token.");
 
     /// <summary>
     /// Reads the body as one JSON object whose properties are all in <paramref name="allowed"/> (case-insensitive). Any other property
