@@ -64,9 +64,18 @@ internal static class StaffDocumentEndpoints
                 found.Refile))
             : TypedResults.Problem(statusCode: 404, title: "Not recognized", detail: "There is no such document, or it has not been read.");
 
+    /// <summary>
+    /// A preparer or admin corrects one box (audited): 204, or 400 with what is wrong with the value or the box. Cookie calls send
+    /// the antiforgery header like every other change; an admin's API token needs none.
+    /// </summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> CorrectAsync(Guid id, string key, FieldCorrectionRequest? body, HttpContext context,
-        ClaimsPrincipal user, RecognitionReviewService review, CancellationToken cancellationToken)
+        ClaimsPrincipal user, RecognitionReviewService review, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.ScriptDetail) is { } csrf)
+        {
+            return csrf;
+        }
+
         var error = await review.CorrectAsync(AuditActors.From(user, context), id, key, body?.Value, cancellationToken);
         return error is null ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 400, title: "Correction refused", detail: error);
     }
