@@ -97,6 +97,9 @@ public static class WebApplicationExtensions
         services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<SecretProtector>((options, protector) => options.XmlEncryptor = new KeyRingXmlEncryptor(protector));
         services.AddProblemDetails();
+        // A body or parameter the API cannot read is a 400 in every environment, answered by ApiProblemDetailsMiddleware with what
+        // to send. (Development would otherwise throw, and its exception page echoes the request's headers, cookies included.)
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         // A US firm's portal: dates, numbers and amounts are written the American way, whatever the server's locale.
         services.AddRequestLocalization(o =>
         {

@@ -16,6 +16,12 @@ internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblem
 
     public const string ForbiddenDetail = "Your account may not use this address.";
 
+    /// <summary>A request the framework could not read (a body that is not valid JSON, a missing or malformed parameter).</summary>
+    public const string BadRequestDetail = "The request could not be read: check that the body is valid JSON of the documented shape and that every parameter is well formed.";
+
+    /// <summary>A body the endpoint does not take (text or a form where it reads JSON).</summary>
+    public const string UnsupportedMediaTypeDetail = "This address takes a JSON body: send it with Content-Type: application/json.";
+
     public async Task InvokeAsync(HttpContext context)
     {
         await next(context);
@@ -37,7 +43,9 @@ internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblem
     {
         StatusCodes.Status401Unauthorized => UnauthorizedDetail,
         StatusCodes.Status403Forbidden => ForbiddenDetail,
+        StatusCodes.Status400BadRequest => BadRequestDetail,
         StatusCodes.Status404NotFound => NotFoundDetail,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaTypeDetail,
         StatusCodes.Status405MethodNotAllowed => $"This address does not take {context.Request.Method}"
             + (context.Response.Headers.Allow is { Count: > 0 } allow ? $"; it takes {allow}." : "."),
         _ => null,

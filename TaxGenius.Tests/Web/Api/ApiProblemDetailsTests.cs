@@ -38,6 +38,25 @@ public sealed class ApiProblemDetailsTests(ApiAppFixture app) : IClassFixture<Ap
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task A_body_that_cannot_be_read_is_a_400_and_one_that_is_not_JSON_a_415_each_saying_what_to_send()
+    {
+        var preparer = await app.CookieClientAsync(DemoAccounts.Preparer);
+        var address = $"/api/staff/documents/{Guid.NewGuid()}/recognition/fields/box1";
+
+        using var broken = await preparer.PutAsync(address, new StringContent("{\"value\": ", System.Text.Encoding.UTF8, "application/json"));
+        var unreadable = await ProblemAsync(broken, HttpStatusCode.BadRequest);
+        Assert.Equal(ApiProblemDetailsMiddleware.BadRequestDetail, unreadable.GetProperty("detail").GetString());
+        Assert.False(unreadable.TryGetProperty("exception", out _)); // nothing of the request (its cookies) echoed back
+
+        var badParameter = await ProblemAsync(await preparer.GetAsync($"/api/staff/documents/{Guid.NewGuid()}/content?download=maybe"), HttpStatusCode.BadRequest);
+        Assert.Equal(ApiProblemDetailsMiddleware.BadRequestDetail, badParameter.GetProperty("detail").GetString());
+
+        using var text = await preparer.PutAsync(address, new StringContent("61205.00", System.Text.Encoding.UTF8, "text/plain"));
+        var unsupported = await ProblemAsync(text, HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(ApiProblemDetailsMiddleware.UnsupportedMediaTypeDetail, unsupported.GetProperty("detail").GetString());
+    }
+
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         using (response)
