@@ -19,14 +19,16 @@ internal sealed class DatabaseUnavailableMiddleware(RequestDelegate next, ILogge
 
     public const string StorageDetail = "We could not reach the document storage. Nothing was changed; please try again in a moment.";
 
+    /// <summary>Whether <paramref name="ex"/> is an outage this middleware answers with 503 (the database or the document store).</summary>
+    public static bool Answers(Exception ex) => DatabaseRetries.IsUnavailable(ex) || ex is TaxGenius.Core.Storage.StorageUnavailableException;
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
         {
             await next(context);
         }
-        catch (Exception ex) when ((DatabaseRetries.IsUnavailable(ex) || ex is TaxGenius.Core.Storage.StorageUnavailableException)
-                                   && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (Answers(ex) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             var storage = ex is TaxGenius.Core.Storage.StorageUnavailableException;
             if (storage)

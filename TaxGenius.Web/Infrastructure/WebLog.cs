@@ -62,6 +62,9 @@ internal static partial class WebLog
     [LoggerMessage(EventId = 2402, Level = LogLevel.Error, Message = "A page failed ({ErrorType}, reference {Reference}); the error boundary kept the circuit alive")]
     public static partial void PageFailed(this ILogger logger, Exception exception, string errorType, string reference);
 
+    [LoggerMessage(EventId = 2405, Level = LogLevel.Error, Message = "An API call failed ({ErrorType}, reference {Reference}); it was answered 500 without details")]
+    public static partial void ApiFailed(this ILogger logger, Exception exception, string errorType, string reference);
+
     [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "The session re-check of an open page could not reach the database ({ErrorType}); the user stays signed in until the next check")]
     public static partial void RevalidationDeferred(this ILogger logger, string errorType);
 
