@@ -111,6 +111,27 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_mangled_query_value_opens_the_page_as_usual_instead_of_failing()
+    {
+        // The second step, reached after the password, with "remember me" written by hand: read as "no", not a 500.
+        using var visitor = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var password = await TaxGeniusAppFactory.PostLoginAsync(visitor, TaxGenius.Core.Demo.DemoAccounts.Referrer, TaxGeniusAppFactory.DemoPassword);
+        Assert.Equal("/Account/LoginWith2fa", password.Headers.Location.PathOnly());
+        foreach (var remember in new[] { "1", "maybe", "True" })
+        {
+            using var step = await visitor.GetAsync($"/Account/LoginWith2fa?ReturnUrl=%2Freferrer&RememberMe={remember}");
+            Assert.Equal(HttpStatusCode.OK, step.StatusCode);
+            Assert.Contains("login-with-2fa", await step.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // A request's link with a broken item id opens the documents page without the request preselected.
+        using var client = await app.Factory.SignInAsync(TaxGenius.Core.Demo.DemoAccounts.Client);
+        using var documents = await client.GetAsync("/client/documents?item=not-an-id");
+        Assert.Equal(HttpStatusCode.OK, documents.StatusCode);
+        Assert.Contains("My documents", await documents.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unconfirmed_account_cannot_sign_in_and_is_told_why()
     {
         const string email = "unconfirmed@example.test";

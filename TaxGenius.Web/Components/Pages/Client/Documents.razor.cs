@@ -23,7 +23,10 @@ public partial class Documents
     [Inject] private DocumentRequestService Requests { get; set; } = default!;
 
     /// <summary>The requested item to upload into (from the client home's "Upload" on a line of the checklist).</summary>
-    [SupplyParameterFromQuery(Name = "item")] private Guid? ItemId { get; set; }
+    // Read as text: a link with a mangled id opens the page as usual instead of failing to bind (a Guid? parameter threw).
+    [SupplyParameterFromQuery(Name = "item")] private string? ItemQuery { get; set; }
+
+    private Guid? ItemId => Guid.TryParse(ItemQuery, out var id) ? id : null;
 
     private (RequestItemView Item, int TaxYear)? forItem;
 
