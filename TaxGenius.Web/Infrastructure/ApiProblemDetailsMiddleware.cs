@@ -26,6 +26,9 @@ internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblem
     /// <summary>A body the endpoint does not take (text or a form where it reads JSON).</summary>
     public const string UnsupportedMediaTypeDetail = "This address takes a JSON body: send it with Content-Type: application/json.";
 
+    /// <summary>A body over the server's limit.</summary>
+    public const string TooLargeDetail = "The request's body is larger than this address takes.";
+
     /// <summary>An unexpected failure: no detail of it goes out (it is logged under the answer's traceId).</summary>
     public const string ServerErrorDetail = "Something went wrong on our side and it has been logged. Try again; if it keeps happening, give the firm this answer's traceId.";
 
@@ -34,6 +37,12 @@ internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblem
         try
         {
             await next(context);
+        }
+        catch (BadHttpRequestException bad) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // The server refused what was sent (a body over the size limit, one cut short): the caller's mistake, answered with its 4xx.
+            context.Response.Clear();
+            context.Response.StatusCode = bad.StatusCode;
         }
         catch (Exception ex) when (!DatabaseUnavailableMiddleware.Answers(ex) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
@@ -62,6 +71,7 @@ internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblem
         StatusCodes.Status403Forbidden => ForbiddenDetail,
         StatusCodes.Status400BadRequest => BadRequestDetail,
         StatusCodes.Status404NotFound => NotFoundDetail,
+        StatusCodes.Status413PayloadTooLarge => TooLargeDetail,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaTypeDetail,
         StatusCodes.Status500InternalServerError => ServerErrorDetail,
         StatusCodes.Status405MethodNotAllowed => $"This address does not take {context.Request.Method}"

@@ -43,6 +43,23 @@ public sealed class ApiServerErrorTests
     }
 
     [Fact]
+    public async Task A_body_the_server_refuses_keeps_its_own_4xx_and_is_not_logged_as_a_failure()
+    {
+        using var logs = new CapturingLoggerProvider();
+        await using var services = Services(logs);
+        var context = Context(services);
+        var middleware = Middleware(services, _ => throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge));
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, context.Response.StatusCode);
+        context.Response.Body.Position = 0;
+        var problem = JsonDocument.Parse(await new StreamReader(context.Response.Body).ReadToEndAsync()).RootElement;
+        Assert.Equal(ApiProblemDetailsMiddleware.TooLargeDetail, problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain("failed", logs.Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_outage_of_the_store_or_database_passes_on_to_the_503_and_a_cancelled_call_is_not_answered()
     {
         using var logs = new CapturingLoggerProvider();
