@@ -101,7 +101,11 @@ public sealed class UserApiRateLimitTests
     [Fact]
     public async Task Bearer_calls_are_counted_per_user_and_refused_over_the_limit()
     {
-        await using var factory = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?> { ["RateLimits:Api:Limit"] = "3" });
+        // A day's window: the four calls cannot straddle a window's end (with the minute's window they once did, and the fourth passed).
+        await using var factory = await TaxGeniusAppFactory.CreateAsync(extra: new Dictionary<string, string?>
+        {
+            ["RateLimits:Api:Limit"] = "3", ["RateLimits:Api:WindowSeconds"] = "86400",
+        });
         var adminId = await factory.UserIdAsync(DemoAccounts.Admin);
         var token = await factory.Services.GetRequiredService<ApiTokenService>()
             .CreateAsync(new AuditActor(adminId, DemoAccounts.Admin, null, true), "limit", ApiTokenService.DefaultLifetime);

@@ -95,7 +95,7 @@ public sealed class RateLimitTests
     public async Task Anonymous_and_refused_api_requests_are_counted_per_address_too()
     {
         await using var factory = await TaxGeniusAppFactory.CreateAsync(configureServices: TestClientAddress.Enable,
-            extra: new Dictionary<string, string?> { ["RateLimits:Api:Limit"] = "3" });
+            extra: new Dictionary<string, string?> { ["RateLimits:Api:Limit"] = "3", ["RateLimits:Api:WindowSeconds"] = "86400" });
 
         // Guessed bearer tokens (each one a database lookup) from one address: 401, 401, 401, then 429.
         using var guesser = factory.ClientFrom("203.0.113.9");
