@@ -21,6 +21,12 @@ public sealed record AuditFilter
 
     public DateOnly? From { get; init; }
     public DateOnly? To { get; init; }
+
+    /// <summary>Said of a window of days whose last day comes before its first (here and in the access report).</summary>
+    public const string EndsBeforeItStarts = "The window ends before it starts: choose a 'to' day on or after the 'from' day.";
+
+    /// <summary>Why no entry could ever match (the window ends before it starts), or null.</summary>
+    public string? Refusal => To < From ? EndsBeforeItStarts : null;
 }
 
 /// <summary>

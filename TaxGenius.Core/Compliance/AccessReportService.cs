@@ -28,7 +28,7 @@ public sealed record AccessReportRequest(AccessReportScope Scope, Guid Id, DateO
 
     /// <summary>Why the request cannot be answered, or null.</summary>
     public string? Refusal => Id == Guid.Empty ? "Choose whose access to report on."
-        : To < From ? "The window ends before it starts: choose a 'to' day on or after the 'from' day."
+        : To < From ? AuditFilter.EndsBeforeItStarts
         : To.DayNumber - From.DayNumber >= MaxDays ? $"Choose a window of at most {MaxDays} days; run several reports for longer."
         : null;
 }

@@ -15,7 +15,8 @@ internal static class AdminEndpoints
     public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("/admin").RequireAuthorization(Policies.Admin).WithTags("Administration").AnswersProblems(ApiDocumentation.RoleOnly);
-        admin.MapGet("/audit/export.csv", ExportAudit).WithName("AuditExport").WithSummary("Export the audit log as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        admin.MapGet("/audit/export.csv", ExportAudit).WithName("AuditExport").WithSummary("Export the audit log as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .AnswersProblems(StatusCodes.Status400BadRequest);
         admin.MapGet("/payouts/{id:guid}/export.csv", ExportPayoutAsync).WithName("PayoutExport").WithSummary("Export a payout as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .AnswersProblems(StatusCodes.Status404NotFound);
         return api;
@@ -37,11 +38,19 @@ internal static class AdminEndpoints
             $"payout-{id}.csv");
     }
 
-    /// <summary>The filtered audit log as CSV (RFC 4180, UTF-8, newest first), streamed in keyset batches.</summary>
+    /// <summary>
+    /// The filtered audit log as CSV (RFC 4180, UTF-8, newest first), streamed in keyset batches; 400 for a window that ends before it
+    /// starts (an empty file would read as "nothing happened").
+    /// </summary>
     private static IResult ExportAudit(string? actor, Guid? subject, string? action, DateOnly? from, DateOnly? to, HttpContext context,
         AuditQueryService auditLog, TimeProvider clock)
     {
         var filter = new AuditFilter { ActorEmail = actor, SubjectId = subject, Action = action, From = from, To = to };
+        if (filter.Refusal is { } refusal)
+        {
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status400BadRequest, title: "Cannot export that");
+        }
+
         context.Response.Headers.CacheControl = "no-store";
         var name = $"audit-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv";
         return TypedResults.Stream(async stream =>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
 
 namespace TaxGenius.Web.Infrastructure;
@@ -20,8 +22,11 @@ internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblem
 
     public const string ForbiddenDetail = "Your account may not use this address.";
 
-    /// <summary>A request the framework could not read (a body that is not valid JSON, a missing or malformed parameter).</summary>
+    /// <summary>A request with a body the framework could not read (not valid JSON, or not of the documented shape).</summary>
     public const string BadRequestDetail = "The request could not be read: check that the body is valid JSON of the documented shape and that every parameter is well formed.";
+
+    /// <summary>A request without a body the framework could not read, where no one parameter could be named as the culprit.</summary>
+    public const string BadParametersDetail = "The request could not be read: check that every parameter of the address is well formed.";
 
     /// <summary>A body the endpoint does not take (text or a form where it reads JSON).</summary>
     public const string UnsupportedMediaTypeDetail = "This address takes a JSON body: send it with Content-Type: application/json.";
@@ -69,7 +74,7 @@ internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblem
     {
         StatusCodes.Status401Unauthorized => UnauthorizedDetail,
         StatusCodes.Status403Forbidden => ForbiddenDetail,
-        StatusCodes.Status400BadRequest => BadRequestDetail,
+        StatusCodes.Status400BadRequest => BadRequestDetailOf(context),
         StatusCodes.Status404NotFound => NotFoundDetail,
         StatusCodes.Status413PayloadTooLarge => TooLargeDetail,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaTypeDetail,
@@ -77,5 +82,61 @@ internal sealed class ApiProblemDetailsMiddleware(RequestDelegate next, IProblem
         StatusCodes.Status405MethodNotAllowed => $"This address does not take {context.Request.Method}"
             + (context.Response.Headers.Allow is { Count: > 0 } allow ? $"; it takes {allow}." : "."),
         _ => null,
+    };
+
+    /// <summary>
+    /// What to say of a 400 no endpoint wrote, which is the framework refusing to bind the handler's parameters: the first parameter
+    /// of the address (query or route) whose value does not read as its type, or that is required and missing, by name and with the
+    /// shape it takes ("'from' must be a date written yyyy-MM-dd"), since the log that names it is the server's, not the caller's.
+    /// Otherwise the body, if one was sent, or the parameters in general. The value sent is not repeated.
+    /// </summary>
+    internal static string BadRequestDetailOf(HttpContext context)
+    {
+        var request = context.Request;
+        foreach (var parameter in context.GetEndpoint()?.Metadata.GetMetadata<MethodInfo>()?.GetParameters() ?? [])
+        {
+            var optional = parameter.HasDefaultValue || Nullable.GetUnderlyingType(parameter.ParameterType) is not null;
+            var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+            if (parameter.Name is not { } name || ShapeOf(type) is not { } shape)
+            {
+                continue;
+            }
+
+            var value = request.Query.TryGetValue(name, out var query) ? query.ToString()
+                : request.RouteValues.TryGetValue(name, out var route) ? Convert.ToString(route, CultureInfo.InvariantCulture) : null;
+            if (string.IsNullOrEmpty(value) && !optional)
+            {
+                return $"The parameter '{name}' is required: {shape}.";
+            }
+
+            if (!string.IsNullOrEmpty(value) && !Reads(type, value))
+            {
+                return $"The parameter '{name}' must be {shape}.";
+            }
+        }
+
+        return request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0 ? BadRequestDetail : BadParametersDetail;
+    }
+
+    /// <summary>How a value of a parameter type the framework parses from text is written, or null for any other type (text, services, bodies).</summary>
+    private static string? ShapeOf(Type type) => type switch
+    {
+        _ when type == typeof(Guid) => "an id such as 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+        _ when type == typeof(DateOnly) => "a date written yyyy-MM-dd",
+        _ when type == typeof(int) || type == typeof(long) => "a whole number",
+        _ when type == typeof(bool) => "true or false",
+        { IsEnum: true } => "one of " + string.Join(", ", Enum.GetNames(type)),
+        _ => null,
+    };
+
+    /// <summary>Whether <paramref name="value"/> reads as <paramref name="type"/> the way the framework reads it (invariant culture; enum names as written).</summary>
+    private static bool Reads(Type type, string value) => type switch
+    {
+        _ when type == typeof(Guid) => Guid.TryParse(value, out _),
+        _ when type == typeof(DateOnly) => DateOnly.TryParse(value, CultureInfo.InvariantCulture, out _),
+        _ when type == typeof(int) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+        _ when type == typeof(long) => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+        _ when type == typeof(bool) => bool.TryParse(value, out _),
+        _ => Enum.TryParse(type, value, ignoreCase: false, out _),
     };
 }

@@ -50,11 +50,38 @@ public sealed class ApiProblemDetailsTests(ApiAppFixture app) : IClassFixture<Ap
         Assert.False(unreadable.TryGetProperty("exception", out _)); // nothing of the request (its cookies) echoed back
 
         var badParameter = await ProblemAsync(await preparer.GetAsync($"/api/staff/documents/{Guid.NewGuid()}/content?download=maybe"), HttpStatusCode.BadRequest);
-        Assert.Equal(ApiProblemDetailsMiddleware.BadRequestDetail, badParameter.GetProperty("detail").GetString());
+        Assert.Equal("The parameter 'download' must be true or false.", badParameter.GetProperty("detail").GetString());
 
         using var text = await preparer.PutAsync(address, new StringContent("61205.00", System.Text.Encoding.UTF8, "text/plain"));
         var unsupported = await ProblemAsync(text, HttpStatusCode.UnsupportedMediaType);
         Assert.Equal(ApiProblemDetailsMiddleware.UnsupportedMediaTypeDetail, unsupported.GetProperty("detail").GetString());
+    }
+
+    /// <summary>
+    /// A query value that does not read as its type is named, with the shape it takes, since the framework's own message goes only to the
+    /// server's log; the value sent is not repeated. An audit export over a window that ends before it starts is refused, not an empty file.
+    /// </summary>
+    [Fact]
+    public async Task A_malformed_parameter_is_named_with_the_shape_it_takes()
+    {
+        var admin = await app.CookieClientAsync(DemoAccounts.Admin);
+        var cases = new Dictionary<string, string>
+        {
+            ["/api/admin/audit/export.csv?from=2026-13-45"] = "The parameter 'from' must be a date written yyyy-MM-dd.",
+            ["/api/admin/audit/export.csv?subject=nope"] = "The parameter 'subject' must be an id such as 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b.",
+            ["/api/users?limit=ten"] = "The parameter 'limit' must be a whole number.",
+            ["/api/admin/compliance/access-report.csv?scope=client"] = "The parameter 'scope' must be one of StaffMember, Client, ApiToken.",
+        };
+        foreach (var (address, detail) in cases)
+        {
+            var problem = await ProblemAsync(await admin.GetAsync(address), HttpStatusCode.BadRequest);
+            Assert.Equal(detail, problem.GetProperty("detail").GetString());
+        }
+
+        var reversed = await ProblemAsync(await admin.GetAsync("/api/admin/audit/export.csv?from=2026-12-01&to=2026-11-01"), HttpStatusCode.BadRequest);
+        Assert.Equal(TaxGenius.Core.Audit.AuditFilter.EndsBeforeItStarts, reversed.GetProperty("detail").GetString());
+        using var oneDay = await admin.GetAsync("/api/admin/audit/export.csv?from=2026-12-01&to=2026-12-01");
+        Assert.Equal(HttpStatusCode.OK, oneDay.StatusCode);
     }
 
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
