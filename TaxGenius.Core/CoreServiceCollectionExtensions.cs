@@ -80,21 +80,18 @@ public static class CoreServiceCollectionExtensions
     public static IHostApplicationBuilder AddTaxGeniusData(this IHostApplicationBuilder builder, TaxGeniusPaths paths)
     {
         var database = ResolveDatabase(builder.Configuration, paths);
-        if (builder.Environment.IsProduction() && database.Provider != DatabaseProvider.Postgres)
-        {
-            throw new OptionsValidationException(nameof(DatabaseOptions), typeof(DatabaseOptions),
-            [
-                "ConnectionStrings:Postgres (environment variable ConnectionStrings__Postgres) is required in Production. " +
-                "The embedded SQLite store is a development default.",
-            ]);
-        }
 
+        // Checked with every other setting before anything runs (nothing opens the database before), so a server missing several
+        // hears of them all at once.
+        var production = builder.Environment.IsProduction();
         builder.Services.AddOptions<DatabaseOptions>().Configure(o =>
         {
             o.Provider = database.Provider;
             o.ConnectionString = database.ConnectionString;
             o.AutoMigrate = database.AutoMigrate;
-        });
+        }).Validate(o => !production || o.Provider == DatabaseProvider.Postgres,
+            "ConnectionStrings:Postgres (environment variable ConnectionStrings__Postgres) is required in Production. " +
+            "The embedded SQLite store is a development default.").ValidateOnStart();
         builder.Services.AddTaxGeniusDatabase(database);
         builder.Services.AddSingleton<DatabaseInitializer>();
         return builder;

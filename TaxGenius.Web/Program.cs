@@ -7,8 +7,13 @@ builder.AddTaxGeniusWeb();
 
 var app = builder.Build();
 
+// Every setting is checked before anything runs, and what is wrong is listed all at once. `migrate` checks only the database's:
+// a deployment pipeline that holds no keys runs it with just the connection string.
+var migrate = args.Contains("migrate", StringComparer.OrdinalIgnoreCase);
+app.ValidateTaxGeniusSettings(databaseOnly: migrate);
+
 // `dotnet run --project TaxGenius.Web -- migrate` applies pending migrations and exits (the production path).
-if (args.Contains("migrate", StringComparer.OrdinalIgnoreCase))
+if (migrate)
 {
     await app.MigrateTaxGeniusDatabaseAsync();
     return;

@@ -133,6 +133,30 @@ public static class WebApplicationExtensions
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Checks every validated setting now, before anything reads one, and throws one
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> listing every failure: a new server missing its database,
+    /// its three key rings and its public address hears of all five at the first start, not one per restart. With
+    /// <paramref name="databaseOnly"/>, only the database's (Production refuses the embedded SQLite file before it is created).
+    /// </summary>
+    public static void ValidateTaxGeniusSettings(this IHost app, bool databaseOnly = false)
+    {
+        if (databaseOnly)
+        {
+            _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+            return;
+        }
+
+        try
+        {
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        }
+        catch (AggregateException all) when (all.InnerExceptions.All(e => e is Microsoft.Extensions.Options.OptionsValidationException))
+        {
+            throw new SettingsInvalidException(all.InnerExceptions.Cast<Microsoft.Extensions.Options.OptionsValidationException>().SelectMany(e => e.Failures).ToList());
+        }
+    }
+
     /// <summary>Applies migrations where that is automatic (the embedded store), creates roles, seeds demo data outside Production.</summary>
     public static async Task InitializeTaxGeniusAsync(this WebApplication app)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TaxGenius.Core.Demo;
 using TaxGenius.Core.Identity;
 using TaxGenius.Tests.Infrastructure;
+using TaxGenius.Web.Infrastructure;
 
 namespace TaxGenius.Tests.Web;
 
@@ -19,6 +20,36 @@ public sealed class ProductionRulesTests
         var error = Assert.ThrowsAny<Exception>(() => app.StartServer());
         var validation = Assert.IsType<OptionsValidationException>(error.InnerException ?? error, exactMatch: false);
         Assert.Contains("ConnectionStrings:Postgres", validation.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A new server that has none of its settings hears of all of them at the first start, one line each, rather than one per restart;
+    /// nothing is written into the data folder first.
+    /// </summary>
+    [Fact]
+    public async Task Production_lists_every_missing_setting_at_once_before_anything_runs()
+    {
+        var extra = new Dictionary<string, string?>(TaxGeniusAppFactory.WithoutSsnKeyRing(Production))
+        {
+            ["Storage:MasterKeys:test1"] = null,
+            ["Storage:ActiveKeyId"] = null,
+            ["DataProtection:Keys:test1"] = null,
+            ["DataProtection:ActiveKeyId"] = null,
+            [TaxGeniusAppFactory.PublicBaseUrlSetting] = null,
+        };
+        await using var app = TaxGeniusAppFactory.CreateEmbedded(extra: extra);
+        var error = Assert.ThrowsAny<Exception>(() => app.StartServer());
+        var invalid = Assert.IsType<SettingsInvalidException>(error.InnerException ?? error);
+        string[] named = ["ConnectionStrings:Postgres", "Ssn:Keys", "Storage:MasterKeys", "DataProtection:Keys", TaxGeniusAppFactory.PublicBaseUrlSetting];
+        Assert.Equal(named.Length, invalid.Failures.Count());
+        var lines = invalid.Message.Split(Environment.NewLine);
+        Assert.Equal($"{named.Length} settings need attention before TaxGenius can run:", lines[0]);
+        foreach (var setting in named)
+        {
+            Assert.Single(lines, l => l.StartsWith("  - " + setting, StringComparison.Ordinal));
+        }
+
+        Assert.False(Directory.Exists(app.DataPath) && Directory.EnumerateFileSystemEntries(app.DataPath).Any(), "Nothing written before the settings are right.");
     }
 
     [Fact]
