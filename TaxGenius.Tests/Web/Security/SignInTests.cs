@@ -131,6 +131,30 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Contains("My documents", await documents.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>The account forms say what is wrong in the words the sign-in form uses, not the framework's "The Email field is required."</summary>
+    [Fact]
+    public async Task Account_forms_say_what_is_wrong_in_plain_words()
+    {
+        using var visitor = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        var cases = new (string Path, string Handler, (string, string)[] Fields, string Said)[]
+        {
+            ("/Account/ForgotPassword", "forgot-password", [("Input.Email", "")], "Enter your e-mail address."),
+            ("/Account/ForgotPassword", "forgot-password", [("Input.Email", "nope")], "Enter a valid e-mail address, like name@example.com."),
+            ("/Account/Register", "register", [("Input.Email", new string('a', 300) + "@example.com"), ("Input.FirstName", "Long"), ("Input.LastName", "Address"),
+                ("Input.Password", "a long enough password"), ("Input.ConfirmPassword", "a long enough password")], "Keep the e-mail address under 256 characters."),
+            ("/Account/ResetPassword?code=abc", "reset-password", [("Input.Email", ""), ("Input.Password", "")], "Enter your e-mail address."),
+            ("/Account/ResetPassword?code=abc", "reset-password", [("Input.Email", "nope"), ("Input.Password", "")], "Choose a new password."),
+        };
+        foreach (var (path, handler, fields, said) in cases)
+        {
+            using var answer = await FormToken.PostFormAsync(visitor, path, handler, fields);
+            var html = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{path}: {(int)answer.StatusCode}");
+            Assert.Contains(said, html, StringComparison.Ordinal);
+            Assert.DoesNotContain(" field is ", html, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task An_unconfirmed_account_cannot_sign_in_and_is_told_why()
     {

@@ -104,7 +104,7 @@ public partial class Register
 
         [Required(ErrorMessage = "Enter your e-mail address.")]
         [EmailAddress(ErrorMessage = "Enter a valid e-mail address, like name@example.com.")]
-        [StringLength(256)]
+        [StringLength(256, ErrorMessage = "Keep the e-mail address under 256 characters.")]
         public string Email { get; set; } = "";
 
         /// <summary>"passkey" (no password: a passkey is added after the address is confirmed) or "password".</summary>
