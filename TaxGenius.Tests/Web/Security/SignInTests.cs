@@ -155,6 +155,31 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
         }
     }
 
+    /// <summary>The account page's phone number follows the client profile's rules: 200 digits were once saved as they came.</summary>
+    [Fact]
+    public async Task The_account_phone_number_is_a_US_number_kept_in_one_form()
+    {
+        using var referrer = await app.Factory.SignInAsync(TaxGenius.Core.Demo.DemoAccounts.Referrer);
+        using (var refused = await FormToken.PostFormAsync(referrer, "/Account/Manage", "profile", ("Input.PhoneNumber", new string('5', 200))))
+        {
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("A US phone number has 10 digits", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var saved = await FormToken.PostFormAsync(referrer, "/Account/Manage", "profile", ("Input.PhoneNumber", "555.555.0100")))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        }
+
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            Assert.Equal("+15555550100", (await users.FindByEmailAsync(TaxGenius.Core.Demo.DemoAccounts.Referrer))!.PhoneNumber);
+        }
+
+        Assert.Contains("value=\"(555) 555-0100\"", await referrer.GetStringAsync("/Account/Manage"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unconfirmed_account_cannot_sign_in_and_is_told_why()
     {
