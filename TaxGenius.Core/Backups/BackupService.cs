@@ -188,7 +188,9 @@ public sealed class BackupService(
             }
         }
 
-        await RunAsync("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", $"--snapshot={snapshot}", $"--file={file}"], cancellationToken);
+        // Hangfire's locks belong to the servers running now, not to the firm's data (see ClearJobLocksAsync).
+        await RunAsync("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", $"--snapshot={snapshot}", $"--exclude-table-data={JobLocksTable}",
+            $"--file={file}"], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return keys;
     }
@@ -207,7 +209,25 @@ public sealed class BackupService(
         }
 
         await RunAsync("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", file], cancellationToken);
+        await ClearJobLocksAsync(cancellationToken);
         return null;
+    }
+
+    /// <summary>Hangfire's lock table (schema <c>hangfire</c>): one row per lock a running server holds.</summary>
+    private const string JobLocksTable = "hangfire.lock";
+
+    /// <summary>
+    /// A backup made while a Hangfire server held a lock (it takes one on each recurring job as it schedules it, every minute) held
+    /// that lock once restored, and the restored app waited for it at start until it gave up: it did not start for the lock's ten
+    /// minutes. Backups leave the table's rows out; a restore of an older backup empties it here.
+    /// </summary>
+    private async Task ClearJobLocksAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(database.Value.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var clear = new NpgsqlCommand(
+            $"DO $$ BEGIN IF to_regclass('{JobLocksTable}') IS NOT NULL THEN DELETE FROM {JobLocksTable}; END IF; END $$", connection);
+        await clear.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<string>> CopySqliteAsync(string file, CancellationToken cancellationToken)

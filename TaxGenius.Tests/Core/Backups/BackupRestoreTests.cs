@@ -47,7 +47,12 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         app.StartServer();
         var before = await FirmAsync(app);
 
+        // Caught as a Hangfire server holds a lock (it takes one per recurring job each minute): CI once restored such a lock, and
+        // the restored app timed out waiting for it at start.
+        const string held = "hangfire:lock:recurring-job:email-dispatch";
+        await ExecuteAsync(app.Database!.ConnectionString, $"INSERT INTO hangfire.lock (resource, acquired) VALUES ('{held}', now())");
         var backup = await app.Services.GetRequiredService<BackupService>().BackupAsync(folder);
+        await ExecuteAsync(app.Database!.ConnectionString, $"DELETE FROM hangfire.lock WHERE resource = '{held}'");
 
         Assert.True(backup.Succeeded);
         Assert.Equal(before.Documents, backup.Objects);
@@ -63,6 +68,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
 
         var restored = await restore.RestoreAsync(folder);
         Assert.True(restored.Succeeded, restored.Error);
+        Assert.Equal(0L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM hangfire.lock"));
         Assert.Equal(before.Documents, restored.Objects);
         Assert.Equal(await source.KeysAsync(), await target.KeysAsync());
 
@@ -104,6 +110,22 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         restoredApp.StartServer();
         Assert.Equal(before, await FirmAsync(restoredApp));
         await SmokeAsync(restoredApp, before);
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     private sealed record Firm(int Users, int Documents, int Engagements, int AuditEntries, string UploadedSha256);
