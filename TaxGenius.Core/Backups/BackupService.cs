@@ -213,8 +213,8 @@ public sealed class BackupService(
         return null;
     }
 
-    /// <summary>Hangfire's lock table (schema <c>hangfire</c>): one row per lock a running server holds.</summary>
-    private const string JobLocksTable = "hangfire.lock";
+    /// <summary>Hangfire's lock table: one row per lock a running server holds.</summary>
+    private const string JobLocksTable = Email.JobQueues.Schema + ".lock";
 
     /// <summary>
     /// A backup made while a Hangfire server held a lock (it takes one on each recurring job as it schedules it, every minute) held

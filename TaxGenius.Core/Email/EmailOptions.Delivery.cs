@@ -7,4 +7,7 @@ public static class JobQueues
     public const string Default = "default";
 
     public static readonly string[] All = [Critical, Default];
+
+    /// <summary>The PostgreSQL schema Hangfire keeps its queues, jobs and locks in (the backup leaves its lock rows out).</summary>
+    public const string Schema = "hangfire";
 }

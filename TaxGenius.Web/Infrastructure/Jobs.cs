@@ -101,7 +101,7 @@ internal static class Jobs
 
     private static readonly PostgreSqlStorageOptions PostgresOptions = new()
     {
-        SchemaName = "hangfire",
+        SchemaName = JobQueues.Schema,
         PrepareSchemaIfNecessary = true,
         // LISTEN/NOTIFY wakes a worker when a job is enqueued; polling is only the fallback.
         EnableLongPolling = true,
