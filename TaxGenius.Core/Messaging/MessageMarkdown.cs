@@ -98,10 +98,11 @@ public static partial class MessageMarkdown
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex AnyLink();
 
-    // Emphasis opens and closes next to a letter or digit, so masked numbers (***-**-6789) and lone asterisks stay as typed.
-    [GeneratedRegex(@"\*\*(?=\w)(.+?)(?<=\w)\*\*", RegexOptions.CultureInvariant)]
+    // Emphasis opens next to a letter or digit, so masked numbers (***-**-6789) and lone asterisks stay as typed; it closes after a
+    // letter, a digit or a sentence's punctuation (**Thanks!**, **Note:**, *really?*).
+    [GeneratedRegex(@"\*\*(?=\w)(.+?)(?<=[\w!?.,:)])\*\*", RegexOptions.CultureInvariant)]
     private static partial Regex Bold();
 
-    [GeneratedRegex(@"(?<![\w*])([*_])(?=\w)(.+?)(?<=\w)\1(?![\w*])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w*])([*_])(?=\w)(.+?)(?<=[\w!?.,:)])\1(?![\w*])", RegexOptions.CultureInvariant)]
     private static partial Regex Italic();
 }

@@ -15,6 +15,9 @@ public sealed class MessageTextTests
         "<p>See <a href=\"https://www.irs.gov/forms?a=1&amp;b=2\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">the IRS</a></p>")]
     [InlineData("SSN ***-**-6789 and 2 * 3 = 6", "<p>SSN ***-**-6789 and 2 * 3 = 6</p>")]
     [InlineData("**W-2** and _1099_", "<p><strong>W-2</strong> and <em>1099</em></p>")]
+    [InlineData("Your W-2 is in. **Thanks!**", "<p>Your W-2 is in. <strong>Thanks!</strong></p>")]
+    [InlineData("**Note:** bring your ID, *please.*", "<p><strong>Note:</strong> bring your ID, <em>please.</em></p>")]
+    [InlineData("Is it *really?* Yes.", "<p>Is it <em>really?</em> Yes.</p>")]
     [InlineData("https://example.test/a_b_c", "<p><a href=\"https://example.test/a_b_c\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://example.test/a_b_c</a></p>")]
     public void Renders_the_subset(string text, string html) => Assert.Equal(html, MessageMarkdown.ToHtml(text));
 
