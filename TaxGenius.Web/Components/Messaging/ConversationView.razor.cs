@@ -75,8 +75,32 @@ public sealed partial class ConversationView : IAsyncDisposable
         await LoadThreadAsync(recordView: true);
     }
 
-    /// <summary>The latest messages; opening the page is audited for staff, a refresh of what the page shows is not.</summary>
-    private Task LoadAsync() => LoadThreadAsync(recordView: false);
+    /// <summary>
+    /// The latest messages, then what the other side wrote is read; opening the page is audited for staff, a refresh of what the page
+    /// shows is not.
+    /// </summary>
+    private async Task LoadAsync()
+    {
+        await LoadThreadAsync(recordView: false);
+        await MarkReadAsync();
+    }
+
+    /// <summary>A message arrived, or the live connection came back: shown first, then marked read (a write the person need not wait for).</summary>
+    private Task ShowLatestAsync() => InvokeAsync(async () =>
+    {
+        await LoadThreadAsync(recordView: false);
+        StateHasChanged();
+        await MarkReadAsync();
+    });
+
+    /// <summary>The person is looking at the conversation (the page is interactive): what the other side wrote is read now.</summary>
+    private async Task MarkReadAsync()
+    {
+        if (thread is not null && RendererInfo.IsInteractive)
+        {
+            await DatabaseErrors.RunAsync(() => Messages.MarkReadAsync(viewer, ClientId));
+        }
+    }
 
     private async Task LoadThreadAsync(bool recordView)
     {
@@ -91,11 +115,6 @@ public sealed partial class ConversationView : IAsyncDisposable
             }
         });
         loaded = !loadFailed;
-        if (thread is not null && RendererInfo.IsInteractive)
-        {
-            // The person is looking at the conversation: what the other side wrote is read now.
-            await DatabaseErrors.RunAsync(() => Messages.MarkReadAsync(viewer, ClientId));
-        }
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -118,19 +137,11 @@ public sealed partial class ConversationView : IAsyncDisposable
             return;
         }
 
-        subscriptions.Add(Live.On<MessagePosted>(MessageEvents.Posted, posted => posted.ClientId == ClientId ? InvokeAsync(async () =>
-        {
-            await LoadAsync();
-            StateHasChanged();
-        }) : Task.CompletedTask));
+        subscriptions.Add(Live.On<MessagePosted>(MessageEvents.Posted, posted => posted.ClientId == ClientId ? ShowLatestAsync() : Task.CompletedTask));
         subscriptions.Add(Live.On<MessagesRead>(MessageEvents.Read, read => read.ClientId == ClientId && read.ByStaff != IsStaff ? ReloadAsync() : Task.CompletedTask));
         subscriptions.Add(Live.On<MessageChanged>(MessageEvents.Changed, changed => changed.ClientId == ClientId ? ReloadAsync() : Task.CompletedTask));
         subscriptions.Add(Live.On<Typing>(MessageEvents.Typing, t => t.ClientId == ClientId && t.Staff != IsStaff ? ShowTypingAsync(t.Name) : Task.CompletedTask));
-        subscriptions.Add(Live.OnResync(() => InvokeAsync(async () =>
-        {
-            await LoadAsync();
-            StateHasChanged();
-        })));
+        subscriptions.Add(Live.OnResync(ShowLatestAsync));
 
         // Typing indicators travel in the conversation's group (the hub checks this user may follow it).
         try
@@ -143,7 +154,8 @@ public sealed partial class ConversationView : IAsyncDisposable
             // Without typing indicators the conversation still works.
         }
 
-        await DatabaseErrors.RunAsync(() => Messages.MarkReadAsync(viewer, ClientId));
+        // Read once the person sees the conversation.
+        await MarkReadAsync();
     }
 
     private async Task ScrollToEndAsync(bool force)
