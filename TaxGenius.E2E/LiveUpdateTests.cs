@@ -6,12 +6,13 @@ using TaxGenius.Core.Documents;
 using TaxGenius.E2E.Infrastructure;
 using TaxGenius.E2E.Pages;
 using TaxGenius.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace TaxGenius.E2E;
 
 /// <summary>Two instances behind an imaginary load balancer: the client's circuit lives on A, the preparer's change is made on B.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class LiveUpdateTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
 {
     private TwoInstances apps = default!;
 
@@ -46,14 +47,58 @@ public sealed class LiveUpdateTests(BrowserFixture browser) : IAsyncLifetime
 
         // The page's live hub connection (to A) is open: from here an event raised on B reaches it through the Redis backplane.
         await page.WaitForLiveAsync();
-        var result = await B.Services.GetRequiredService<DocumentStatusService>()
-            .ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
-        Assert.True(result.Succeeded, result.Error);
 
-        // The change is committed and published on B when the call returns (it also wrote history, audit and the e-mail, whose
-        // time on a busy CI machine is not the live update's): from there, the page on A must show it within the issue's second.
-        await Assertions.Expect(page.GetByTestId("last-change-status")).ToHaveTextAsync("COMPLETED", new() { Timeout = 1000 });
+        // Three changes on B: completed, reopened by an administrator, completed again. Each is committed and published on B when the
+        // call returns (it also wrote history, audit and the e-mail, whose time on a busy CI machine is not the live update's); from
+        // there the tab notes when the page shows it (0 if the page was faster). The middle of the three figures is held to the
+        // issue's second: one pause of a machine shared by two servers, PostgreSQL, Redis and a browser does not decide, a slow path does.
+        var latencies = new List<long>();
+        foreach (var (to, byAdmin) in new[] { (DocumentStatus.Completed, false), (DocumentStatus.Processing, true), (DocumentStatus.Completed, false) })
+        {
+            var shown = DocumentStateMachine.Name(to);
+            var arrival = await page.WatchForAsync("last-change-status", shown);
+            var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, to, null, actorIsAdmin: byAdmin);
+            Assert.True(result.Succeeded, result.Error);
+            var returnedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            latencies.Add(Math.Max(0, await arrival.SeenAtAsync() - returnedAt));
+        }
+
+        output.WriteLine($"B's status changes on A's page after {string.Join(", ", latencies)} ms");
+        Assert.True(latencies.Order().ElementAt(1) <= 1000,
+            $"A status change made on B should be on the client's page on A within a second; it took {string.Join(", ", latencies)} ms");
+        await Assertions.Expect(page.GetByTestId("last-change-status")).ToHaveTextAsync("COMPLETED");
         await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("2");
         await page.ScreenshotAsync("client-live-update");
+    }
+
+    [Fact]
+    public async Task A_page_shown_while_the_live_hub_was_unreachable_catches_up_once_it_connects()
+    {
+        // The hub cannot be reached (a proxy that does not pass it yet, a server restarting): the page itself works over its circuit.
+        var page = await browser.NewPageAsync(A.BaseAddress);
+        await page.RouteAsync("**/hubs/live/**", route => route.AbortAsync());
+        var signIn = new SignInPage(page, A);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/client");
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
+        await page.WaitForFunctionAsync("() => document.documentElement.dataset.tgLive === 'disconnected'");
+
+        // Meanwhile the preparer completes a document: no event can reach the tab, so the page still shows one.
+        Guid documentId;
+        await using (var db = await B.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
+        {
+            documentId = await db.Documents.Where(d => d.Status == DocumentStatus.Processing).Select(d => d.Id).FirstAsync();
+        }
+
+        var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
+        Assert.True(result.Succeeded, result.Error);
+        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
+
+        // The hub is reachable again: the tab's next try connects, and the page catches up on what it missed without a reload.
+        await page.UnrouteAsync("**/hubs/live/**");
+        await page.WaitForLiveAsync();
+        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("2");
     }
 }

@@ -14,6 +14,52 @@ public static class PageExtensions
     public static Task WaitForLiveAsync(this IPage page) =>
         page.WaitForFunctionAsync("() => document.documentElement.dataset.tgLive === 'connected'", null, new() { Timeout = 15000 });
 
+    /// <summary>
+    /// Starts watching the tab for an element with data-testid <paramref name="testId"/> whose text contains <paramref name="text"/>:
+    /// the tab notes the moment it enters the page (<c>Date.now()</c>, the machine's clock, as the test's own), so a latency read with
+    /// <see cref="Arrival.SeenAtAsync"/> is the page's, not Playwright's polling interval or the cost of its round trips. Watching the
+    /// same text again forgets its last arrival.
+    /// </summary>
+    public static async Task<Arrival> WatchForAsync(this IPage page, string testId, string text)
+    {
+        await page.EvaluateAsync(@"([testId, text]) => {
+            window.tgSeen ??= {};
+            delete window.tgSeen[text];
+            const there = () => [...document.querySelectorAll(`[data-testid='${testId}']`)].some(e => e.textContent.includes(text));
+            if (there()) {
+                window.tgSeen[text] = Date.now();
+                return;
+            }
+            const observer = new MutationObserver(() => {
+                if (there()) {
+                    window.tgSeen[text] = Date.now();
+                    observer.disconnect();
+                }
+            });
+            observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+        }", new object[] { testId, text });
+        return new Arrival(page, testId, text);
+    }
+
+    /// <summary>A text watched for by <see cref="WatchForAsync"/>.</summary>
+    public sealed record Arrival(IPage Page, string TestId, string Text)
+    {
+        /// <summary>Waits until the text is in the page; returns when it came, in Unix milliseconds.</summary>
+        public async Task<long> SeenAtAsync()
+        {
+            try
+            {
+                var seen = await Page.WaitForFunctionAsync("text => window.tgSeen && window.tgSeen[text]", Text, new() { Timeout = 15_000 });
+                return (long)await seen.JsonValueAsync<double>();
+            }
+            catch (TimeoutException)
+            {
+                var shown = await Page.GetByTestId(TestId).AllTextContentsAsync();
+                throw new TimeoutException($"\"{Text}\" never came into [data-testid={TestId}] in 15 s; it shows: " + string.Join(" | ", shown));
+            }
+        }
+    }
+
     /// <summary>Saves a full-page screenshot under the screenshots folder (for a person to look at the page).</summary>
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png"), FullPage = true });

@@ -7,6 +7,9 @@ import "../lib/signalr/signalr.min.js";
 const listeners = new Set();
 const followed = new Set();
 let connection = null;
+// Set when the tab was without a connection after having tried for one (the server was unreachable, or the connection closed): the
+// page was shown from the database meanwhile and events sent in that time never came, so the next connection asks it to catch up.
+let missed = false;
 
 function setState(state) {
     // For people (nothing shows it yet) and for end-to-end tests, which wait for "connected" before they change data elsewhere.
@@ -27,8 +30,13 @@ async function start() {
         for (const group of followed) {
             await connection.invoke("Follow", group).catch(() => followed.delete(group));
         }
+        if (missed) {
+            missed = false;
+            each("Resync");
+        }
     } catch {
         // The server is restarting or unreachable: try again shortly, as the automatic reconnect would.
+        missed = true;
         setState("disconnected");
         setTimeout(start, 3000);
     }
@@ -58,6 +66,7 @@ function create() {
     });
     connection.onclose(() => {
         // Closed for good (signed out, or reconnecting gave up): start over in a moment; a signed-out tab fails quietly.
+        missed = true;
         setState("disconnected");
         setTimeout(start, 5000);
     });
