@@ -8,6 +8,12 @@ public static class EmailAddresses
     /// <summary>The longest address accepted (Identity's column holds 256).</summary>
     public const int MaxLength = 256;
 
+    /// <summary>What a form says when the address is left empty.</summary>
+    public const string MissingMessage = "Enter your e-mail address.";
+
+    /// <summary>What every form and service says when an address is not one (<see cref="IsValid"/> refused it).</summary>
+    public const string InvalidMessage = "Enter a valid e-mail address, like name@example.com.";
+
     /// <summary>
     /// A bare address (no display name, no angle brackets, nothing around it), at most <see cref="MaxLength"/> characters, whose
     /// domain has a dot inside it ("a@b" parses, but no one on the internet has such an address). Callers trim first.

@@ -37,7 +37,7 @@ public sealed class ReferralInvitationService(
         var address = NormalizeEmail(email);
         if (address is null)
         {
-            return InvitationResult.Refused("Enter a valid e-mail address, like name@example.com.");
+            return InvitationResult.Refused(EmailAddresses.InvalidMessage);
         }
 
         var decision = await rateLimits.HitAsync(InvitationPolicy, referrerId.ToString("N"), options.Value.InvitationsPerDay, TimeSpan.FromDays(1), cancellationToken);

@@ -52,7 +52,7 @@ public sealed class StaffInvitationService(
 
         if (!Common.EmailAddresses.IsValid(email))
         {
-            return UserActionResult.Fail("Enter a valid e-mail address, like name@example.com.");
+            return UserActionResult.Fail(Common.EmailAddresses.InvalidMessage);
         }
 
         var normalized = email.ToUpperInvariant();

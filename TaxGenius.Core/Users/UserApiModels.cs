@@ -73,7 +73,7 @@ public static class UserApiInput
 
         return Common.EmailAddresses.IsValid(email)
             ? null
-            : "Enter a valid e-mail address, like name@example.com.";
+            : Common.EmailAddresses.InvalidMessage;
     }
 
     public static string? ValidateName(string? name)

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.Identity;
+using TaxGenius.Core.Common;
 using TaxGenius.Core.Identity;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Web.Infrastructure;
@@ -102,8 +103,8 @@ public partial class Register
         [StringLength(100, ErrorMessage = "Keep the last name under 100 characters.")]
         public string LastName { get; set; } = "";
 
-        [Required(ErrorMessage = "Enter your e-mail address.")]
-        [EmailAddress(ErrorMessage = "Enter a valid e-mail address, like name@example.com.")]
+        [Required(ErrorMessage = EmailAddresses.MissingMessage)]
+        [EmailAddress(ErrorMessage = EmailAddresses.InvalidMessage)]
         [StringLength(256, ErrorMessage = "Keep the e-mail address under 256 characters.")]
         public string Email { get; set; } = "";
 
