@@ -70,13 +70,41 @@ public static partial class MessageMarkdown
         foreach (Match link in AnyLink().Matches(encoded))
         {
             result.Append(Emphasis(encoded[last..link.Index]));
-            result.Append(link.Groups["url"].Success
-                ? Anchor(link.Groups["url"].Value, link.Groups["text"].Value)
-                : Anchor(link.Groups["bare"].Value, link.Groups["bare"].Value));
-            last = link.Index + link.Length;
+            if (link.Groups["url"].Success)
+            {
+                result.Append(Anchor(link.Groups["url"].Value, link.Groups["text"].Value));
+                last = link.Index + link.Length;
+            }
+            else
+            {
+                // The sentence's punctuation after a bare address is not part of it: "see https://www.irs.gov." links irs.gov.
+                var address = WithoutTrailingPunctuation(link.Groups["bare"].Value);
+                result.Append(Anchor(address, address));
+                last = link.Index + address.Length;
+            }
         }
 
         return result.Append(Emphasis(encoded[last..])).ToString();
+    }
+
+    private static string WithoutTrailingPunctuation(string address)
+    {
+        while (address.Length > "https://".Length)
+        {
+            var end = address[^1];
+            // A ';' that closes a character reference (&amp;) belongs to the address; one that ends a clause does not.
+            if (end is '.' or ',' or ':' or '!' or '?' or '*' or '_' or '~'
+                || (end == ';' && !EndsWithCharacterReference().IsMatch(address)))
+            {
+                address = address[..^1];
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return address;
     }
 
     private static string Emphasis(string encoded) => Italic().Replace(Bold().Replace(encoded, "<strong>$1</strong>"), "<em>$2</em>");
@@ -93,10 +121,14 @@ public static partial class MessageMarkdown
     [GeneratedRegex("`([^`]+)`", RegexOptions.CultureInvariant)]
     private static partial Regex Code();
 
-    // [label](https://…) or a bare https:// address: the text is already HTML-encoded, and only http(s) is ever linked.
-    [GeneratedRegex(@"\[(?<text>[^\]\[]{1,200})\]\((?<url>https?://[^\s()<>]{1,500})\)|(?<bare>\bhttps?://[^\s<>()]{1,500})",
+    // [label](https://…) or a bare https:// address: the text is already HTML-encoded, and only http(s) is ever linked. A bare address
+    // ends before a quote (encoded as &quot; or &#39;), so "https://a.test" in quotes links a.test.
+    [GeneratedRegex(@"\[(?<text>[^\]\[]{1,200})\]\((?<url>https?://[^\s()<>]{1,500})\)|(?<bare>\bhttps?://(?:(?!&quot;|&#39;)[^\s<>()]){1,500})",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex AnyLink();
+
+    [GeneratedRegex(@"&(?:[a-z]+|#[0-9]+);$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex EndsWithCharacterReference();
 
     // Emphasis opens next to a letter or digit, so masked numbers (***-**-6789) and lone asterisks stay as typed; it closes after a
     // letter, a digit or a sentence's punctuation (**Thanks!**, **Note:**, *really?*).

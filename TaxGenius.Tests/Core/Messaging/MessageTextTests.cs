@@ -18,6 +18,10 @@ public sealed class MessageTextTests
     [InlineData("Your W-2 is in. **Thanks!**", "<p>Your W-2 is in. <strong>Thanks!</strong></p>")]
     [InlineData("**Note:** bring your ID, *please.*", "<p><strong>Note:</strong> bring your ID, <em>please.</em></p>")]
     [InlineData("Is it *really?* Yes.", "<p>Is it <em>really?</em> Yes.</p>")]
+    [InlineData("See https://www.irs.gov.", "<p>See <a href=\"https://www.irs.gov\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://www.irs.gov</a>.</p>")]
+    [InlineData("Forms: https://www.irs.gov/forms, then sign!", "<p>Forms: <a href=\"https://www.irs.gov/forms\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://www.irs.gov/forms</a>, then sign!</p>")]
+    [InlineData("Open \"https://a.test/x\" now", "<p>Open &quot;<a href=\"https://a.test/x\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://a.test/x</a>&quot; now</p>")]
+    [InlineData("https://a.test/?q=1&b=2; then", "<p><a href=\"https://a.test/?q=1&amp;b=2\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://a.test/?q=1&amp;b=2</a>; then</p>")]
     [InlineData("https://example.test/a_b_c", "<p><a href=\"https://example.test/a_b_c\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">https://example.test/a_b_c</a></p>")]
     public void Renders_the_subset(string text, string html) => Assert.Equal(html, MessageMarkdown.ToHtml(text));
 
