@@ -25,6 +25,7 @@ public sealed partial class ConversationView : IAsyncDisposable
     [Inject] private LocalTime LocalTime { get; set; } = default!;
     [Inject] private CircuitClient Client { get; set; } = default!;
     [Inject] private LiveClient Live { get; set; } = default!;
+    private LiveMark liveMark;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
@@ -69,6 +70,8 @@ public sealed partial class ConversationView : IAsyncDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        // Before anything is loaded: live events that arrive from here until the page subscribes are handed to it then.
+        liveMark = Live.Mark();
         var user = (await AuthenticationState).User;
         viewer = new MessageViewer(Client.ActorFor(user), IsStaff);
         years = TaxYears.Selectable(Clock);
@@ -137,11 +140,11 @@ public sealed partial class ConversationView : IAsyncDisposable
             return;
         }
 
-        subscriptions.Add(Live.On<MessagePosted>(MessageEvents.Posted, posted => posted.ClientId == ClientId ? ShowLatestAsync() : Task.CompletedTask));
-        subscriptions.Add(Live.On<MessagesRead>(MessageEvents.Read, read => read.ClientId == ClientId && read.ByStaff != IsStaff ? ReloadAsync() : Task.CompletedTask));
-        subscriptions.Add(Live.On<MessageChanged>(MessageEvents.Changed, changed => changed.ClientId == ClientId ? ReloadAsync() : Task.CompletedTask));
+        subscriptions.Add(Live.On<MessagePosted>(MessageEvents.Posted, posted => posted.ClientId == ClientId ? ShowLatestAsync() : Task.CompletedTask, liveMark));
+        subscriptions.Add(Live.On<MessagesRead>(MessageEvents.Read, read => read.ClientId == ClientId && read.ByStaff != IsStaff ? ReloadAsync() : Task.CompletedTask, liveMark));
+        subscriptions.Add(Live.On<MessageChanged>(MessageEvents.Changed, changed => changed.ClientId == ClientId ? ReloadAsync() : Task.CompletedTask, liveMark));
         subscriptions.Add(Live.On<Typing>(MessageEvents.Typing, t => t.ClientId == ClientId && t.Staff != IsStaff ? ShowTypingAsync(t.Name) : Task.CompletedTask));
-        subscriptions.Add(Live.OnResync(ShowLatestAsync));
+        subscriptions.Add(Live.OnResync(ShowLatestAsync, liveMark));
 
         // Typing indicators travel in the conversation's group (the hub checks this user may follow it).
         try

@@ -11,46 +11,93 @@ namespace TaxGenius.Web.Infrastructure.Live;
 /// </summary>
 public sealed class LiveClient(ILogger<LiveClient> logger)
 {
-    private ImmutableList<(string Name, Func<JsonElement, Task> Handler)> handlers = [];
+    /// <summary>How many of the latest events are kept for pages that subscribe after loading (<see cref="Mark"/>).</summary>
+    internal const int Kept = 32;
 
-    /// <summary>Handles every event called <paramref name="name"/> until the returned subscription is disposed.</summary>
-    public IDisposable On<T>(string name, Func<T, Task> handler) => Add(name, payload =>
-        payload.Deserialize<T>(JsonSerializerOptions.Web) is { } value ? handler(value) : Task.CompletedTask);
+    private readonly Lock gate = new();
+    private readonly Queue<(long Number, string Name, JsonElement Payload)> recent = new();
+    private ImmutableList<(string Name, Func<JsonElement, Task> Handler)> handlers = [];
+    private long received;
+
+    /// <summary>
+    /// Where the events stand now. A page takes a mark before it loads what it shows and passes it when it subscribes (after its first
+    /// render): the events that arrived in between are handed to its handlers then, instead of being missed.
+    /// </summary>
+    public LiveMark Mark()
+    {
+        lock (gate)
+        {
+            return new LiveMark(received);
+        }
+    }
+
+    /// <summary>
+    /// Handles every event called <paramref name="name"/> until the returned subscription is disposed; with <paramref name="since"/>,
+    /// first those that arrived after that mark (at most the latest <see cref="Kept"/>).
+    /// </summary>
+    public IDisposable On<T>(string name, Func<T, Task> handler, LiveMark? since = null) => Add(name, payload =>
+        payload.Deserialize<T>(JsonSerializerOptions.Web) is { } value ? handler(value) : Task.CompletedTask, since);
 
     /// <summary>
     /// The live connection came back after being away (or Redis did): events sent meanwhile were missed, so the page reloads (or checks
-    /// the version of) what it shows. Never raised while events flow.
+    /// the version of) what it shows. Never raised while events flow. With <paramref name="since"/>, also raised at once if that
+    /// happened after the mark.
     /// </summary>
-    public IDisposable OnResync(Func<Task> handler) => Add(LiveEventNames.Resync, _ => handler());
+    public IDisposable OnResync(Func<Task> handler, LiveMark? since = null) => Add(LiveEventNames.Resync, _ => handler(), since);
 
     /// <summary>The number of handlers listening (for tests and diagnostics).</summary>
     public int HandlerCount => handlers.Count;
 
     internal async Task DispatchAsync(string name, JsonElement payload)
     {
+        lock (gate)
+        {
+            // The payload outlives the interop call that brought it only as a copy.
+            recent.Enqueue((++received, name, payload.ValueKind == JsonValueKind.Undefined ? payload : payload.Clone()));
+            if (recent.Count > Kept)
+            {
+                recent.Dequeue();
+            }
+        }
+
         foreach (var (eventName, handler) in handlers)
         {
-            if (eventName != name)
+            if (eventName == name)
             {
-                continue;
-            }
-
-            try
-            {
-                await handler(payload);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // One failing handler must not stop the others from hearing about the change.
-                WebLog.LiveHandlerFailed(logger, name, ex.GetType().Name);
+                await RunAsync(name, handler, payload);
             }
         }
     }
 
-    private Subscription Add(string name, Func<JsonElement, Task> handler)
+    private async Task RunAsync(string name, Func<JsonElement, Task> handler, JsonElement payload)
+    {
+        try
+        {
+            await handler(payload);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One failing handler must not stop the others from hearing about the change.
+            WebLog.LiveHandlerFailed(logger, name, ex.GetType().Name);
+        }
+    }
+
+    private Subscription Add(string name, Func<JsonElement, Task> handler, LiveMark? since)
     {
         var entry = (name, handler);
-        ImmutableInterlocked.Update(ref handlers, list => list.Add(entry));
+        List<JsonElement> missed;
+        lock (gate)
+        {
+            ImmutableInterlocked.Update(ref handlers, list => list.Add(entry));
+            missed = since is { } mark ? recent.Where(e => e.Number > mark.Received && e.Name == name).Select(e => e.Payload).ToList() : [];
+        }
+
+        // As if they arrived now: a page subscribes on its renderer's thread (after its first render), where its handlers run anyway.
+        foreach (var payload in missed)
+        {
+            _ = RunAsync(name, handler, payload);
+        }
+
         return new Subscription(() => ImmutableInterlocked.Update(ref handlers, list => list.Remove(entry)));
     }
 
@@ -67,3 +114,6 @@ public sealed class LiveClient(ILogger<LiveClient> logger)
         }
     }
 }
+
+/// <summary>A point in a circuit's stream of live events (<see cref="LiveClient.Mark"/>).</summary>
+public readonly record struct LiveMark(long Received);

@@ -7,6 +7,7 @@ using TaxGenius.Core.Live;
 using TaxGenius.Core.Recognition;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
+using TaxGenius.Web.Infrastructure.Live;
 
 namespace TaxGenius.Web.Components.Pages.Client;
 
@@ -42,8 +43,12 @@ public partial class Documents
     private bool loadFailed;
     private Guid userId;
 
+    private LiveMark liveMark;
+
     protected override async Task OnInitializedAsync()
     {
+        // Before anything is loaded: live events that arrive from here until the page subscribes are handed to it then.
+        liveMark = Live.Mark();
         userId = (await AuthenticationState).User.GetUserId();
         years = TaxYears.Selectable(Clock);
         loadFailed = !await DatabaseErrors.RunAsync(LoadAsync);
@@ -75,7 +80,7 @@ public partial class Documents
                 var name = documents?.FirstOrDefault(d => d.Id == change.DocumentId)?.FileName ?? "A document";
                 Snackbar.Add($"{name} is now {DocumentStateMachine.Name(change.Status)}.", change.Status == DocumentStatus.Rejected ? Severity.Warning : Severity.Info);
                 StateHasChanged();
-            }));
+            }), liveMark);
 
             // A document was read: a suggestion may show, or a requested item may now be fulfilled by it.
             recognized = Live.On<DocumentRecognized>(LiveEventNames.Recognition, change => InvokeAsync(async () =>
@@ -107,7 +112,7 @@ public partial class Documents
                 }
 
                 StateHasChanged();
-            }));
+            }), liveMark);
 
             // The live channel was away: changes made meanwhile were not heard. Reload only if something changed.
             resync = Live.OnResync(() => InvokeAsync(async () =>
@@ -121,7 +126,7 @@ public partial class Documents
                         StateHasChanged();
                     }
                 });
-            }));
+            }), liveMark);
         }
     }
 

@@ -55,8 +55,12 @@ public partial class Board : IDisposable
     private Page<BoardCard>? listPage;
     private readonly PageNavigation navigation = new();
 
+    private LiveMark liveMark;
+
     protected override async Task OnInitializedAsync()
     {
+        // Before anything is loaded: live events that arrive from here until the page subscribes are handed to it then.
+        liveMark = Live.Mark();
         user = (await AuthenticationState).User;
         me = user.GetUserId();
         today = BoardService.Today;
@@ -78,8 +82,8 @@ public partial class Board : IDisposable
         }
 
         // Live once interactive: a move, an upload or an automatic advance anywhere (any instance) reloads the board, a burst once.
-        subscription = Live.On<EngagementChanged>(LiveEventNames.Engagement, change => IsOwn(change) ? Task.CompletedTask : ScheduleReloadAsync());
-        resync = Live.OnResync(ScheduleReloadAsync);
+        subscription = Live.On<EngagementChanged>(LiveEventNames.Engagement, change => IsOwn(change) ? Task.CompletedTask : ScheduleReloadAsync(), liveMark);
+        resync = Live.OnResync(ScheduleReloadAsync, liveMark);
 
         // On a phone the columns would scroll sideways one at a time: the list reads better there, so it opens first (the toggle
         // still brings the board).

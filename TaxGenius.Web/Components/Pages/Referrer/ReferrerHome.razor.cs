@@ -7,6 +7,7 @@ using TaxGenius.Core.Common;
 using TaxGenius.Core.Referrals;
 using TaxGenius.Web.Components.Shared;
 using TaxGenius.Web.Infrastructure;
+using TaxGenius.Web.Infrastructure.Live;
 
 namespace TaxGenius.Web.Components.Pages.Referrer;
 
@@ -47,8 +48,12 @@ public partial class ReferrerHome
 
     private readonly List<IDisposable> subscriptions = [];
 
+    private LiveMark liveMark;
+
     protected override async Task OnInitializedAsync()
     {
+        // Before anything is loaded: live events that arrive from here until the page subscribes are handed to it then.
+        liveMark = Live.Mark();
         referrerId = (await AuthenticationState).User.GetUserId();
         await LoadAsync();
     }
@@ -63,12 +68,12 @@ public partial class ReferrerHome
                 {
                     await LoadAsync();
                     StateHasChanged();
-                })));
+                }), liveMark));
             subscriptions.Add(Live.OnResync(() => InvokeAsync(async () =>
             {
                 await LoadAsync();
                 StateHasChanged();
-            })));
+            }), liveMark));
         }
     }
 
