@@ -25,7 +25,6 @@ public sealed partial class ConversationView : IAsyncDisposable
     [Inject] private LocalTime LocalTime { get; set; } = default!;
     [Inject] private CircuitClient Client { get; set; } = default!;
     [Inject] private LiveClient Live { get; set; } = default!;
-    private LiveMark liveMark;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
@@ -65,6 +64,7 @@ public sealed partial class ConversationView : IAsyncDisposable
     /// <summary>Staff: the client's returns, newest first, linked beside their name (answering "when do you file?" starts there).</summary>
     private IReadOnlyList<ClientReturnLink> returns = [];
     private int disposed;
+    private LiveMark liveMark;
 
     private string Group => LiveGroups.Conversation(ClientId);
 
