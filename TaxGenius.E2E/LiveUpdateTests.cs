@@ -32,18 +32,8 @@ public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper ou
     public async Task A_status_change_made_on_instance_B_appears_on_the_clients_page_on_instance_A_within_a_second()
     {
         var page = await browser.NewPageAsync(A.BaseAddress);
-        var signIn = new SignInPage(page, A);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
-        await page.WaitForURLAsync("**/client");
-        await page.WaitForInteractiveAsync();
-        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
-
-        Guid documentId;
-        await using (var db = await B.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
-        {
-            documentId = await db.Documents.Where(d => d.Status == DocumentStatus.Processing).Select(d => d.Id).FirstAsync();
-        }
+        await OpenClientHomeAsync(page);
+        var documentId = await DocumentInReviewAsync();
 
         // The page's live hub connection (to A) is open: from here an event raised on B reaches it through the Redis backplane.
         await page.WaitForLiveAsync();
@@ -77,21 +67,11 @@ public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper ou
         // The hub cannot be reached (a proxy that does not pass it yet, a server restarting): the page itself works over its circuit.
         var page = await browser.NewPageAsync(A.BaseAddress);
         await page.RouteAsync("**/hubs/live/**", route => route.AbortAsync());
-        var signIn = new SignInPage(page, A);
-        await signIn.OpenAsync();
-        await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
-        await page.WaitForURLAsync("**/client");
-        await page.WaitForInteractiveAsync();
-        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
+        await OpenClientHomeAsync(page);
         await page.WaitForFunctionAsync("() => document.documentElement.dataset.tgLive === 'disconnected'");
 
         // Meanwhile the preparer completes a document: no event can reach the tab, so the page still shows one.
-        Guid documentId;
-        await using (var db = await B.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync())
-        {
-            documentId = await db.Documents.Where(d => d.Status == DocumentStatus.Processing).Select(d => d.Id).FirstAsync();
-        }
-
+        var documentId = await DocumentInReviewAsync();
         var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
         Assert.True(result.Succeeded, result.Error);
         await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
@@ -100,5 +80,23 @@ public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper ou
         await page.UnrouteAsync("**/hubs/live/**");
         await page.WaitForLiveAsync();
         await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("2");
+    }
+
+    /// <summary>The demo client signs in on A and sees her home page, with one document completed.</summary>
+    private async Task OpenClientHomeAsync(IPage page)
+    {
+        var signIn = new SignInPage(page, A);
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(DemoAccounts.Client, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/client");
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
+    }
+
+    /// <summary>The demo client's document that the firm is reviewing (PROCESSING), read on B.</summary>
+    private async Task<Guid> DocumentInReviewAsync()
+    {
+        await using var db = await B.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
+        return await db.Documents.Where(d => d.Status == DocumentStatus.Processing).Select(d => d.Id).FirstAsync();
     }
 }
