@@ -9,21 +9,24 @@ namespace TaxGenius.Core.Audit;
 /// </summary>
 public sealed class CsvWriter(TextWriter writer)
 {
-    public async Task WriteRecordAsync(IEnumerable<string?> fields)
+    /// <summary>A writer for a download: UTF-8 without a byte-order mark, leaving <paramref name="destination"/> open.</summary>
+    public static StreamWriter Utf8(Stream destination) => new(destination, new UTF8Encoding(false), leaveOpen: true);
+
+    public async Task WriteRecordAsync(IEnumerable<string?> fields, CancellationToken cancellationToken = default)
     {
         var first = true;
         foreach (var field in fields)
         {
             if (!first)
             {
-                await writer.WriteAsync(',');
+                await writer.WriteAsync(",".AsMemory(), cancellationToken);
             }
 
             first = false;
-            await writer.WriteAsync(Escape(field));
+            await writer.WriteAsync(Escape(field).AsMemory(), cancellationToken);
         }
 
-        await writer.WriteAsync("\r\n");
+        await writer.WriteAsync("\r\n".AsMemory(), cancellationToken);
     }
 
     public static string Escape(string? field)

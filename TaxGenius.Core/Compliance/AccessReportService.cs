@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Common;
@@ -188,8 +187,8 @@ public sealed class AccessReportService(IDbContextFactory<TaxGeniusDbContext> db
     /// <summary>The report as CSV: the totals, every consumer touched, then every action (every record nine fields, as RFC 4180 wants).</summary>
     public static async Task WriteCsvAsync(AccessReport report, Stream destination, CancellationToken cancellationToken = default)
     {
-        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
-        await using var csv = CsvHelper.CsvWriter.Create(destination, options, leaveOpen: true);
+        await using var writer = CsvWriter.Utf8(destination);
+        var csv = new CsvWriter(writer);
         await csv.WriteRecordAsync(["Access report", report.Subject, $"{report.Request.From:yyyy-MM-dd}", $"{report.Request.To:yyyy-MM-dd}",
             $"{Plural.Of(report.Consumers.Count, "consumer")} touched", $"{report.ConsumersSeenInClear} seen in clear", "", "", ""], cancellationToken);
         await csv.WriteRecordAsync([.. ConsumersCsvHeader], cancellationToken);
@@ -207,7 +206,7 @@ public sealed class AccessReportService(IDbContextFactory<TaxGeniusDbContext> db
                 cancellationToken);
         }
 
-        await csv.FlushAsync(cancellationToken);
+        await writer.FlushAsync(cancellationToken);
     }
 
     /// <summary>The report as a PDF: the scenario, the totals and the threshold, the consumers, then the actions.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TaxGenius.Core.Audit;
 using TaxGenius.Core.Caching;
 using TaxGenius.Core.Data;
 
@@ -92,8 +92,8 @@ public sealed class ReferrerDashboardService(
     public async Task WriteCsvAsync(Guid referrerId, Stream destination, CancellationToken cancellationToken = default)
     {
         var rows = await GetReferralsAsync(referrerId, cancellationToken);
-        var csvOptions = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
-        await using var csv = CsvWriter.Create(destination, csvOptions, leaveOpen: true);
+        await using var writer = CsvWriter.Utf8(destination);
+        var csv = new CsvWriter(writer);
         await csv.WriteRecordAsync([.. CsvHeader], cancellationToken);
         foreach (var row in rows)
         {
@@ -112,7 +112,7 @@ public sealed class ReferrerDashboardService(
             ], cancellationToken);
         }
 
-        await csv.FlushAsync(cancellationToken);
+        await writer.FlushAsync(cancellationToken);
     }
 
     public static string SourceName(ReferralSource source) => source switch

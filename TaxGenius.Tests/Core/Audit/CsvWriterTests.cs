@@ -29,4 +29,19 @@ public sealed class CsvWriterTests
         await csv.WriteRecordAsync(["=1"]);
         Assert.Equal("a,\"b,c\",\r\n'=1\r\n", text.ToString());
     }
+
+    [Fact]
+    public async Task A_download_is_UTF_8_without_a_byte_order_mark_and_leaves_the_stream_open()
+    {
+        using var destination = new MemoryStream();
+        await using (var writer = CsvWriter.Utf8(destination))
+        {
+            await new CsvWriter(writer).WriteRecordAsync(["Zoë", "-5"]);
+        }
+
+        // As the referral and access-report downloads always were: the first byte is the text's own, and "-5" is neutralized too.
+        Assert.Equal("Zoë,'-5\r\n", System.Text.Encoding.UTF8.GetString(destination.ToArray()));
+        Assert.Equal((byte)'Z', destination.ToArray()[0]);
+        Assert.True(destination.CanWrite);
+    }
 }
