@@ -53,7 +53,7 @@ public sealed class LiveClientTests
         {
             heard++;
             return Task.CompletedTask;
-        });
+        }, since: null);
         Assert.Equal(0, heard);
 
         await DispatchAsync(live, LiveEventNames.Document, StatusChange(Guid.NewGuid()));

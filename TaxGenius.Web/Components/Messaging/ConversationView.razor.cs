@@ -143,7 +143,7 @@ public sealed partial class ConversationView : IAsyncDisposable
         subscriptions.Add(Live.On<MessagePosted>(MessageEvents.Posted, posted => posted.ClientId == ClientId ? ShowLatestAsync() : Task.CompletedTask, liveMark));
         subscriptions.Add(Live.On<MessagesRead>(MessageEvents.Read, read => read.ClientId == ClientId && read.ByStaff != IsStaff ? ReloadAsync() : Task.CompletedTask, liveMark));
         subscriptions.Add(Live.On<MessageChanged>(MessageEvents.Changed, changed => changed.ClientId == ClientId ? ReloadAsync() : Task.CompletedTask, liveMark));
-        subscriptions.Add(Live.On<Typing>(MessageEvents.Typing, t => t.ClientId == ClientId && t.Staff != IsStaff ? ShowTypingAsync(t.Name) : Task.CompletedTask));
+        subscriptions.Add(Live.On<Typing>(MessageEvents.Typing, t => t.ClientId == ClientId && t.Staff != IsStaff ? ShowTypingAsync(t.Name) : Task.CompletedTask, since: null));
         subscriptions.Add(Live.OnResync(ShowLatestAsync, liveMark));
 
         // Typing indicators travel in the conversation's group (the hub checks this user may follow it).

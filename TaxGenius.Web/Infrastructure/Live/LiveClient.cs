@@ -33,9 +33,11 @@ public sealed class LiveClient(ILogger<LiveClient> logger)
 
     /// <summary>
     /// Handles every event called <paramref name="name"/> until the returned subscription is disposed; with <paramref name="since"/>,
-    /// first those that arrived after that mark (at most the latest <see cref="Kept"/>).
+    /// first those that arrived after that mark (at most the latest <see cref="Kept"/>). The mark has no default: a page that shows
+    /// what it loaded passes the mark it took before loading, and only an event with nothing to catch up on (someone typing) passes
+    /// null, so a new live page cannot forget it.
     /// </summary>
-    public IDisposable On<T>(string name, Func<T, Task> handler, LiveMark? since = null) => Add(name, payload =>
+    public IDisposable On<T>(string name, Func<T, Task> handler, LiveMark? since) => Add(name, payload =>
         payload.Deserialize<T>(JsonSerializerOptions.Web) is { } value ? handler(value) : Task.CompletedTask, since);
 
     /// <summary>
@@ -43,7 +45,7 @@ public sealed class LiveClient(ILogger<LiveClient> logger)
     /// the version of) what it shows. Never raised while events flow. With <paramref name="since"/>, also raised at once if that
     /// happened after the mark.
     /// </summary>
-    public IDisposable OnResync(Func<Task> handler, LiveMark? since = null) => Add(LiveEventNames.Resync, _ => handler(), since);
+    public IDisposable OnResync(Func<Task> handler, LiveMark? since) => Add(LiveEventNames.Resync, _ => handler(), since);
 
     /// <summary>The number of handlers listening (for tests and diagnostics).</summary>
     public int HandlerCount => handlers.Count;
