@@ -55,7 +55,7 @@ internal static class AdminEndpoints
         var name = $"audit-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv";
         return TypedResults.Stream(async stream =>
         {
-            await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
+            await using var writer = CsvWriter.Utf8(stream);
             var csv = new CsvWriter(writer);
             await csv.WriteRecordAsync(["at_utc", "action", "actor_id", "actor_email", "subject_type", "subject_id", "subject_user_id", "detail", "ip_address", "user_agent", "id"]);
             await foreach (var e in auditLog.ReadAllAsync(filter, context.RequestAborted))
