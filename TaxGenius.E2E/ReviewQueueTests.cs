@@ -46,4 +46,20 @@ public sealed class ReviewQueueTests(BrowserFixture browser) : AppJourney(browse
         await Assertions.Expect(page.GetByTestId("queue-grid")).ToContainTextAsync("1099-int-first-bank.pdf");
         await page.ScreenshotAsync("preparer-queue-claimed");
     }
+
+    [Fact]
+    public async Task A_document_that_is_gone_answers_404_and_its_page_still_leads_back_to_the_queue()
+    {
+        var page = await SignedInPageAsync(DemoAccounts.Preparer, "**/preparer");
+
+        // An old link (the client deleted the file): the HTTP status says missing, the page says so in its own words and works.
+        var response = await page.GotoAsync($"/preparer/documents/{Guid.CreateVersion7()}");
+        Assert.Equal(404, response!.Status);
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Document not found" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("review-not-found")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the queue" }).ClickAsync();
+        await page.WaitForURLAsync("**/preparer/queue");
+        await Assertions.Expect(page.GetByTestId("queue-grid")).ToBeVisibleAsync();
+    }
 }

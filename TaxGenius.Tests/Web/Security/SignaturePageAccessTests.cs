@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Demo;
@@ -34,14 +35,19 @@ public sealed class SignaturePageAccessTests(AppFixture app) : IClassFixture<App
         using var owner = await app.Factory.SignInAsync("taylor.page@example.test");
         Assert.Contains("PAGEMARKER", await owner.GetStringAsync($"/client/signatures/{signer.Id}"), StringComparison.Ordinal);
 
+        // Another client, and a visitor guessing a link: a 404 that says the link does not work, and nothing of the request.
         using var other = await app.Factory.SignInAsync("riley.page@example.test");
-        var refused = await other.GetStringAsync($"/client/signatures/{signer.Id}");
-        Assert.DoesNotContain("PAGEMARKER", refused, StringComparison.Ordinal);
-        Assert.Contains("signing-not-found", refused, StringComparison.Ordinal);
+        using var refused = await other.GetAsync($"/client/signatures/{signer.Id}");
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        var refusedPage = await refused.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("PAGEMARKER", refusedPage, StringComparison.Ordinal);
+        Assert.Contains("signing-not-found", refusedPage, StringComparison.Ordinal);
 
         using var visitor = app.Factory.CreateClient();
-        var guessed = await visitor.GetStringAsync($"/sign/{new string('0', 64)}");
-        Assert.DoesNotContain("PAGEMARKER", guessed, StringComparison.Ordinal);
-        Assert.Contains("signing-not-found", guessed, StringComparison.Ordinal);
+        using var guessed = await visitor.GetAsync($"/sign/{new string('0', 64)}");
+        Assert.Equal(HttpStatusCode.NotFound, guessed.StatusCode);
+        var guessedPage = await guessed.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("PAGEMARKER", guessedPage, StringComparison.Ordinal);
+        Assert.Contains("signing-not-found", guessedPage, StringComparison.Ordinal);
     }
 }
