@@ -79,6 +79,31 @@ public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper ou
         await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("2");
     }
 
+    [Fact]
+    public async Task A_change_made_after_the_page_loaded_but_before_its_live_connection_opened_still_shows()
+    {
+        // A fresh tab: the page is shown over its circuit; its live connection is on its way (held here, as a slow network would).
+        var page = await browser.NewPageAsync(A.BaseAddress);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/hubs/live/negotiate**", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await OpenClientHomeAsync(page);
+        await Assertions.Expect(page.Locator("html[data-tg-live='connecting']")).ToHaveCountAsync(1);
+
+        // The preparer completes a document on B in that moment: the event reaches no connection of the tab.
+        var documentId = await DocumentInReviewAsync();
+        var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
+        Assert.True(result.Succeeded, result.Error);
+
+        // The connection opens without ever failing: the tab asks whether anything was sent since its page loaded, and catches up.
+        release.SetResult();
+        await page.WaitForLiveAsync();
+        await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("2");
+    }
+
     /// <summary>The demo client signs in on A and sees her home page, with one document completed.</summary>
     private async Task OpenClientHomeAsync(IPage page)
     {

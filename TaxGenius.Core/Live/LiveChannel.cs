@@ -19,7 +19,7 @@ public static class LiveEventNames
 /// SignalR backplane (Redis when configured) carries it to every instance. A failure to send never fails the change that caused it:
 /// the data is saved, and a page that missed the event catches up on its next load or resync.
 /// </summary>
-public sealed class LiveChannel(IHubContext<LiveHub> hub, ILogger<LiveChannel> logger)
+public sealed class LiveChannel(IHubContext<LiveHub> hub, LiveActivity activity, ILogger<LiveChannel> logger)
 {
     public Task SendToUserAsync(Guid userId, string name, object payload, CancellationToken cancellationToken = default) =>
         SendAsync(LiveGroups.User(userId), name, payload, cancellationToken);
@@ -34,6 +34,8 @@ public sealed class LiveChannel(IHubContext<LiveHub> hub, ILogger<LiveChannel> l
     {
         try
         {
+            // Noted first: a tab that connects while this is on its way then asks, and catches up, rather than miss it (LiveActivity).
+            await activity.TouchAsync(group, cancellationToken);
             await hub.Clients.Group(group).SendAsync(LiveHub.ClientMethod, name, payload, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -54,4 +56,7 @@ internal static partial class LiveLog
 
     [LoggerMessage(EventId = 1253, Level = LogLevel.Information, Message = "Redis is back for the live hub: {Reconnected} connections re-joined, every open page told to catch up")]
     public static partial void BackplaneRestored(ILogger logger, int reconnected);
+
+    [LoggerMessage(EventId = 1254, Level = LogLevel.Warning, Message = "Cannot note or read when live groups last had an event ({ErrorType}); tabs that connect catch up to be safe")]
+    public static partial void ActivityUnavailable(ILogger logger, string errorType);
 }

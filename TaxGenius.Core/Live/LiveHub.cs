@@ -18,7 +18,7 @@ namespace TaxGenius.Core.Live;
 /// </remarks>
 // Identity's application cookie (IdentityConstants.ApplicationScheme), not bearer API tokens.
 [Authorize(AuthenticationSchemes = "Identity.Application")]
-public sealed class LiveHub : Hub
+public sealed class LiveHub(LiveActivity activity) : Hub
 {
     /// <summary>The client-side method every event arrives at: <c>live(name, payload)</c>.</summary>
     public const string ClientMethod = "live";
@@ -54,6 +54,23 @@ public sealed class LiveHub : Hub
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
+    }
+
+    /// <summary>
+    /// Whether this user's groups (their own, and the staff group for staff) were sent an event at or after <paramref name="since"/>
+    /// (Unix milliseconds: when the tab's page began loading what it shows). A tab asks once, on its first connection: an event sent
+    /// before the connection was open never reached it, so on "yes" the page catches up.
+    /// </summary>
+    public async Task<bool> ChangedSince(long since)
+    {
+        if (UserId(Context.User) is not { } userId)
+        {
+            return false;
+        }
+
+        var groups = LiveGroups.IsStaff(Context.User) ? new[] { LiveGroups.User(userId), LiveGroups.Staff } : [LiveGroups.User(userId)];
+        return await activity.ChangedSinceAsync(groups, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(since, 0, 253402300799999)),
+            Context.ConnectionAborted);
     }
 
     public Task Unfollow(string group) =>

@@ -20,10 +20,11 @@ public static class LiveServiceCollectionExtensions
         var services = builder.Services;
         services.AddSignalR().AddHubOptions<LiveHub>(o =>
         {
-            // Browsers only ever send Follow/Unfollow with a group name.
+            // Browsers only ever send Follow/Unfollow with a group name, and ChangedSince with a number.
             o.MaximumReceiveMessageSize = 4 * 1024;
             o.EnableDetailedErrors = false;
         });
+        services.AddSingleton<LiveActivity>();
         services.AddSingleton<LiveChannel>();
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Redis")))
         {

@@ -29,6 +29,9 @@ public sealed class MessagingServices : IDisposable
         services.AddLogging();
         services.AddTaxGeniusEmailTemplates();
         services.AddSignalR();
+        services.AddDistributedMemoryCache();
+        services.AddSingleton(clock);
+        services.AddSingleton<LiveActivity>();
         services.AddSingleton<LiveChannel>();
         provider = services.BuildServiceProvider();
 

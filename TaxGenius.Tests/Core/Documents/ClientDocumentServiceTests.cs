@@ -174,7 +174,9 @@ public sealed class ClientDocumentServiceTests : IAsyncLifetime
     {
         var services = new ServiceCollection().AddLogging();
         services.AddSignalR();
-        return new LiveChannel(services.BuildServiceProvider().GetRequiredService<IHubContext<LiveHub>>(), NullLogger<LiveChannel>.Instance);
+        var activity = new LiveActivity(new Microsoft.Extensions.Caching.Distributed.MemoryDistributedCache(Options.Create(new Microsoft.Extensions.Caching.Memory.MemoryDistributedCacheOptions())),
+            TimeProvider.System, NullLogger<LiveActivity>.Instance);
+        return new LiveChannel(services.BuildServiceProvider().GetRequiredService<IHubContext<LiveHub>>(), activity, NullLogger<LiveChannel>.Instance);
     }
 
     private static async Task<DocumentView> UploadAsync(ClientDocumentService service, Guid userId, string name, byte[] content, int taxYear = 2025)

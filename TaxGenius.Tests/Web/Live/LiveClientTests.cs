@@ -17,7 +17,7 @@ public sealed class LiveClientTests
     [Fact]
     public async Task Events_after_the_mark_reach_a_handler_that_subscribes_later_and_earlier_ones_do_not()
     {
-        var live = new LiveClient(NullLogger<LiveClient>.Instance);
+        var live = new LiveClient(TimeProvider.System, NullLogger<LiveClient>.Instance);
         var before = Guid.NewGuid();
         var during = Guid.NewGuid();
         await DispatchAsync(live, LiveEventNames.Document, StatusChange(before));
@@ -45,7 +45,7 @@ public sealed class LiveClientTests
     [Fact]
     public async Task Without_a_mark_a_handler_hears_only_what_comes_after_it_subscribes()
     {
-        var live = new LiveClient(NullLogger<LiveClient>.Instance);
+        var live = new LiveClient(TimeProvider.System, NullLogger<LiveClient>.Instance);
         await DispatchAsync(live, LiveEventNames.Document, StatusChange(Guid.NewGuid()));
 
         var heard = 0;
@@ -63,7 +63,7 @@ public sealed class LiveClientTests
     [Fact]
     public async Task A_resync_after_the_mark_makes_a_late_subscriber_catch_up_at_once()
     {
-        var live = new LiveClient(NullLogger<LiveClient>.Instance);
+        var live = new LiveClient(TimeProvider.System, NullLogger<LiveClient>.Instance);
         var mark = live.Mark();
         await live.DispatchAsync(LiveEventNames.Resync, default);
 
@@ -88,7 +88,7 @@ public sealed class LiveClientTests
     [Fact]
     public async Task Only_the_latest_events_are_kept_for_late_subscribers()
     {
-        var live = new LiveClient(NullLogger<LiveClient>.Instance);
+        var live = new LiveClient(TimeProvider.System, NullLogger<LiveClient>.Instance);
         var mark = live.Mark();
         var sent = Enumerable.Range(0, LiveClient.Kept + 5).Select(_ => Guid.NewGuid()).ToList();
         foreach (var id in sent)

@@ -90,6 +90,36 @@ public sealed class LiveHubTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Empty(stranger.Names());
     }
 
+    [Fact]
+    public async Task A_tab_connecting_after_its_page_loaded_learns_whether_its_own_groups_were_sent_anything_meanwhile()
+    {
+        // Two fresh clients and the demo preparer, each connected as a tab whose page loaded a moment ago.
+        var firstEmail = $"first-{Guid.NewGuid():N}@example.test";
+        var first = await app.Factory.CreateUserAsync(firstEmail, Roles.Client);
+        var secondEmail = $"second-{Guid.NewGuid():N}@example.test";
+        await app.Factory.CreateUserAsync(secondEmail, Roles.Client);
+        await using var firstTab = await LiveListener.ConnectAsync(app.Factory, firstEmail);
+        await using var secondTab = await LiveListener.ConnectAsync(app.Factory, secondEmail);
+        await using var preparerTab = await LiveListener.ConnectAsync(app.Factory, DemoAccounts.Preparer);
+        var channel = app.Factory.Services.GetRequiredService<LiveChannel>();
+        var loaded = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        // An event for the first client: their tab catches up; the other client's does not, nor would a page loaded later on.
+        await channel.SendToUserAsync(first, LiveEventNames.Document, new { });
+        Assert.True(await firstTab.Connection.InvokeAsync<bool>("ChangedSince", loaded));
+        Assert.False(await secondTab.Connection.InvokeAsync<bool>("ChangedSince", loaded));
+        var later = DateTimeOffset.UtcNow.Add(LiveActivity.ClockSkew).AddSeconds(1).ToUnixTimeMilliseconds();
+        Assert.False(await firstTab.Connection.InvokeAsync<bool>("ChangedSince", later));
+
+        // An event for the staff (a board change): staff tabs catch up, clients' do not; a nonsense time is answered, not an error.
+        var staffLoaded = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await channel.SendToStaffAsync(LiveEventNames.Engagement, new { });
+        Assert.True(await preparerTab.Connection.InvokeAsync<bool>("ChangedSince", staffLoaded));
+        Assert.False(await secondTab.Connection.InvokeAsync<bool>("ChangedSince", staffLoaded));
+        Assert.True(await preparerTab.Connection.InvokeAsync<bool>("ChangedSince", long.MinValue));
+        Assert.False(await preparerTab.Connection.InvokeAsync<bool>("ChangedSince", long.MaxValue));
+    }
+
     /// <summary>Another client, with an account of their own.</summary>
     private Task<Guid> OtherClientAsync() =>
         app.Factory.CreateUserAsync($"other-{Guid.NewGuid():N}@example.test", Roles.Client);

@@ -9,7 +9,7 @@ namespace TaxGenius.Web.Infrastructure.Live;
 /// <c>LiveConnection</c> hands each one here and the open page's handlers refresh what it shows. Pages never listen to Redis or to
 /// another server-side channel: what the browser receives is what the page reacts to.
 /// </summary>
-public sealed class LiveClient(ILogger<LiveClient> logger)
+public sealed class LiveClient(TimeProvider clock, ILogger<LiveClient> logger)
 {
     /// <summary>How many of the latest events are kept for pages that subscribe after loading (<see cref="Mark"/>).</summary>
     internal const int Kept = 32;
@@ -18,6 +18,13 @@ public sealed class LiveClient(ILogger<LiveClient> logger)
     private readonly Queue<(long Number, string Name, JsonElement Payload)> recent = new();
     private ImmutableList<(string Name, Func<JsonElement, Task> Handler)> handlers = [];
     private long received;
+
+    /// <summary>
+    /// When this circuit's live view began: no page of the circuit loaded anything before it (each injects this client before it
+    /// loads). The tab's first hub connection asks whether its groups were sent anything since then (<c>LiveHub.ChangedSince</c>),
+    /// to catch what was sent before it was open.
+    /// </summary>
+    public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 
     /// <summary>
     /// Where the events stand now. A page takes a mark before it loads what it shows and passes it when it subscribes (after its first

@@ -10,6 +10,9 @@ let connection = null;
 // Set when the tab was without a connection after having tried for one (the server was unreachable, or the connection closed): the
 // page was shown from the database meanwhile and events sent in that time never came, so the next connection asks it to catch up.
 let missed = false;
+// When the page began loading (the server's clock, Unix ms), until the first connection asks the hub whether anything was sent to
+// this user since: an event sent before the connection was open reached no one here.
+let loadedAt = null;
 
 function setState(state) {
     // For people (nothing shows it yet) and for end-to-end tests, which wait for "connected" before they change data elsewhere.
@@ -30,8 +33,12 @@ async function start() {
         for (const group of followed) {
             await connection.invoke("Follow", group).catch(() => followed.delete(group));
         }
+        const since = loadedAt;
+        loadedAt = null;
         if (missed) {
             missed = false;
+            each("Resync");
+        } else if (since !== null && await connection.invoke("ChangedSince", since).catch(() => true)) {
             each("Resync");
         }
     } catch {
@@ -73,9 +80,10 @@ function create() {
     start();
 }
 
-export function connect(dotnet) {
+export function connect(dotnet, since) {
     listeners.add(dotnet);
     if (!connection) {
+        loadedAt = since ?? null;
         create();
     }
 }
