@@ -180,6 +180,28 @@ public sealed class SignInTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Contains("value=\"(555) 555-0100\"", await referrer.GetStringAsync("/Account/Manage"), StringComparison.Ordinal);
     }
 
+    /// <summary>A client has one phone number, the profile's (the one the firm sees): the account page points there instead.</summary>
+    [Fact]
+    public async Task A_clients_account_page_points_to_the_profile_for_the_phone_number_and_keeps_no_second_one()
+    {
+        const string email = "one.phone@example.test";
+        await app.Factory.CreateUserAsync(email, Roles.Client);
+        using var client = await app.Factory.SignInAsync(email);
+
+        var page = await client.GetStringAsync("/Account/Manage");
+        Assert.Contains("account-phone-on-profile", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"client/profile\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Input.PhoneNumber", page, StringComparison.Ordinal);
+
+        // A crafted post changes nothing.
+        using (await FormToken.PostFormAsync(client, "/Account/Manage", "profile", ("Input.PhoneNumber", "555.555.0100")))
+        {
+        }
+
+        using var scope = app.Factory.Services.CreateScope();
+        Assert.Null((await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email))!.PhoneNumber);
+    }
+
     [Fact]
     public async Task An_unconfirmed_account_cannot_sign_in_and_is_told_why()
     {
