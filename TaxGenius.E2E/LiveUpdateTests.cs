@@ -45,11 +45,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper ou
         foreach (var (to, byAdmin) in new[] { (DocumentStatus.Completed, false), (DocumentStatus.Processing, true), (DocumentStatus.Completed, false) })
         {
             var arrival = await page.WatchForAsync("last-change-status", DocumentStateMachine.Name(to));
-            latencies.Add(await arrival.TimeAsync(async () =>
-            {
-                var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, to, null, actorIsAdmin: byAdmin);
-                Assert.True(result.Succeeded, result.Error);
-            }));
+            latencies.Add(await arrival.TimeAsync(() => ChangeOnBAsync(documentId, to, byAdmin)));
         }
 
         LiveLatency.AssertMiddleWithinGoal(output, "B's status changes on the client's page on A", latencies);
@@ -68,9 +64,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper ou
         await page.WaitForFunctionAsync("() => document.documentElement.dataset.tgLive === 'disconnected'");
 
         // Meanwhile the preparer completes a document: no event can reach the tab, so the page still shows one.
-        var documentId = await DocumentInReviewAsync();
-        var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
-        Assert.True(result.Succeeded, result.Error);
+        await ChangeOnBAsync(await DocumentInReviewAsync(), DocumentStatus.Completed);
         await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
 
         // The hub is reachable again: the tab's next try connects, and the page catches up on what it missed without a reload.
@@ -94,9 +88,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper ou
         await Assertions.Expect(page.Locator("html[data-tg-live='connecting']")).ToHaveCountAsync(1);
 
         // The preparer completes a document on B in that moment: the event reaches no connection of the tab.
-        var documentId = await DocumentInReviewAsync();
-        var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, DocumentStatus.Completed, null, actorIsAdmin: false);
-        Assert.True(result.Succeeded, result.Error);
+        await ChangeOnBAsync(await DocumentInReviewAsync(), DocumentStatus.Completed);
 
         // The connection opens without ever failing: the tab asks whether anything was sent since its page loaded, and catches up.
         release.SetResult();
@@ -113,6 +105,13 @@ public sealed class LiveUpdateTests(BrowserFixture browser, ITestOutputHelper ou
         await page.WaitForURLAsync("**/client");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("count-completed")).ToContainTextAsync("1");
+    }
+
+    /// <summary>A preparer (or, <paramref name="byAdmin"/>, an administrator) moves the document on B; committed and published on return.</summary>
+    private async Task ChangeOnBAsync(Guid documentId, DocumentStatus to, bool byAdmin = false)
+    {
+        var result = await B.Services.GetRequiredService<DocumentStatusService>().ChangeStatusAsync(documentId, to, null, actorIsAdmin: byAdmin);
+        Assert.True(result.Succeeded, result.Error);
     }
 
     /// <summary>The demo client's document that the firm is reviewing (PROCESSING), read on B.</summary>
