@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using TaxGenius.Core.Caching;
 using TaxGenius.Tests.Infrastructure;
 
@@ -11,27 +7,14 @@ namespace TaxGenius.Tests.Core.Caching;
 /// <summary>The hot-read cache on both of its stores: real Redis (production) and the in-process cache (the embedded default).</summary>
 public sealed class TaxGeniusCacheTests : IDisposable
 {
-    private readonly List<IDistributedCache> stores = [];
+    private readonly TestCacheStores stores = new();
 
-    public static TheoryData<string> Stores => ["redis", "memory"];
+    public static TheoryData<string> Stores => TestCacheStores.Kinds;
 
     /// <summary>The cache over a fresh store of <paramref name="kind"/> (its own Redis key prefix), closed when the test ends.</summary>
-    private TaxGeniusCache Cache(string kind)
-    {
-        IDistributedCache store = kind == "redis"
-            ? new RedisCache(Options.Create(new RedisCacheOptions { Configuration = TestEnvironment.Redis, InstanceName = $"tg-cache-test-{Guid.NewGuid():N}:" }))
-            : new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
-        stores.Add(store);
-        return new TaxGeniusCache(store, NullLogger<TaxGeniusCache>.Instance);
-    }
+    private TaxGeniusCache Cache(string kind) => new(stores.Create(kind, "tg-cache-test"), NullLogger<TaxGeniusCache>.Instance);
 
-    public void Dispose()
-    {
-        foreach (var store in stores.OfType<IDisposable>())
-        {
-            store.Dispose();
-        }
-    }
+    public void Dispose() => stores.Dispose();
 
     [Theory]
     [MemberData(nameof(Stores))]

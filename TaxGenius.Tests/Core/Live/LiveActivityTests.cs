@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,10 +14,10 @@ namespace TaxGenius.Tests.Core.Live;
 /// </summary>
 public sealed class LiveActivityTests : IDisposable
 {
-    private readonly List<IDistributedCache> stores = [];
+    private readonly TestCacheStores stores = new();
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 2, 15, 0, 0, TimeSpan.Zero));
 
-    public static TheoryData<string> Stores => ["redis", "memory"];
+    public static TheoryData<string> Stores => TestCacheStores.Kinds;
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -46,28 +44,14 @@ public sealed class LiveActivityTests : IDisposable
         var options = ConfigurationOptions.Parse("localhost:1,abortConnect=false,connectTimeout=200");
         options.BacklogPolicy = BacklogPolicy.FailFast; // as the app configures it: fail at once while disconnected
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
-        var store = new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(redis) }));
-        stores.Add(store);
+        var store = stores.Add(new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(redis) })));
         var activity = new LiveActivity(store, clock, NullLogger<LiveActivity>.Instance);
 
         await activity.TouchAsync("user:a");
         Assert.True(await activity.ChangedSinceAsync(["user:a"], clock.GetUtcNow()));
     }
 
-    private LiveActivity Activity(string kind)
-    {
-        IDistributedCache store = kind == "redis"
-            ? new RedisCache(Options.Create(new RedisCacheOptions { Configuration = TestEnvironment.Redis, InstanceName = $"tg-live-test-{Guid.NewGuid():N}:" }))
-            : new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
-        stores.Add(store);
-        return new LiveActivity(store, clock, NullLogger<LiveActivity>.Instance);
-    }
+    private LiveActivity Activity(string kind) => new(stores.Create(kind, "tg-live-test"), clock, NullLogger<LiveActivity>.Instance);
 
-    public void Dispose()
-    {
-        foreach (var store in stores.OfType<IDisposable>())
-        {
-            store.Dispose();
-        }
-    }
+    public void Dispose() => stores.Dispose();
 }
