@@ -113,6 +113,40 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourne
     }
 
     [Fact]
+    public async Task The_same_file_uploaded_again_is_named_as_a_copy_and_removed_in_one_click()
+    {
+        const string email = "dana.duplicate@example.test";
+        await App.CreateUserAsync(email, Roles.Client);
+        var page = await SignedInPageAsync(email, "**/client");
+        var bytes = TaxGenius.Core.Demo.SamplePdf.Create("W-2 Harbor Supply", paddingBytes: 20_000);
+        var first = await FileAsync("w2-harbor.pdf", bytes);
+        var again = await FileAsync("w2-harbor-copy.pdf", bytes);
+
+        var documents = new DocumentsPage(page);
+        await documents.GotoAsync();
+        await documents.ChooseFilesAsync(first);
+        await documents.StartUploadAsync();
+        await Assertions.Expect(documents.Row("w2-harbor.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
+        await Assertions.Expect(page.GetByTestId("duplicate")).ToHaveCountAsync(0);
+
+        // The same bytes under another name: said as soon as it is stored, naming the first.
+        await documents.ChooseFilesAsync(again);
+        await documents.StartUploadAsync();
+        await Assertions.Expect(documents.Row("w2-harbor-copy.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
+        var notice = page.GetByTestId("duplicate");
+        await Assertions.Expect(notice.GetByTestId("duplicate-message")).ToContainTextAsync("this is the same file as w2-harbor.pdf, uploaded");
+        await Assertions.Expect(documents.Snackbar.Filter(new() { HasText = "w2-harbor-copy.pdf is the same file as w2-harbor.pdf" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync("client-documents-duplicate");
+
+        // One click, no dialog (nothing is lost: the first has the same bytes); the first stays.
+        await notice.GetByTestId("duplicate-remove").ClickAsync();
+        await Assertions.Expect(documents.Row("w2-harbor-copy.pdf")).ToHaveCountAsync(0);
+        await Assertions.Expect(notice).ToHaveCountAsync(0);
+        await Assertions.Expect(documents.Row("w2-harbor.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
+        await Assertions.Expect(documents.Snackbar.Filter(new() { HasText = "The copy was removed; w2-harbor.pdf is still there." })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_refused_file_shows_the_reason_under_it_and_nothing_appears_in_the_list()
     {
         const string email = "riley.refused@example.test";

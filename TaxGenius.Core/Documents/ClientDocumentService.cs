@@ -27,6 +27,13 @@ public sealed record DocumentView(
     /// <summary>What recognition suggests changing (the owner's list fills it in), or null.</summary>
     public Recognition.RecognitionSuggestion? Suggestion { get; init; }
 
+    /// <summary>
+    /// The owner's earlier upload of the very same file (same SHA-256), while this copy is PENDING and they have not chosen to keep
+    /// both (the owner's list and the upload fill it in). It comes before any other advice: recognition's suggestion and the retake
+    /// advice wait until the copy is kept.
+    /// </summary>
+    public DuplicateUpload? Duplicate { get; init; }
+
     /// <summary>Whether the document is still waiting to be read (the owner's list fills it in).</summary>
     public bool BeingRead { get; init; }
 
@@ -48,6 +55,12 @@ public sealed record DocumentView(
     internal static DocumentView From(Document d, Guid? replacedBy) => new(d.Id, d.Type, d.FileName, d.FileSize, d.ContentType, d.Status,
         d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt, d.ReplacesDocumentId, replacedBy, d.Sha256);
 }
+
+/// <summary>
+/// The earlier upload a copy repeats, as its owner knows it: its name, when it came, where it stands and, when the firm sent it back,
+/// why (a client who uploads the rejected file again has not fixed what the preparer asked for).
+/// </summary>
+public sealed record DuplicateUpload(Guid DocumentId, string FileName, DateTime UploadedAt, DocumentStatus Status, string? RejectionReason);
 
 /// <summary>An upload: its name, kind and year; optionally the rejected document it replaces or the requested item it answers.</summary>
 public sealed record UploadRequest(string? FileName, DocumentType Type, int TaxYear, Guid? ReplacesDocumentId = null, Guid? RequestItemId = null);
@@ -156,19 +169,74 @@ public sealed class ClientDocumentService(
             })
             .ToListAsync(cancellationToken);
         var years = TaxYears.Selectable(timeProvider);
+        var duplicates = await EarlierUploadsAsync(db, userId, [.. rows.Select(r => r.Document)], cancellationToken);
         return rows.Select(r =>
         {
-            // Only while nobody has started on it: once the firm works on a document, the firm decides what it is.
-            var pending = r.Document.Status == DocumentStatus.Pending;
+            // Only while nobody has started on it: once the firm works on a document, the firm decides what it is. A copy of an
+            // earlier upload is asked about that first: whether to keep it at all comes before what it is.
+            var duplicate = duplicates.GetValueOrDefault(r.Document.Id);
+            var pending = r.Document.Status == DocumentStatus.Pending && duplicate is null;
             var suggestion = pending ? Recognition.RecognitionSuggestion.For(r.Document.Type, r.Document.TaxYear, r.Recognition, years) : null;
             return DocumentView.From(r.Document, r.ReplacedBy) with
             {
+                Duplicate = duplicate,
                 Suggestion = suggestion,
                 BeingRead = r.Recognition?.Status == Recognition.RecognitionStatus.Queued,
                 RetakeSuggested = pending && suggestion is null
                     && r.Recognition is { Illegible: true, SuggestionDismissedAt: null, Status: Recognition.RecognitionStatus.Done or Recognition.RecognitionStatus.Unreadable },
             };
         }).ToList();
+    }
+
+    /// <summary>
+    /// For each of <paramref name="documents"/> that is PENDING and not kept as a copy, the owner's earliest other upload of the same
+    /// bytes (by SHA-256), if any: one query over the owner's documents with those hashes. Two copies uploaded at once are ordered
+    /// by their ids, so exactly one of them is the original.
+    /// </summary>
+    private static async Task<Dictionary<Guid, DuplicateUpload>> EarlierUploadsAsync(TaxGeniusDbContext db, Guid userId,
+        IReadOnlyCollection<Document> documents, CancellationToken cancellationToken)
+    {
+        var copies = documents.Where(d => d.Status == DocumentStatus.Pending && d.DuplicateKeptAt is null).ToList();
+        if (copies.Count == 0)
+        {
+            return [];
+        }
+
+        var hashes = copies.Select(d => d.Sha256).Distinct().ToList();
+        var sameBytes = await db.Documents.AsNoTracking().Where(d => d.UserId == userId && hashes.Contains(d.Sha256))
+            .Select(d => new { d.Id, d.Sha256, d.FileName, d.CreatedAt, d.Status, d.RejectionReason })
+            .ToListAsync(cancellationToken);
+        var earlier = new Dictionary<Guid, DuplicateUpload>();
+        foreach (var copy in copies)
+        {
+            var first = sameBytes
+                .Where(d => d.Sha256 == copy.Sha256 && (d.CreatedAt, d.Id).CompareTo((copy.CreatedAt, copy.Id)) < 0)
+                .MinBy(d => (d.CreatedAt, d.Id));
+            if (first is not null)
+            {
+                earlier[copy.Id] = new DuplicateUpload(first.Id, first.FileName, first.CreatedAt, first.Status, first.RejectionReason);
+            }
+        }
+
+        return earlier;
+    }
+
+    /// <summary>
+    /// The owner keeps a copy of an earlier upload (two pages of one statement can be the same scan on purpose): it is not asked
+    /// about again. False when it is not theirs or not there.
+    /// </summary>
+    public async Task<bool> KeepDuplicateAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var mine = db.Documents.Where(d => d.Id == documentId && d.UserId == userId);
+        if (!await mine.AnyAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        await mine.Where(d => d.DuplicateKeptAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.DuplicateKeptAt, timeProvider.GetUtcNow().UtcDateTime), cancellationToken);
+        return true;
     }
 
     /// <summary>Why a document was not filed again when there is no such document (or, for a client, it is not theirs).</summary>
@@ -426,7 +494,28 @@ public sealed class ClientDocumentService(
             recognition.Send(document.Id);
         }
 
-        return new UploadResult(DocumentView.From(document, null) with { BeingRead = recognitionOptions.Value.Enabled }, UploadFailure.None, null);
+        return new UploadResult(DocumentView.From(document, null) with
+        {
+            BeingRead = recognitionOptions.Value.Enabled,
+            Duplicate = await EarlierUploadAsync(userId, document),
+        }, UploadFailure.None, null);
+    }
+
+    /// <summary>
+    /// The earlier upload a new one repeats, told in the upload's answer. The upload is stored by then: if the database does not
+    /// answer this question, the answer says nothing of it (the list asks again) rather than calling a stored upload a failure.
+    /// </summary>
+    private async Task<DuplicateUpload?> EarlierUploadAsync(Guid userId, Document document)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            return (await EarlierUploadsAsync(db, userId, [document], CancellationToken.None)).GetValueOrDefault(document.Id);
+        }
+        catch (Exception e) when (DatabaseRetries.IsUnavailable(e))
+        {
+            return null;
+        }
     }
 
     /// <summary>

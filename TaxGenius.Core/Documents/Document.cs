@@ -43,6 +43,12 @@ public class Document : IHasTimestamps
     /// <summary>The rejected document this upload replaces, if any.</summary>
     public Guid? ReplacesDocumentId { get; set; }
 
+    /// <summary>
+    /// When the owner chose to keep this upload although it is the same file (same <see cref="Sha256"/>) as an earlier one of
+    /// theirs; until then, while it is PENDING, their documents page offers to remove the copy.
+    /// </summary>
+    public DateTime? DuplicateKeptAt { get; set; }
+
     /// <summary>A random key in the document store (never a public URL, never the user's file name).</summary>
     public required string StorageKey { get; set; }
 

@@ -25,11 +25,18 @@ internal static class DocumentEndpoints
     /// <summary>
     /// A client's document. <paramref name="Suggestion"/>: recognition reads it as another form or year; <paramref name="BeingRead"/>:
     /// recognition has not finished with it; <paramref name="RetakeSuggested"/>: the photo is too blurred or dark to read, and a
-    /// sharper one would help (DELETE …/suggestion keeps it).
+    /// sharper one would help (DELETE …/suggestion keeps it); <paramref name="DuplicateOf"/>: the same file was uploaded before
+    /// (DELETE …/duplicate keeps both).
     /// </summary>
     public sealed record DocumentResponse(Guid Id, string Type, string FileName, long FileSize, string ContentType, string Status, int TaxYear,
         string? RejectionReason, DateTime CreatedAt, DateTime UpdatedAt, Guid? ReplacesDocumentId, string Sha256, SuggestionResponse? Suggestion,
-        bool BeingRead, bool RetakeSuggested);
+        bool BeingRead, bool RetakeSuggested, DuplicateResponse? DuplicateOf);
+
+    /// <summary>
+    /// The earlier upload of the same bytes that a PENDING document repeats: DELETE /api/documents/{id} removes the copy, DELETE
+    /// …/duplicate keeps both. <paramref name="RejectionReason"/> is why the firm sent the earlier one back, when it did.
+    /// </summary>
+    public sealed record DuplicateResponse(Guid DocumentId, string FileName, DateTime UploadedAt, string Status, string? RejectionReason);
 
     /// <summary>
     /// What recognition suggests for a PENDING document filed as another form or year: POST …/suggestion/accept makes the change,
@@ -67,6 +74,10 @@ internal static class DocumentEndpoints
             .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("Dismiss the suggestion")
             .WithDescription("Keeps the type and year chosen at upload (or the photo recognition found blurred): it is not offered again.");
+        documents.MapDelete("/{id:guid}/duplicate", KeepDuplicateAsync).WithName("KeepDuplicateDocument")
+            .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("Keep a copy")
+            .WithDescription("Keeps a document although it is the same file as an earlier upload (its duplicateOf): it is not asked about again.");
         return api;
     }
 
@@ -244,6 +255,18 @@ internal static class DocumentEndpoints
         return TypedResults.NoContent();
     }
 
+    /// <summary>The owner keeps a copy of an earlier upload: 204 (also when it was kept already), 404 for no such document of theirs.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> KeepDuplicateAsync(Guid id, HttpContext context, ClaimsPrincipal user,
+        ClientDocumentService documents, IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        if (await ApiAntiforgery.RefusalAsync(context, antiforgery, ApiAntiforgery.PageDetail) is { } forged)
+        {
+            return forged;
+        }
+
+        return await documents.KeepDuplicateAsync(user.GetUserId(), id, cancellationToken) ? TypedResults.NoContent() : NotFound();
+    }
+
     /// <summary>Declares a 200 whose body is a stored document: a PDF or an image, in the type it was stored as.</summary>
     internal static RouteHandlerBuilder ProducesDocumentFile(this RouteHandlerBuilder builder)
     {
@@ -283,5 +306,8 @@ internal static class DocumentEndpoints
         d.FileSize, d.ContentType, SeedEnumNames<DocumentStatus>.ToName(d.Status), d.TaxYear, d.RejectionReason, d.CreatedAt, d.UpdatedAt,
         d.ReplacesDocumentId, d.Sha256,
         d.Suggestion is { } suggestion ? new SuggestionResponse(suggestion.Message, SeedEnumNames<DocumentType>.ToName(suggestion.SuggestedType), suggestion.SuggestedYear) : null,
-        d.BeingRead, d.RetakeSuggested);
+        d.BeingRead, d.RetakeSuggested,
+        d.Duplicate is { } earlier
+            ? new DuplicateResponse(earlier.DocumentId, earlier.FileName, earlier.UploadedAt, SeedEnumNames<DocumentStatus>.ToName(earlier.Status), earlier.RejectionReason)
+            : null);
 }

@@ -63,6 +63,7 @@ public sealed class ApiDocumentationTests(ApiAppFixture app) : IClassFixture<Api
 
         Assert.Equal(["200", "400", "401", "403", "404", "409", "429"], answers["POST /api/documents/{id}/suggestion/accept"]);
         Assert.Equal(["204", "400", "401", "403", "404", "429"], answers["DELETE /api/documents/{id}/suggestion"]);
+        Assert.Equal(["204", "400", "401", "403", "404", "429"], answers["DELETE /api/documents/{id}/duplicate"]);
         Assert.Equal(["200", "400", "401", "403", "404", "409", "429"], answers["POST /api/staff/documents/{id}/recognition/refile"]);
         Assert.Equal(["201", "400", "401", "403", "404", "413", "415", "429", "503"], answers["POST /api/documents"]);
         Assert.Equal(["200", "401", "403", "404", "429"], answers["GET /api/admin/payouts/{id}/export.csv"]);

@@ -316,6 +316,69 @@ public abstract class DocumentApiTests(DocumentsAppFixture app)
         Assert.Contains("tax year between", (await badYear.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_same_file_uploaded_again_is_named_as_a_copy_of_the_first_until_it_is_removed_or_kept()
+    {
+        var email = $"copy-{Guid.NewGuid():N}@example.test";
+        await app.Factory.CreateUserAsync(email, Roles.Client);
+        using var client = await app.Factory.SignInForApiAsync(email);
+        var other = $"copy-other-{Guid.NewGuid():N}@example.test";
+        await app.Factory.CreateUserAsync(other, Roles.Client);
+        using var otherClient = await app.Factory.SignInForApiAsync(other);
+
+        var first = await UploadIdAsync(client, "w2.pdf");
+        using (var response = await UploadAsync(client, SampleFiles.Pdf(), "w2-scan.pdf"))
+        {
+            // Said in the upload's own answer: the earlier one, by name, date and status.
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var duplicateOf = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicateOf");
+            Assert.Equal((first, "w2.pdf", "PENDING"), (duplicateOf.GetProperty("documentId").GetGuid(), duplicateOf.GetProperty("fileName").GetString(),
+                duplicateOf.GetProperty("status").GetString()));
+        }
+
+        var copy = await ListedIdAsync(client, "w2-scan.pdf");
+        var third = await UploadIdAsync(client, "w2 (2).pdf");
+        var listed = await ListAsync(client);
+        Assert.Equal(JsonValueKind.Null, listed[first].GetProperty("duplicateOf").ValueKind);
+        Assert.Equal(first, listed[copy].GetProperty("duplicateOf").GetProperty("documentId").GetGuid());
+        Assert.Equal(first, listed[third].GetProperty("duplicateOf").GetProperty("documentId").GetGuid());
+
+        // Another client's identical file is no copy of theirs, and they cannot keep this client's copy.
+        var theirs = await UploadIdAsync(otherClient, "w2.pdf");
+        Assert.Equal(JsonValueKind.Null, (await ListAsync(otherClient))[theirs].GetProperty("duplicateOf").ValueKind);
+        using (var refused = await otherClient.DeleteAsync($"/api/documents/{copy}/duplicate"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        }
+
+        // Kept: not asked again (twice is fine); the other copy still is.
+        for (var i = 0; i < 2; i++)
+        {
+            using var kept = await client.DeleteAsync($"/api/documents/{copy}/duplicate");
+            Assert.Equal(HttpStatusCode.NoContent, kept.StatusCode);
+        }
+
+        listed = await ListAsync(client);
+        Assert.Equal(JsonValueKind.Null, listed[copy].GetProperty("duplicateOf").ValueKind);
+        Assert.Equal(first, listed[third].GetProperty("duplicateOf").GetProperty("documentId").GetGuid());
+
+        // The firm sends the first back: the copy says so, with the reason (the same file does not fix it).
+        await SetStatusAsync(first, DocumentStatus.Processing);
+        await SetStatusAsync(first, DocumentStatus.Rejected, "Page 2 is missing.");
+        var duplicate = (await ListAsync(client))[third].GetProperty("duplicateOf");
+        Assert.Equal(("REJECTED", "Page 2 is missing."), (duplicate.GetProperty("status").GetString(), duplicate.GetProperty("rejectionReason").GetString()));
+
+        // Once the firm starts on the copy itself, the firm decides: the client is no longer asked.
+        await SetStatusAsync(third, DocumentStatus.Processing);
+        Assert.Equal(JsonValueKind.Null, (await ListAsync(client))[third].GetProperty("duplicateOf").ValueKind);
+    }
+
+    private static async Task<Dictionary<Guid, JsonElement>> ListAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement[]>("/api/documents"))!.ToDictionary(d => d.GetProperty("id").GetGuid());
+
+    private static async Task<Guid> ListedIdAsync(HttpClient client, string name) =>
+        (await ListAsync(client)).Values.Single(d => d.GetProperty("fileName").GetString() == name).GetProperty("id").GetGuid();
+
     private EncryptedFileStore Store => app.Factory.Services.GetRequiredService<EncryptedFileStore>();
 
     private Task<HashSet<string>> StoredFilesAsync() => app.Files.KeysAsync();

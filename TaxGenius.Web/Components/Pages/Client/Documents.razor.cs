@@ -90,7 +90,8 @@ public partial class Documents
                     return;
                 }
 
-                if (documents?.FirstOrDefault(d => d.Id == change.DocumentId) is { } document)
+                // A copy of an earlier upload: its notice above stands, and is the only question asked about it until it is kept.
+                if (documents?.FirstOrDefault(d => d.Id == change.DocumentId) is { Duplicate: null } document)
                 {
                     if (document.Suggestion is { } suggestion)
                     {
@@ -133,8 +134,71 @@ public partial class Documents
     /// <summary>The key of a document's "looks like a 1099-INT" or "looks blurred" warning, taken away once the client acts on it.</summary>
     private static string AdviceKey(Guid documentId) => $"advice-{documentId:N}";
 
-    /// <summary>After uploads: the list as it is now.</summary>
-    private Task RefreshAsync() => DatabaseErrors.RunAsync(LoadAsync);
+    /// <summary>After uploads: the list as it is now, and a word about a file that was uploaded before.</summary>
+    private async Task RefreshAsync()
+    {
+        var before = documents?.Select(d => d.Id).ToHashSet() ?? [];
+        if (!await DatabaseErrors.RunAsync(LoadAsync))
+        {
+            return;
+        }
+
+        foreach (var copy in documents!.Where(d => d.Duplicate is not null && !before.Contains(d.Id)))
+        {
+            Snackbar.Add($"{copy.FileName} is the same file as {copy.Duplicate!.FileName}: see above.", Severity.Warning, key: AdviceKey(copy.Id));
+        }
+    }
+
+    /// <summary>
+    /// What the client is told about a copy of an earlier upload: when it came and where it stands, and, when the firm sent it back,
+    /// why (the same file again does not fix that).
+    /// </summary>
+    private string DuplicateMessage(DuplicateUpload earlier) => earlier.Status == DocumentStatus.Rejected
+        ? $"this is the same file as {earlier.FileName}, which your preparer sent back{(earlier.RejectionReason is { } reason ? $" ({reason})" : "")}. The same file will not fix that: remove this copy and upload a new one."
+        : $"this is the same file as {earlier.FileName}, uploaded {LocalTime.Day(earlier.UploadedAt)} ({DocumentStateMachine.Name(earlier.Status)}). Your preparer needs it only once.";
+
+    /// <summary>Removes a copy of an earlier upload (no confirmation: the earlier one has the same bytes, so nothing is lost).</summary>
+    private async Task RemoveCopyAsync(DocumentView copy)
+    {
+        Snackbar.RemoveByKey(AdviceKey(copy.Id));
+        busy = true;
+        DeleteOutcome outcome = default;
+        try
+        {
+            if (!await DatabaseErrors.RunAsync(async () =>
+                {
+                    outcome = await DocumentService.DeleteAsync(userId, copy.Id);
+                    await LoadAsync();
+                }))
+            {
+                return;
+            }
+        }
+        finally
+        {
+            busy = false;
+        }
+
+        Snackbar.Add(outcome switch
+        {
+            DeleteOutcome.Deleted => $"The copy was removed; {copy.Duplicate!.FileName} is still there.",
+            DeleteOutcome.NotPending => "The firm has already started on this copy, so it stays; they will see it is the same file.",
+            _ => "That copy no longer exists.",
+        }, outcome == DeleteOutcome.Deleted ? Severity.Success : Severity.Info);
+    }
+
+    private async Task KeepCopyAsync(DocumentView copy)
+    {
+        Snackbar.RemoveByKey(AdviceKey(copy.Id));
+        if (await DatabaseErrors.RunAsync(async () =>
+            {
+                await DocumentService.KeepDuplicateAsync(userId, copy.Id);
+                await LoadAsync();
+            }))
+        {
+            Snackbar.Add($"Both stay: {copy.FileName} and {copy.Duplicate!.FileName}.", Severity.Info);
+        }
+    }
 
     private void StartReplace(DocumentView document)
     {
