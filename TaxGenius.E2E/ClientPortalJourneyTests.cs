@@ -144,6 +144,24 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourne
         await Assertions.Expect(notice).ToHaveCountAsync(0);
         await Assertions.Expect(documents.Row("w2-harbor.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
         await Assertions.Expect(documents.Snackbar.Filter(new() { HasText = "The copy was removed; w2-harbor.pdf is still there." })).ToBeVisibleAsync();
+
+        // Sent once more and kept on purpose: the notice goes, and the preparer's page for the first leads to the copy.
+        var kept = await FileAsync("w2-harbor-again.pdf", bytes);
+        await documents.ChooseFilesAsync(kept);
+        await documents.StartUploadAsync();
+        await notice.GetByTestId("duplicate-keep").ClickAsync();
+        await Assertions.Expect(notice).ToHaveCountAsync(0);
+        await Assertions.Expect(documents.Row("w2-harbor-again.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
+        var firstId = Guid.Parse((await documents.Row("w2-harbor.pdf").GetAttributeAsync("data-document-id"))!);
+
+        var preparer = await SignedInPageAsync(TaxGenius.Core.Demo.DemoAccounts.Preparer, "**/preparer");
+        var review = new ReviewPage(preparer);
+        await review.GotoAsync(firstId);
+        await Assertions.Expect(preparer.GetByTestId("review-same-file")).ToContainTextAsync("The client sent this same file (same SHA-256) as w2-harbor-again.pdf (PENDING,");
+        await preparer.ScreenshotAsync("preparer-review-same-file");
+        await preparer.GetByTestId("review-same-file-link").ClickAsync();
+        await Assertions.Expect(preparer.GetByTestId("review-file-name")).ToHaveTextAsync("w2-harbor-again.pdf");
+        await Assertions.Expect(preparer.GetByTestId("review-same-file-link")).ToHaveTextAsync("w2-harbor.pdf");
     }
 
     [Fact]

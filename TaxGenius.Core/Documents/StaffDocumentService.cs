@@ -16,6 +16,9 @@ public sealed record NoteView(Guid Id, string Author, string Text, DateTime At);
 /// <summary>The document was filed as another type or year (<paramref name="Change"/>: "W-2 2025 → 1099 2025 (recognized)"), by whom.</summary>
 public sealed record RefileView(string Change, string ActorName, DateTime At);
 
+/// <summary>Another upload of the same client with the very same bytes (same SHA-256): where it stands and when it came.</summary>
+public sealed record SameFileView(Guid Id, string FileName, DocumentStatus Status, DateTime UploadedAt);
+
 /// <summary>Everything the preparer's document page shows.</summary>
 public sealed record DocumentDetail(
     DocumentView Document,
@@ -26,7 +29,8 @@ public sealed record DocumentDetail(
     IReadOnlyList<StatusChangeView> History,
     IReadOnlyList<NoteView> Notes,
     string? AssignedToName = null,
-    IReadOnlyList<RefileView>? Refiles = null)
+    IReadOnlyList<RefileView>? Refiles = null,
+    IReadOnlyList<SameFileView>? SameFile = null)
 {
     public DocumentFileKind Kind => Document.Kind;
 
@@ -84,6 +88,11 @@ public sealed class StaffDocumentService(
                 : db.Users.Where(u => u.Id == a.ActorId).Select(u => u.Profile != null ? u.Profile.FirstName + " " + u.Profile.LastName : u.Email!).FirstOrDefault()
                     ?? "system", a.At))
             .ToListAsync(cancellationToken);
+        // The client sent these bytes more than once (and kept both, or the firm started on both): the preparer keys them once.
+        var sameFile = await db.Documents.AsNoTracking().Where(o => o.UserId == owner && o.Sha256 == d.Sha256 && o.Id != d.Id)
+            .OrderBy(o => o.CreatedAt).ThenBy(o => o.Id).Take(10)
+            .Select(o => new SameFileView(o.Id, o.FileName, o.Status, o.CreatedAt))
+            .ToListAsync(cancellationToken);
         var notes = await db.DocumentNotes.AsNoTracking().Where(n => n.DocumentId == documentId)
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
             .Select(n => new NoteView(n.Id, n.Author!.Profile != null ? n.Author.Profile.FirstName + " " + n.Author.Profile.LastName : n.Author.Email!,
@@ -105,7 +114,7 @@ public sealed class StaffDocumentService(
         var client = new ClientSummary(d.UserId, name.Length > 0 ? name : row.ClientEmail ?? "", row.ClientEmail ?? "",
             ProfileInput.FormatPhone(row.Phone), masked, unreadable);
         var view = DocumentView.From(d, row.ReplacedBy);
-        return new DocumentDetail(view, client, d.AssignedToId, row.AssignedToEmail, d.Version, history, notes, row.AssignedToName, refiles);
+        return new DocumentDetail(view, client, d.AssignedToId, row.AssignedToEmail, d.Version, history, notes, row.AssignedToName, refiles, sameFile);
     }
 
     /// <summary>The decrypted content for a member of staff; audited as viewed (inline) or downloaded.</summary>

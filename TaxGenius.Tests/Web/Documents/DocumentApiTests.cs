@@ -371,6 +371,13 @@ public abstract class DocumentApiTests(DocumentsAppFixture app)
         // Once the firm starts on the copy itself, the firm decides: the client is no longer asked.
         await SetStatusAsync(third, DocumentStatus.Processing);
         Assert.Equal(JsonValueKind.Null, (await ListAsync(client))[third].GetProperty("duplicateOf").ValueKind);
+
+        // The preparer's page for any of them names the others, oldest first, and never the other client's identical file.
+        var staff = app.Factory.Services.GetRequiredService<StaffDocumentService>();
+        Assert.Equal([(copy, "w2-scan.pdf", DocumentStatus.Pending), (third, "w2 (2).pdf", DocumentStatus.Processing)],
+            (await staff.GetDetailAsync(first))!.SameFile!.Select(s => (s.Id, s.FileName, s.Status)));
+        Assert.Equal([first, third], (await staff.GetDetailAsync(copy))!.SameFile!.Select(s => s.Id));
+        Assert.Empty((await staff.GetDetailAsync(theirs))!.SameFile!);
     }
 
     private static async Task<Dictionary<Guid, JsonElement>> ListAsync(HttpClient client) =>

@@ -17,6 +17,7 @@ public partial class DocumentReview
     private bool notFound;
     private bool busy;
     private bool rejecting;
+    private Guid shownId;
     private string? rejectReason;
     private string? note;
     private bool askingSecret;
@@ -36,6 +37,12 @@ public partial class DocumentReview
 
     protected override async Task OnParametersSetAsync()
     {
+        // Another document on the same page (the link to a file sent twice): what was typed for the last one does not carry over.
+        if (Id != shownId)
+        {
+            (shownId, rejecting, rejectReason, note) = (Id, false, null, null);
+        }
+
         var user = (await AuthenticationState).User;
         me = Client.ActorFor(user);
         await ReloadAsync();
