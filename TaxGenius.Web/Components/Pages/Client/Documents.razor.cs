@@ -155,7 +155,7 @@ public partial class Documents
     /// </summary>
     private string DuplicateMessage(DuplicateUpload earlier) => earlier.Status == DocumentStatus.Rejected
         ? $"this is the same file as {earlier.FileName}, which your preparer sent back{(earlier.RejectionReason is { } reason ? $" ({reason})" : "")}. The same file will not fix that: remove this copy and upload a new one."
-        : $"this is the same file as {earlier.FileName}, uploaded {LocalTime.Day(earlier.UploadedAt)} ({DocumentStateMachine.Name(earlier.Status)}). Your preparer needs it only once.";
+        : $"this is the same file as {earlier.FileName}, uploaded {LocalTime.Recent(earlier.UploadedAt)} ({DocumentStateMachine.Name(earlier.Status)}). Your preparer needs it only once.";
 
     /// <summary>Removes a copy of an earlier upload (no confirmation: the earlier one has the same bytes, so nothing is lost).</summary>
     private async Task RemoveCopyAsync(DocumentView copy)
