@@ -138,6 +138,13 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourne
         await Assertions.Expect(documents.Snackbar.Filter(new() { HasText = "w2-harbor-copy.pdf is the same file as w2-harbor.pdf" })).ToBeVisibleAsync();
         await page.ScreenshotAsync("client-documents-duplicate");
 
+        // A client who comes back later is told on their home page too, and taken to the question.
+        await page.GetByTestId("nav-client").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("uploads-to-check-text"))
+            .ToHaveTextAsync("One of your uploads needs a look from you before your preparer starts on it.");
+        await page.GetByTestId("uploads-to-check-open").ClickAsync();
+        await page.WaitForURLAsync("**/client/documents#to-check");
+
         // One click, no dialog (nothing is lost: the first has the same bytes); the first stays.
         await notice.GetByTestId("duplicate-remove").ClickAsync();
         await Assertions.Expect(documents.Row("w2-harbor-copy.pdf")).ToHaveCountAsync(0);
@@ -153,6 +160,10 @@ public sealed class ClientPortalJourneyTests(BrowserFixture browser) : AppJourne
         await Assertions.Expect(notice).ToHaveCountAsync(0);
         await Assertions.Expect(documents.Row("w2-harbor-again.pdf")).ToHaveAttributeAsync("data-status", "PENDING");
         var firstId = Guid.Parse((await documents.Row("w2-harbor.pdf").GetAttributeAsync("data-document-id"))!);
+        await page.GetByTestId("nav-client").ClickAsync();
+        await Assertions.Expect(page).ToHaveTitleAsync("My tax year · TaxGenius");
+        await Assertions.Expect(page.GetByTestId("checklist")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("uploads-to-check")).ToHaveCountAsync(0);
 
         var preparer = await SignedInPageAsync(TaxGenius.Core.Demo.DemoAccounts.Preparer, "**/preparer");
         var review = new ReviewPage(preparer);

@@ -43,6 +43,9 @@ public sealed record DocumentView(
     /// </summary>
     public bool RetakeSuggested { get; init; }
 
+    /// <summary>Whether the owner is asked something about it: a copy to remove, a suggested type or year, a sharper photo.</summary>
+    public bool AsksOwner => Duplicate is not null || Suggestion is not null || RetakeSuggested;
+
     /// <summary>"photo" for an image, "scan" for a PDF: how the owner is told which one to take again.</summary>
     public string PictureWord => Kind == DocumentFileKind.Pdf ? "scan" : "photo";
 
@@ -138,6 +141,10 @@ public sealed class ClientDocumentService(
 
     public Task<IReadOnlyList<DocumentView>> ListAsync(Guid userId, CancellationToken cancellationToken = default) =>
         ViewsAsync(userId, documentId: null, cancellationToken);
+
+    /// <summary>How many of the owner's uploads ask them something (<see cref="DocumentView.AsksOwner"/>): their home page says so.</summary>
+    public async Task<int> CountAskingOwnerAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        (await ListAsync(userId, cancellationToken)).Count(d => d.AsksOwner);
 
     /// <summary>One of the owner's documents as the list shows it (suggestion included), or null when it is not theirs or not there.</summary>
     public async Task<DocumentView?> FindAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default) =>
