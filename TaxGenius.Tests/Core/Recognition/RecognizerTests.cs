@@ -122,7 +122,7 @@ public sealed class RecognizerTests
     [Theory]
     [InlineData(FormKind.Form1099Int, 2025, 0.89, false, DocumentType.W2, 2025, "Reads as a 1099-INT for 2025")]
     [InlineData(FormKind.W2, 2024, 0.9, false, DocumentType.W2, 2025, "Reads as a W-2 for 2024")]
-    [InlineData(FormKind.W2, null, 0.45, false, DocumentType.W2, 2025, "Recognition is unsure of it (45 %)")]
+    [InlineData(FormKind.W2, null, 0.45, false, DocumentType.W2, 2025, "Recognition is unsure of it (45%)")]
     [InlineData(FormKind.PhotoId, null, 0.8, true, DocumentType.Id, 2025, "Blurred or dark: recognition could barely read it")]
     public void The_queue_says_why_recognition_flagged_a_document(FormKind kind, int? found, double confidence, bool illegible, DocumentType filedAs,
         int filedYear, string reason) =>
