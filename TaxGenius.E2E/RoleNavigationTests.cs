@@ -39,12 +39,19 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
         await page.GotoAsync(other);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This page is not part of your workspace" })).ToBeVisibleAsync();
 
+        // The public address, signed in: one way back to the workspace, none of the visitor's pitch.
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.GetByTestId("go-home")).ToHaveTextAsync("Open my workspace");
+        await Assertions.Expect(page.GetByTestId("go-home")).ToHaveAttributeAsync("href", home);
+        await Assertions.Expect(page.GetByText("Upload from anywhere")).ToHaveCountAsync(0);
+
         // Signing out returns to the public landing page.
         await page.GotoAsync(home);
         await page.WaitForInteractiveAsync();
         await shell.SignOutAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
         await Assertions.Expect(page.GetByTestId("cta-register")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Upload from anywhere")).ToBeVisibleAsync();
     }
 
     [Fact]
