@@ -39,6 +39,13 @@ public sealed class SeasonBoardJourneyTests(BrowserFixture browser) : AppJourney
         await page.GetByTestId("hold-confirm").ClickAsync();
         await Assertions.Expect(card).ToHaveAttributeAsync("data-stage", nameof(EngagementStage.OnHold));
         await Assertions.Expect(card).ToContainTextAsync("On hold: Waiting for the K-1");
+
+        // On hold is the last of ten columns, off the screen: the stage links above the board count it and bring it into view.
+        var onHold = page.Locator($"[data-testid='board-stage-link'][data-stage='{EngagementStage.OnHold}']");
+        await Assertions.Expect(onHold).ToHaveTextAsync("On hold 1");
+        await Assertions.Expect(card).Not.ToBeInViewportAsync();
+        await onHold.ClickAsync();
+        await Assertions.Expect(card).ToBeInViewportAsync();
         await page.ScreenshotAsync("preparer-board-on-hold");
 
         // Recorded with who and when, in order.
