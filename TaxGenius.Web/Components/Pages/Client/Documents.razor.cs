@@ -131,6 +131,23 @@ public partial class Documents
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> with the page's advice buttons disabled (a second click would act twice); false when the database
+    /// did not answer, which the page has then said.
+    /// </summary>
+    private async Task<bool> WhileBusyAsync(Func<Task> work, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    {
+        busy = true;
+        try
+        {
+            return await DatabaseErrors.RunAsync(work, operation);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
     /// <summary>The key of a document's "looks like a 1099-INT" or "looks blurred" warning, taken away once the client acts on it.</summary>
     private static string AdviceKey(Guid documentId) => $"advice-{documentId:N}";
 
@@ -161,22 +178,14 @@ public partial class Documents
     private async Task RemoveCopyAsync(DocumentView copy)
     {
         Snackbar.RemoveByKey(AdviceKey(copy.Id));
-        busy = true;
         DeleteOutcome outcome = default;
-        try
-        {
-            if (!await DatabaseErrors.RunAsync(async () =>
-                {
-                    outcome = await DocumentService.DeleteAsync(userId, copy.Id);
-                    await LoadAsync();
-                }))
+        if (!await WhileBusyAsync(async () =>
             {
-                return;
-            }
-        }
-        finally
+                outcome = await DocumentService.DeleteAsync(userId, copy.Id);
+                await LoadAsync();
+            }))
         {
-            busy = false;
+            return;
         }
 
         Snackbar.Add(outcome switch
@@ -277,22 +286,14 @@ public partial class Documents
     private async Task AcceptSuggestionAsync(DocumentView document)
     {
         Snackbar.RemoveByKey(AdviceKey(document.Id));
-        busy = true;
         string? error = null;
-        try
-        {
-            if (!await DatabaseErrors.RunAsync(async () =>
-                {
-                    error = await DocumentService.AcceptSuggestionAsync(userId, document.Id);
-                    await LoadAsync();
-                }))
+        if (!await WhileBusyAsync(async () =>
             {
-                return;
-            }
-        }
-        finally
+                error = await DocumentService.AcceptSuggestionAsync(userId, document.Id);
+                await LoadAsync();
+            }))
         {
-            busy = false;
+            return;
         }
 
         var now = documents?.FirstOrDefault(d => d.Id == document.Id);
