@@ -33,10 +33,9 @@ public sealed class LiveHub(LiveActivity activity) : Hub
             return;
         }
 
-        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.User(userId));
-        if (LiveGroups.IsStaff(Context.User))
+        foreach (var group in LiveGroups.OnConnect(Context.User, userId))
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Staff);
+            await Groups.AddToGroupAsync(Context.ConnectionId, group);
         }
 
         await base.OnConnectedAsync();
@@ -68,9 +67,8 @@ public sealed class LiveHub(LiveActivity activity) : Hub
             return false;
         }
 
-        var groups = LiveGroups.IsStaff(Context.User) ? new[] { LiveGroups.User(userId), LiveGroups.Staff } : [LiveGroups.User(userId)];
-        return await activity.ChangedSinceAsync(groups, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(since, 0, 253402300799999)),
-            Context.ConnectionAborted);
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(since, 0, DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
+        return await activity.ChangedSinceAsync(LiveGroups.OnConnect(Context.User, userId), from, Context.ConnectionAborted);
     }
 
     public Task Unfollow(string group) =>
@@ -88,6 +86,12 @@ public static class LiveGroups
     public static string User(Guid userId) => "user:" + userId.ToString("N");
 
     public static string Conversation(Guid clientId) => "conversation:" + clientId.ToString("N");
+
+    /// <summary>
+    /// The groups every connection of <paramref name="user"/> joins on connecting (their own; the staff group for staff), which are
+    /// also the ones a fresh tab asks about (<see cref="LiveHub.ChangedSince"/>).
+    /// </summary>
+    public static string[] OnConnect(ClaimsPrincipal? user, Guid userId) => IsStaff(user) ? [User(userId), Staff] : [User(userId)];
 
     /// <summary>A preparer or admin with an enrolled authenticator (the staff policy's test, as the pages apply it).</summary>
     public static bool IsStaff(ClaimsPrincipal? user) =>
