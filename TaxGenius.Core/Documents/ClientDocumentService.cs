@@ -235,15 +235,10 @@ public sealed class ClientDocumentService(
     public async Task<bool> KeepDuplicateAsync(Guid userId, Guid documentId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var mine = db.Documents.Where(d => d.Id == documentId && d.UserId == userId);
-        if (!await mine.AnyAsync(cancellationToken))
-        {
-            return false;
-        }
-
-        await mine.Where(d => d.DuplicateKeptAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.DuplicateKeptAt, timeProvider.GetUtcNow().UtcDateTime), cancellationToken);
-        return true;
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        // One statement: the first choice's time stands (kept twice is still kept then), and no row means not theirs.
+        return await db.Documents.Where(d => d.Id == documentId && d.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.DuplicateKeptAt, d => d.DuplicateKeptAt ?? now), cancellationToken) > 0;
     }
 
     /// <summary>Why a document was not filed again when there is no such document (or, for a client, it is not theirs).</summary>
