@@ -90,6 +90,17 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared)
                 failures.Add($"{page.PathOf()} (asked {asked}) has a stacked table {cut} px wider than the screen");
             }
 
+            // The account settings' tabs are one row that scrolls sideways, with the chosen tab in view: they had wrapped into five
+            // ragged rows, and a scrolled row opened on "Close account" would hide the tab that says where the person is.
+            var tabs = await page.EvaluateAsync<string?>(
+                "() => { const s = document.querySelector('.tg-tabs'); if (!s) return null; const tops = new Set([...s.querySelectorAll('.tg-tab')].map(t => Math.round(t.getBoundingClientRect().top)));" +
+                " const a = s.querySelector('.tg-tab.active'); if (!a) return 'no tab is marked as chosen'; const r = a.getBoundingClientRect(), w = s.getBoundingClientRect();" +
+                " return tops.size > 1 ? `the tabs wrap into ${tops.size} rows` : (r.left < w.left - 1 || r.right > w.right + 1) ? `the chosen tab \"${a.textContent.trim()}\" is scrolled out of view` : ''; }");
+            if (!string.IsNullOrEmpty(tabs))
+            {
+                failures.Add($"{page.PathOf()} (asked {asked}): {tabs}");
+            }
+
             // A table wider than the phone scrolls inside its region: axe at this width also finds a region a keyboard cannot scroll
             // (scrollable-region-focusable), which a desktop-wide window never shows.
             await CheckAxeAsync(page, $"phone {page.PathOf()} (asked {asked})", failures);
