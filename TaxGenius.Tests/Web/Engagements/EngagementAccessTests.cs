@@ -51,6 +51,32 @@ public sealed class EngagementAccessTests(AppFixture app) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task A_client_without_a_name_is_shown_by_address_once()
+    {
+        // A new client who has not filled in a profile: the heading is their address, and the line under it does not repeat it.
+        var email = $"no-name-{Guid.NewGuid():N}@example.test";
+        var clientId = await app.Factory.CreateUserAsync(email, Roles.Client);
+        var year = TaxYears.Current(TimeProvider.System);
+        var engagement = new Engagement
+        {
+            ClientId = clientId, TaxYear = year, Stage = EngagementStage.NotStarted, StageChangedAt = DateTime.UtcNow, DueDate = new DateOnly(year + 1, 4, 15),
+        };
+        await using (var db = await Db())
+        {
+            db.Engagements.Add(engagement);
+            await db.SaveChangesAsync();
+        }
+
+        using var client = await app.Factory.SignInAsync(DemoAccounts.Preparer);
+        var html = await client.GetStringAsync($"/preparer/engagements/{engagement.Id}");
+
+        Assert.Contains($">{email}</h1>", html, StringComparison.Ordinal);
+        Assert.Contains($"due April 15, {year + 1}", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split($">{email}<").Length - 1);
+        Assert.DoesNotContain($"{email} · due", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_client_uploads_into_their_own_item_only()
     {
         var (_, photoItem) = await CaseyAsync();
