@@ -49,7 +49,7 @@ public sealed record QueueCheck(FormKind? Kind, int? FoundYear, double Confidenc
         Illegible ? "Blurred or dark: recognition could barely read it"
         : Kind is { } kind && RecognitionSuggestion.Disagrees(type, year, kind, FoundYear)
             ? $"Reads as a {kind.DisplayName()}{(FoundYear is { } found ? $" for {found}" : "")}"
-            : $"Recognition is unsure of it ({(Confidence * 100).ToString("0", System.Globalization.CultureInfo.InvariantCulture)}%)";
+            : $"Recognition is unsure of it ({Percent.Of(Confidence)})";
 }
 
 /// <summary>One document as the queue lists it.</summary>
