@@ -60,6 +60,7 @@ public sealed partial class ConversationView : IAsyncDisposable
     private IJSObjectReference? scroller;
     private ElementReference list;
     private int shownCount = -1;
+    private bool readOnOpen;
 
     /// <summary>Staff: the client's returns, newest first, linked beside their name (answering "when do you file?" starts there).</summary>
     private IReadOnlyList<ClientReturnLink> returns = [];
@@ -137,6 +138,7 @@ public sealed partial class ConversationView : IAsyncDisposable
 
         if (!firstRender)
         {
+            await MarkReadOnOpenAsync();
             return;
         }
 
@@ -157,7 +159,21 @@ public sealed partial class ConversationView : IAsyncDisposable
             // Without typing indicators the conversation still works.
         }
 
-        // Read once the person sees the conversation.
+        await MarkReadOnOpenAsync();
+    }
+
+    /// <summary>
+    /// Read once the person sees the conversation: after the first render that shows it. The very first render can come before the
+    /// messages are loaded (a spinner), and marking read then did nothing: the badge stayed until the next message.
+    /// </summary>
+    private async Task MarkReadOnOpenAsync()
+    {
+        if (thread is null || readOnOpen)
+        {
+            return;
+        }
+
+        readOnOpen = true;
         await MarkReadAsync();
     }
 
