@@ -64,12 +64,14 @@ public partial class Board : IDisposable
         user = (await AuthenticationState).User;
         me = user.GetUserId();
         today = BoardService.Today;
+        // The year first, before anything is awaited: the first render (and, on a phone, the switch to the list after it) can come
+        // while the years load, and a load started then must not ask for year 0.
+        var current = TaxGenius.Core.Documents.TaxYears.Current(Clock); // the season works on last year's returns
+        year = current;
         await DatabaseErrors.RunAsync(async () =>
         {
             var known = await BoardService.YearsAsync();
-            var current = TaxGenius.Core.Documents.TaxYears.Current(Clock); // the season works on last year's returns
             years = known.Contains(current) ? known : [current, .. known];
-            year = current;
             await LoadAsync();
         });
     }
