@@ -1,5 +1,4 @@
 using Bunit;
-using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaxGenius.Core.Audit;
@@ -38,9 +37,7 @@ public sealed class RecognizedFieldsCardTests : MudBunitContext
         var db = app.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
         await SetStatusAsync(db, documentId, RecognitionStatus.Queued);
 
-        Services.AddSingleton(app.Services.GetRequiredService<RecognitionReviewService>());
-        Services.AddSingleton(app.Services.GetRequiredService<ClientDocumentService>());
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        RenderOver(app, typeof(RecognitionReviewService), typeof(ClientDocumentService));
         var preparer = new AuditActor(await app.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null);
 
         var card = Render<RecognizedFieldsCard>(p => p.Add(c => c.DocumentId, documentId).Add(c => c.Actor, preparer));
