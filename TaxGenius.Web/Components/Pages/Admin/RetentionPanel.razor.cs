@@ -38,6 +38,9 @@ public partial class RetentionPanel
     private string? holdReason;
     private bool busy;
 
+    // Nothing shows until the settings and the lists are in: "0 years" and "No client is on legal hold" would be wrong meanwhile.
+    private bool loaded;
+
     private string Day(DateTime at) => LocalTime.Day(at);
 
     protected override async Task OnInitializedAsync()
@@ -46,6 +49,7 @@ public partial class RetentionPanel
         years = settings.RetentionYears;
         reason = settings.RetentionReason;
         await LoadAsync();
+        loaded = true;
     }
 
     private async Task LoadAsync()
