@@ -107,6 +107,31 @@ public sealed class LiveClientTests
         Assert.Equal(sent.TakeLast(LiveClient.Kept), heard);
     }
 
+    [Fact]
+    public async Task A_handler_that_fails_or_is_cancelled_neither_fails_the_call_from_the_tab_nor_stops_the_next_event()
+    {
+        // The tab's script drops a circuit's listener when the call fails: a throwing handler would leave the page deaf.
+        var live = new LiveClient(TimeProvider.System, NullLogger<LiveClient>.Instance);
+        var heard = new List<Guid>();
+        var failures = new Queue<Exception>([new OperationCanceledException(), new TaskCanceledException(), new InvalidOperationException("boom")]);
+        using var failing = live.On<DocumentStatusChanged>(LiveEventNames.Document,
+            _ => failures.TryDequeue(out var failure) ? Task.FromException(failure) : Task.CompletedTask, since: null);
+        using var listening = live.On<DocumentStatusChanged>(LiveEventNames.Document, change =>
+        {
+            heard.Add(change.DocumentId);
+            return Task.CompletedTask;
+        }, since: null);
+
+        var sent = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in sent)
+        {
+            await DispatchAsync(live, LiveEventNames.Document, StatusChange(id));
+        }
+
+        Assert.Empty(failures);
+        Assert.Equal(sent, heard);
+    }
+
     private static object StatusChange(Guid documentId) =>
         new DocumentStatusChanged(documentId, Guid.NewGuid(), DocumentStatus.Completed, null, At);
 

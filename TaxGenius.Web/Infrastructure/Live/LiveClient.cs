@@ -80,13 +80,18 @@ public sealed class LiveClient(TimeProvider clock, ILogger<LiveClient> logger)
 
     private async Task RunAsync(string name, Func<JsonElement, Task> handler, JsonElement payload)
     {
+        // Nothing gets out of here: one failing handler must not stop the others from hearing about the change, and a call from the
+        // tab that fails makes live.js drop this circuit's listener for good (the tab would hear nothing more until a reload).
         try
         {
             await handler(payload);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            // One failing handler must not stop the others from hearing about the change.
+            // The handler gave up (the circuit is closing, or its own time ran out): the next event is handled as usual.
+        }
+        catch (Exception ex)
+        {
             WebLog.LiveHandlerFailed(logger, name, ex.GetType().Name);
         }
     }
