@@ -51,6 +51,8 @@ public sealed class ComplianceJourneyTests(BrowserFixture browser) : AppJourney(
         await Assertions.Expect(admin.GetByTestId("chain-status")).ToContainTextAsync("Intact");
         await admin.ScreenshotAsync("admin-compliance-evidence");
 
+        // The tabs read in sentence case, as the buttons do (MudBlazor sets its tabs in upper case whatever the theme says).
+        await Assertions.Expect(admin.GetByRole(AriaRole.Tab, new() { Name = "Retention" })).ToHaveCSSAsync("text-transform", "none");
         await admin.GetByRole(AriaRole.Tab, new() { Name = "Retention" }).ClickAsync();
         var proposal = admin.Locator($"[data-testid='proposal'][data-client='{email}']");
         await Assertions.Expect(proposal).ToContainTextAsync("the client asked for the account's closure");

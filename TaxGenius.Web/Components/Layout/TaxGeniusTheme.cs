@@ -45,8 +45,9 @@ public static class TaxGeniusTheme
             {
                 FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
             },
-            // Buttons and tabs in sentence case ("Remind now", not "REMIND NOW"): easier to read, and the same as the account pages'
-            // buttons ("Verify and turn on"), which had made the two halves of the app look like two products.
+            // Buttons in sentence case ("Remind now", not "REMIND NOW"): easier to read, and the same as the account pages' buttons
+            // ("Verify and turn on"), which had made the two halves of the app look like two products. MudBlazor's tabs do not follow
+            // this setting: app.css sets theirs.
             Button = new ButtonTypography { TextTransform = "none" },
         },
         LayoutProperties = new LayoutProperties { DefaultBorderRadius = "8px" },
