@@ -136,9 +136,9 @@ public sealed partial class ConversationView : IAsyncDisposable
             await ScrollToEndAsync(force: first);
         }
 
+        await MarkReadOnOpenAsync();
         if (!firstRender)
         {
-            await MarkReadOnOpenAsync();
             return;
         }
 
@@ -158,8 +158,6 @@ public sealed partial class ConversationView : IAsyncDisposable
         {
             // Without typing indicators the conversation still works.
         }
-
-        await MarkReadOnOpenAsync();
     }
 
     /// <summary>
