@@ -28,7 +28,7 @@ public partial class RetentionPanel
     private int years;
     private string? reason;
     private string? settingsError;
-    private IReadOnlyList<DisposalView>? proposals;
+    private IReadOnlyList<DisposalView> proposals = [];
     private IReadOnlyList<LegalHoldView> holds = [];
     private IReadOnlyList<Disposal> disposed = [];
     private readonly HashSet<Guid> selected = [];
