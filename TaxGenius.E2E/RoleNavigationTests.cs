@@ -121,6 +121,38 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
         await ExpectPageBackgroundAsync(page, Dark);
     }
 
+    [Fact]
+    public async Task A_dark_browser_sees_its_next_page_dark_from_the_first_paint_without_choosing()
+    {
+        // Nothing chosen, a dark browser: the sign-in page (or, without it, the first workspace page once interactive) notes the
+        // browser's scheme for the pages after it.
+        var page = await browser.NewPageAsync(shared.App.BaseAddress, ColorScheme.Dark);
+        var signIn = new SignInPage(page, shared.App);
+        await signIn.OpenAsync();
+        await page.WaitForFunctionAsync("() => document.cookie.split('; ').includes('tg-scheme=dark')");
+        await signIn.SignInAsync(DemoAccounts.Preparer, TaxGeniusAppFactory.DemoPassword);
+        await page.WaitForURLAsync("**/preparer");
+        await page.WaitForInteractiveAsync();
+        await ExpectPageBackgroundAsync(page, Dark);
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "tg-theme"); // not a choice
+
+        // The next page, never interactive (its script refused): what the server painted is dark, not a light page turning dark.
+        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+        await page.ReloadAsync();
+        Assert.Equal(Dark, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await page.UnrouteAsync("**/_framework/blazor.web*.js");
+
+        // The browser turns light: the page follows it once interactive, and so does the next first paint.
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await page.ReloadAsync();
+        await page.WaitForInteractiveAsync();
+        await ExpectPageBackgroundAsync(page, Light);
+        await page.WaitForFunctionAsync("() => document.cookie.split('; ').includes('tg-scheme=light')");
+        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+        await page.ReloadAsync();
+        Assert.Equal(Light, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+    }
+
     private static Task<string> CardBackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-account-card')).backgroundColor");
 

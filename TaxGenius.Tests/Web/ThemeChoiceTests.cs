@@ -23,6 +23,35 @@ public sealed class ThemeChoiceTests
         Assert.Equal(expected, ThemeChoice.FromRequest(context.Request));
     }
 
+    [Theory]
+    [InlineData("tg-scheme=dark", "dark")]
+    [InlineData("tg-scheme=light", "light")]
+    [InlineData("tg-scheme=black", null)]
+    [InlineData("tg-theme=dark", null)]
+    [InlineData(null, null)]
+    public void Only_light_or_dark_from_the_scheme_cookie_is_a_scheme(string? cookieHeader, string? expected)
+    {
+        var context = new DefaultHttpContext();
+        if (cookieHeader is not null)
+        {
+            context.Request.Headers.Cookie = cookieHeader;
+        }
+
+        Assert.Equal(expected, ThemeChoice.SchemeFromRequest(context.Request));
+    }
+
+    [Theory]
+    [InlineData(null, null, false)] // never seen: light until the page is interactive
+    [InlineData(null, "dark", true)] // a dark browser, seen on an earlier page
+    [InlineData("light", "dark", false)] // a choice wins over the browser
+    [InlineData("dark", "light", true)]
+    public void The_first_paint_takes_the_choice_then_the_browsers_scheme_as_last_seen(string? theme, string? scheme, bool dark)
+    {
+        var choice = new ThemeChoice();
+        choice.Capture(theme, scheme);
+        Assert.Equal(dark, choice.StartsDark);
+    }
+
     [Fact]
     public void A_toggle_made_in_the_circuit_outlives_a_later_capture_of_the_first_requests_cookie()
     {

@@ -5,24 +5,45 @@ namespace TaxGenius.Web.Infrastructure;
 /// personal data) so the next visit and the static account pages open in it. Without a choice the app follows the browser's scheme.
 /// App.razor reads the cookie while the page is rendered over HTTP and hands it to the root component, which records it here for
 /// the circuit; the layout reads and changes it here, so a layout rebuilt later in the same tab still knows the latest choice.
+/// Without a choice, the browser's scheme is known only once the page is interactive, after its first paint; the layout keeps it in
+/// the <c>tg-scheme</c> cookie, so the next page a dark browser opens is dark from its first paint instead of flashing light.
 /// </summary>
 public sealed class ThemeChoice
 {
     public const string CookieName = "tg-theme";
 
+    /// <summary>The browser's own scheme as the app last saw it (not a choice: it follows the browser when that changes).</summary>
+    public const string SchemeCookieName = "tg-scheme";
+
     /// <summary>True for dark, false for light, null when the person has not chosen (the browser's scheme decides).</summary>
     public bool? Dark { get; set; }
 
+    /// <summary>The browser's scheme as last seen (true for dark), or null before the app has seen it.</summary>
+    public bool? SeenDark { get; set; }
+
+    /// <summary>What the page is painted in before it is interactive: the choice, else the browser's scheme as last seen, else light.</summary>
+    public bool StartsDark => Dark ?? SeenDark ?? false;
+
     /// <summary>"dark" or "light" from the request's cookie; anything else (absent, tampered) is no choice.</summary>
-    public static string? FromRequest(HttpRequest request) =>
-        request.Cookies[CookieName] is { } value && value is "dark" or "light" ? value : null;
+    public static string? FromRequest(HttpRequest request) => Valid(request.Cookies[CookieName]);
+
+    /// <summary>"dark" or "light" from the request's tg-scheme cookie, or null.</summary>
+    public static string? SchemeFromRequest(HttpRequest request) => Valid(request.Cookies[SchemeCookieName]);
+
+    private static string? Valid(string? value) => value is "dark" or "light" ? value : null;
+
+    private static bool? IsDark(string? value) => value switch { "dark" => true, "light" => false, _ => null };
 
     /// <summary>What a light/dark toggle does when clicked (its accessible name and tooltip); js/account-theme.js writes the same.</summary>
     public static string ToggleLabel(bool dark) => dark ? "Switch to light mode" : "Switch to dark mode";
 
-    /// <summary>Records the choice App.razor read; a later call (a re-render of the root) does not undo a toggle made since.</summary>
-    public void Capture(string? value)
+    /// <summary>
+    /// Records the choice and the browser's scheme App.razor read; a later call (a re-render of the root) does not undo a toggle
+    /// made or a scheme seen since.
+    /// </summary>
+    public void Capture(string? value, string? scheme = null)
     {
-        Dark ??= value switch { "dark" => true, "light" => false, _ => null };
+        Dark ??= IsDark(value);
+        SeenDark ??= IsDark(scheme);
     }
 }

@@ -1,6 +1,6 @@
 // <theme-toggle> on the static account pages (AccountLayout): the app bar's light/dark switch where there is no circuit. It writes
 // the same tg-theme cookie (theme.js), and the page turns at once: app.css takes the account shell's colours from data-tg-theme.
-import { save } from "./theme.js";
+import { save, saveScheme } from "./theme.js";
 
 function isDark() {
     const chosen = document.documentElement.dataset.tgTheme;
@@ -21,6 +21,10 @@ customElements.define("theme-toggle", class extends HTMLElement {
             return;
         }
         this.wired = true;
+        // Nothing chosen: the browser's scheme, kept so the workspace after signing in is painted in it from the start.
+        if (!document.documentElement.dataset.tgTheme) {
+            saveScheme(isDark() ? "dark" : "light");
+        }
         show(button, isDark());
         button.addEventListener("click", () => {
             const dark = !isDark();
