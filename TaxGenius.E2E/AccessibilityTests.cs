@@ -169,7 +169,7 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared,
         var documentId = await AnyDocumentIdAsync();
         var engagementId = await AnyEngagementIdAsync();
         var clientId = await App.UserIdAsync(DemoAccounts.Client);
-        var (signatureId, signerId) = await SignatureRequestAsync(engagementId);
+        var (signatureId, signerId) = await shared.OnceAsync("signature request", () => SignatureRequestAsync(engagementId));
         var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var route in RoutesFor(roles))
         {
