@@ -69,7 +69,7 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
         // Dark, chosen: kept in the tg-theme cookie, so a reload opens dark (from its first paint, before the page is interactive).
         await page.GetByTestId("theme-toggle").ClickAsync();
         await ExpectPageBackgroundAsync(page, Dark);
-        await page.WaitForFunctionAsync("() => document.cookie.split('; ').includes('tg-theme=dark')");
+        await WaitForCookieAsync(page, "tg-theme=dark");
         Assert.Contains(await page.Context.CookiesAsync(), c => c is { Name: "tg-theme", Value: "dark", Path: "/", SameSite: SameSiteAttribute.Lax });
         await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await ExpectPageBackgroundAsync(page, Dark);
@@ -87,7 +87,7 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
         await page.WaitForInteractiveAsync();
         await page.GetByTestId("theme-toggle").ClickAsync();
         await ExpectPageBackgroundAsync(page, Light);
-        await page.WaitForFunctionAsync("() => document.cookie.split('; ').includes('tg-theme=light')");
+        await WaitForCookieAsync(page, "tg-theme=light");
         await page.ReloadAsync();
         await page.WaitForInteractiveAsync();
         await ExpectPageBackgroundAsync(page, Light);
@@ -129,29 +129,39 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
         var page = await browser.NewPageAsync(shared.App.BaseAddress, ColorScheme.Dark);
         var signIn = new SignInPage(page, shared.App);
         await signIn.OpenAsync();
-        await page.WaitForFunctionAsync("() => document.cookie.split('; ').includes('tg-scheme=dark')");
+        await WaitForCookieAsync(page, "tg-scheme=dark");
         await signIn.SignInAsync(DemoAccounts.Preparer, TaxGeniusAppFactory.DemoPassword);
         await page.WaitForURLAsync("**/preparer");
         await page.WaitForInteractiveAsync();
         await ExpectPageBackgroundAsync(page, Dark);
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "tg-theme"); // not a choice
 
-        // The next page, never interactive (its script refused): what the server painted is dark, not a light page turning dark.
-        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
-        await page.ReloadAsync();
-        Assert.Equal(Dark, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
-        await page.UnrouteAsync("**/_framework/blazor.web*.js");
+        // The next page as the server painted it: dark, not a light page turning dark.
+        Assert.Equal(Dark, await FirstPaintBackgroundAsync(page));
 
         // The browser turns light: the page follows it once interactive, and so does the next first paint.
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
         await page.ReloadAsync();
         await page.WaitForInteractiveAsync();
         await ExpectPageBackgroundAsync(page, Light);
-        await page.WaitForFunctionAsync("() => document.cookie.split('; ').includes('tg-scheme=light')");
-        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
-        await page.ReloadAsync();
-        Assert.Equal(Light, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await WaitForCookieAsync(page, "tg-scheme=light");
+        Assert.Equal(Light, await FirstPaintBackgroundAsync(page));
     }
+
+    /// <summary>The page's background as the server painted it: reloaded with Blazor's script refused, so it never becomes interactive.</summary>
+    private static async Task<string> FirstPaintBackgroundAsync(IPage page)
+    {
+        const string blazor = "**/_framework/blazor.web*.js";
+        await page.RouteAsync(blazor, route => route.AbortAsync());
+        await page.ReloadAsync();
+        var color = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        await page.UnrouteAsync(blazor);
+        return color;
+    }
+
+    /// <summary>Waits until the page's script sees the cookie <paramref name="pair"/> ("name=value").</summary>
+    private static Task WaitForCookieAsync(IPage page, string pair) =>
+        page.WaitForFunctionAsync("p => document.cookie.split('; ').includes(p)", pair);
 
     private static Task<string> CardBackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-account-card')).backgroundColor");

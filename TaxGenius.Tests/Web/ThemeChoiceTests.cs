@@ -12,16 +12,8 @@ public sealed class ThemeChoiceTests
     [InlineData("tg-theme=dark%22%3E%3Cscript%3E", null)]
     [InlineData("other=dark", null)]
     [InlineData(null, null)]
-    public void Only_light_or_dark_from_the_cookie_is_a_choice(string? cookieHeader, string? expected)
-    {
-        var context = new DefaultHttpContext();
-        if (cookieHeader is not null)
-        {
-            context.Request.Headers.Cookie = cookieHeader;
-        }
-
-        Assert.Equal(expected, ThemeChoice.FromRequest(context.Request));
-    }
+    public void Only_light_or_dark_from_the_cookie_is_a_choice(string? cookieHeader, string? expected) =>
+        Assert.Equal(expected, ThemeChoice.FromRequest(RequestWith(cookieHeader)));
 
     [Theory]
     [InlineData("tg-scheme=dark", "dark")]
@@ -29,7 +21,10 @@ public sealed class ThemeChoiceTests
     [InlineData("tg-scheme=black", null)]
     [InlineData("tg-theme=dark", null)]
     [InlineData(null, null)]
-    public void Only_light_or_dark_from_the_scheme_cookie_is_a_scheme(string? cookieHeader, string? expected)
+    public void Only_light_or_dark_from_the_scheme_cookie_is_a_scheme(string? cookieHeader, string? expected) =>
+        Assert.Equal(expected, ThemeChoice.SchemeFromRequest(RequestWith(cookieHeader)));
+
+    private static HttpRequest RequestWith(string? cookieHeader)
     {
         var context = new DefaultHttpContext();
         if (cookieHeader is not null)
@@ -37,7 +32,7 @@ public sealed class ThemeChoiceTests
             context.Request.Headers.Cookie = cookieHeader;
         }
 
-        Assert.Equal(expected, ThemeChoice.SchemeFromRequest(context.Request));
+        return context.Request;
     }
 
     [Theory]
