@@ -148,12 +148,51 @@ public sealed class RoleNavigationTests(BrowserFixture browser, SharedApp shared
         Assert.Equal(Light, await FirstPaintBackgroundAsync(page));
     }
 
-    /// <summary>The page's background as the server painted it: reloaded with Blazor's script refused, so it never becomes interactive.</summary>
-    private static async Task<string> FirstPaintBackgroundAsync(IPage page)
+    [Fact]
+    public async Task A_dark_browser_s_very_first_page_is_painted_dark_before_any_script_of_ours_ran()
+    {
+        // A browser set to dark (not a page emulating it), with no cookie of ours, and Blazor's script refused: only the scheme the
+        // browser sends as a client hint can tell the server. Chromium asks for the first page again with it (Critical-CH).
+        await using var darkBrowser = await browser.LaunchDarkSystemAsync();
+        var context = await darkBrowser.NewContextAsync(new() { BaseURL = shared.App.BaseAddress.ToString().TrimEnd('/'), ColorScheme = ColorScheme.Null });
+        var page = await context.NewPageAsync();
+        var hints = new List<string?>();
+        page.Request += (_, request) =>
+        {
+            if (request.IsNavigationRequest)
+            {
+                hints.Add(request.Headers.GetValueOrDefault("sec-ch-prefers-color-scheme"));
+            }
+        };
+
+        Assert.Equal(Dark, await FirstPaintBackgroundAsync(page, "/"));
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name is "tg-scheme" or "tg-theme");
+        Assert.Equal([null, "dark"], hints.Select(h => h?.Trim('"')));
+
+        // Its next visit sends the hint at once, no second request.
+        hints.Clear();
+        Assert.Equal(Dark, await FirstPaintBackgroundAsync(page, "/"));
+        Assert.Equal(["dark"], hints.Select(h => h?.Trim('"')));
+        await context.CloseAsync();
+    }
+
+    /// <summary>
+    /// The page's background as the server painted it: reloaded (or opened at <paramref name="path"/>) with Blazor's script refused,
+    /// so it never becomes interactive.
+    /// </summary>
+    private static async Task<string> FirstPaintBackgroundAsync(IPage page, string? path = null)
     {
         const string blazor = "**/_framework/blazor.web*.js";
         await page.RouteAsync(blazor, route => route.AbortAsync());
-        await page.ReloadAsync();
+        if (path is null)
+        {
+            await page.ReloadAsync();
+        }
+        else
+        {
+            await page.GotoAsync(path);
+        }
+
         var color = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
         await page.UnrouteAsync(blazor);
         return color;

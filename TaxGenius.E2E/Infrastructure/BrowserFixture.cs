@@ -25,16 +25,28 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = executable,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                // Passkey journeys use http://localhost (an IP address is not a valid WebAuthn relying party); the app listens on IPv4.
-                "--host-resolver-rules=MAP localhost 127.0.0.1"],
-        });
+        this.executable = executable;
+        Browser = await LaunchAsync();
         Directory.CreateDirectory(ScreenshotFolder);
     }
+
+    private string executable = "";
+
+    /// <summary>
+    /// A second Chromium whose own scheme is dark, as on a phone or computer set to dark mode (the caller disposes it). Pages of
+    /// <see cref="NewPageAsync"/> only emulate a scheme for the page's CSS and scripts; the browser itself, and so the scheme it
+    /// sends the server as a client hint, stays light.
+    /// </summary>
+    public Task<IBrowser> LaunchDarkSystemAsync() => LaunchAsync("--force-dark-mode");
+
+    private Task<IBrowser> LaunchAsync(params string[] extraArgs) => playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = executable,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+            // Passkey journeys use http://localhost (an IP address is not a valid WebAuthn relying party); the app listens on IPv4.
+            "--host-resolver-rules=MAP localhost 127.0.0.1", .. extraArgs],
+    });
 
     /// <summary>
     /// A page in a new context: desktop-sized unless <paramref name="viewport"/> says otherwise, in the browser's light or dark

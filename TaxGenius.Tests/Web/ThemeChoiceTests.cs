@@ -24,12 +24,28 @@ public sealed class ThemeChoiceTests
     public void Only_light_or_dark_from_the_scheme_cookie_is_a_scheme(string? cookieHeader, string? expected) =>
         Assert.Equal(expected, ThemeChoice.SchemeFromRequest(RequestWith(cookieHeader)));
 
-    private static HttpRequest RequestWith(string? cookieHeader)
+    [Theory]
+    [InlineData(null, "\"dark\"", "dark")] // a first visit: the browser's client hint (a quoted string)
+    [InlineData(null, "\"light\"", "light")]
+    [InlineData(null, "dark", "dark")] // as a token, too
+    [InlineData(null, "\"no-preference\"", null)]
+    [InlineData(null, "\"dark\"><script>", null)]
+    [InlineData("tg-scheme=light", "\"dark\"", "light")] // what the page's own script last saw comes first
+    [InlineData("tg-scheme=black", "\"dark\"", "dark")] // a tampered cookie is nothing, the hint stands
+    public void Without_a_scheme_cookie_the_browsers_client_hint_tells_the_scheme(string? cookieHeader, string hint, string? expected) =>
+        Assert.Equal(expected, ThemeChoice.SchemeFromRequest(RequestWith(cookieHeader, hint)));
+
+    private static HttpRequest RequestWith(string? cookieHeader, string? schemeHint = null)
     {
         var context = new DefaultHttpContext();
         if (cookieHeader is not null)
         {
             context.Request.Headers.Cookie = cookieHeader;
+        }
+
+        if (schemeHint is not null)
+        {
+            context.Request.Headers[ThemeChoice.SchemeHintHeader] = schemeHint;
         }
 
         return context.Request;

@@ -59,6 +59,15 @@ internal static class SecurityHeaders
                     headers.ContentSecurityPolicy = PagePolicy(context.Request);
                 }
 
+                // Pages are painted in the browser's scheme from the first byte (ThemeChoice): Chromium-based browsers are asked for it as
+                // a client hint, and a first page requested without it is requested again with it (Critical-CH; once per browser).
+                if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    headers["Accept-CH"] = ThemeChoice.SchemeHintHeader;
+                    headers["Critical-CH"] = ThemeChoice.SchemeHintHeader;
+                    headers.Append("Vary", ThemeChoice.SchemeHintHeader);
+                }
+
                 // API answers carry names, e-mails and the like: no browser or proxy may keep a copy.
                 if (context.Request.Path.StartsWithSegments("/api") && !headers.ContainsKey("Cache-Control"))
                 {

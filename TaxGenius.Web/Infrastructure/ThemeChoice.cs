@@ -7,6 +7,7 @@ namespace TaxGenius.Web.Infrastructure;
 /// the circuit; the layout reads and changes it here, so a layout rebuilt later in the same tab still knows the latest choice.
 /// Without a choice, the browser's scheme is known only once the page is interactive, after its first paint; the layout keeps it in
 /// the <c>tg-scheme</c> cookie, so the next page a dark browser opens is dark from its first paint instead of flashing light.
+/// Chromium-based browsers also tell it with every request (the Sec-CH-Prefers-Color-Scheme hint), from the very first page on.
 /// </summary>
 public sealed class ThemeChoice
 {
@@ -27,8 +28,20 @@ public sealed class ThemeChoice
     /// <summary>"dark" or "light" from the request's cookie; anything else (absent, tampered) is no choice.</summary>
     public static string? FromRequest(HttpRequest request) => Valid(request.Cookies[CookieName]);
 
-    /// <summary>"dark" or "light" from the request's tg-scheme cookie, or null.</summary>
-    public static string? SchemeFromRequest(HttpRequest request) => Valid(request.Cookies[SchemeCookieName]);
+    /// <summary>
+    /// The client hint that carries the browser's scheme (Chromium-based browsers send it once the site asked for it with
+    /// Accept-CH; Critical-CH makes the very first page ask again with it). Its value is a quoted string: <c>"dark"</c>.
+    /// </summary>
+    public const string SchemeHintHeader = "Sec-CH-Prefers-Color-Scheme";
+
+    /// <summary>
+    /// The browser's scheme, "dark" or "light": the tg-scheme cookie, the scheme the page's script last saw, else the client hint
+    /// (a first visit). The cookie comes first because it is what the page itself matched (a page that emulates a scheme, as a test
+    /// browser does, and the browser's hint can disagree); a real browser that changed its scheme is followed once the page is
+    /// interactive, and the cookie with it. Anything else (absent, tampered) is null.
+    /// </summary>
+    public static string? SchemeFromRequest(HttpRequest request) =>
+        Valid(request.Cookies[SchemeCookieName]) ?? Valid(request.Headers[SchemeHintHeader].ToString().Trim().Trim('"'));
 
     private static string? Valid(string? value) => value is "dark" or "light" ? value : null;
 

@@ -72,6 +72,28 @@ public sealed class SecurityHeadersTests(AppFixture app) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task Pages_ask_the_browser_for_its_colour_scheme_and_nothing_else_does()
+    {
+        using var client = await app.Factory.SignInAsync(DemoAccounts.Client);
+        foreach (var path in new[] { "/", "/client", "/Account/Login" })
+        {
+            using var page = await client.GetAsync(path);
+            Assert.Equal("Sec-CH-Prefers-Color-Scheme", Assert.Single(page.Headers.GetValues("Accept-CH")));
+            Assert.Equal("Sec-CH-Prefers-Color-Scheme", Assert.Single(page.Headers.GetValues("Critical-CH")));
+            Assert.Contains("Sec-CH-Prefers-Color-Scheme", page.Headers.Vary);
+        }
+
+        // A hint is a little about the person: only the pages that are painted with it ask for it.
+        foreach (var path in new[] { "/api/me", "/app.css" })
+        {
+            using var other = await client.GetAsync(path);
+            Assert.True(other.IsSuccessStatusCode, path);
+            Assert.False(other.Headers.Contains("Accept-CH"), path);
+            Assert.False(other.Headers.Contains("Critical-CH"), path);
+        }
+    }
+
+    [Fact]
     public async Task Api_answers_with_personal_data_are_not_stored()
     {
         await using var factory = await TaxGeniusAppFactory.CreateAsync();
