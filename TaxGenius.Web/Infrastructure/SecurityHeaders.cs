@@ -61,10 +61,15 @@ internal static class SecurityHeaders
 
                 // Pages are painted in the browser's scheme from the first byte (ThemeChoice): Chromium-based browsers are asked for it as
                 // a client hint, and a first page requested without it is requested again with it (Critical-CH; once per browser).
+                // Never on a form's answer: a posted form must not be sent twice for a colour.
                 if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                 {
                     headers["Accept-CH"] = ThemeChoice.SchemeHintHeader;
-                    headers["Critical-CH"] = ThemeChoice.SchemeHintHeader;
+                    if (HttpMethods.IsGet(context.Request.Method))
+                    {
+                        headers["Critical-CH"] = ThemeChoice.SchemeHintHeader;
+                    }
+
                     headers.Append("Vary", ThemeChoice.SchemeHintHeader);
                 }
 

@@ -83,6 +83,15 @@ public sealed class SecurityHeadersTests(AppFixture app) : IClassFixture<AppFixt
             Assert.Contains("Sec-CH-Prefers-Color-Scheme", page.Headers.Vary);
         }
 
+        // A form's answer asks for the hint but does not make the browser send the form again to get it.
+        using var anonymous = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var refused = await FormToken.PostFormAsync(anonymous, "/Account/Login", "login",
+            ("Input.Email", "nobody@example.com"), ("Input.Password", "not the password"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("do not match an account", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(refused.Headers.Contains("Accept-CH"));
+        Assert.False(refused.Headers.Contains("Critical-CH"));
+
         // A hint is a little about the person: only the pages that are painted with it ask for it.
         foreach (var path in new[] { "/api/me", "/app.css" })
         {
