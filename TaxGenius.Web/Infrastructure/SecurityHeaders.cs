@@ -4,7 +4,7 @@ namespace TaxGenius.Web.Infrastructure;
 
 /// <summary>
 /// The browser-side baseline: a Content Security Policy, no MIME sniffing, no referrer leaving the site, no framing by
-/// other sites, and every cookie HttpOnly, SameSite=Lax and (outside Development) Secure. HSTS is UseHsts in Production.
+/// other sites (nor loading of its answers into theirs), and every cookie HttpOnly, SameSite=Lax and (outside Development) Secure. HSTS is UseHsts in Production.
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -53,6 +53,8 @@ internal static class SecurityHeaders
                 headers["Referrer-Policy"] = "same-origin";
                 headers.XFrameOptions = "SAMEORIGIN";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                // No other site may embed what the app serves (a document, an image, a script) with a tag of its own.
+                headers["Cross-Origin-Resource-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
                 if (!headers.ContainsKey("Content-Security-Policy"))
                 {

@@ -26,6 +26,7 @@ public sealed class SecurityHeadersTests(AppFixture app) : IClassFixture<AppFixt
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("same-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.Equal("SAMEORIGIN", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("same-origin", Assert.Single(response.Headers.GetValues("Cross-Origin-Resource-Policy")));
         // HSTS belongs to Production (below); `dotnet run` on http://localhost must not pin the browser to https.
         Assert.False(response.Headers.Contains("Strict-Transport-Security"));
     }
