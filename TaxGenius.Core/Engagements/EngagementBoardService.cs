@@ -140,7 +140,8 @@ public sealed class EngagementBoardService(IDbContextFactory<TaxGeniusDbContext>
         {
             // The text search scans the clients once (a contains-match cannot use an index); the board's eleven queries then reuse
             // the matching ids instead of repeating the scan in each.
-            var ids = await db.Users.AsNoTracking().Where(UserSearch.Matches(search)).Select(u => u.Id).Take(MaxSearchIds + 1).ToListAsync(cancellationToken);
+            var ids = await db.Users.AsNoTracking().Where(UserSearch.Matches(search)).Select(u => u.Id).OrderBy(id => id)
+                .Take(MaxSearchIds + 1).ToListAsync(cancellationToken);
             query = ids.Count <= MaxSearchIds
                 ? query.Where(e => ids.Contains(e.ClientId))
                 : query.Where(Expressions.Through<Engagement, ApplicationUser>(e => e.Client!, UserSearch.Matches(search)));

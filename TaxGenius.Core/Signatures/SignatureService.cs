@@ -186,7 +186,8 @@ public sealed class SignatureService(
     {
         ArgumentNullException.ThrowIfNull(fields);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var request = await db.SignatureRequests.Include(r => r.Signers).Include(r => r.Fields).SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+        var request = await db.SignatureRequests.Include(r => r.Signers).Include(r => r.Fields).AsSplitQuery()
+            .SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken);
         if (request is null)
         {
             return SignatureResult.Fail(NotFound);
@@ -225,7 +226,7 @@ public sealed class SignatureService(
         ArgumentNullException.ThrowIfNull(actor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await db.SignatureRequests.Include(r => r.Signers).Include(r => r.Fields).Include(r => r.Engagement)
-            .SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+            .AsSplitQuery().SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken);
         if (request is null)
         {
             return SignatureResult.Fail(NotFound);
