@@ -89,6 +89,7 @@ public static class CoreServiceCollectionExtensions
             o.Provider = database.Provider;
             o.ConnectionString = database.ConnectionString;
             o.AutoMigrate = database.AutoMigrate;
+            o.StrictQueries = database.StrictQueries;
         }).Validate(o => !production || o.Provider == DatabaseProvider.Postgres,
             "ConnectionStrings:Postgres (environment variable ConnectionStrings__Postgres) is required in Production. " +
             "The embedded SQLite store is a development default.").ValidateOnStart();
@@ -101,10 +102,11 @@ public static class CoreServiceCollectionExtensions
     {
         var section = configuration.GetSection(DatabaseOptions.Section);
         var autoMigrate = section.GetValue<bool?>(nameof(DatabaseOptions.AutoMigrate));
+        var strict = section.GetValue<bool>(nameof(DatabaseOptions.StrictQueries));
         var postgres = configuration.GetConnectionString("Postgres");
         if (!string.IsNullOrWhiteSpace(postgres))
         {
-            return new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = postgres, AutoMigrate = autoMigrate };
+            return new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = postgres, AutoMigrate = autoMigrate, StrictQueries = strict };
         }
 
         var sqlite = configuration.GetConnectionString("Sqlite");
@@ -113,6 +115,7 @@ public static class CoreServiceCollectionExtensions
             Provider = DatabaseProvider.Sqlite,
             ConnectionString = string.IsNullOrWhiteSpace(sqlite) ? DatabaseServiceCollectionExtensions.SqliteConnectionString(paths.DatabaseFile) : sqlite,
             AutoMigrate = autoMigrate,
+            StrictQueries = strict,
         };
     }
 }

@@ -23,4 +23,11 @@ public sealed class DatabaseOptions
     public bool? AutoMigrate { get; set; }
 
     public bool ShouldAutoMigrate => AutoMigrate ?? Provider == DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// Turns EF Core's warnings about a query that is slow or returns rows in no particular order (several collections joined in one
+    /// query, a row limit or First without ORDER BY) into exceptions. Off by default, where they are log lines; the tests turn it
+    /// on, so such a query fails a test instead of warning in a console nobody reads.
+    /// </summary>
+    public bool StrictQueries { get; set; }
 }

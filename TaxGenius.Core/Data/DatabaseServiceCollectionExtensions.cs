@@ -18,12 +18,12 @@ public static class DatabaseServiceCollectionExtensions
         {
             case DatabaseProvider.Postgres:
                 services.AddPooledDbContextFactory<PostgresTaxGeniusDbContext>((sp, o) =>
-                    ConfigurePostgres(o, options.ConnectionString).AddInterceptors(Interceptors(sp)));
+                    Strict(ConfigurePostgres(o, options.ConnectionString), options.StrictQueries).AddInterceptors(Interceptors(sp)));
                 services.AddSingleton<IDbContextFactory<TaxGeniusDbContext>, DerivedContextFactory<PostgresTaxGeniusDbContext>>();
                 break;
             case DatabaseProvider.Sqlite:
                 services.AddPooledDbContextFactory<SqliteTaxGeniusDbContext>((sp, o) =>
-                    ConfigureSqlite(o, options.ConnectionString).AddInterceptors(Interceptors(sp)));
+                    Strict(ConfigureSqlite(o, options.ConnectionString), options.StrictQueries).AddInterceptors(Interceptors(sp)));
                 services.AddSingleton<IDbContextFactory<TaxGeniusDbContext>, DerivedContextFactory<SqliteTaxGeniusDbContext>>();
                 break;
             default:
@@ -33,6 +33,16 @@ public static class DatabaseServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContext());
         return services;
     }
+
+    /// <summary>With <see cref="DatabaseOptions.StrictQueries"/>, the query warnings that mean a slow or unordered query throw.</summary>
+    private static DbContextOptionsBuilder Strict(DbContextOptionsBuilder builder, bool strict) =>
+        strict
+            ? builder.ConfigureWarnings(w => w.Throw(
+                RelationalEventId.MultipleCollectionIncludeWarning,
+                CoreEventId.RowLimitingOperationWithoutOrderByWarning,
+                CoreEventId.FirstWithoutOrderByAndFilterWarning,
+                CoreEventId.DistinctAfterOrderByWithoutRowLimitingOperatorWarning))
+            : builder;
 
     /// <summary>Timestamps first, then whatever the app registered (cache invalidation).</summary>
     private static IInterceptor[] Interceptors(IServiceProvider sp) =>

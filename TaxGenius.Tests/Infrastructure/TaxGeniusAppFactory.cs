@@ -113,6 +113,8 @@ public class TaxGeniusAppFactory : WebApplicationFactory<Program>
             // Tests count what they create: the demo firm (the embedded default's ~60 clients) only where a test asks for it
             // (a null in extra restores the app's default).
             ["Demo:Firm"] = "false",
+            // A query EF Core warns about (slow or unordered) fails the test instead of writing a warning.
+            ["Database:StrictQueries"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Jobs:WorkerCount"] = "2",
             // Storage keys for tests only (Production refuses to start without configured keys).

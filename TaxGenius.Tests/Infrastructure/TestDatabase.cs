@@ -21,7 +21,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Name = name;
         var collection = new ServiceCollection();
         collection.AddSingleton(timeProvider);
-        collection.AddTaxGeniusDatabase(new DatabaseOptions { Provider = provider, ConnectionString = connectionString });
+        collection.AddTaxGeniusDatabase(new DatabaseOptions { Provider = provider, ConnectionString = connectionString, StrictQueries = true });
         services = collection.BuildServiceProvider();
         Factory = services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>();
     }

@@ -158,7 +158,7 @@ public sealed class DocumentWorkflowTests
 
         await using (var db = await factory.CreateDbContextAsync())
         {
-            db.AuditEntries.Remove(await db.AuditEntries.FirstAsync());
+            db.AuditEntries.Remove(await db.AuditEntries.OrderBy(a => a.Id).FirstAsync());
             await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
         }
 
