@@ -304,6 +304,6 @@ public sealed class AccessibilityTests(BrowserFixture browser, SharedApp shared,
     private async Task<Guid> AnyDocumentIdAsync()
     {
         await using var db = await App.Services.GetRequiredService<IDbContextFactory<TaxGeniusDbContext>>().CreateDbContextAsync();
-        return await db.Documents.Select(d => d.Id).FirstAsync();
+        return await db.Documents.OrderBy(d => d.Id).Select(d => d.Id).FirstAsync();
     }
 }
