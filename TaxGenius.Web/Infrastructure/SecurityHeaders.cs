@@ -4,7 +4,8 @@ namespace TaxGenius.Web.Infrastructure;
 
 /// <summary>
 /// The browser-side baseline: a Content Security Policy, no MIME sniffing, no referrer leaving the site, no framing by
-/// other sites (nor loading of its answers into theirs), and every cookie HttpOnly, SameSite=Lax and (outside Development) Secure. HSTS is UseHsts in Production.
+/// other sites (nor loading of its answers into theirs), and every cookie HttpOnly, SameSite=Lax and (outside Development)
+/// Secure. HSTS is UseHsts in Production.
 /// </summary>
 internal static class SecurityHeaders
 {

@@ -30,7 +30,7 @@ public sealed class ThemeChoice
 
     /// <summary>
     /// The client hint that carries the browser's scheme (Chromium-based browsers send it once the site asked for it with
-    /// Accept-CH; Critical-CH makes the very first page ask again with it). Its value is a quoted string: <c>"dark"</c>.
+    /// Accept-CH; Critical-CH makes them request the very first page again with it). Its value is dark or light, quoted or not.
     /// </summary>
     public const string SchemeHintHeader = "Sec-CH-Prefers-Color-Scheme";
 
