@@ -4,6 +4,7 @@ using TaxGenius.Core.Common;
 using TaxGenius.Core.Data;
 using TaxGenius.Core.Email;
 using TaxGenius.Core.Email.Templates;
+using TaxGenius.Core.Recognition;
 
 namespace TaxGenius.Core.Engagements;
 
@@ -19,9 +20,14 @@ public sealed record RequestItemView(
     public bool IsSatisfied() => RequestKinds.IsSatisfied(Status);
 }
 
-/// <summary>The outcome of a change to a request item, with the engagement's stage after it.</summary>
+/// <summary>
+/// The outcome of a change to a request item, with the engagement's stage after it; for a request, the new items that documents
+/// the client had already sent answered at once (<see cref="Answered"/>, by description).
+/// </summary>
 public sealed record RequestResult(bool Succeeded, string? Error, EngagementStage? Stage = null)
 {
+    public IReadOnlyList<string> Answered { get; init; } = [];
+
     public static RequestResult Fail(string error) => new(false, error);
 }
 
@@ -37,7 +43,8 @@ public sealed class DocumentRequestService(
     EmailQueue emails,
     PublicUrls urls,
     ReturnStageEmails stageEmails,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    RequestFulfilment? fulfilment = null)
 {
     /// <summary>Who moved an engagement when nobody did: the automatic advance.</summary>
     public static readonly AuditActor System = new(Guid.Empty, "TaxGenius (automatic)", null);
@@ -61,9 +68,10 @@ public sealed class DocumentRequestService(
             return RequestResult.Fail($"Describe each item in 1 to {RequestItem.MaxDescriptionLength} characters (\"W-2 from Acme Corp\").");
         }
 
-        return await WithEngagementAsync(engagementId, async (db, engagement) =>
+        IReadOnlyList<RequestItem> answered = [];
+        var result = await WithEngagementAsync(engagementId, async (db, engagement) =>
         {
-            await AddItemsAsync(db, engagement, items, null, cancellationToken);
+            var added = await AddItemsAsync(db, engagement, items, null, cancellationToken);
 
             audit.Add(db, actor, AuditActions.DocumentsRequested, EngagementService.Subject, engagementId, engagement.ClientId,
                 $"{Plural.Of(items.Count, "item")}: " + string.Join(", ", items.Select(i => i.Description.Trim())));
@@ -72,30 +80,38 @@ public sealed class DocumentRequestService(
                 EngagementService.RecordMove(db, audit, engagement, EngagementStage.DocumentsRequested, actor, null, Now);
             }
 
-            await QueueRequestEmailAsync(db, engagement, items.Select(i => i.Description.Trim()).ToList(), cancellationToken);
+            // What the client already sent and recognition read answers its new line at once; the e-mail asks only for the rest.
+            answered = fulfilment is null ? [] : await fulfilment.AddForNewItemsAsync(db, engagement, added, cancellationToken);
+            await QueueRequestEmailAsync(db, engagement, [.. added.Where(i => i.Status == RequestItemStatus.Open).Select(i => i.Description)],
+                cancellationToken);
             return null;
         }, cancellationToken);
+        return result.Succeeded ? result with { Answered = [.. answered.Select(i => i.Description)] } : result;
     }
 
     /// <summary>
     /// Adds <paramref name="items"/> to the engagement's checklist in <paramref name="db"/> (after the ones it has), marked with
     /// <paramref name="origin"/>, and starts the reminder clock when this is the first request.
     /// </summary>
-    internal async Task AddItemsAsync(TaxGeniusDbContext db, Engagement engagement, IEnumerable<NewRequestItem> items, string? origin,
-        CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<RequestItem>> AddItemsAsync(TaxGeniusDbContext db, Engagement engagement, IEnumerable<NewRequestItem> items,
+        string? origin, CancellationToken cancellationToken)
     {
+        var added = new List<RequestItem>();
         var order = await db.RequestItems.Where(i => i.EngagementId == engagement.Id).Select(i => (int?)i.SortOrder).MaxAsync(cancellationToken) ?? 0;
         order = Math.Max(order, db.RequestItems.Local.Where(i => i.EngagementId == engagement.Id).Select(i => i.SortOrder).DefaultIfEmpty().Max());
         foreach (var item in items)
         {
-            db.RequestItems.Add(new RequestItem
+            var line = new RequestItem
             {
                 EngagementId = engagement.Id, Kind = item.Kind, Description = item.Description.Trim(), Required = item.Required,
                 DueDate = item.DueDate, SortOrder = ++order, Origin = origin,
-            });
+            };
+            db.RequestItems.Add(line);
+            added.Add(line);
         }
 
         engagement.RequestedAt ??= Now;
+        return added;
     }
 
     /// <summary>Tells the client, in the same save, what the firm now needs from them, with one link to the list.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TaxGenius.Core.Audit;
 using TaxGenius.Core.Data;
+using TaxGenius.Core.Documents;
 using TaxGenius.Core.Engagements;
 
 namespace TaxGenius.Core.Recognition;
@@ -36,34 +37,86 @@ public sealed class RequestFulfilment(IDbContextFactory<TaxGeniusDbContext> dbFa
     public async Task<Guid?> AddAsync(TaxGeniusDbContext db, DocumentRecognition recognition, CancellationToken cancellationToken = default)
     {
         var documentId = recognition.DocumentId;
-        if (recognition is not { Status: RecognitionStatus.Done, Kind: { } kind, Document: { } document }
-            || recognition.Confidence < RecognitionSuggestion.MinConfidence || RequestKindOf(kind) is not { } requestKind
-            || RecognitionSuggestion.Disagrees(document.Type, document.TaxYear, kind, recognition.TaxYear)
-            || await db.RequestItems.AnyAsync(i => i.DocumentId == documentId, cancellationToken))
+        if (Answers(recognition) is not { } requestKind || await db.RequestItems.AnyAsync(i => i.DocumentId == documentId, cancellationToken))
         {
             return null;
         }
 
+        var document = recognition.Document!;
         var open = await db.RequestItems.Include(i => i.Engagement)
             .Where(i => i.Engagement!.ClientId == document.UserId && i.Engagement.TaxYear == document.TaxYear && i.Kind == requestKind
                 && i.Status == RequestItemStatus.Open)
             .OrderBy(i => i.SortOrder).ToListAsync(cancellationToken);
-        var name = fields.Read(recognition).FirstOrDefault(f => f.Key is "employer_name" or "payer_name" or "lender_name")?.Value;
-        var item = open.FirstOrDefault(i => name is not null && NamesMatch(i.Description, name)) ?? (open.Count == 1 ? open[0] : null);
-        if (item is null)
+        if (Pick(open, recognition) is not { } item)
         {
             return null;
         }
 
-        var now = timeProvider.GetUtcNow().UtcDateTime;
         await db.RequestItems.Where(i => i.EngagementId == item.EngagementId).LoadAsync(cancellationToken);
-        DocumentRequestService.Fulfil(db, audit, item, documentId, now);
-        recognition.FulfilledRequestItemId = item.Id;
-        audit.Add(db, DocumentRequestService.System, AuditActions.RequestItemRecognized, nameof(RequestItem), item.Id, document.UserId,
-            $"{item.Description} ← {document.FileName}");
+        Record(db, recognition, item);
         // The last line fulfilled moves the return on: its milestone e-mail goes with the same save, as after an upload into the line.
         await stageEmails.AddAsync(db, cancellationToken);
         return item.Id;
+    }
+
+    /// <summary>
+    /// Items just asked for (<paramref name="added"/>, in <paramref name="db"/>, not saved) that the client has already sent: each
+    /// recognized document of the engagement's client and year that is in no line yet (and was not sent back) fulfils the new item it
+    /// answers, by the same rules as at upload. The caller saves, with the milestone e-mail if the checklist is now complete.
+    /// </summary>
+    public async Task<IReadOnlyList<RequestItem>> AddForNewItemsAsync(TaxGeniusDbContext db, Engagement engagement, IReadOnlyList<RequestItem> added,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engagement);
+        ArgumentNullException.ThrowIfNull(added);
+        var sent = await db.DocumentRecognitions.Include(r => r.Document)
+            .Where(r => r.Status == RecognitionStatus.Done && r.Document!.UserId == engagement.ClientId && r.Document.TaxYear == engagement.TaxYear
+                && r.Document.Status != DocumentStatus.Rejected && !db.RequestItems.Any(i => i.DocumentId == r.DocumentId))
+            .OrderBy(r => r.Document!.CreatedAt).ThenBy(r => r.DocumentId).ToListAsync(cancellationToken);
+        var fulfilled = new List<RequestItem>();
+        if (sent.Count == 0)
+        {
+            return fulfilled;
+        }
+
+        // Every item of the engagement tracked: the advance to Documents received looks at the whole checklist.
+        await db.RequestItems.Where(i => i.EngagementId == engagement.Id).LoadAsync(cancellationToken);
+        foreach (var recognition in sent)
+        {
+            if (Answers(recognition) is { } kind
+                && Pick([.. added.Where(i => i.Kind == kind && i.Status == RequestItemStatus.Open)], recognition) is { } item)
+            {
+                item.Engagement ??= engagement;
+                Record(db, recognition, item);
+                fulfilled.Add(item);
+            }
+        }
+
+        return fulfilled;
+    }
+
+    /// <summary>The kind of item a recognition answers: read, sure enough, and agreeing with the type and year the client chose.</summary>
+    private static RequestKind? Answers(DocumentRecognition recognition) =>
+        recognition is { Status: RecognitionStatus.Done, Kind: { } kind, Document: { } document }
+            && recognition.Confidence >= RecognitionSuggestion.MinConfidence
+            && !RecognitionSuggestion.Disagrees(document.Type, document.TaxYear, kind, recognition.TaxYear)
+            ? RequestKindOf(kind)
+            : null;
+
+    /// <summary>Of the open items of its kind, the one whose description names the employer or payer read, else the only one.</summary>
+    private RequestItem? Pick(IReadOnlyList<RequestItem> open, DocumentRecognition recognition)
+    {
+        var name = fields.Read(recognition).FirstOrDefault(f => f.Key is "employer_name" or "payer_name" or "lender_name")?.Value;
+        return open.FirstOrDefault(i => name is not null && NamesMatch(i.Description, name)) ?? (open.Count == 1 ? open[0] : null);
+    }
+
+    private void Record(TaxGeniusDbContext db, DocumentRecognition recognition, RequestItem item)
+    {
+        var document = recognition.Document!;
+        DocumentRequestService.Fulfil(db, audit, item, document.Id, timeProvider.GetUtcNow().UtcDateTime);
+        recognition.FulfilledRequestItemId = item.Id;
+        audit.Add(db, DocumentRequestService.System, AuditActions.RequestItemRecognized, nameof(RequestItem), item.Id, document.UserId,
+            $"{item.Description} ← {document.FileName}");
     }
 
     public static RequestKind? RequestKindOf(FormKind kind) => kind switch

@@ -658,6 +658,54 @@ public sealed class RecognitionJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_W2_the_client_sent_before_the_firm_asked_for_it_fulfils_the_new_line_and_the_e_mail_asks_only_for_the_rest()
+    {
+        await using var app = await AppAsync(FakeTesseract("exit 9"));
+        const string email = "early.sender@example.test";
+        var userId = await app.CreateUserAsync(email, Roles.Client);
+        var pdf = SampleTaxForms.W2(Year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "BRIGHTLINE LOGISTICS, LLC",
+            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var uploads = app.Services.GetRequiredService<ClientDocumentService>();
+        var w2 = (await uploads.UploadAsync(userId, new UploadRequest("scan0001.pdf", DocumentType.W2, Year), new MemoryStream(pdf), pdf.Length)).Document!;
+        Assert.Equal(RecognitionStatus.Done, (await Recognitions.SettledAsync(app, w2.Id)).Status);
+        // A second W-2, which the preparer sent back (a page missing, say), answers nothing.
+        var harbor = SampleTaxForms.W2(Year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "HARBOR FREIGHT LINES INC",
+            "12 Pier Ave, Erie, PA 16507", "25-1234567", 18_400.00m, 1_950.10m, "PA", 564.88m);
+        var rejected = (await uploads.UploadAsync(userId, new UploadRequest("harbor.pdf", DocumentType.W2, Year), new MemoryStream(harbor), harbor.Length)).Document!;
+        Assert.Equal(RecognitionStatus.Done, (await Recognitions.SettledAsync(app, rejected.Id)).Status);
+        var preparer = new TaxGenius.Core.Audit.AuditActor(await app.UserIdAsync(DemoAccounts.Preparer), DemoAccounts.Preparer, null);
+        var statuses = app.Services.GetRequiredService<DocumentStatusService>();
+        foreach (var (to, reason) in new[] { (DocumentStatus.Processing, (string?)null), (DocumentStatus.Rejected, "Page 2 is missing") })
+        {
+            var change = await statuses.ChangeStatusAsync(preparer, rejected.Id, to, reason);
+            Assert.True(change.Succeeded, change.Error);
+        }
+
+        var engagement = await app.Services.GetRequiredService<TaxGenius.Core.Engagements.EngagementService>().EnsureAsync(userId, Year);
+        var requests = app.Services.GetRequiredService<TaxGenius.Core.Engagements.DocumentRequestService>();
+        var result = await requests.RequestAsync(preparer, engagement.Id,
+        [
+            new(TaxGenius.Core.Engagements.RequestKind.W2, "W-2 from Harbor Freight Lines"),
+            new(TaxGenius.Core.Engagements.RequestKind.W2, "W-2 from Brightline Logistics"),
+            new(TaxGenius.Core.Engagements.RequestKind.Form1099Int, "1099-INT from your bank"),
+        ]);
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(TaxGenius.Core.Engagements.EngagementStage.DocumentsRequested, result.Stage); // two lines are still open
+        Assert.Equal(["W-2 from Brightline Logistics"], result.Answered);
+
+        var items = await requests.ListAsync(engagement.Id);
+        var fulfilled = Assert.Single(items, i => i.Status == TaxGenius.Core.Engagements.RequestItemStatus.Fulfilled);
+        Assert.Equal(("W-2 from Brightline Logistics", (Guid?)w2.Id), (fulfilled.Description, fulfilled.DocumentId));
+        Assert.Equal(fulfilled.Id, (await Recognitions.RowAsync(app, w2.Id)).FulfilledRequestItemId);
+        Assert.Null((await Recognitions.RowAsync(app, rejected.Id)).FulfilledRequestItemId);
+
+        var message = await app.WaitForEmailAsync(email, $"Documents needed for your {Year} tax return");
+        Assert.Contains("W-2 from Harbor Freight Lines", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("1099-INT from your bank", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Brightline", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Staff_read_and_correct_the_boxes_and_export_them_while_clients_get_403_and_bad_values_a_problem()
     {
         await using var app = await AppAsync(FakeTesseract("exit 9"));

@@ -98,7 +98,10 @@ public partial class EngagementDetails
         _ => status.ToString(),
     };
 
-    private async Task RunAsync(Func<Task<string?>> action, string success)
+    private Task RunAsync(Func<Task<string?>> action, string success) => RunAsync(action, () => success);
+
+    /// <summary>Runs a change; its refusal, or the success message as it stands once the change is made, in a snackbar.</summary>
+    private async Task RunAsync(Func<Task<string?>> action, Func<string> success)
     {
         busy = true;
         try
@@ -111,7 +114,7 @@ public partial class EngagementDetails
                 }
                 else
                 {
-                    Snackbar.Add(success, Severity.Success);
+                    Snackbar.Add(success(), Severity.Success);
                 }
 
                 await LoadAsync();
@@ -140,16 +143,23 @@ public partial class EngagementDetails
         }
     }
 
-    private Task AddItemAsync() => RunAsync(async () =>
+    private Task AddItemAsync()
     {
-        var result = await Requests.RequestAsync(Client.ActorFor(user), Id, [new NewRequestItem(newKind, newDescription ?? "", newRequired)]);
-        if (result.Succeeded)
+        var answered = false;
+        return RunAsync(async () =>
         {
-            newDescription = null;
-        }
+            var result = await Requests.RequestAsync(Client.ActorFor(user), Id, [new NewRequestItem(newKind, newDescription ?? "", newRequired)]);
+            if (result.Succeeded)
+            {
+                newDescription = null;
+                answered = result.Answered.Count > 0;
+            }
 
-        return result.Error;
-    }, "Added, and the client was told by e-mail.");
+            return result.Error;
+        }, () => answered
+            ? "Added, and already fulfilled by a document the client sent earlier: no e-mail was needed."
+            : "Added, and the client was told by e-mail.");
+    }
 
     private Task RemindNowAsync() => RunAsync(async () => await Reminders.RemindNowAsync(Client.ActorFor(user), Id) switch
     {
