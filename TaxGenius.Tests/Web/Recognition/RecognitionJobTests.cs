@@ -663,8 +663,7 @@ public sealed class RecognitionJobTests : IAsyncLifetime
         await using var app = await AppAsync(FakeTesseract("exit 9"));
         const string email = "early.sender@example.test";
         var userId = await app.CreateUserAsync(email, Roles.Client);
-        var pdf = SampleTaxForms.W2(Year, "Mia Lopez", "5 Elm St, Dayton, OH 45402", "XXX-XX-4321", "BRIGHTLINE LOGISTICS, LLC",
-            "80 Dock Rd, Toledo, OH 43604", "34-5678901", 61_250.00m, 7_010.55m, "OH", 1_830.20m);
+        var pdf = BrightlineW2(Year);
         var uploads = app.Services.GetRequiredService<ClientDocumentService>();
         var w2 = (await uploads.UploadAsync(userId, new UploadRequest("scan0001.pdf", DocumentType.W2, Year), new MemoryStream(pdf), pdf.Length)).Document!;
         Assert.Equal(RecognitionStatus.Done, (await Recognitions.SettledAsync(app, w2.Id)).Status);
