@@ -106,6 +106,11 @@ public sealed class RequestFulfilment(IDbContextFactory<TaxGeniusDbContext> dbFa
     /// <summary>Of the open items of its kind, the one whose description names the employer or payer read, else the only one.</summary>
     private RequestItem? Pick(IReadOnlyList<RequestItem> open, DocumentRecognition recognition)
     {
+        if (open.Count == 0)
+        {
+            return null; // nothing to choose from: the boxes are not decrypted for nothing
+        }
+
         var name = fields.Read(recognition).FirstOrDefault(f => f.Key is "employer_name" or "payer_name" or "lender_name")?.Value;
         return open.FirstOrDefault(i => name is not null && NamesMatch(i.Description, name)) ?? (open.Count == 1 ? open[0] : null);
     }
